@@ -1,0 +1,36 @@
+// Lint: typescript-eslint's recommended rules, plus the one rule of the house:
+// shared/ is the pure domain and imports nothing of Node, Office, Azure or HTTP.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.azurite/**', 'test-output/**', 'addin/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['bin/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process'], message: 'shared/ is pure: no Node imports.' },
+            { group: ['@azure/*', 'exceljs', 'nodemailer', '@microsoft/*', 'office-*'], message: 'shared/ is pure: no Azure, Office or I/O imports.' },
+            { group: ['../addin/*', '../functions/*', '../../addin/*', '../../functions/*'], message: 'shared/ must not depend on the adapters.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'fetch', 'Office', 'Excel', 'require'],
+    },
+  },
+);

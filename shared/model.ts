@@ -1,0 +1,195 @@
+// The domain's vocabulary as zod schemas: one definition serves the reader, the rules,
+// the HTTP API (request validation) and the add-in's client.
+import { z } from 'zod';
+
+/** A calendar date in China Standard Time, `YYYY-MM-DD` (R22). */
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    const dt = new Date(Date.UTC(y, m - 1, d));
+    return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+  }, '不是有效的日期');
+export type IsoDate = string;
+
+/** A UTC instant, ISO 8601 (R22). */
+export const InstantSchema = z.iso.datetime();
+
+export const StarsSchema = z.union([z.literal(3), z.literal(4), z.literal(5)]);
+export type Stars = z.infer<typeof StarsSchema>;
+
+/** 常规性 → routine, 明确指标类 → indicator, 重大项目建设类 → major (R5). */
+export const CategorySchema = z.enum(['routine', 'indicator', 'major']);
+export type Category = z.infer<typeof CategorySchema>;
+
+export const RecurrenceSchema = z.enum(['monthly', 'quarterly', 'ongoing']);
+export type Recurrence = z.infer<typeof RecurrenceSchema>;
+
+export const DeadlineSchema = z.object({
+  text: z.string(),
+  date: IsoDateSchema.nullable(),
+  recurrence: RecurrenceSchema.nullable(),
+});
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+/** A 5★ milestone (节点, R7). `done` is set by the office or the unit's feedback. */
+export const MilestoneSchema = z.object({
+  date: IsoDateSchema.nullable(),
+  text: z.string(),
+  done: z.boolean().optional(),
+});
+export type Milestone = z.infer<typeof MilestoneSchema>;
+
+/** A 4★ indicator target (R6): e.g. 1200 人, 3.2 亿元. */
+export const TargetSchema = z.object({ value: z.number(), unit: z.string() });
+export type Target = z.infer<typeof TargetSchema>;
+
+/** One task as read from a ledger row (R1, R2, R4). */
+export const LedgerTaskSchema = z.object({
+  row: z.number().int().positive(),
+  /** 督办编号: the stable id column, once the ledger has been synced; null before. */
+  id: z.string().nullable(),
+  no: z.string().nullable(),
+  parent: z.string().nullable(),
+  title: z.string(),
+  measures: z.string().nullable(),
+  leadLeader: z.string().nullable(),
+  leadUnit: z.string().nullable(),
+  supportUnits: z.array(z.string()),
+  deadline: DeadlineSchema,
+  category: CategorySchema.nullable(),
+  stars: StarsSchema.nullable(),
+  suggestedStars: StarsSchema.nullable(),
+  closed: z.boolean(),
+  milestones: z.array(MilestoneSchema),
+  progress: z.string().nullable(),
+  target: TargetSchema.nullable(),
+});
+export type LedgerTask = z.infer<typeof LedgerTaskSchema>;
+
+export const RowKindSchema = z.enum(['title', 'header', 'section', 'task', 'blank', 'note', 'error']);
+export type RowKind = z.infer<typeof RowKindSchema>;
+
+export const LedgerRowSchema = z.object({
+  row: z.number().int().positive(),
+  kind: RowKindSchema,
+  message: z.string().optional(),
+});
+export type LedgerRow = z.infer<typeof LedgerRowSchema>;
+
+/** A problem found in a ledger: `column` is the sheet column letter (A, B, ...) or null for the whole row. */
+export const ProblemSchema = z.object({
+  row: z.number().int().positive(),
+  column: z.string().nullable(),
+  rule: z.string(),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const CardColorSchema = z.enum(['yellow', 'orange', 'red']);
+export type CardColor = z.infer<typeof CardColorSchema>;
+export const CardStateSchema = z.enum(['none', 'yellow', 'orange', 'red']);
+export type CardState = z.infer<typeof CardStateSchema>;
+
+/** Yellow reasons (R9 and the clerk's judgment); orange: slow progress (R10). */
+export const CardReasonSchema = z.enum([
+  '贯彻落实不力',
+  '工作不到位',
+  '上报材料不及时',
+  '报送材料质量不高',
+  '台账清单不规范',
+  '工作进展缓慢',
+]);
+export type CardReason = z.infer<typeof CardReasonSchema>;
+
+/** The kinds of numbered documents (R14): 提示函 follows yellow, 预警通知书 follows orange. */
+export const DocKindSchema = z.enum(['tishihan', 'yujing']);
+export type DocKind = z.infer<typeof DocKindSchema>;
+
+/** The red card's four follow-up actions (R12), each ticked off by the office. */
+export const RED_CHECKLIST = [
+  { id: 'explain', text: '牵头领导在县政府常务会议上作情况说明' },
+  { id: 'selfCriticism', text: '牵头部门主要负责人在县政府常务会议上作检讨发言' },
+  { id: 'circular', text: '县政府办公室对牵头部门、责任部门全县通报批评并跟踪督促整改' },
+  { id: 'report', text: '县政府办公室以专题报告形式报县委' },
+] as const;
+export type RedChecklistItem = (typeof RED_CHECKLIST)[number]['id'];
+
+export const ReminderReasonSchema = z.enum(['quarterly', 'monthly', 'weekly', 'milestone']);
+export type ReminderReason = z.infer<typeof ReminderReasonSchema>;
+
+/** One reminder (提示) the schedule says is due (R15). */
+export const ReminderSchema = z.object({
+  taskId: z.string(),
+  taskNo: z.string().nullable(),
+  leadUnit: z.string(),
+  stars: StarsSchema,
+  period: z.string(),
+  reason: ReminderReasonSchema,
+  sendOn: IsoDateSchema,
+  feedbackDue: IsoDateSchema,
+  roundupOn: IsoDateSchema,
+  /** For milestone reminders, the milestone's text. */
+  note: z.string().optional(),
+});
+export type Reminder = z.infer<typeof ReminderSchema>;
+
+/**
+ * History events, append-only (R8). `date` is the CST calendar date the event counts for;
+ * `at` is the UTC instant it was recorded. Minimal shapes (as in an exported history) are valid.
+ */
+export const CardEventSchema = z.object({
+  type: z.literal('card'),
+  unit: z.string().min(1),
+  color: CardColorSchema,
+  date: IsoDateSchema,
+  id: z.string().optional(),
+  reason: z.string().optional(),
+  taskIds: z.array(z.string()).optional(),
+  docNo: z.string().optional(),
+  by: z.string().optional(),
+  at: InstantSchema.optional(),
+});
+export const InterviewEventSchema = z.object({
+  type: z.literal('interview'),
+  unit: z.string().min(1),
+  date: IsoDateSchema,
+  id: z.string().optional(),
+  cardId: z.string().optional(),
+  leader: z.string().optional(),
+  interviewee: z.string().optional(),
+  record: z.string().optional(),
+  by: z.string().optional(),
+  at: InstantSchema.optional(),
+});
+export const RectificationEventSchema = z.object({
+  type: z.literal('rectification'),
+  unit: z.string().min(1),
+  cardId: z.string(),
+  date: IsoDateSchema,
+  note: z.string().optional(),
+  by: z.string().optional(),
+  at: InstantSchema.optional(),
+});
+export const UnitEventSchema = z.discriminatedUnion('type', [
+  CardEventSchema,
+  InterviewEventSchema,
+  RectificationEventSchema,
+]);
+export type CardEvent = z.infer<typeof CardEventSchema>;
+export type InterviewEvent = z.infer<typeof InterviewEventSchema>;
+export type RectificationEvent = z.infer<typeof RectificationEventSchema>;
+export type UnitEvent = z.infer<typeof UnitEventSchema>;
+
+/** A unit's feedback (反馈) on a task for a period (R19). */
+export const FeedbackSchema = z.object({
+  taskId: z.string(),
+  unit: z.string(),
+  period: z.string(),
+  receivedOn: IsoDateSchema,
+  text: z.string(),
+  value: z.number().nullable().optional(),
+  milestonesDone: z.array(z.string()).optional(),
+});
+export type Feedback = z.infer<typeof FeedbackSchema>;

@@ -1,0 +1,88 @@
+// Every [default] of RULES.md is a setting here, with the rule's default; the office can change each.
+import { z } from 'zod';
+import { IsoDateSchema } from './model.js';
+
+const HexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, '颜色应为 #RRGGBB');
+
+/** One year of the national holiday calendar (R16): days off and 调休 make-up working days. */
+export const HolidayYearSchema = z.object({
+  holidays: z.array(IsoDateSchema),
+  workdays: z.array(IsoDateSchema),
+  source: z.string().optional(),
+});
+export type HolidayYear = z.infer<typeof HolidayYearSchema>;
+
+export const SettingsSchema = z.object({
+  /** R4: the ledger's year when the title does not say it; null = the current year. */
+  ledgerYear: z.number().int().min(2000).max(2100).nullable().default(null),
+  /** R6: lagging = reported value below this share of the pro-rata target. */
+  laggingThreshold: z.number().gt(0).max(1).default(0.8),
+  /** R11: rectification deadline after an orange card, in working days. */
+  rectificationWorkingDays: z.number().int().positive().default(10),
+  /** R12: "within one year" — the same calendar year, or a rolling window of `rollingWindowDays`. */
+  redWindow: z.enum(['calendar', 'rolling']).default('calendar'),
+  rollingWindowDays: z.number().int().positive().default(365),
+  /** R12: interviews within the window that make a unit red (「两次以上」 includes two). */
+  redInterviewCount: z.number().int().min(1).default(2),
+  /** R13: the colours of a unit's rows in the ledger. */
+  cardColors: z
+    .object({
+      yellow: HexColor.default('#FFD966'),
+      orange: HexColor.default('#F4B183'),
+      red: HexColor.default('#FF7C80'),
+    })
+    .prefault({}),
+  /** R14: document number prefixes, e.g. 友政督提〔2026〕7号. */
+  docPrefixes: z
+    .object({
+      tishihan: z.string().min(1).default('友政督提'),
+      yujing: z.string().min(1).default('友政督警'),
+    })
+    .prefault({}),
+  /** R15: the reminder schedule in working days (W−n before the period's last working day, W+n after its end). */
+  schedule: z
+    .object({
+      three: z
+        .object({
+          send: z.number().int().min(0).default(10),
+          feedback: z.number().int().min(0).default(3),
+          roundup: z.number().int().min(1).default(5),
+        })
+        .prefault({}),
+      four: z
+        .object({
+          send: z.number().int().min(0).default(5),
+          feedback: z.number().int().min(0).default(2),
+          roundup: z.number().int().min(1).default(3),
+        })
+        .prefault({}),
+      five: z
+        .object({
+          feedbackAfter: z.number().int().min(1).default(2),
+          milestoneLead: z.number().int().min(1).default(5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** R20: ranking weights. */
+  ranking: z
+    .object({
+      feedbackWeight: z.number().min(0).default(0.4),
+      completionWeight: z.number().min(0).default(0.6),
+      yellowPenalty: z.number().min(0).default(2),
+      orangePenalty: z.number().min(0).default(5),
+      redPenalty: z.number().min(0).default(10),
+    })
+    .prefault({}),
+  /** R16: the office's own calendar entries, by year; they replace the built-in year where given. */
+  holidays: z.record(z.string().regex(/^\d{4}$/), HolidayYearSchema).default({}),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** Settings with the office's overrides applied; throws a zod error naming the bad field. */
+export function makeSettings(overrides: SettingsInput = {}): Settings {
+  return SettingsSchema.parse(overrides);
+}

@@ -1,0 +1,89 @@
+// Starts a real Azurite Table service on a free loopback port, for tests and benchmarks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The public, well-known Azurite development account (documented by Microsoft; not a secret). */
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export function azuriteConnectionString(port: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningAzurite {
+  port: number;
+  location: string;
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Start azurite-table; `location` keeps data across a stop/start (used by the fault tests). */
+export async function startAzurite(opts: { port?: number; location?: string } = {}): Promise<RunningAzurite> {
+  const port = opts.port ?? (await freePort());
+  const location = opts.location ?? mkdtempSync(join(tmpdir(), 'duban-azurite-'));
+  const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', 'table', 'main.js');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      bin,
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(port),
+      '--location',
+      location,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += String(d)));
+  child.stderr?.on('data', (d) => (output += String(d)));
+  await new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 30_000;
+    const tick = async () => {
+      if (child.exitCode !== null) return reject(new Error(`Azurite exited: ${output}`));
+      try {
+        await fetch(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}/Tables`, { method: 'GET' });
+        return resolve();
+      } catch {
+        if (Date.now() > deadline) return reject(new Error(`Azurite did not start on ${port}: ${output}`));
+        setTimeout(tick, 100);
+      }
+    };
+    void tick();
+  });
+  return {
+    port,
+    location,
+    connectionString: azuriteConnectionString(port),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
