@@ -1,0 +1,106 @@
+// `duban`: the office's admin command. Human-readable tables by default, `--json` for machines.
+// Exit 0 when the input was read (even with problems reported), 2 for bad arguments or unreadable input.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+export const HELP = `duban — 督办 command line (友政办发〔2023〕1号 四个体系)
+
+Usage:
+  duban ledger FILE.xlsx [--sheet NAME] [--year YYYY] [--json]
+      Read a ledger workbook (台账): every row accounted for, tasks, non-standard rows (R1, R4).
+  duban plan FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet NAME] [--year YYYY] [--json]
+      The reminder schedule (提示, R15) for the ledger's open tasks between two dates.
+  duban cards --events FILE.json --as-of YYYY-MM-DD [--window calendar|rolling] [--json]
+      Card state (亮牌, R12/R13) of every unit from an exported history of card and interview events.
+  duban run-daily --on YYYY-MM-DD [--json]
+      Run the daily supervision once against the configured storage (AzureWebJobsStorage).
+  duban deliver [--json]
+      Deliver the queued prompts once (email, WeCom, DingTalk, webhook).
+  duban help | --help
+
+Exit codes: 0 the input was read (problems, if any, are reported); 2 bad arguments or unreadable input.
+`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a sub-command's arguments; unknown options are a UsageError (exit 2), never ignored. */
+export function parse(argv: string[], options: Options) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`参数错误: ${(e as Error).message}`);
+  }
+}
+
+export function requireDate(value: unknown, flag: string): string {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(value + 'T00:00:00Z'))
+  ) {
+    throw new UsageError(
+      `${flag} 需要日期 YYYY-MM-DD (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`,
+    );
+  }
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d)
+    throw new UsageError(`${flag}: ${value} 不是有效的日期`);
+  return value;
+}
+
+export function optionalYear(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{4}$/.test(value))
+    throw new UsageError(`--year 需要四位年份 (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  ledger: async () => (await import('./ledger.js')).ledgerCommand,
+  plan: async () => (await import('./plan.js')).planCommand,
+  cards: async () => (await import('./cards.js')).cardsCommand,
+  'run-daily': async () => (await import('./runDaily.js')).runDailyCommand,
+  deliver: async () => (await import('./deliver.js')).deliverCommand,
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.err(`未知命令 unknown command: ${name}\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`duban ${name}: ${e.message}`);
+      return 2;
+    }
+    io.err(`duban ${name}: ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  }
+}

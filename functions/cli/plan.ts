@@ -1,0 +1,115 @@
+// `duban plan FILE.xlsx --from --to`: the reminder schedule (R15) for the ledger's open tasks (R18).
+import { makeCalendar } from '../../shared/calendar.js';
+import type { LedgerTask } from '../../shared/model.js';
+import { reminderSchedule, type ScheduleTask } from '../../shared/rules/schedule.js';
+import { effectiveStars } from '../../shared/rules/stars.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { UsageError } from './errors.js';
+import { loadLedger } from './ledger.js';
+import { optionalYear, parse, requireDate, type Io } from './main.js';
+import { renderTable } from './table.js';
+
+/** The id a task is known by: its 督办编号 once synced, else its 序号, else its row. */
+export function taskKey(t: LedgerTask): string {
+  return t.id ?? (t.no ? `no:${t.no}` : `row:${t.row}`);
+}
+
+export interface PlanInput {
+  tasks: ScheduleTask[];
+  /** Open tasks that cannot be scheduled, with the reason: never dropped silently. */
+  unscheduled: { row: number; taskNo: string | null; reason: string }[];
+}
+
+export function scheduleTasksOf(tasks: LedgerTask[]): PlanInput {
+  const out: PlanInput = { tasks: [], unscheduled: [] };
+  for (const t of tasks) {
+    if (t.closed) continue;
+    const stars = effectiveStars(t);
+    if (!t.leadUnit) {
+      out.unscheduled.push({ row: t.row, taskNo: t.no, reason: '牵头单位为空，无法提示' });
+      continue;
+    }
+    if (!stars) {
+      out.unscheduled.push({
+        row: t.row,
+        taskNo: t.no,
+        reason: '未赋星且工作类别无法确定，无法确定提示频次',
+      });
+      continue;
+    }
+    out.tasks.push({
+      id: taskKey(t),
+      no: t.no,
+      leadUnit: t.leadUnit,
+      stars,
+      closed: t.closed,
+      deadline: t.deadline,
+      milestones: t.milestones,
+    });
+  }
+  return out;
+}
+
+const REASON_LABEL = {
+  quarterly: '季度提示',
+  monthly: '月度提示',
+  weekly: '周提示',
+  milestone: '节点提示',
+} as const;
+
+export async function planCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    sheet: { type: 'string' },
+    year: { type: 'string' },
+  });
+  const from = requireDate(values.from, '--from');
+  const to = requireDate(values.to, '--to');
+  if (from > to) throw new UsageError(`--from ${from} 晚于 --to ${to}`);
+  const { result } = await loadLedger(positionals[0], {
+    sheet: values.sheet as string | undefined,
+    year: optionalYear(values.year),
+  });
+  const calendar = makeCalendar(DEFAULT_SETTINGS);
+  const input = scheduleTasksOf(result.tasks);
+  const reminders = reminderSchedule(input.tasks, from, to, calendar, DEFAULT_SETTINGS).map((r) => ({
+    taskNo: r.taskNo,
+    leadUnit: r.leadUnit,
+    stars: r.stars,
+    period: r.period,
+    reason: r.reason,
+    sendOn: r.sendOn,
+    feedbackDue: r.feedbackDue,
+    roundupOn: r.roundupOn,
+    ...(r.note ? { note: r.note } : {}),
+  }));
+  const warnings = calendar
+    .fallbackYears()
+    .map((y) => `${y}年没有节假日数据，按周一至周五计算工作日 (no holiday calendar for ${y}: Mon–Fri used)`);
+  if (values.json) {
+    io.out(JSON.stringify({ from, to, reminders, unscheduled: input.unscheduled, warnings }, null, 2));
+    return 0;
+  }
+  io.out(`${from} 至 ${to}：${reminders.length} 条提示，${input.tasks.length} 项在办任务`);
+  io.out('');
+  io.out(
+    renderTable(
+      ['发送', '反馈截止', '汇总', '周期', '类型', '序号', '牵头单位', '星'],
+      reminders.map((r) => [
+        r.sendOn,
+        r.feedbackDue,
+        r.roundupOn,
+        r.period,
+        REASON_LABEL[r.reason],
+        r.taskNo,
+        r.leadUnit,
+        r.stars,
+      ]),
+      [10, 10, 10, 8, 8, 6, 16, 2],
+    ),
+  );
+  for (const u of input.unscheduled) io.out(`第${u.row}行（序号 ${u.taskNo ?? '无'}）未排提示：${u.reason}`);
+  for (const w of warnings) io.err(`注意：${w}`);
+  return 0;
+}

@@ -1,0 +1,252 @@
+// The `duban` command as the office's admin runs it: a real process, the sample ledger, real files.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const fixture = join(root, 'test', 'fixtures', 'ledger-2026.xlsx');
+
+function duban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'bin', 'duban.mjs'), ...args],
+      { cwd: root },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface LedgerJson {
+  sheet: string;
+  year: number;
+  tasks: {
+    row: number;
+    no: string;
+    parent: string | null;
+    leadUnit: string;
+    stars: number | null;
+    suggestedStars: number | null;
+    deadline: { date: string | null; recurrence: string | null };
+  }[];
+  rows: { row: number; kind: string; message?: string }[];
+  problems: { row: number; column: string; rule: string; message: string }[];
+}
+
+describe('duban ledger', () => {
+  it('R4: accounts for every row of the sample ledger, from the title to the note', async () => {
+    const { code, stdout } = await duban('ledger', fixture, '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as LedgerJson;
+    expect(out.sheet).toBe('重点工作台账');
+    expect(out.year).toBe(2026);
+    expect(out.rows.map((r) => r.row)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    const kind = (row: number) => out.rows.find((r) => r.row === row)?.kind;
+    expect([kind(1), kind(2), kind(3), kind(4), kind(5), kind(23), kind(24)]).toEqual([
+      'title',
+      'title',
+      'header',
+      'section',
+      'task',
+      'blank',
+      'note',
+    ]);
+    expect(out.tasks).toHaveLength(18);
+    expect(out.tasks.find((t) => t.no === '3-2')).toMatchObject({
+      parent: '3',
+      leadUnit: '县商务局',
+      stars: 3,
+      deadline: { recurrence: 'quarterly' },
+    });
+    expect(out.tasks.find((t) => t.no === '1')?.deadline.date).toBe('2026-12-31');
+  });
+
+  it("R1: reports the sample's non-standard rows with row and column (no 牵头领导 on row 20, no 完成时限 on row 21)", async () => {
+    const { stdout } = await duban('ledger', fixture, '--json');
+    const out = JSON.parse(stdout) as LedgerJson;
+    expect(out.problems).toContainEqual(expect.objectContaining({ row: 20, column: 'E', rule: 'R1' }));
+    expect(out.problems).toContainEqual(expect.objectContaining({ row: 21, column: 'H', rule: 'R1' }));
+    for (const p of out.problems) expect(p.message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('R5: prints a readable table with suggested stars by kind and the problems in Chinese', async () => {
+    const { code, stdout } = await duban('ledger', fixture);
+    expect(code).toBe(0);
+    expect(stdout).toContain('重点工作台账');
+    expect(stdout).toMatch(/21\s+13\s+提升城乡居民医保参保率/);
+    expect(stdout).toContain('不规范');
+    expect(stdout).toContain('★★★★★');
+  });
+
+  it('exits 2 with a clear message for a missing file, an unknown sheet and bad arguments', async () => {
+    const missing = await duban('ledger', join(root, 'no-such.xlsx'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('找不到文件');
+    const sheet = await duban('ledger', fixture, '--sheet', '不存在');
+    expect(sheet.code).toBe(2);
+    expect(sheet.stderr).toContain('不存在');
+    const notXlsx = join(mkdtempSync(join(tmpdir(), 'duban-')), 'bad.xlsx');
+    writeFileSync(notXlsx, 'this is not a workbook');
+    const bad = await duban('ledger', notXlsx);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('无法读取工作簿');
+    const flag = await duban('ledger', fixture, '--bogus');
+    expect(flag.code).toBe(2);
+    expect((await duban('nonsense')).code).toBe(2);
+  });
+});
+
+describe('duban plan', () => {
+  it('R15: March 2026 — 3★ Q1 reminder on W−10, 4★ March reminder on W−5, 5★ weekly and milestone reminders', async () => {
+    const { code, stdout } = await duban(
+      'plan',
+      fixture,
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const { reminders } = JSON.parse(stdout) as { reminders: Record<string, unknown>[] };
+    // task 10 is 常规性 ★★★: Q1 (last working day Tue 31 Mar, 清明 4–6 Apr)
+    expect(reminders).toContainEqual({
+      taskNo: '10',
+      leadUnit: '县乡村振兴局',
+      stars: 3,
+      period: '2026-Q1',
+      reason: 'quarterly',
+      sendOn: '2026-03-17',
+      feedbackDue: '2026-03-26',
+      roundupOn: '2026-04-08',
+    });
+    // task 1 is 指标类 ★★★★: March, W−5 = Tue 24 Mar, W−2 = Fri 27 Mar, W+3 = Fri 3 Apr
+    expect(reminders).toContainEqual({
+      taskNo: '1',
+      leadUnit: '县发改局',
+      stars: 4,
+      period: '2026-03',
+      reason: 'monthly',
+      sendOn: '2026-03-24',
+      feedbackDue: '2026-03-27',
+      roundupOn: '2026-04-03',
+    });
+    // task 5 is 重大项目 ★★★★★: the first working day of each week, and 5 working days before 3月底前完成立项
+    expect(reminders).toContainEqual(
+      expect.objectContaining({
+        taskNo: '5',
+        period: '2026-W10',
+        reason: 'weekly',
+        sendOn: '2026-03-02',
+        feedbackDue: '2026-03-04',
+      }),
+    );
+    expect(reminders).toContainEqual(
+      expect.objectContaining({ taskNo: '5', reason: 'milestone', sendOn: '2026-03-24' }),
+    );
+    // task 12 has no stars and 常规性: scheduled by its suggested 3 stars (R5)
+    expect(reminders).toContainEqual(expect.objectContaining({ taskNo: '12', stars: 3, period: '2026-Q1' }));
+    expect(
+      reminders.every((r) => (r.sendOn as string) >= '2026-03-01' && (r.sendOn as string) <= '2026-03-31'),
+    ).toBe(true);
+  });
+
+  it('R15: a second computation of the same range gives the same plan (nothing random, nothing lost)', async () => {
+    const a = await duban('plan', fixture, '--from', '2026-01-01', '--to', '2026-12-31', '--json');
+    const b = await duban('plan', fixture, '--from', '2026-01-01', '--to', '2026-12-31', '--json');
+    expect(a.stdout).toBe(b.stdout);
+    const { reminders } = JSON.parse(a.stdout) as { reminders: { taskNo: string; reason: string }[] };
+    // 4 quarterly reminders a year for a 3★ task, 12 monthly for a 4★ one
+    expect(reminders.filter((r) => r.taskNo === '11' && r.reason === 'quarterly')).toHaveLength(4);
+    expect(reminders.filter((r) => r.taskNo === '9' && r.reason === 'monthly')).toHaveLength(12);
+  });
+
+  it('R16: a year without holiday data falls back to Monday–Friday and says so', async () => {
+    const { code, stdout } = await duban(
+      'plan',
+      fixture,
+      '--from',
+      '2031-03-01',
+      '--to',
+      '2031-03-31',
+      '--year',
+      '2031',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { warnings: string[] };
+    expect(out.warnings.join()).toContain('2031');
+  });
+
+  it('exits 2 on a bad date or a reversed range', async () => {
+    expect((await duban('plan', fixture, '--from', '2026-02-30', '--to', '2026-03-31')).code).toBe(2);
+    const rev = await duban('plan', fixture, '--from', '2026-04-01', '--to', '2026-03-01');
+    expect(rev.code).toBe(2);
+    expect(rev.stderr).toContain('晚于');
+  });
+});
+
+describe('duban cards', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-cards-'));
+  const events = join(dir, 'events.json');
+  writeFileSync(
+    events,
+    JSON.stringify([
+      { type: 'card', unit: '县住建局', color: 'yellow', date: '2026-02-10' },
+      { type: 'card', unit: '县商务局', color: 'orange', date: '2026-03-05' },
+      { type: 'interview', unit: '县商务局', date: '2026-03-12' },
+      { type: 'card', unit: '县教育局', color: 'orange', date: '2026-12-01' },
+      { type: 'interview', unit: '县教育局', date: '2026-12-20' },
+      { type: 'interview', unit: '县教育局', date: '2027-01-05' },
+      { type: 'card', unit: '县医保局', color: 'orange', date: '2026-04-01' },
+      { type: 'interview', unit: '县医保局', date: '2026-04-08' },
+      { type: 'interview', unit: '县医保局', date: '2026-09-08' },
+    ]),
+  );
+
+  it('R12: two interviews in one calendar year make a unit red; R13: yellow and orange are the most severe card', async () => {
+    const { code, stdout } = await duban('cards', '--events', events, '--as-of', '2026-10-01', '--json');
+    expect(code).toBe(0);
+    const { units } = JSON.parse(stdout) as { units: { unit: string; state: string; interviews: number }[] };
+    const of = (u: string) => units.find((x) => x.unit === u);
+    expect(of('县医保局')).toEqual({ unit: '县医保局', state: 'red', interviews: 2 });
+    expect(of('县商务局')).toEqual({ unit: '县商务局', state: 'orange', interviews: 1 });
+    expect(of('县住建局')).toEqual({ unit: '县住建局', state: 'yellow', interviews: 0 });
+  });
+
+  it('R12: interviews on 20 Dec and 5 Jan are one year apart by the calendar, but within a rolling year', async () => {
+    const cal = JSON.parse(
+      (await duban('cards', '--events', events, '--as-of', '2027-01-10', '--json')).stdout,
+    ) as { units: { unit: string; state: string }[] };
+    expect(cal.units.find((u) => u.unit === '县教育局')?.state).not.toBe('red');
+    const roll = JSON.parse(
+      (await duban('cards', '--events', events, '--as-of', '2027-01-10', '--window', 'rolling', '--json'))
+        .stdout,
+    ) as {
+      units: { unit: string; state: string; interviews: number }[];
+    };
+    expect(roll.units.find((u) => u.unit === '县教育局')).toMatchObject({ state: 'red', interviews: 2 });
+  });
+
+  it('exits 2 naming the bad event when the history is malformed', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { type: 'card', unit: '县财政局', color: 'yellow', date: '2026-01-05' },
+        { type: 'card', unit: '县财政局', color: 'purple', date: '2026-01-06' },
+      ]),
+    );
+    const r = await duban('cards', '--events', bad, '--as-of', '2026-02-01');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('第2个事件');
+    const notJson = join(dir, 'x.json');
+    writeFileSync(notJson, '{oops');
+    expect((await duban('cards', '--events', notJson, '--as-of', '2026-02-01')).code).toBe(2);
+    expect((await duban('cards', '--events', events, '--as-of', 'tomorrow')).code).toBe(2);
+  });
+});
