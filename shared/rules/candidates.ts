@@ -1,0 +1,152 @@
+// R9 (yellow candidates: late report, non-standard ledger rows) and R10 (orange candidates: slow
+// progress). The program proposes; a candidate becomes a card only when a clerk confirms it.
+import type { CardReason, Deadline, IsoDate, Milestone, Stars, Target } from '../model.js';
+import type { Settings } from '../settings.js';
+import { isLagging, latestCheckpoint, milestoneSlips, proRataTarget } from './progress.js';
+
+export interface Candidate {
+  unit: string;
+  color: 'yellow' | 'orange';
+  reason: CardReason;
+  taskIds: string[];
+  /** One line per finding, in Chinese, for the clerk. */
+  details: string[];
+}
+
+export interface CandidateReminder {
+  taskId: string;
+  taskNo?: string | null;
+  leadUnit: string;
+  period: string;
+  feedbackDue: IsoDate;
+}
+
+export interface CandidateFeedback {
+  taskId: string;
+  period: string;
+  receivedOn: IsoDate;
+}
+
+export interface CandidateProblem {
+  unit: string;
+  row: number;
+  message: string;
+  taskId?: string | null;
+}
+
+const byUnitThenReason = (a: Candidate, b: Candidate) =>
+  a.unit.localeCompare(b.unit, 'zh-CN') || a.reason.localeCompare(b.reason, 'zh-CN');
+
+/** Collects findings into one candidate per unit and reason, keeping task ids and details unique. */
+class CandidateBuilder {
+  private readonly map = new Map<string, Candidate>();
+  add(
+    unit: string,
+    color: Candidate['color'],
+    reason: CardReason,
+    taskId: string | null,
+    detail: string,
+  ): void {
+    const key = `${unit}\u0000${reason}`;
+    let c = this.map.get(key);
+    if (!c) {
+      c = { unit, color, reason, taskIds: [], details: [] };
+      this.map.set(key, c);
+    }
+    if (taskId !== null && !c.taskIds.includes(taskId)) c.taskIds.push(taskId);
+    if (!c.details.includes(detail)) c.details.push(detail);
+  }
+  result(): Candidate[] {
+    return [...this.map.values()].sort(byUnitThenReason);
+  }
+}
+
+const taskLabel = (id: string, no: string | null | undefined) => (no ? `第${no}项任务` : `任务${id}`);
+
+/**
+ * R9: yellow-card candidates on `asOf`.
+ * - 上报材料不及时: a reminder whose feedback due date has passed (due < asOf; the due day itself is
+ *   still on time) with no feedback for that task and period received on or before the due date —
+ *   including feedback that came, but late.
+ * - 台账清单不规范: every non-standard ledger row (R1) of the unit.
+ */
+export function yellowCandidates(input: {
+  reminders: CandidateReminder[];
+  feedback: CandidateFeedback[];
+  problems: CandidateProblem[];
+  asOf: IsoDate;
+}): Candidate[] {
+  const firstReceived = new Map<string, IsoDate>();
+  for (const f of input.feedback) {
+    const key = `${f.taskId}\u0000${f.period}`;
+    const prev = firstReceived.get(key);
+    if (f.receivedOn <= input.asOf && (prev === undefined || f.receivedOn < prev))
+      firstReceived.set(key, f.receivedOn);
+  }
+  const out = new CandidateBuilder();
+  for (const r of input.reminders) {
+    if (r.feedbackDue >= input.asOf) continue;
+    const received = firstReceived.get(`${r.taskId}\u0000${r.period}`);
+    if (received !== undefined && received <= r.feedbackDue) continue;
+    const label = taskLabel(r.taskId, r.taskNo);
+    const detail =
+      received === undefined
+        ? `${label}（${r.period}）反馈应于${r.feedbackDue}前报送，至今未收到`
+        : `${label}（${r.period}）反馈应于${r.feedbackDue}前报送，${received}才收到`;
+    out.add(r.leadUnit, 'yellow', '上报材料不及时', r.taskId, detail);
+  }
+  for (const p of input.problems) {
+    out.add(p.unit, 'yellow', '台账清单不规范', p.taskId ?? null, `台账第${p.row}行：${p.message}`);
+  }
+  return out.result();
+}
+
+export interface CandidateTask {
+  id: string;
+  no: string | null;
+  leadUnit: string | null;
+  closed: boolean;
+  deadline: Deadline;
+  stars: Stars | null;
+  milestones: Milestone[];
+  target?: number | Target | null;
+  reported?: number | null;
+}
+
+const fmt = (n: number) => String(Math.round(n * 100) / 100);
+
+/**
+ * R10: orange-card candidates (工作进展缓慢) on `asOf`, one per lead unit: tasks past their deadline date
+ * (deadline < asOf) and not closed; 4★ tasks lagging (R6); 5★ tasks with a milestone slip (R7). Closed
+ * tasks never count. A recurring deadline (每月, 长期坚持 …) has no date and is never "past".
+ */
+export function orangeCandidates(input: {
+  tasks: CandidateTask[];
+  asOf: IsoDate;
+  year: number;
+  settings: Settings;
+}): Candidate[] {
+  const { asOf, year, settings } = input;
+  const out = new CandidateBuilder();
+  for (const t of input.tasks) {
+    if (t.closed || !t.leadUnit) continue;
+    const label = taskLabel(t.id, t.no);
+    const add = (detail: string) => out.add(t.leadUnit as string, 'orange', '工作进展缓慢', t.id, detail);
+    if (t.deadline.date !== null && t.deadline.date < asOf) {
+      add(`${label}已过完成时限（${t.deadline.date}）仍未销号`);
+    }
+    if (t.stars === 4 && isLagging({ target: t.target, reported: t.reported, asOf, year, settings })) {
+      const checkpoint = latestCheckpoint(asOf, year) as IsoDate;
+      const expected = proRataTarget(t.target as number | Target, checkpoint, year);
+      add(
+        `${label}进度滞后：截至${checkpoint}报送${fmt(t.reported as number)}，` +
+          `按序时进度应达${fmt(expected)}，低于${Math.round(settings.laggingThreshold * 100)}%`,
+      );
+    }
+    if (t.stars === 5) {
+      for (const m of milestoneSlips(t.milestones, asOf))
+        add(`${label}节点逾期未完成：${m.text}（${m.date}）`);
+    }
+  }
+  return out.result();
+}

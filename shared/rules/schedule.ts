@@ -1,0 +1,211 @@
+// R15 (the reminder schedule) and R18 (closed and not-yet-started tasks get none).
+import type { Deadline, IsoDate, Milestone, Reminder, Stars } from '../model.js';
+import type { Settings } from '../settings.js';
+import type { WorkCalendar } from '../calendar.js';
+import {
+  addDays,
+  endOfMonth,
+  endOfQuarter,
+  isoWeek,
+  maxDate,
+  monthOf,
+  quarterOf,
+  startOfIsoWeek,
+  startOfMonth,
+  startOfQuarter,
+} from '../dates.js';
+
+export interface ScheduleTask {
+  id: string;
+  no: string | null;
+  leadUnit: string;
+  stars: Stars;
+  closed: boolean;
+  startDate?: IsoDate | null;
+  /** Not used for the cadence: a recurring or passed deadline changes nothing (only closing does). */
+  deadline?: Deadline;
+  milestones: Milestone[];
+}
+
+/** The dates one period's reminder gives every task of a star level (shared by all those tasks). */
+interface PeriodDates {
+  period: string;
+  sendOn: IsoDate;
+  feedbackDue: IsoDate;
+  roundupOn: IsoDate;
+}
+
+/** 3★: one reminder per quarter, at W−send, feedback W−feedback, round-up W+roundup (R15). */
+function quarterlyDates(from: IsoDate, to: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates[] {
+  const { send, feedback, roundup } = s.schedule.three;
+  return periodsAround(from, to, send, startOfQuarter, (d) => addDays(endOfQuarter(d), 1)).map((start) => {
+    const end = endOfQuarter(start);
+    return {
+      period: quarterOf(start),
+      sendOn: cal.wMinus(end, send),
+      feedbackDue: cal.wMinus(end, feedback),
+      roundupOn: cal.wPlus(end, roundup),
+    };
+  });
+}
+
+/** 4★: one reminder per month, at W−send, feedback W−feedback, round-up W+roundup (R15). */
+function monthlyDates(from: IsoDate, to: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates[] {
+  const { send, feedback, roundup } = s.schedule.four;
+  return periodsAround(from, to, send, startOfMonth, (d) => addDays(endOfMonth(d), 1)).map((start) => {
+    const end = endOfMonth(start);
+    return {
+      period: monthOf(start),
+      sendOn: cal.wMinus(end, send),
+      feedbackDue: cal.wMinus(end, feedback),
+      roundupOn: cal.wPlus(end, roundup),
+    };
+  });
+}
+
+/**
+ * The starts of the periods whose reminder could be sent within [from, to]: a reminder is sent inside
+ * or shortly before its period, so look a margin past `to` (W−n may reach back about 2n calendar days,
+ * more across a long holiday).
+ */
+function periodsAround(
+  from: IsoDate,
+  to: IsoDate,
+  sendWorkingDays: number,
+  startOf: (d: IsoDate) => IsoDate,
+  nextStart: (d: IsoDate) => IsoDate,
+): IsoDate[] {
+  const last = addDays(to, sendWorkingDays * 3 + 20);
+  const starts: IsoDate[] = [];
+  for (let start = startOf(from); start <= last; start = nextStart(start)) starts.push(start);
+  return starts;
+}
+
+/**
+ * 5★ weekly dates for the ISO week holding `sendOn`. Round-up: the first working day after the week
+ * (W+1 of the week), but never before the feedback is due — a week whose only working day is its
+ * Friday has its feedback due the next Tuesday, and the round-up waits for it.
+ */
+function fiveStarDates(sendOn: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates {
+  const feedbackDue = cal.addWorkingDays(sendOn, s.schedule.five.feedbackAfter);
+  const weekEnd = addDays(startOfIsoWeek(sendOn), 6);
+  return {
+    period: isoWeek(sendOn),
+    sendOn,
+    feedbackDue,
+    roundupOn: maxDate(cal.wPlus(weekEnd, 1), feedbackDue),
+  };
+}
+
+/** 5★: the first working day of each ISO week (Mon–Sun) in range; a week with no working day has none. */
+function weeklyDates(from: IsoDate, to: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates[] {
+  const out: PeriodDates[] = [];
+  for (let monday = startOfIsoWeek(from); monday <= to; monday = addDays(monday, 7)) {
+    const sunday = addDays(monday, 6);
+    const first = cal.firstWorkingDayOnOrAfter(monday);
+    if (first > sunday || first < from || first > to) continue;
+    out.push(fiveStarDates(first, cal, s));
+  }
+  return out;
+}
+
+/** The two milestone reminders of R15 for one 5★ milestone: before it is due, and after it slipped. */
+function milestoneReminders(task: ScheduleTask, m: Milestone, cal: WorkCalendar, s: Settings): Reminder[] {
+  if (m.date === null || m.done === true) return [];
+  const lead = s.schedule.five.milestoneLead;
+  const before = cal.addWorkingDays(m.date, -lead);
+  const after = cal.firstWorkingDayOnOrAfter(addDays(m.date, 1));
+  return [
+    { sendOn: before, note: `节点将于${lead}个工作日后到期：${m.text}（${m.date}）` },
+    { sendOn: after, note: `节点已过期限未完成：${m.text}（${m.date}）` },
+  ].map(({ sendOn, note }) => ({
+    ...base(task),
+    ...fiveStarDates(sendOn, cal, s),
+    reason: 'milestone' as const,
+    note,
+  }));
+}
+
+function base(task: ScheduleTask): Pick<Reminder, 'taskId' | 'taskNo' | 'leadUnit' | 'stars'> {
+  return { taskId: task.id, taskNo: task.no, leadUnit: task.leadUnit, stars: task.stars };
+}
+
+/** R18: a closed task, or one whose start date is after the send date, gets no reminder. */
+function remindable(task: ScheduleTask, sendOn: IsoDate): boolean {
+  return !task.closed && !(task.startDate && task.startDate > sendOn);
+}
+
+function compareReminders(a: Reminder, b: Reminder): number {
+  if (a.sendOn !== b.sendOn) return a.sendOn < b.sendOn ? -1 : 1;
+  if (a.taskId !== b.taskId) return a.taskId < b.taskId ? -1 : 1;
+  if (a.reason !== b.reason) return a.reason < b.reason ? -1 : 1;
+  const an = a.note ?? '';
+  const bn = b.note ?? '';
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/**
+ * R15, R18: every reminder whose sendOn lies within [from, to], sorted by sendOn, then taskId.
+ * Numbers come from settings.schedule. Calendar years without data fall back to Mon–Fri; ask
+ * `calendar.fallbackYears()` / `fallbackNotice()` afterwards to say so.
+ */
+export function reminderSchedule(
+  tasks: ScheduleTask[],
+  from: IsoDate,
+  to: IsoDate,
+  calendar: WorkCalendar,
+  settings: Settings,
+): Reminder[] {
+  if (to < from) return [];
+  const inRange = (p: PeriodDates) => p.sendOn >= from && p.sendOn <= to;
+  const byStars: Record<Stars, PeriodDates[]> = {
+    3: quarterlyDates(from, to, calendar, settings).filter(inRange),
+    4: monthlyDates(from, to, calendar, settings).filter(inRange),
+    5: weeklyDates(from, to, calendar, settings),
+  };
+  const reasonOf: Record<Stars, Reminder['reason']> = { 3: 'quarterly', 4: 'monthly', 5: 'weekly' };
+  const out: Reminder[] = [];
+  for (const task of tasks) {
+    if (task.closed) continue;
+    for (const p of byStars[task.stars]) {
+      if (remindable(task, p.sendOn)) out.push({ ...base(task), ...p, reason: reasonOf[task.stars] });
+    }
+    if (task.stars === 5) {
+      for (const m of task.milestones) {
+        for (const r of milestoneReminders(task, m, calendar, settings)) {
+          if (r.sendOn >= from && r.sendOn <= to && remindable(task, r.sendOn)) out.push(r);
+        }
+      }
+    }
+  }
+  return out.sort(compareReminders);
+}
+
+/** The reminders to send on one day (what the daily timer asks). */
+export function remindersDueOn(
+  tasks: ScheduleTask[],
+  date: IsoDate,
+  calendar: WorkCalendar,
+  settings: Settings,
+): Reminder[] {
+  return reminderSchedule(tasks, date, date, calendar, settings);
+}
+
+/** A short stable hash (FNV-1a, 32 bit, hex) — enough to tell a task's milestones apart in a key. */
+export function noteHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * R17: the idempotency key of a reminder: `${ledgerId}|${taskId}|${period}|${reason}`, plus
+ * `|${hash of note}` for a milestone reminder (a task can have several in one week).
+ */
+export function reminderKey(ledgerId: string, r: Reminder): string {
+  const key = `${ledgerId}|${r.taskId}|${r.period}|${r.reason}`;
+  return r.reason === 'milestone' ? `${key}|${noteHash(r.note ?? '')}` : key;
+}
