@@ -158,10 +158,13 @@ export function reminderSchedule(
 ): Reminder[] {
   if (to < from) return [];
   const inRange = (p: PeriodDates) => p.sendOn >= from && p.sendOn <= to;
+  // Each star level's dates are computed once for all its tasks, and only when some open task needs them
+  // (so a plan with no 5★ task does not consult the calendar of the week before `from`).
+  const needed = new Set(tasks.filter((t) => !t.closed).map((t) => t.stars));
   const byStars: Record<Stars, PeriodDates[]> = {
-    3: quarterlyDates(from, to, calendar, settings).filter(inRange),
-    4: monthlyDates(from, to, calendar, settings).filter(inRange),
-    5: weeklyDates(from, to, calendar, settings),
+    3: needed.has(3) ? quarterlyDates(from, to, calendar, settings).filter(inRange) : [],
+    4: needed.has(4) ? monthlyDates(from, to, calendar, settings).filter(inRange) : [],
+    5: needed.has(5) ? weeklyDates(from, to, calendar, settings) : [],
   };
   const reasonOf: Record<Stars, Reminder['reason']> = { 3: 'quarterly', 4: 'monthly', 5: 'weekly' };
   const out: Reminder[] = [];

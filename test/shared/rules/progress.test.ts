@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
+import {
+  isLagging,
+  latestCheckpoint,
+  milestoneSlips,
+  proRataTarget,
+  tenDayCheckpoints,
+} from '../../../shared/rules/progress.js';
+
+describe('progress', () => {
+  it('R6: the pro-rata target is the annual target times the elapsed share of the year, by day', () => {
+    expect(proRataTarget(1200, '2026-12-31', 2026)).toBe(1200);
+    expect(proRataTarget(365, '2026-01-01', 2026)).toBeCloseTo(1);
+    expect(proRataTarget({ value: 730, unit: '人' }, '2026-07-02', 2026)).toBeCloseTo(366); // day 183 of 365
+    expect(proRataTarget(366, '2028-02-29', 2028)).toBeCloseTo(60);
+    expect(proRataTarget(1200, '2025-12-31', 2026)).toBe(0);
+    expect(proRataTarget(1200, '2027-03-01', 2026)).toBe(1200);
+  });
+
+  it('R6: the 旬 checkpoints are the 10th, the 20th and the month’s last day', () => {
+    expect(tenDayCheckpoints(2026, 2)).toEqual(['2026-02-10', '2026-02-20', '2026-02-28']);
+    expect(tenDayCheckpoints(2028, 2)).toEqual(['2028-02-10', '2028-02-20', '2028-02-29']);
+    expect(tenDayCheckpoints(2026, 7)).toEqual(['2026-07-10', '2026-07-20', '2026-07-31']);
+    expect(latestCheckpoint('2026-03-15', 2026)).toBe('2026-03-10');
+    expect(latestCheckpoint('2026-03-20', 2026)).toBe('2026-03-20');
+    expect(latestCheckpoint('2026-03-05', 2026)).toBe('2026-02-28');
+    expect(latestCheckpoint('2026-01-09', 2026)).toBeNull();
+  });
+
+  it('R6: lagging = reported below 80% of the pro-rata target at the latest 旬 checkpoint', () => {
+    // 15 Mar → checkpoint 10 Mar = day 69: 1200 × 69/365 = 226.85; 80% of it = 181.48.
+    const at = (reported: number, settings = DEFAULT_SETTINGS) =>
+      isLagging({ target: { value: 1200, unit: '人' }, reported, asOf: '2026-03-15', year: 2026, settings });
+    expect(at(181)).toBe(true);
+    expect(at(181.5)).toBe(false);
+    expect(at(0)).toBe(true);
+    // The threshold is a setting.
+    expect(at(181, makeSettings({ laggingThreshold: 0.5 }))).toBe(false);
+    expect(at(200, makeSettings({ laggingThreshold: 1 }))).toBe(true);
+  });
+
+  it('R6: nothing is lagging before the first checkpoint, and without a target or a reported value', () => {
+    const base = { asOf: '2026-01-08', year: 2026, settings: DEFAULT_SETTINGS };
+    expect(isLagging({ ...base, target: 1200, reported: 0 })).toBe(false);
+    expect(isLagging({ ...base, asOf: '2026-06-30', target: null, reported: 0 })).toBe(false);
+    expect(isLagging({ ...base, asOf: '2026-06-30', target: 1200, reported: null })).toBe(false);
+  });
+
+  it('R7: a milestone is a slip the day after its date if not done', () => {
+    const ms = [
+      { date: '2026-03-31', text: '完成立项' },
+      { date: '2026-06-30', text: '开工' },
+      { date: '2026-02-28', text: '完成选址', done: true },
+      { date: null, text: '适时竣工' },
+    ];
+    expect(milestoneSlips(ms, '2026-03-31')).toEqual([]);
+    expect(milestoneSlips(ms, '2026-04-01')).toEqual([{ date: '2026-03-31', text: '完成立项' }]);
+    expect(milestoneSlips(ms, '2026-07-01').map((m) => m.text)).toEqual(['完成立项', '开工']);
+  });
+});
