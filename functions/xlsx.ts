@@ -1,0 +1,121 @@
+// The .xlsx side of the ledger reader: a workbook file → each sheet's cell values as Excel's
+// `range.values` gives them (dates as serials, rich text as text, formulas as results), so that
+// shared/ledger reads a file on disk exactly as it reads the open workbook in the add-in.
+import ExcelJS from 'exceljs';
+import { access, constants } from 'node:fs/promises';
+import { type CellValue, headerScore } from '../shared/ledger/index.js';
+
+export interface SheetValues {
+  name: string;
+  /** Row 1 to the last row with a value, column A to the last column with a value. */
+  values: CellValue[][];
+}
+
+const MS_PER_DAY = 86_400_000;
+/** Excel serial of 1970-01-01 (1900 system). */
+const UNIX_EPOCH_SERIAL = 25_569;
+
+/** One exceljs cell value → what Excel's `range.values` gives for it. */
+export function toCellValue(v: unknown): CellValue {
+  if (v === null || v === undefined) return '';
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return v;
+    case 'object':
+      break;
+    default:
+      return String(v);
+  }
+  // exceljs gives dates as JS Dates at UTC midnight (plus the time of day, if any).
+  if (v instanceof Date) {
+    const t = v.getTime();
+    return Number.isNaN(t) ? '' : t / MS_PER_DAY + UNIX_EPOCH_SERIAL;
+  }
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.richText))
+    return (o.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join('');
+  if ('formula' in o || 'sharedFormula' in o) return 'result' in o ? toCellValue(o.result) : '';
+  if ('hyperlink' in o || 'text' in o) return toCellValue(o.text);
+  if ('error' in o) return String(o.error);
+  return '';
+}
+
+function isEmpty(v: CellValue): boolean {
+  return v === '' || v === null || v === undefined;
+}
+
+/**
+ * Every worksheet of an .xlsx file with its values. Merged cells hold the merged value in each cell
+ * of the area (as exceljs gives it); the reader reads that the same as Excel's top-left-only values.
+ * Throws an Error with a printable message (中文 + English) when the file is missing or unreadable.
+ */
+export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
+  try {
+    await access(path, constants.R_OK);
+  } catch {
+    throw new Error(`找不到文件或无权读取 file not found or not readable: ${path}`);
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(path);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`无法读取工作簿（应为 .xlsx 文件） cannot read workbook ${path}: ${why}`);
+  }
+  const sheets: SheetValues[] = [];
+  for (const ws of wb.worksheets) {
+    const rows: CellValue[][] = [];
+    let lastRow = 0;
+    let lastCol = 0;
+    const rowCount = ws.rowCount;
+    for (let r = 1; r <= rowCount; r++) {
+      const row = ws.findRow(r);
+      // row.values is 1-based and sparse: index c is column c.
+      const raw = row ? (row.values as unknown[]) : [];
+      const out: CellValue[] = [];
+      for (let c = 1; c < raw.length; c++) {
+        const v = toCellValue(raw[c]);
+        out.push(v);
+        if (!isEmpty(v)) {
+          if (c > lastCol) lastCol = c;
+          lastRow = r;
+        }
+      }
+      rows.push(out);
+    }
+    rows.length = lastRow;
+    const values = rows.map((row) => {
+      if (row.length > lastCol) row.length = lastCol;
+      while (row.length < lastCol) row.push('');
+      return row;
+    });
+    sheets.push({ name: ws.name, values });
+  }
+  return sheets;
+}
+
+/**
+ * The ledger sheet: the one named (exactly, spaces trimmed), else the one whose header matches best
+ * (the first such sheet on a tie). Throws a printable Error when the named sheet does not exist.
+ */
+export function pickLedgerSheet(sheets: SheetValues[], name?: string): SheetValues {
+  if (sheets.length === 0) throw new Error('工作簿中没有工作表 the workbook has no worksheets');
+  if (name !== undefined) {
+    const wanted = name.trim();
+    const hit = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim() === wanted);
+    if (!hit)
+      throw new Error(
+        `工作簿中没有名为“${wanted}”的工作表（现有：${sheets.map((s) => s.name).join('、')}） no sheet named "${wanted}"`,
+      );
+    return hit;
+  }
+  let best = sheets[0]!;
+  let bestScore = headerScore(best.values);
+  for (const s of sheets.slice(1)) {
+    const score = headerScore(s.values);
+    if (score > bestScore) [best, bestScore] = [s, score];
+  }
+  return best;
+}

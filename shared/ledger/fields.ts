@@ -1,0 +1,164 @@
+// The ledger's other cells: stars, kind, units, milestones, targets, status and the task number (R2, R5–R7).
+import type { Category, Milestone, Stars, Target } from '../model.js';
+import { type CellValue, cellText, chineseNumber, compact, excelSerialToIsoDate } from './cells.js';
+import { isLikelySerial, parseDateText } from './deadline.js';
+
+// ---------------------------------------------------------------- stars (R5)
+
+const STAR_MARKS = /^[★☆✩✭✮⭐*＊]+$/;
+const FILLED_STAR = /[★✭✮⭐*]/g;
+const HOLLOW_STAR = /[☆✩]/g;
+const STAR_NUMBER = /^(?:[★☆⭐]?)(\d{1,2}|[一二三四五六七八九十])(?:\.0)?(?:星级?|颗星|[★☆⭐])?$/;
+
+/**
+ * The star count written in a cell, whatever it is (★★★★, ★★★☆☆, 4星, 四星, 4, 4★, ★4 → 4), or null
+ * when the cell is empty or not a star count at all. Range checking is `parseStars`'s job.
+ */
+export function starCount(value: CellValue): number | null {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : null;
+  const s = compact(cellText(value));
+  if (s === '') return null;
+  if (STAR_MARKS.test(s)) {
+    const filled = s.match(FILLED_STAR)?.length ?? 0;
+    // ★★★☆☆ is three of five; a cell of hollow stars only (☆☆☆☆) counts them.
+    return filled > 0 ? filled : (s.match(HOLLOW_STAR)?.length ?? 0);
+  }
+  const m = STAR_NUMBER.exec(s);
+  if (!m) return null;
+  return /\d/.test(m[1]!) ? Number(m[1]) : chineseNumber(m[1]!);
+}
+
+/** 3, 4 or 5 stars as the ledger writes them (R5); null for an empty cell or anything else. */
+export function parseStars(value: CellValue): Stars | null {
+  const n = starCount(value);
+  return n === 3 || n === 4 || n === 5 ? n : null;
+}
+
+// ---------------------------------------------------------------- category (R5)
+
+/** 常规性 → routine, (明确)指标类 → indicator, 重大项目(建设类) → major; null when empty or unknown. */
+export function parseCategory(value: CellValue): Category | null {
+  const s = compact(cellText(value));
+  if (s === '') return null;
+  if (s.includes('重大项目') || s.includes('项目建设')) return 'major';
+  if (s.includes('指标')) return 'indicator';
+  if (s.includes('常规')) return 'routine';
+  return null;
+}
+
+// ---------------------------------------------------------------- unit lists (R4)
+
+const UNIT_SEPARATORS = /[、，,;；/／\r\n]+/;
+const EDGE_SPACE = /^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g;
+
+/** `县财政局、县税务局` → ['县财政局', '县税务局'] (separated by 、，, ; / or a line break). */
+export function splitUnits(value: CellValue): string[] {
+  const s = cellText(value);
+  if (s === '') return [];
+  const out: string[] = [];
+  for (const part of s.split(UNIT_SEPARATORS)) {
+    const t = part.replace(EDGE_SPACE, '');
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- milestones (R7)
+
+const MILESTONE_SEPARATORS = /[；;，,。\r\n]+/;
+// An item marker in front of a milestone: 1. 1、 (1) （1） ①
+const ITEM_MARKER = /^(?:\(\d{1,2}\)|\d{1,2}[、)]|[\u2460-\u2473])\s*/;
+// The date at the start of a milestone: 3月底前, 5月15日前, 2026年6月, 2026.6.30, 年底前 …
+const MILESTONE_DATE =
+  /^((?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬|份)?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{4}年(?:底|末)?|年底|年末|年内|(?:第?[一二三四1-4])季度(?:末|底)?|上半年|下半年)(?:之前|以前|前|止|内)?[:：\s]*/;
+
+/**
+ * 时间节点 → dated milestones: `3月底前完成立项；6月底前开工建设` → [{date:'2026-03-31', text:'完成立项'}, …].
+ * A part with no readable date is kept with `date: null` (the reader reports it, R7).
+ */
+export function parseMilestones(text: CellValue, year: number): Milestone[] {
+  if (typeof text === 'number' && isLikelySerial(text)) {
+    const date = excelSerialToIsoDate(text);
+    return [{ date, text: date }];
+  }
+  const s = cellText(text);
+  if (s === '') return [];
+  const out: Milestone[] = [];
+  for (const raw of s.split(MILESTONE_SEPARATORS)) {
+    const part = raw.replace(EDGE_SPACE, '').replace(ITEM_MARKER, '');
+    if (part === '') continue;
+    const flat = compact(part);
+    const m = MILESTONE_DATE.exec(flat);
+    if (!m) {
+      out.push({ date: null, text: part });
+      continue;
+    }
+    const date = parseDateText(m[1]!, year, true);
+    // Keep the clerk's own text: slice the original when compacting changed nothing (the usual case).
+    const rest = (flat === part ? part : flat).slice(m[0].length);
+    out.push({ date, text: date === null ? part : rest || part });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- targets (R6)
+
+// Known units, longest first, so that 亿元 is not read as 元 and 万亩 not as 亩.
+const KNOWN_UNITS =
+  '万亿元|亿元|万元|元|万人次|人次|万人|人|万户|户|万家|家|万吨|吨|万亩|亩|万平方米|平方米|平方公里|公里|千米|米|万千瓦|千瓦|兆瓦|个百分点|%|‰|个|场|处|项|所|套|辆|座|台|次|件|条|栋|间|张|天|倍|批|宗|期|艘|株|棵|头|只|口|盏';
+const TARGET_IN_TITLE = new RegExp(`(\\d+(?:\\.\\d+)?)(${KNOWN_UNITS})`);
+const TARGET_CELL = /^[^\d]*?(\d+(?:\.\d+)?)\s*([^\d\s]*)/;
+const THOUSANDS = /(\d),(?=\d{3}(?!\d))/g;
+const TARGET_TAIL = /(?:以上|以内|左右|及以上|以下)$/;
+
+/**
+ * A 4★ target (R6) from a target cell (`1200人`, `3.2亿元`, 1200) or, with `fromTitle`, from a task's
+ * title (`城镇新增就业1200人` → {1200, '人'}, `增长6%以上` → {6, '%'}); null when there is none.
+ */
+export function parseTarget(value: CellValue, fromTitle = false): Target | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? { value, unit: '' } : null;
+  const s = compact(cellText(value)).replace(THOUSANDS, '$1');
+  if (s === '') return null;
+  if (fromTitle) {
+    const m = TARGET_IN_TITLE.exec(s);
+    return m ? { value: Number(m[1]), unit: m[2]! } : null;
+  }
+  const known = TARGET_IN_TITLE.exec(s);
+  if (known) return { value: Number(known[1]), unit: known[2]! };
+  const m = TARGET_CELL.exec(s);
+  if (!m) return null;
+  return { value: Number(m[1]), unit: m[2]!.replace(TARGET_TAIL, '') };
+}
+
+// ---------------------------------------------------------------- status (R3)
+
+const CLOSED = /^(?:已经?)?(?:完成|销号|办结|结项)$|已销号|已完成|已办结|^是$|^√$|^✓$/;
+const NOT_CLOSED = /未|不|没|待|暂/;
+
+/** 状态/完成情况 → closed (已完成, 已销号, 销号, 办结 …); 未完成, 待销号 and anything else → open. */
+export function parseClosed(value: CellValue): boolean {
+  const s = compact(cellText(value));
+  if (s === '' || NOT_CLOSED.test(s)) return false;
+  return CLOSED.test(s);
+}
+
+// ---------------------------------------------------------------- task numbers (R2)
+
+const CHILD_SEPARATED = /^(.*\d)\s*[-－—–.．_]\s*(\d+)$/;
+const CHILD_PAREN = /^(.*\d)\s*[（(]\s*(\d+)\s*[）)]$/;
+const ITEM_ONLY = /^(?:[（(]\s*\d+\s*[）)]|\d+\s*[）)]|[\u2460-\u2473])$/;
+
+/**
+ * The parent number written into a task number: `3-2`, `3.2`, `3（2）` → '3'; `3-2-1` → '3-2'; else null.
+ * (A number written as a bare item, `（2）`, takes its parent from the rows above; see `isItemNumber`.)
+ */
+export function parentOfNo(no: string): string | null {
+  const s = no.replace(EDGE_SPACE, '');
+  const m = CHILD_SEPARATED.exec(s) ?? CHILD_PAREN.exec(s);
+  return m ? m[1]!.replace(EDGE_SPACE, '') : null;
+}
+
+/** `（2）`, `(2)`, `2）`, `②`: an item of the task above (R2). */
+export function isItemNumber(no: string): boolean {
+  return ITEM_ONLY.test(no);
+}

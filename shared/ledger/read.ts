@@ -1,0 +1,378 @@
+// readLedger: every row of a ledger sheet accounted for (R4), every task read (R1, R2, R5–R7).
+import type { Deadline, IsoDate, LedgerRow, LedgerTask, Problem, RowKind } from '../model.js';
+import type { Settings } from '../settings.js';
+import { type CellValue, cellText, columnLetter, compact, excelSerialToIsoDate } from './cells.js';
+import { deadlineIsReadable, isLikelySerial, parseDateText, parseDeadline } from './deadline.js';
+import {
+  isItemNumber,
+  parentOfNo,
+  parseCategory,
+  parseClosed,
+  parseMilestones,
+  parseTarget,
+  splitUnits,
+  starCount,
+} from './fields.js';
+import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
+import { suggestStars } from '../rules/stars.js';
+
+export interface ReadLedgerOptions {
+  /** The ledger's year when its title does not say it (R4). */
+  year?: number;
+  /** The 1-based sheet row of values[0] (default 1), so that reported rows are sheet rows. */
+  firstRow?: number;
+  /** The 1-based sheet column of values[*][0] (default 1), so that reported columns are sheet letters. */
+  firstColumn?: number;
+  settings?: Settings;
+  /** Today (CST), for the year when nothing else gives it. */
+  today?: IsoDate;
+}
+
+/** A task as read, with its start date (开始时间) when the ledger has that column (R18). */
+export type LedgerTaskRead = LedgerTask & { startDate: IsoDate | null };
+
+export interface LedgerResult {
+  year: number;
+  yearSource: 'title' | 'option' | 'settings' | 'today';
+  header: {
+    /** The sheet rows (1-based) of the header; empty when no header was found. */
+    rows: number[];
+    /** The 0-based index into each row of `values` of every column found (a field absent from the sheet is absent here). */
+    columns: Partial<Record<LedgerField, number>>;
+  };
+  tasks: LedgerTaskRead[];
+  /** One entry for every row of `values`, in order. */
+  rows: LedgerRow[];
+  problems: Problem[];
+}
+
+// The ledger's year in its title: 友谊县2026年重点工作… or 2026年度 (not a date such as 2026年3月15日).
+const TITLE_YEAR = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)/;
+const NOTE = /^(?:注|备注|说明|填表说明|附注)\s*(?:[:：\d１-９、.．]|$)/;
+const SECTION_HEADING =
+  /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
+const CN_ORDINAL = /^[（(]?[一二三四五六七八九十百]+[）)、.．]?$/;
+const NUMERIC = /^[\d.\-\s]+$/;
+
+function yearFromToday(today: IsoDate | undefined): number {
+  if (today && /^\d{4}-/.test(today)) return Number(today.slice(0, 4));
+  // R22: the current year in China Standard Time.
+  return new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+}
+
+/** The kinds of a row that are not tasks, decided from its cell texts alone. */
+function classifyNonTask(
+  texts: string[],
+  titleCol: number,
+  noCol: number | undefined,
+): Exclude<RowKind, 'task' | 'header' | 'title'> | null {
+  let first = -1;
+  let distinct = 0;
+  let only = '';
+  for (let c = 0; c < texts.length; c++) {
+    const t = texts[c]!;
+    if (t === '') continue;
+    if (first === -1) first = c;
+    if (distinct === 0) {
+      distinct = 1;
+      only = t;
+    } else if (distinct === 1 && t !== only) distinct = 2;
+  }
+  if (first === -1) return 'blank';
+  const firstText = texts[first]!;
+  const titleText = texts[titleCol] ?? '';
+  // 注：… (merged across the row, or typed in the first cell).
+  if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
+  // One text and nothing else (a merged heading row, whichever way the reader fills merged cells).
+  if (distinct === 1 && !NUMERIC.test(only)) return 'section';
+  // 一、经济发展 in the first cell with at most the same text in the title column.
+  if (SECTION_HEADING.test(firstText) && (titleText === '' || titleText === firstText || first === titleCol))
+    return onlyIn(texts, first, titleCol) ? 'section' : null;
+  // 一 | 经济发展: a Chinese ordinal in the number column and a heading in the title column, nothing else.
+  if (noCol !== undefined && CN_ORDINAL.test(texts[noCol] ?? '') && onlyIn(texts, noCol, titleCol))
+    return 'section';
+  return null;
+}
+
+/** Whether every non-empty cell of the row is in column a or column b. */
+function onlyIn(texts: string[], a: number, b: number): boolean {
+  for (let c = 0; c < texts.length; c++) if (texts[c] !== '' && c !== a && c !== b) return false;
+  return true;
+}
+
+/**
+ * Reads a ledger sheet given as a 2-D array of cell values (Excel's `range.values`, or an xlsx
+ * reader's values; merged cells may hold their value in the top-left cell only, or in every cell).
+ * Every row comes back in `rows` (R4); tasks carry what R1, R2 and R5–R7 need; problems name the
+ * sheet row and column in Chinese.
+ */
+export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {}): LedgerResult {
+  const firstRow = options.firstRow ?? 1;
+  const colOffset = (options.firstColumn ?? 1) - 1;
+  const letter = (c: number) => columnLetter(c + colOffset);
+  const header = findHeader(values);
+  const headerStart = header ? header.rows[0]! : values.length;
+  const headerEnd = header ? header.rows[header.rows.length - 1]! : values.length;
+
+  // ---- the year (R4): title, else the option, else the settings, else today's year
+  let year: number | null = null;
+  let yearSource: LedgerResult['yearSource'] = 'title';
+  for (let i = 0; i < Math.min(headerStart, 40) && year === null; i++) {
+    const row = values[i] ?? [];
+    for (const v of row) {
+      if (typeof v !== 'string') continue;
+      const m = TITLE_YEAR.exec(v);
+      if (m) {
+        year = Number(m[1]);
+        break;
+      }
+    }
+  }
+  if (year === null && options.year !== undefined) [year, yearSource] = [options.year, 'option'];
+  if (year === null && options.settings?.ledgerYear != null)
+    [year, yearSource] = [options.settings.ledgerYear, 'settings'];
+  if (year === null) [year, yearSource] = [yearFromToday(options.today), 'today'];
+  const ledgerYear: number = year;
+
+  const rows: LedgerRow[] = new Array(values.length);
+  const tasks: LedgerTaskRead[] = [];
+  const problems: Problem[] = [];
+  const columns = header?.columns ?? {};
+  const labelOf = (f: LedgerField) => header?.labels[f] || FIELD_LABELS[f];
+
+  if (!header) {
+    let reported = false;
+    for (let i = 0; i < values.length; i++) {
+      const row = values[i] ?? [];
+      const sheetRow = firstRow + i;
+      if (row.every((v) => cellText(v) === '')) {
+        rows[i] = { row: sheetRow, kind: 'blank' };
+        continue;
+      }
+      rows[i] = {
+        row: sheetRow,
+        kind: 'error',
+        message: `第${sheetRow}行未能读取：工作表中没有找到台账表头（应有“工作任务”“牵头单位”“完成时限”等列）`,
+      };
+      if (!reported) {
+        problems.push({
+          row: sheetRow,
+          column: null,
+          rule: 'R4',
+          message:
+            '工作表中没有找到台账表头（应有“序号”“工作任务”“牵头领导”“牵头单位”“完成时限”等列），未能读取任何任务',
+        });
+        reported = true;
+      }
+    }
+    return { year: ledgerYear, yearSource, header: { rows: [], columns: {} }, tasks, rows, problems };
+  }
+
+  // A required column missing from the header is one problem, not one per row.
+  const headerSheetRow = firstRow + headerStart;
+  for (const f of REQUIRED_FIELDS) {
+    if (columns[f] === undefined)
+      problems.push({
+        row: headerSheetRow,
+        column: null,
+        rule: 'R1',
+        message: `第${headerSheetRow}行表头缺少“${FIELD_LABELS[f]}”列，各任务的${FIELD_LABELS[f]}均无法读取`,
+      });
+  }
+
+  const titleCol = columns.title!;
+  const col = (f: LedgerField) => columns[f];
+  const titleLabel = normalizeForCompare(labelOf('title'));
+  const deadlineCache = new Map<string, Deadline>();
+  const readDeadline = (v: CellValue): Deadline => {
+    if (typeof v !== 'string') return parseDeadline(v, ledgerYear);
+    const hit = deadlineCache.get(v);
+    if (hit) return { ...hit };
+    const d = parseDeadline(v, ledgerYear);
+    deadlineCache.set(v, d);
+    return { ...d };
+  };
+  let width = 0;
+  for (const r of values) if (r && r.length > width) width = r.length;
+
+  // The most recent task with each number, for parents (numbering may restart in each section).
+  const byNo = new Map<string, LedgerTaskRead>();
+  // The task a bare item number (（2）) belongs to: the last task above with an ordinary number.
+  let itemParent: LedgerTaskRead | null = null;
+  const texts = new Array<string>(width);
+
+  for (let i = 0; i < values.length; i++) {
+    const row = values[i] ?? [];
+    const sheetRow = firstRow + i;
+    for (let c = 0; c < width; c++) texts[c] = cellText(row[c]);
+
+    if (i < headerStart) {
+      rows[i] = { row: sheetRow, kind: texts.every((t) => t === '') ? 'blank' : 'title' };
+      continue;
+    }
+    if (i <= headerEnd) {
+      rows[i] = { row: sheetRow, kind: 'header' };
+      continue;
+    }
+    const titleText = texts[titleCol] ?? '';
+    // A header repeated further down (printed pages) is a header row again.
+    if (titleText !== '' && normalizeForCompare(titleText) === titleLabel) {
+      rows[i] = { row: sheetRow, kind: 'header' };
+      continue;
+    }
+    const kind = classifyNonTask(texts, titleCol, col('no'));
+    if (kind !== null) {
+      rows[i] = { row: sheetRow, kind };
+      if (kind === 'section') itemParent = null;
+      continue;
+    }
+    if (titleText === '') {
+      const message = `第${sheetRow}行有内容，但${letter(titleCol)}列（${labelOf('title')}）为空，未能作为任务读取`;
+      rows[i] = { row: sheetRow, kind: 'error', message };
+      problems.push({ row: sheetRow, column: letter(titleCol), rule: 'R1', message });
+      continue;
+    }
+
+    // ---- a task row
+    rows[i] = { row: sheetRow, kind: 'task' };
+    const problem = (f: LedgerField, rule: string, message: string) =>
+      problems.push({ row: sheetRow, column: letter(columns[f]!), rule, message });
+    const where = (f: LedgerField) => `第${sheetRow}行${letter(columns[f]!)}列（${labelOf(f)}）`;
+    const cell = (f: LedgerField): CellValue => {
+      const c = columns[f];
+      return c === undefined ? undefined : row[c];
+    };
+    const text = (f: LedgerField): string | null => {
+      const c = columns[f];
+      if (c === undefined) return null;
+      return texts[c] === '' ? null : texts[c]!;
+    };
+
+    // Number and parent (R2).
+    let no: string | null = null;
+    const noCell = cell('no');
+    if (typeof noCell === 'number' && isLikelySerial(noCell)) {
+      // Excel turned a typed 3-2 into the date 3 Feb / 2 Mar; read it back as the clerk typed it.
+      const [, m, d] = excelSerialToIsoDate(noCell).split('-').map(Number) as [number, number, number];
+      no = `${m}-${d}`;
+      problem(
+        'no',
+        'R2',
+        `${where('no')}被Excel存成了日期（${m}月${d}日），已按“${no}”读取；请把该列设为文本格式`,
+      );
+    } else no = text('no');
+    let parent: string | null = null;
+    if (no !== null) {
+      if (isItemNumber(no)) parent = itemParent?.no ?? null;
+      else parent = parentOfNo(no);
+      if (parent !== null && !byNo.has(parent))
+        problem('no', 'R2', `${where('no')}“${no}”的上级任务“${parent}”不在它上面的行中`);
+    }
+    const parentTask = parent !== null ? (byNo.get(parent) ?? null) : null;
+
+    const category = parseCategory(cell('category'));
+    const task: LedgerTaskRead = {
+      row: sheetRow,
+      id: text('id'),
+      no,
+      parent,
+      title: titleText,
+      measures: text('measures'),
+      leadLeader: text('leadLeader'),
+      leadUnit: text('leadUnit'),
+      supportUnits: splitUnits(cell('supportUnits')),
+      deadline: readDeadline(cell('deadline')),
+      category,
+      stars: null,
+      suggestedStars: null,
+      closed: parseClosed(cell('status')),
+      milestones: parseMilestones(cell('milestones'), ledgerYear),
+      progress: text('progress'),
+      target: null,
+      startDate: null,
+    };
+
+    // A child's required cells are often merged with its parent's, and Excel gives '' below the
+    // merge's top cell: an empty one is the parent's (an xlsx reader repeats it; both read alike).
+    if (parentTask) {
+      task.leadLeader ??= parentTask.leadLeader;
+      task.leadUnit ??= parentTask.leadUnit;
+      if (task.deadline.text === '') task.deadline = { ...parentTask.deadline };
+      task.category ??= parentTask.category;
+    }
+
+    // R1: the five things every task must have, and a readable deadline.
+    if (columns.measures !== undefined && task.measures === null)
+      problem('measures', 'R1', `${where('measures')}为空`);
+    if (columns.leadLeader !== undefined && task.leadLeader === null)
+      problem('leadLeader', 'R1', `${where('leadLeader')}为空`);
+    if (columns.leadUnit !== undefined && task.leadUnit === null)
+      problem('leadUnit', 'R1', `${where('leadUnit')}为空`);
+    if (columns.deadline !== undefined) {
+      if (task.deadline.text === '') problem('deadline', 'R1', `${where('deadline')}为空`);
+      else if (!deadlineIsReadable(task.deadline))
+        problem(
+          'deadline',
+          'R1',
+          `${where('deadline')}“${task.deadline.text}”无法识别为日期或周期性时限（可写作2026年6月30日、6月底前、年底前、每月、每季度、长期坚持等）`,
+        );
+    }
+
+    // R5: stars and kind.
+    const starsCell = cell('stars');
+    const n = starCount(starsCell);
+    if (n === 3 || n === 4 || n === 5) task.stars = n;
+    else if (cellText(starsCell) !== '')
+      problem(
+        'stars',
+        'R5',
+        n === null
+          ? `${where('stars')}“${cellText(starsCell)}”无法识别为星级（可写作★★★★、4星、四星或4）`
+          : `${where('stars')}“${cellText(starsCell)}”为${n}星，星级应为3至5星`,
+      );
+    if (category === null && text('category') !== null)
+      problem(
+        'category',
+        'R5',
+        `${where('category')}“${text('category')}”无法识别（应为常规性、指标类或重大项目建设类）`,
+      );
+    task.suggestedStars = suggestStars(task.category);
+
+    // R6: the target, from its column or, for an indicator task, from the title.
+    task.target =
+      parseTarget(cell('target')) ?? (task.category === 'indicator' ? parseTarget(titleText, true) : null);
+
+    // R7: milestones without a readable date cannot be followed.
+    for (const m of task.milestones)
+      if (m.date === null)
+        problem('milestones', 'R7', `${where('milestones')}节点“${m.text}”没有可识别的日期`);
+
+    // R18: the start date, when the ledger has one.
+    const start = cell('startDate');
+    if (start !== undefined && cellText(start) !== '') {
+      task.startDate =
+        typeof start === 'number' && isLikelySerial(start)
+          ? excelSerialToIsoDate(start)
+          : parseDateText(cellText(start), ledgerYear, false);
+      if (task.startDate === null)
+        problem('startDate', 'R4', `${where('startDate')}“${cellText(start)}”无法识别为日期`);
+    }
+
+    tasks.push(task);
+    if (no !== null) byNo.set(no, task);
+    itemParent = no !== null && isItemNumber(no) ? itemParent : no !== null ? task : null;
+  }
+
+  return {
+    year: ledgerYear,
+    yearSource,
+    header: { rows: header.rows.map((r) => firstRow + r), columns },
+    tasks,
+    rows,
+    problems,
+  };
+}
+
+function normalizeForCompare(s: string): string {
+  return compact(s).replace(/[()（）【】[\]*:：]/g, '');
+}
