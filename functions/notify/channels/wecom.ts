@@ -1,0 +1,27 @@
+// WeCom (企业微信) group robot: POST `{ msgtype: 'markdown', markdown: { content } }` to the robot's
+// webhook URL; success is `errcode: 0`. A markdown message is capped at 4096 bytes, so a long list
+// goes out in numbered parts.
+import type { PromptMessage } from '../message.js';
+import { splitMarkdown } from '../message.js';
+import type { ChannelsConfig } from './config.js';
+import { checkErrcode, postJson } from './http.js';
+
+export const WECOM_MAX_BYTES = 4096;
+
+export async function sendWecom(
+  url: string,
+  message: PromptMessage,
+  config: ChannelsConfig,
+): Promise<string> {
+  const parts = splitMarkdown(message, WECOM_MAX_BYTES);
+  for (const content of parts) {
+    const res = await postJson(
+      url,
+      { msgtype: 'markdown', markdown: { content } },
+      config.timeoutMs,
+      '企业微信机器人',
+    );
+    checkErrcode(res, '企业微信机器人');
+  }
+  return parts.length > 1 ? `已分${parts.length}条发送` : '已发送';
+}

@@ -1,0 +1,259 @@
+// Delivery (R17): takes the outbox entries that are due, groups them per unit per day (one message
+// listing the unit's tasks), claims each group with ETags, sends through each of the unit's
+// channels, and records per entry and channel what happened. A failed channel is retried with
+// exponential backoff, and only that channel: one that already delivered is not sent to again.
+// After the last attempt the entry is `failed` with the error, visible in the outbox; nothing vanishes.
+import type { Channel } from '../../shared/api.js';
+import { chinaToday } from '../../shared/dates.js';
+import { composePrompt, type PromptItem } from './message.js';
+import { channelId, channelLabel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
+import { describeError } from './channels/config.js';
+import {
+  newRunId,
+  type ChannelRecord,
+  type Outbox,
+  type OutboxItem,
+  type OutboxPatch,
+  type OutboxStatus,
+} from './outbox.js';
+
+export interface DeliveryPolicy {
+  /** Attempts before an entry is marked failed (DUBAN_DELIVERY_MAX_ATTEMPTS, default 5). */
+  maxAttempts: number;
+  /** Wait after the first failed attempt; doubled after each further one (DUBAN_DELIVERY_BACKOFF_MINUTES, default 5). */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How long a run holds claimed entries; longer than a unit's sends can take. */
+  leaseMs: number;
+  /** Units sent to at the same time. */
+  concurrency: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  maxAttempts: 5,
+  backoffBaseMs: 5 * 60_000,
+  backoffMaxMs: 6 * 3_600_000,
+  leaseMs: 10 * 60_000,
+  concurrency: 4,
+};
+
+export function deliveryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryPolicy {
+  const positive = (v: string | undefined) => {
+    const n = Number(v);
+    return v !== undefined && v !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const attempts = positive(env.DUBAN_DELIVERY_MAX_ATTEMPTS);
+  const minutes = positive(env.DUBAN_DELIVERY_BACKOFF_MINUTES);
+  return {
+    ...DEFAULT_DELIVERY_POLICY,
+    maxAttempts: attempts ? Math.trunc(attempts) : DEFAULT_DELIVERY_POLICY.maxAttempts,
+    backoffBaseMs: minutes ? minutes * 60_000 : DEFAULT_DELIVERY_POLICY.backoffBaseMs,
+  };
+}
+
+/** Wait before the next attempt after `attempts` failed ones: base, 2×base, 4×base, … capped. */
+export function backoffDelay(attempts: number, policy: DeliveryPolicy): number {
+  return Math.min(policy.backoffBaseMs * 2 ** Math.max(attempts - 1, 0), policy.backoffMaxMs);
+}
+
+/** What happened to one entry in a run, for the history (events) kept by the backend. */
+export interface DeliveryOutcome {
+  item: OutboxItem;
+  status: Extract<OutboxStatus, 'sent' | 'retrying' | 'failed'>;
+  at: string;
+  error: string | null;
+}
+
+export interface DeliverOptions {
+  /** The run's clock: decides today (CST, R22), which retries are due, and the backoff. */
+  now: Date;
+  outbox: Outbox;
+  /** The unit's prompt channels (the backend's units table). */
+  getUnitChannels: (unit: string) => Promise<Channel[]>;
+  channelsConfig: ChannelsConfig;
+  policy?: Partial<DeliveryPolicy>;
+  /** Called once per entry after its outcome is stored (e.g. to append a history event). */
+  onOutcome?: (outcome: DeliveryOutcome) => Promise<void> | void;
+  log?: (line: string) => void;
+}
+
+export interface DeliverySummary {
+  /** Messages that reached a channel (one per unit, day and channel). */
+  messages: number;
+  /** Entries now sent / waiting for a retry / failed for good. */
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** Due entries another run held (claimed first); that run sends them. */
+  skipped: number;
+  /** Units prompted in this run. */
+  units: number;
+}
+
+export const NO_CHANNEL_ERROR = (unit: string) =>
+  `单位“${unit}”未配置任何提示渠道（邮件、企业微信、钉钉或短信网关），提示未发出；请在单位设置中添加渠道后重新发送`;
+
+function toPromptItem(e: OutboxItem): PromptItem {
+  return {
+    taskId: e.taskId,
+    taskNo: e.taskNo,
+    taskTitle: e.taskTitle,
+    period: e.period,
+    reason: e.reason,
+    feedbackDue: e.feedbackDue,
+    feedbackUrl: e.feedbackUrl,
+    ...(e.note ? { note: e.note } : {}),
+  };
+}
+
+async function inBatches<T>(list: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const t = list[next++]!;
+      await fn(t);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, list.length)) }, worker));
+}
+
+/** Sends every due prompt once; safe to run twice at once (claims are ETag-checked). */
+export async function deliverDue(options: DeliverOptions): Promise<DeliverySummary> {
+  const { now, outbox, getUnitChannels, channelsConfig } = options;
+  const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
+  const log = options.log ?? (() => {});
+  const nowIso = now.toISOString();
+  const today = chinaToday(now);
+  const runId = newRunId();
+  const summary: DeliverySummary = { messages: 0, sent: 0, retrying: 0, failed: 0, skipped: 0, units: 0 };
+
+  const due = await outbox.dueEntries(now, today);
+  const groups = new Map<string, OutboxItem[]>();
+  for (const item of due) {
+    const k = `${item.sendOn}\u0000${item.unit}`;
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+
+  await inBatches([...groups.values()], policy.concurrency, async (group) => {
+    const unit = group[0]!.unit;
+    const claimed = await outbox.claim(group, new Date(now.getTime() + policy.leaseMs), runId);
+    summary.skipped += group.length - claimed.length;
+    if (claimed.length === 0) return;
+    summary.units++;
+
+    // Per entry: its channel records so far, updated by this run.
+    const records = new Map<string, Map<string, ChannelRecord>>(
+      claimed.map((e) => [e.key, new Map(e.channels.map((r) => [r.id, r]))]),
+    );
+    let channels: Channel[] = [];
+    let generalError: string | null = null;
+    try {
+      channels = await getUnitChannels(unit);
+      if (channels.length === 0) generalError = NO_CHANNEL_ERROR(unit);
+    } catch (e) {
+      generalError = `无法读取单位“${unit}”的提示渠道：${describeError(e)}`;
+    }
+
+    for (const channel of channels) {
+      const id = channelId(channel);
+      const needing = claimed.filter((e) => !records.get(e.key)?.get(id)?.ok);
+      if (needing.length === 0) continue;
+      const message = composePrompt(unit, needing.map(toPromptItem), channelsConfig.office);
+      let ok = false;
+      let detail: string;
+      try {
+        detail = await sendThroughChannel(channel, message, channelsConfig);
+        ok = true;
+        summary.messages++;
+      } catch (e) {
+        detail = describeError(e);
+        log(`提示发送失败：${unit} ${channelLabel(channel)}：${detail}`);
+      }
+      for (const e of needing) {
+        const recs = records.get(e.key)!;
+        const prev = recs.get(id);
+        recs.set(id, {
+          id,
+          kind: channel.kind,
+          label: channelLabel(channel),
+          ok,
+          at: nowIso,
+          detail,
+          attempts: (prev?.attempts ?? 0) + 1,
+        });
+      }
+    }
+
+    const noChannel =
+      channels.length === 0 && generalError !== null && generalError === NO_CHANNEL_ERROR(unit);
+    const updates = claimed.map((item) => {
+      const recs = records.get(item.key)!;
+      const attempts = item.attempts + 1;
+      const current = channels.map((c) => recs.get(channelId(c)));
+      const allOk = generalError === null && current.every((r) => r?.ok);
+      const errors = generalError
+        ? [generalError]
+        : current.filter((r): r is ChannelRecord => !!r && !r.ok).map((r) => `${r.label}：${r.detail}`);
+      const lastError = errors.length ? errors.join('；') : null;
+      let patch: OutboxPatch;
+      if (allOk) {
+        patch = {
+          status: 'sent',
+          attempts,
+          sentAt: nowIso,
+          lastError: null,
+          nextAttemptAt: null,
+          claimedUntil: null,
+        };
+      } else if (noChannel || attempts >= policy.maxAttempts) {
+        const delivered = current.filter((r) => r?.ok).map((r) => r!.label);
+        const suffix = delivered.length ? `（已送达：${delivered.join('、')}）` : '';
+        patch = {
+          status: 'failed',
+          attempts,
+          failedAt: nowIso,
+          lastError: noChannel ? lastError : `已尝试${attempts}次仍未送达：${lastError ?? ''}${suffix}`,
+          nextAttemptAt: null,
+          claimedUntil: null,
+        };
+      } else {
+        patch = {
+          status: 'retrying',
+          attempts,
+          lastError,
+          nextAttemptAt: new Date(now.getTime() + backoffDelay(attempts, policy)).toISOString(),
+          claimedUntil: null,
+        };
+      }
+      patch.lastAttemptAt = nowIso;
+      patch.channels = [...recs.values()];
+      return { item, patch };
+    });
+
+    const lost = new Set(await outbox.settle(updates));
+    for (const { item, patch } of updates) {
+      if (lost.has(item.key)) {
+        log(`提示状态未写入（已被其他投递进程接管）：${item.key}`);
+        continue;
+      }
+      const status = patch.status as DeliveryOutcome['status'];
+      summary[status]++;
+      if (options.onOutcome) {
+        try {
+          await options.onOutcome({
+            item: { ...item, ...patch, channels: patch.channels ?? item.channels } as OutboxItem,
+            status,
+            at: nowIso,
+            error: patch.lastError ?? null,
+          });
+        } catch (e) {
+          log(`记录投递结果失败：${item.key}：${describeError(e)}`);
+        }
+      }
+    }
+  });
+
+  return summary;
+}
