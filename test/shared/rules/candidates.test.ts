@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
+import type { Deadline, UnitEvent } from '../../../shared/model.js';
+import { orangeCandidates, yellowCandidates, type CandidateTask } from '../../../shared/rules/candidates.js';
+import { unitCardStates } from '../../../shared/rules/cards.js';
+
+const dated = (date: string): Deadline => ({ text: date, date, recurrence: null });
+const t = (id: string, extra: Partial<CandidateTask> = {}): CandidateTask => ({
+  id,
+  no: id,
+  leadUnit: '县交通运输局',
+  closed: false,
+  deadline: dated('2026-12-31'),
+  stars: 3,
+  milestones: [],
+  ...extra,
+});
+
+describe('yellow candidates', () => {
+  const reminder = {
+    taskId: 'T1',
+    taskNo: '3',
+    leadUnit: '县教育局',
+    period: '2026-Q1',
+    feedbackDue: '2026-03-26',
+  };
+
+  it('R9: feedback received on the due date is on time; the due day itself is not yet late', () => {
+    const noFeedback = { reminders: [reminder], feedback: [], problems: [] };
+    expect(yellowCandidates({ ...noFeedback, asOf: '2026-03-26' })).toEqual([]);
+    expect(
+      yellowCandidates({
+        ...noFeedback,
+        feedback: [{ taskId: 'T1', period: '2026-Q1', receivedOn: '2026-03-26' }],
+        asOf: '2026-04-30',
+      }),
+    ).toEqual([]);
+  });
+
+  it('R9: a unit reminded whose feedback did not arrive by the due date is a yellow candidate for 上报材料不及时', () => {
+    expect(
+      yellowCandidates({ reminders: [reminder], feedback: [], problems: [], asOf: '2026-03-27' }),
+    ).toEqual([
+      {
+        unit: '县教育局',
+        color: 'yellow',
+        reason: '上报材料不及时',
+        taskIds: ['T1'],
+        details: ['第3项任务（2026-Q1）反馈应于2026-03-26前报送，至今未收到'],
+      },
+    ]);
+  });
+
+  it('R9: feedback that came after the due date is still a late report; feedback for another period does not count', () => {
+    const late = yellowCandidates({
+      reminders: [reminder],
+      feedback: [
+        { taskId: 'T1', period: '2025-Q4', receivedOn: '2026-01-05' },
+        { taskId: 'T1', period: '2026-Q1', receivedOn: '2026-03-30' },
+      ],
+      problems: [],
+      asOf: '2026-04-02',
+    });
+    expect(late).toHaveLength(1);
+    expect(late[0]!.details).toEqual(['第3项任务（2026-Q1）反馈应于2026-03-26前报送，2026-03-30才收到']);
+  });
+
+  it('R9: one candidate per unit and reason, citing every task; non-standard ledger rows give 台账清单不规范', () => {
+    const c = yellowCandidates({
+      reminders: [
+        reminder,
+        { ...reminder, taskId: 'T2', taskNo: '4' },
+        { ...reminder, taskId: 'T9', taskNo: '9', leadUnit: '县财政局' },
+      ],
+      feedback: [{ taskId: 'T9', period: '2026-Q1', receivedOn: '2026-03-20' }],
+      problems: [
+        { unit: '县教育局', row: 12, message: '缺少完成时限（R1）' },
+        { unit: '县教育局', row: 15, message: '完成时限「尽快」无法识别' },
+      ],
+      asOf: '2026-04-01',
+    });
+    expect(c.map((x) => [x.unit, x.reason, x.taskIds])).toEqual([
+      ['县教育局', '上报材料不及时', ['T1', 'T2']],
+      ['县教育局', '台账清单不规范', []],
+    ]);
+    expect(c[1]!.details).toEqual(['台账第12行：缺少完成时限（R1）', '台账第15行：完成时限「尽快」无法识别']);
+  });
+});
+
+describe('orange candidates', () => {
+  const asOf = '2026-07-01';
+  const run = (tasks: CandidateTask[], at = asOf) =>
+    orangeCandidates({ tasks, asOf: at, year: 2026, settings: DEFAULT_SETTINGS });
+
+  it('R10: a task past its deadline and not closed makes its lead unit an orange candidate (工作进展缓慢)', () => {
+    const c = run([t('A', { deadline: dated('2026-06-30') })]);
+    expect(c).toEqual([
+      {
+        unit: '县交通运输局',
+        color: 'orange',
+        reason: '工作进展缓慢',
+        taskIds: ['A'],
+        details: ['第A项任务已过完成时限（2026-06-30）仍未销号'],
+      },
+    ]);
+    expect(run([t('A', { deadline: dated('2026-06-30') })], '2026-06-30')).toEqual([]); // the deadline day is not past
+  });
+
+  it('R10, R3: a closed task is never a candidate; a recurring deadline is never past', () => {
+    expect(
+      run([
+        t('A', { deadline: dated('2026-03-31'), closed: true }),
+        t('B', { deadline: { text: '每月', date: null, recurrence: 'monthly' } }),
+        t('C', { stars: 5, closed: true, milestones: [{ date: '2026-03-31', text: '开工' }] }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('R10: a lagging 4★ task makes its unit an orange candidate; one on schedule does not', () => {
+    // 1 Jul → checkpoint 30 Jun = day 181: 1000 × 181/365 = 495.9; 80% = 396.7.
+    const c = run([
+      t('L', { stars: 4, target: { value: 1000, unit: '户' }, reported: 396 }),
+      t('K', { stars: 4, target: 1000, reported: 400 }),
+    ]);
+    expect(c).toHaveLength(1);
+    expect(c[0]!.taskIds).toEqual(['L']);
+    expect(c[0]!.details[0]).toBe('第L项任务进度滞后：截至2026-06-30报送396，按序时进度应达495.89，低于80%');
+    // A 3★ task with the same numbers is not judged on indicators.
+    expect(run([t('L3', { stars: 3, target: 1000, reported: 10 })])).toEqual([]);
+  });
+
+  it('R10: a 5★ milestone slip makes its unit an orange candidate; a done milestone does not', () => {
+    const c = run([
+      t('M', {
+        stars: 5,
+        milestones: [
+          { date: '2026-06-30', text: '主体开工' },
+          { date: '2026-05-31', text: '完成征地', done: true },
+        ],
+      }),
+    ]);
+    expect(c.map((x) => [x.unit, x.taskIds, x.details])).toEqual([
+      ['县交通运输局', ['M'], ['第M项任务节点逾期未完成：主体开工（2026-06-30）']],
+    ]);
+  });
+
+  it('R10: one candidate per unit gathers every finding, units sorted by name', () => {
+    const c = run([
+      t('A', { deadline: dated('2026-05-31') }),
+      t('M', { stars: 5, milestones: [{ date: '2026-06-15', text: '完成招标' }] }),
+      t('X', { leadUnit: '县财政局', deadline: dated('2026-04-30') }),
+    ]);
+    expect(c.map((x) => [x.unit, x.taskIds, x.details.length])).toEqual([
+      ['县财政局', ['X'], 1],
+      ['县交通运输局', ['A', 'M'], 2],
+    ]);
+  });
+
+  it('R9, R10: candidates are proposals — they are not cards and do not change a unit’s card state', () => {
+    const c = run([t('A', { deadline: dated('2026-05-31') })]);
+    expect(c).toHaveLength(1);
+    const events: UnitEvent[] = [];
+    expect(unitCardStates(events, asOf, DEFAULT_SETTINGS)).toEqual([]);
+    // Only a clerk's confirmation (a recorded card event) makes the card.
+    events.push({
+      type: 'card',
+      unit: c[0]!.unit,
+      color: c[0]!.color,
+      date: asOf,
+      reason: c[0]!.reason,
+      taskIds: c[0]!.taskIds,
+    });
+    expect(unitCardStates(events, asOf, DEFAULT_SETTINGS)[0]!.state).toBe('orange');
+  });
+});

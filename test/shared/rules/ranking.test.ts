@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
+import { rankUnits, unitScore, type RankingInput } from '../../../shared/rules/ranking.js';
+
+const row = (unit: string, extra: Partial<RankingInput> = {}): RankingInput => ({
+  unit,
+  feedbackDue: 0,
+  feedbackOnTime: 0,
+  tasksDue: 0,
+  tasksDone: 0,
+  yellow: 0,
+  orange: 0,
+  red: 0,
+  ...extra,
+});
+
+describe('ranking', () => {
+  it('R20: score = 100 × on-time rate × 0.4 + 100 × completion rate × 0.6 − 2/yellow − 5/orange − 10/red', () => {
+    expect(
+      unitScore(
+        row('A', { feedbackDue: 10, feedbackOnTime: 8, tasksDue: 4, tasksDone: 3, yellow: 1 }),
+        DEFAULT_SETTINGS,
+      ),
+    ).toBeCloseTo(75);
+    expect(
+      unitScore(
+        row('B', { feedbackDue: 4, feedbackOnTime: 4, tasksDue: 2, tasksDone: 0, orange: 1, red: 1 }),
+        DEFAULT_SETTINGS,
+      ),
+    ).toBeCloseTo(25);
+  });
+
+  it('R20: a unit with nothing due is not punished for it — its rates count as 1', () => {
+    const [r] = rankUnits([row('县档案馆')], DEFAULT_SETTINGS);
+    expect(r).toMatchObject({ score: 100, onTimeFeedbackRate: 1, completionRate: 1, rank: 1 });
+  });
+
+  it('R20: the weights and penalties are settings', () => {
+    const s = makeSettings({ ranking: { feedbackWeight: 0.5, completionWeight: 0.5, redPenalty: 20 } });
+    expect(
+      unitScore(row('A', { feedbackDue: 10, feedbackOnTime: 5, tasksDue: 1, tasksDone: 1, red: 1 }), s),
+    ).toBeCloseTo(55);
+  });
+
+  it('R20: units rank by score, highest first; the score is kept exact and rounded to 2 decimals only for display', () => {
+    const ranked = rankUnits(
+      [
+        row('县民政局', { feedbackDue: 3, feedbackOnTime: 2 }),
+        row('县水利局', { tasksDue: 2, tasksDone: 1 }),
+        row('县卫健委', { orange: 1 }),
+      ],
+      DEFAULT_SETTINGS,
+    );
+    expect(ranked.map((r) => [r.rank, r.unit, r.scoreText])).toEqual([
+      [1, '县卫健委', '95.00'],
+      [2, '县民政局', '86.67'],
+      [3, '县水利局', '70.00'],
+    ]);
+    expect(ranked[1]!.score).toBeCloseTo(86.6666667, 6);
+  });
+
+  it('R20: ties are broken by fewer cards, then by name', () => {
+    const ranked = rankUnits(
+      [
+        row('县公安局', { yellow: 1 }), // 100 − 2 = 98, one card
+        row('县教育局', { feedbackDue: 20, feedbackOnTime: 19 }), // 38 + 60 = 98, no card
+        row('县财政局', { feedbackDue: 20, feedbackOnTime: 19 }), // same as 县教育局: by name, 财 (cai) before 教 (jiao)
+      ],
+      DEFAULT_SETTINGS,
+    );
+    expect(ranked.map((r) => [r.rank, r.unit, r.scoreText, r.cards])).toEqual([
+      [1, '县财政局', '98.00', 0],
+      [2, '县教育局', '98.00', 0],
+      [3, '县公安局', '98.00', 1],
+    ]);
+  });
+});
