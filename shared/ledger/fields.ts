@@ -66,8 +66,10 @@ export function splitUnits(value: CellValue): string[] {
 // ---------------------------------------------------------------- milestones (R7)
 
 const MILESTONE_SEPARATORS = /[；;，,。\r\n]+/;
-// An item marker in front of a milestone: 1. 1、 (1) （1） ①
-const ITEM_MARKER = /^(?:\(\d{1,2}\)|\d{1,2}[、)]|[\u2460-\u2473])\s*/;
+// An item marker in front of a milestone: 1、 (1) （1） ① and 1. before a space or a full year
+// (but not the 3. of 3.15前, which is a date).
+const ITEM_MARKER =
+  /^(?:[(（]\d{1,2}[)）]|\d{1,2}[、)）]|\d{1,2}[.．](?=[\s\u3000]|\d{4})|[\u2460-\u2473])[\s\u3000]*/;
 // The date at the start of a milestone: 3月底前, 5月15日前, 2026年6月, 2026.6.30, 年底前 …
 const MILESTONE_DATE =
   /^((?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬|份)?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{4}年(?:底|末)?|年底|年末|年内|(?:第?[一二三四1-4])季度(?:末|底)?|上半年|下半年)(?:之前|以前|前|止|内)?[:：\s]*/;

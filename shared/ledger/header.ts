@@ -179,12 +179,22 @@ function mapSingle(texts: string[], rowIndex: number): HeaderMatch {
 function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMatch | null {
   const width = upper.length;
   let distinctLower = 0;
+  let distinctUpper = 0;
+  let upperLabels = 0;
   let newLabels = 0;
   let seen = '';
+  let seenUpper = '';
   for (let c = 0; c < width; c++) {
     const u = upper[c]!;
     const l = lower[c]!;
-    if (u !== '' && !isHeaderLike(u)) return null;
+    if (u !== '') {
+      if (!isHeaderLike(u)) return null;
+      if (u !== seenUpper) {
+        distinctUpper++;
+        seenUpper = u;
+      }
+      if (fieldOfHeader(u) !== null) upperLabels++;
+    }
     if (l === '') continue;
     if (!isHeaderLike(l)) return null;
     if (l !== seen) {
@@ -193,7 +203,9 @@ function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMa
     }
     if (l !== u && fieldOfHeader(l) !== null) newLabels++;
   }
-  if (distinctLower < 2 || newLabels < 1) return null;
+  // Both rows must look like header rows: several labels each, and the upper one naming at least one
+  // column itself (a short title or a blank row above a one-row header is not a group header row).
+  if (distinctLower < 2 || newLabels < 1 || distinctUpper < 2 || upperLabels < 1) return null;
   const columns: Partial<Record<LedgerField, number>> = {};
   const labels: Partial<Record<LedgerField, string>> = {};
   let score = 0;
