@@ -1,0 +1,225 @@
+// The add-in's client of the backend's HTTP API (functions/http under /api). Every request body is
+// built and checked with the schemas of shared/api.ts, the same ones the functions validate with.
+import { z } from 'zod';
+import {
+  CloseTasksRequestSchema,
+  IssueCardRequestSchema,
+  RecordInterviewRequestSchema,
+  SetStarsRequestSchema,
+  SyncLedgerRequestSchema,
+  TickChecklistRequestSchema,
+  UnitStateSchema,
+  type IssueCardRequest,
+  type SetStarsRequest,
+  type SyncLedgerRequest,
+  type RecordInterviewRequest,
+  type UnitState,
+} from '../../../shared/api.js';
+
+export interface BackendConfig {
+  /** Base URL of the API, ending in /api (e.g. https://duban.azurewebsites.net/api, or /api through the dev server). */
+  url: string;
+  /** The function key, sent as x-functions-key. */
+  key: string;
+}
+
+export type BackendErrorKind = 'unreachable' | 'unauthorized' | 'rejected' | 'config';
+
+/** A failure the clerk can act on; `message` is Chinese and says what to do. */
+export class BackendError extends Error {
+  constructor(
+    readonly kind: BackendErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Loose response shapes: the add-in reads only the fields it shows, and tolerates more. */
+const CardResponse = z.looseObject({
+  card: z.looseObject({
+    id: z.string(),
+    unit: z.string(),
+    color: z.string(),
+    docNo: z.string().nullable().optional(),
+    rectifyBy: z.string().nullable().optional(),
+  }),
+});
+const InterviewResponse = z.looseObject({
+  interview: z.looseObject({ id: z.string() }).optional(),
+  /** The red card this interview made (R12), with its checklist; null when the unit did not turn red. */
+  red: z
+    .looseObject({
+      id: z.string(),
+      checklist: z.array(z.looseObject({ id: z.string(), text: z.string(), done: z.boolean() })).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+});
+const UnitsResponse = z.looseObject({ units: z.array(UnitStateSchema) });
+export const CandidateSchema = z.looseObject({
+  unit: z.string(),
+  color: z.enum(['yellow', 'orange']),
+  reason: z.string(),
+  taskIds: z.array(z.string()).default([]),
+  details: z.array(z.string()).default([]),
+});
+export type CandidateView = z.infer<typeof CandidateSchema>;
+const CandidatesResponse = z.looseObject({ candidates: z.array(CandidateSchema) });
+export const ReminderViewSchema = z.looseObject({
+  taskId: z.string(),
+  taskNo: z.string().nullable().optional(),
+  leadUnit: z.string(),
+  stars: z.number(),
+  period: z.string(),
+  reason: z.string(),
+  sendOn: z.string(),
+  feedbackDue: z.string(),
+  status: z.string().optional(),
+});
+export type ReminderView = z.infer<typeof ReminderViewSchema>;
+const RemindersResponse = z.looseObject({ reminders: z.array(ReminderViewSchema) });
+export const OutboxItemSchema = z.looseObject({
+  unit: z.string(),
+  status: z.string(),
+  channel: z.string().optional(),
+  attempts: z.number().optional(),
+  lastError: z.string().nullable().optional(),
+  date: z.string().optional(),
+});
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+const OutboxResponse = z.looseObject({ items: z.array(OutboxItemSchema) });
+export const HistoryEventSchema = z.looseObject({
+  type: z.string(),
+  at: z.string().optional(),
+  date: z.string().optional(),
+  unit: z.string().optional(),
+  taskId: z.string().optional(),
+  by: z.string().optional(),
+});
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+const HistoryResponse = z.looseObject({
+  events: z.array(HistoryEventSchema),
+  next: z.string().nullable().optional(),
+});
+
+type Fetch = typeof fetch;
+
+export class DubanApi {
+  private readonly base: string;
+  constructor(
+    private readonly config: BackendConfig,
+    private readonly fetchImpl: Fetch = (...a) => fetch(...a),
+  ) {
+    if (!config.url.trim()) throw new BackendError('config', '尚未设置督办后台地址，请在“设置”中填写。');
+    this.base = config.url.replace(/\/+$/, '');
+  }
+
+  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    const url = `${this.base}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(this.config.key ? { 'x-functions-key': this.config.key } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new BackendError(
+        'unreachable',
+        `无法连接督办后台（${this.base}）。请检查网络，或在“设置”中核对后台地址，然后点“重试”。`,
+      );
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!res.ok) {
+      const err = ErrorBody.safeParse(json);
+      if (res.status === 401 || res.status === 403) {
+        throw new BackendError('unauthorized', '后台拒绝访问：功能密钥不正确或未填写，请在“设置”中核对。', res.status);
+      }
+      if (res.status >= 500 || res.status === 502 || res.status === 504) {
+        throw new BackendError(
+          'unreachable',
+          err.success ? `督办后台暂时出错：${err.data.error.message}` : `督办后台暂时不可用（HTTP ${res.status}），请稍后点“重试”。`,
+          res.status,
+        );
+      }
+      throw new BackendError(
+        'rejected',
+        err.success ? err.data.error.message : `请求未被接受（HTTP ${res.status}）。`,
+        res.status,
+        err.success ? err.data.error.code : undefined,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new BackendError('rejected', `后台返回的数据无法识别（${method} ${path}）。`, res.status);
+    return parsed.data;
+  }
+
+  syncLedger(body: SyncLedgerRequest) {
+    return this.request('POST', '/ledger/sync', SyncLedgerRequestSchema.parse(body), z.looseObject({}));
+  }
+
+  setStars(body: SetStarsRequest) {
+    return this.request('POST', '/stars', SetStarsRequestSchema.parse(body), z.looseObject({}));
+  }
+
+  issueCard(body: IssueCardRequest) {
+    return this.request('POST', '/cards', IssueCardRequestSchema.parse(body), CardResponse);
+  }
+
+  recordInterview(body: RecordInterviewRequest) {
+    return this.request('POST', '/interviews', RecordInterviewRequestSchema.parse(body), InterviewResponse);
+  }
+
+  tickChecklist(cardId: string, item: string, done: boolean, by: string) {
+    const body = TickChecklistRequestSchema.parse({ item, done, by });
+    return this.request('POST', `/cards/${encodeURIComponent(cardId)}/checklist`, body, z.looseObject({}));
+  }
+
+  closeTasks(body: z.input<typeof CloseTasksRequestSchema>) {
+    return this.request('POST', '/tasks/close', CloseTasksRequestSchema.parse(body), z.looseObject({}));
+  }
+
+  async units(asOf?: string): Promise<UnitState[]> {
+    const q = asOf ? `?asOf=${asOf}` : '';
+    return (await this.request('GET', `/units${q}`, undefined, UnitsResponse)).units;
+  }
+
+  async candidates(ledgerId: string, asOf: string): Promise<CandidateView[]> {
+    const q = `?ledgerId=${encodeURIComponent(ledgerId)}&asOf=${asOf}`;
+    return (await this.request('GET', `/candidates${q}`, undefined, CandidatesResponse)).candidates;
+  }
+
+  async reminders(date: string): Promise<ReminderView[]> {
+    return (await this.request('GET', `/reminders?date=${date}`, undefined, RemindersResponse)).reminders;
+  }
+
+  async outbox(date: string): Promise<OutboxItem[]> {
+    return (await this.request('GET', `/outbox?date=${date}`, undefined, OutboxResponse)).items;
+  }
+
+  history(subject: { unit: string } | { taskId: string }, page?: string) {
+    const q =
+      'unit' in subject ? `unit=${encodeURIComponent(subject.unit)}` : `taskId=${encodeURIComponent(subject.taskId)}`;
+    const p = page ? `&page=${encodeURIComponent(page)}` : '';
+    return this.request('GET', `/history?${q}${p}`, undefined, HistoryResponse);
+  }
+
+  roundup(period: string) {
+    return this.request('GET', `/roundup?period=${encodeURIComponent(period)}`, undefined, z.looseObject({}));
+  }
+}

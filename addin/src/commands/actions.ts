@@ -1,0 +1,411 @@
+// What each ribbon command does, as plain exported functions (the ribbon wiring is in ribbon.ts; the
+// pane calls the same functions after asking the clerk). Each runs in one Excel.run: read once,
+// decide with shared/ and the backend, write once. The backend is called before anything is written,
+// so a failure leaves the workbook as it was.
+import { starChanges } from '../../../shared/rules/stars.js';
+import type { CardReason, CardState, IsoDate, LedgerTask, Stars } from '../../../shared/model.js';
+import type { Settings } from '../../../shared/settings.js';
+import { BackendError, type DubanApi } from '../api/client.js';
+import { readSheet, writePlan, type ExcelHost, type SetSupported, type CellWrite } from '../excel/workbook.js';
+import {
+  LedgerError,
+  STATUS_HEADER,
+  assignIds,
+  paintRows,
+  rowsOfUnits,
+  starText,
+  viewLedger,
+  type LedgerView,
+} from '../ledgerView.js';
+import type { Mailbox, TaskRef } from '../mailbox.js';
+import { ledgerIdFor, type Prefs } from '../prefs.js';
+
+export interface CommandEnv {
+  excel: ExcelHost;
+  isSetSupported: SetSupported;
+  /** The backend client; throws BackendError('config') when no backend is set. */
+  api(): DubanApi;
+  prefs(): Prefs;
+  settings: Settings;
+  today(): IsoDate;
+  mailbox: Mailbox;
+}
+
+export interface Outcome {
+  level: 'success' | 'info' | 'error';
+  text: string;
+  details?: string[];
+  retry?: boolean;
+}
+
+const SLOW_PROGRESS: CardReason = '工作进展缓慢';
+const COLOR_NAME = { yellow: '黄牌', orange: '橙牌', red: '红牌' } as const;
+
+function clerk(env: CommandEnv): string {
+  const name = env.prefs().clerk.trim();
+  if (!name) throw new LedgerError('请先在督办面板的“设置”中填写经办人姓名。');
+  return name;
+}
+
+/** A list for a status line: the first few names, then how many more. */
+export function listNames(names: string[], max = 5): string {
+  return names.length <= max ? names.join('、') : `${names.slice(0, max).join('、')}等 ${names.length} 个单位`;
+}
+
+function rowLabel(t: LedgerTask): string {
+  return `第${t.row}行${t.no ? `（序号${t.no}）` : ''}`;
+}
+
+/** Turns any failure into what the clerk reads; the backend being down is one click from a retry. */
+export function failure(err: unknown): Outcome {
+  if (err instanceof BackendError) {
+    return { level: 'error', text: err.message, retry: err.kind === 'unreachable' };
+  }
+  if (err instanceof LedgerError) return { level: 'error', text: err.message };
+  if (err && typeof err === 'object' && 'issues' in err) {
+    const issues = (err as { issues: { message: string; path: PropertyKey[] }[] }).issues;
+    return { level: 'error', text: `数据未通过检查：${issues.map((i) => i.message).join('；')}` };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { level: 'error', text: `操作未完成，工作簿未被修改：${message}` };
+}
+
+async function unitStates(api: DubanApi, asOf: IsoDate): Promise<Map<string, CardState>> {
+  return new Map((await api.units(asOf)).map((u) => [u.unit, u.state]));
+}
+
+function selectedWithIds(view: LedgerView): (LedgerTask & { id: string })[] {
+  const selected = view.selectedTasks;
+  if (view.read.selectionElsewhere && selected.length === 0) {
+    throw new LedgerError(`请在台账工作表“${view.read.sheetName}”中选中任务行后再试。`);
+  }
+  if (selected.length === 0) throw new LedgerError('请先选中台账中的任务行（可多选）。');
+  const missing = selected.filter((t) => !t.id);
+  if (missing.length > 0) {
+    throw new LedgerError(`${missing.map(rowLabel).join('、')}还没有督办编号，请先点“同步台账”。`);
+  }
+  return selected as (LedgerTask & { id: string })[];
+}
+
+/** 同步台账: ids for new rows, tasks to the backend, non-standard cells marked (R1), rows coloured (R13). */
+export async function syncLedger(env: CommandEnv): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const by = clerk(env);
+      const api = env.api();
+      const read = await readSheet(context, env.isSetSupported, { fills: true });
+      const view = viewLedger(read, env.settings);
+      const { tasks, writes } = assignIds(view);
+      const { problems, year } = view.ledger;
+      await api.syncLedger({ ledgerId: ledgerIdFor(env.prefs(), year), year, tasks, problems, by });
+      const states = await unitStates(api, env.today()).catch(() => null);
+      const lastColumn = Math.max(view.lastColumn, ...writes.map((w) => w.column));
+      const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
+      const fills = paintRows({ view, rows, states, problems, colors: env.settings.cardColors, current: read.fills, lastColumn });
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells: writes, fills });
+      env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
+      const added = writes.filter((w) => w.row !== view.headerRow).length;
+      return {
+        level: 'success' as const,
+        text: `已同步 ${tasks.length} 项任务${added ? `，新编督办编号 ${added} 个` : ''}；${
+          problems.length ? `发现 ${problems.length} 处不规范，已标出。` : '台账规范。'
+        }`,
+      };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** 检查台账: the same check, nothing sent; problems listed in the pane with jump-to-cell. */
+export async function checkLedger(env: CommandEnv): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const read = await readSheet(context, env.isSetSupported, { fills: true });
+      const view = viewLedger(read, env.settings);
+      const { problems, tasks } = view.ledger;
+      let states: Map<string, CardState> | null = null;
+      try {
+        states = await unitStates(env.api(), env.today());
+      } catch {
+        states = null; // offline check: card colours are left as they are
+      }
+      const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
+      const fills = paintRows({ view, rows, states, problems, colors: env.settings.cardColors, current: read.fills });
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
+      env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
+      return problems.length
+        ? { level: 'info' as const, text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。` }
+        : { level: 'success' as const, text: `台账检查完成：${tasks.length} 项任务，均规范。` };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** 赋星 (R5): by kind or explicit; written into the star column of the selected tasks and recorded. */
+export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const by = clerk(env);
+      const read = await readSheet(context, env.isSetSupported);
+      const view = viewLedger(read, env.settings);
+      const selected = selectedWithIds(view);
+      const starColumn = view.column('stars');
+      if (starColumn === null) throw new LedgerError('台账中没有“星级”列，请先在表头添加“星级”列。');
+      const changes = starChanges(
+        selected.map((t) => ({ id: t.id, row: t.row, stars: t.stars, category: t.category })),
+        target,
+      );
+      const unknownKind = target === 'byKind' ? selected.filter((t) => t.category === null) : [];
+      const notes = unknownKind.map((t) => `${rowLabel(t)}工作类别不明，未赋星`);
+      if (changes.length === 0) {
+        return { level: 'info' as const, text: `所选 ${selected.length} 项任务的星级无需变更。`, details: notes };
+      }
+      await env.api().setStars({
+        ledgerId: ledgerIdFor(env.prefs(), view.ledger.year),
+        taskIds: changes.map((c) => c.taskId as string),
+        stars: target,
+        by,
+      });
+      const cells: CellWrite[] = changes.map((c) => ({ row: c.row as number, column: starColumn, value: starText(c.to) }));
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
+      return {
+        level: 'success' as const,
+        text: `已为 ${changes.length} 项任务赋星${target === 'byKind' ? '（按类别）' : `（${starText(target)}）`}。`,
+        details: [
+          ...changes.map((c) => `第${c.row}行 ${c.from ? starText(c.from) : '未定'} → ${starText(c.to)}`),
+          ...notes,
+        ],
+      };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+function groupByUnit(tasks: (LedgerTask & { id: string })[]): { units: Map<string, string[]>; noUnit: LedgerTask[] } {
+  const units = new Map<string, string[]>();
+  const noUnit: LedgerTask[] = [];
+  for (const t of tasks) {
+    if (!t.leadUnit) {
+      noUnit.push(t);
+      continue;
+    }
+    units.set(t.leadUnit, [...(units.get(t.leadUnit) ?? []), t.id]);
+  }
+  return { units, noUnit };
+}
+
+/**
+ * 黄牌/橙牌 (R8–R10, R13, R14): one card per lead unit of the selected rows. The reason comes from
+ * the backend's candidates (R9, R10), from `reasons` (the clerk's choice in the pane), or the pane
+ * is asked. The units' rows are coloured by their new state and each card's number is reported.
+ */
+export async function issueCards(
+  env: CommandEnv,
+  color: 'yellow' | 'orange',
+  reasons?: Map<string, CardReason>,
+): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const by = clerk(env);
+      const read = await readSheet(context, env.isSetSupported);
+      const view = viewLedger(read, env.settings);
+      const selected = selectedWithIds(view);
+      const { units, noUnit } = groupByUnit(selected);
+      const notes = noUnit.map((t) => `${rowLabel(t)}没有牵头单位，未亮牌`);
+      if (units.size === 0) return { level: 'error' as const, text: '所选任务都没有牵头单位，无法亮牌。', details: notes };
+      const api = env.api();
+      const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
+      const today = env.today();
+      const chosen = new Map<string, CardReason>();
+      if (color === 'orange') {
+        for (const unit of units.keys()) chosen.set(unit, reasons?.get(unit) ?? SLOW_PROGRESS);
+      } else if (reasons) {
+        for (const unit of units.keys()) {
+          const r = reasons.get(unit);
+          if (r) chosen.set(unit, r);
+        }
+      } else {
+        const candidates = await api.candidates(ledgerId, today);
+        for (const unit of units.keys()) {
+          const c = candidates.find((x) => x.unit === unit && x.color === 'yellow');
+          if (c) chosen.set(unit, c.reason as CardReason);
+        }
+      }
+      const unasked = [...units.keys()].filter((u) => !chosen.has(u));
+      if (unasked.length > 0) {
+        env.mailbox.ask({
+          kind: 'cardReason',
+          color,
+          units: [...units].map(([unit, taskIds]) => ({ unit, taskIds })),
+        });
+        return {
+          level: 'info' as const,
+          text: `请在督办面板中选择${COLOR_NAME[color]}理由：${listNames(unasked)}没有系统提出的理由。`,
+          details: notes,
+        };
+      }
+      const issued: string[] = [];
+      const failures: string[] = [];
+      for (const [unit, taskIds] of units) {
+        try {
+          const res = await api.issueCard({ ledgerId, unit, color, reason: chosen.get(unit)!, taskIds, date: today, by });
+          issued.push(unit);
+          const rectify = res.card.rectifyBy ? `，限 ${res.card.rectifyBy} 前整改` : '';
+          notes.unshift(`${unit}：${COLOR_NAME[color]}（${chosen.get(unit)}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`);
+        } catch (err) {
+          if (issued.length === 0) throw err;
+          failures.push(`${unit}：${failure(err).text}`);
+        }
+      }
+      const states = await unitStates(api, today).catch(() => new Map(issued.map((u) => [u, color as CardState])));
+      const only = new Map(issued.map((u) => [u, states.get(u) ?? color]));
+      const fills = paintRows({
+        view,
+        rows: rowsOfUnits(view, issued),
+        states: only,
+        problems: view.ledger.problems,
+        colors: env.settings.cardColors,
+      });
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
+      return {
+        level: failures.length ? ('error' as const) : ('success' as const),
+        text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功，可重试` : ''}。`,
+        details: [...notes, ...failures],
+        retry: failures.length > 0,
+      };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** The selected tasks, for a form in the pane (约谈登记, 销号): one read, nothing written. */
+export async function selectedTaskRefs(env: CommandEnv): Promise<TaskRef[]> {
+  return env.excel.run(async (context) => {
+    const read = await readSheet(context, env.isSetSupported);
+    const view = viewLedger(read, env.settings);
+    return view.selectedTasks.map((t) => ({ id: t.id ?? '', no: t.no, title: t.title, row: t.row, leadUnit: t.leadUnit }));
+  });
+}
+
+/** 约谈登记 from the ribbon: opens the interview form in the pane for the selected row's lead unit. */
+export async function openInterview(env: CommandEnv): Promise<Outcome> {
+  try {
+    const tasks = await selectedTaskRefs(env).catch(() => []);
+    const unit = tasks.find((t) => t.leadUnit)?.leadUnit ?? null;
+    env.mailbox.ask({ kind: 'interview', unit });
+    return { level: 'info', text: `请在督办面板中填写约谈记录${unit ? `（${unit}）` : ''}。` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export interface InterviewForm {
+  unit: string;
+  date: IsoDate;
+  leader: string;
+  interviewee: string;
+  record: string;
+}
+
+/** 约谈登记 (R11, R12): recorded in the backend; a unit that turns red is coloured red at once. */
+export async function submitInterview(
+  env: CommandEnv,
+  form: InterviewForm,
+): Promise<Outcome & { red: boolean; redCardId: string | null }> {
+  try {
+    const by = clerk(env);
+    const api = env.api();
+    await api.recordInterview({ ...form, by });
+    const units = await api.units(env.today());
+    const state = units.find((u) => u.unit === form.unit);
+    const red = state?.state === 'red';
+    const redCardId = [...(state?.cards ?? [])].reverse().find((c) => c.color === 'red')?.id ?? null;
+    const interviews = state?.interviews ?? 0;
+    if (red) {
+      await env.excel.run(async (context) => {
+        const read = await readSheet(context, env.isSetSupported);
+        const view = viewLedger(read, env.settings);
+        const fills = paintRows({
+          view,
+          rows: rowsOfUnits(view, [form.unit]),
+          states: new Map([[form.unit, 'red' as CardState]]),
+          problems: view.ledger.problems,
+          colors: env.settings.cardColors,
+        });
+        await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
+      });
+    }
+    return {
+      level: 'success',
+      text: red
+        ? `已登记约谈。${form.unit} 一年内已被约谈 ${interviews} 次，亮红牌（R12），请逐项落实红牌事项。`
+        : `已登记约谈（${form.unit} 本年度第 ${interviews} 次）。`,
+      red,
+      redCardId,
+    };
+  } catch (err) {
+    return { ...failure(err), red: false, redCardId: null };
+  }
+}
+
+/** 销号 from the ribbon: the selected tasks go to the pane's form (date + note). */
+export async function openClose(env: CommandEnv): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const read = await readSheet(context, env.isSetSupported);
+      const view = viewLedger(read, env.settings);
+      const tasks = selectedWithIds(view);
+      env.mailbox.ask({
+        kind: 'close',
+        tasks: tasks.map((t) => ({ id: t.id, no: t.no, title: t.title, row: t.row, leadUnit: t.leadUnit })),
+      });
+      return { level: 'info' as const, text: `请在督办面板中填写销号日期和依据（${tasks.length} 项任务）。` };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/**
+ * 销号 (R3): recorded in the backend, then the status column of those tasks (found again by id,
+ * since rows may have moved while the form was open) says 已销号 with the date and the note.
+ */
+export async function submitClose(
+  env: CommandEnv,
+  input: { taskIds: string[]; date: IsoDate; note: string },
+): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const by = clerk(env);
+      const read = await readSheet(context, env.isSetSupported);
+      const view = viewLedger(read, env.settings);
+      const ids = new Set(input.taskIds);
+      const tasks = view.ledger.tasks.filter((t) => t.id !== null && ids.has(t.id));
+      if (tasks.length === 0) throw new LedgerError('在台账中找不到要销号的任务（督办编号不符），请重新选择。');
+      await env.api().closeTasks({
+        ledgerId: ledgerIdFor(env.prefs(), view.ledger.year),
+        taskIds: tasks.map((t) => t.id as string),
+        date: input.date,
+        note: input.note,
+        by,
+      });
+      const cells: CellWrite[] = [];
+      let statusColumn = view.column('status');
+      if (statusColumn === null) {
+        statusColumn = view.lastColumn + 1;
+        cells.push({ row: view.headerRow, column: statusColumn, value: STATUS_HEADER });
+      }
+      for (const t of tasks) {
+        cells.push({ row: t.row, column: statusColumn, value: `已销号（${input.date}）${input.note.trim()}` });
+      }
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
+      return { level: 'success' as const, text: `已销号 ${tasks.length} 项任务（${input.date}）。`, details: tasks.map(rowLabel) };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}

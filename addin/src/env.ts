@@ -1,0 +1,39 @@
+// Builds the command environment in a page (the function file or the pane) from the Office globals,
+// the clerk's preferences in localStorage and the settings last fetched from the backend.
+import { chinaToday } from '../../shared/dates.js';
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/settings.js';
+import { DubanApi } from './api/client.js';
+import type { CommandEnv } from './commands/actions.js';
+import { officeHost } from './excel/workbook.js';
+import { storageMailbox } from './mailbox.js';
+import { loadPrefs, resolveBackendUrl } from './prefs.js';
+
+export const SETTINGS_KEY = 'duban.settings';
+
+/** The office's settings (card colours etc.) as last fetched from the backend, else the defaults. */
+export function cachedSettings(storage: Storage): Settings {
+  try {
+    const raw = storage.getItem(SETTINGS_KEY);
+    if (raw) return SettingsSchema.parse(JSON.parse(raw));
+  } catch {
+    // stale or broken cache: the defaults of RULES.md apply
+  }
+  return DEFAULT_SETTINGS;
+}
+
+export function browserEnv(win: Window = window): CommandEnv {
+  const storage = win.localStorage;
+  const { excel, isSetSupported } = officeHost();
+  return {
+    excel,
+    isSetSupported,
+    api: () => {
+      const prefs = loadPrefs(storage);
+      return new DubanApi({ url: resolveBackendUrl(prefs.backendUrl, win.location.origin), key: prefs.functionKey });
+    },
+    prefs: () => loadPrefs(storage),
+    settings: cachedSettings(storage),
+    today: () => chinaToday(new Date()),
+    mailbox: storageMailbox(storage),
+  };
+}

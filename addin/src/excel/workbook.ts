@@ -1,0 +1,260 @@
+// The Excel adapter: every Excel.* call of the add-in lives in this file.
+// A command reads once (one context.sync), decides with shared/ and the backend, then writes once
+// (one more context.sync): two syncs whatever the number of rows. Writes are split into more syncs only
+// when one batch would pass Excel on the web's 5 MB request limit.
+
+/** What an Excel.run gives the adapter (the real Excel namespace, office-addin-mock or the simulated host). */
+export interface ExcelHost {
+  run<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T>;
+}
+export type SetSupported = (name: string, version: string) => boolean;
+
+export type Cell = string | number | boolean | null;
+
+/** What one read of the ledger sheet gives. Rows are 1-based sheet rows, columns 0-based sheet columns. */
+export interface SheetRead {
+  sheetName: string;
+  /** The sheet row of values[0] and the sheet column of values[r][0]. */
+  firstRow: number;
+  firstColumn: number;
+  values: Cell[][];
+  /** Selected sheet rows (every area of a multi-area selection on the same sheet). */
+  selectedRows: number[];
+  /** The selection was on another sheet than the ledger. */
+  selectionElsewhere: boolean;
+  /** Fill colour of each cell of values (uppercase #RRGGBB, or null for none/mixed); only when requested and ExcelApi 1.9. */
+  fills: (string | null)[][] | null;
+}
+
+export interface CellWrite {
+  row: number;
+  column: number;
+  value: string | number;
+}
+export interface FillWrite {
+  row: number;
+  column: number;
+  /** Last column, inclusive. */
+  columnEnd: number;
+  /** #RRGGBB, or null to clear the fill. */
+  color: string | null;
+}
+export interface WritePlan {
+  cells: CellWrite[];
+  fills: FillWrite[];
+  /** A cell to select afterwards (jump-to-cell). */
+  select?: { row: number; column: number };
+}
+
+/** Excel on the web rejects requests over 5 MB; stay well under it per sync. */
+export const MAX_BATCH_BYTES = 4_000_000;
+
+/** A leading = + - @ would make Excel read text as a formula (or an error). */
+export function looksLikeFormula(value: string): boolean {
+  return /^[=+\-@]/.test(value);
+}
+
+export function columnName(index0: number): string {
+  let n = index0 + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+export function cellAddress(row: number, column: number): string {
+  return `${columnName(column)}${row}`;
+}
+
+function quoteSheet(name: string): string {
+  return /^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+/** "Sheet1!A5:C9" or "'台账'!A5" → the sheet name and 1-based first/last row. */
+export function parseAddress(address: string): { sheet: string; firstRow: number; lastRow: number } | null {
+  const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$/.exec(address);
+  if (!m) return null;
+  const sheet = m[1] !== undefined ? m[1].replace(/''/g, "'") : (m[2] ?? '');
+  const first = m[4] !== undefined ? Number(m[4]) : 1;
+  const last = m[6] !== undefined ? Number(m[6]) : m[4] !== undefined ? first : 1_048_576;
+  return { sheet, firstRow: first, lastRow: last };
+}
+
+function normalizeColor(c: unknown): string | null {
+  return typeof c === 'string' && /^#[0-9A-Fa-f]{6}$/.test(c) ? c.toUpperCase() : null;
+}
+
+/**
+ * Sync 1: the active sheet's used range (values), the selection, and (if asked and ExcelApi 1.9 is
+ * there) the cells' fill colours. The ledger is the active sheet: a table on it lies inside its used
+ * range, and Excel extends the table when the 督办编号 column is written beside it.
+ */
+export async function readSheet(
+  context: Excel.RequestContext,
+  isSetSupported: SetSupported,
+  opts: { fills?: boolean } = {},
+): Promise<SheetRead> {
+  const sheet = context.workbook.worksheets.getActiveWorksheet();
+  sheet.load('name');
+  const used = sheet.getUsedRangeOrNullObject(true);
+  used.load('values,rowIndex,columnIndex');
+  const multiArea = isSetSupported('ExcelApi', '1.9');
+  const selected = multiArea ? context.workbook.getSelectedRanges() : null;
+  if (selected) selected.load('address');
+  const single = multiArea ? null : context.workbook.getSelectedRange();
+  if (single) single.load('address');
+  const fillProps =
+    opts.fills && isSetSupported('ExcelApi', '1.9') ? used.getCellProperties({ format: { fill: { color: true } } }) : null;
+  await context.sync();
+
+  const sheetName = sheet.name;
+  const empty = used.isNullObject;
+  const values = empty ? [] : (used.values as Cell[][]);
+  const firstRow = empty ? 1 : used.rowIndex + 1;
+  const firstColumn = empty ? 0 : used.columnIndex;
+  const selectedRows = new Set<number>();
+  let selectionElsewhere = false;
+  const addresses = (selected ? selected.address : (single?.address ?? '')).split(',').filter(Boolean);
+  for (const address of addresses) {
+    const a = parseAddress(address.trim());
+    if (!a) continue;
+    if (a.sheet !== sheetName) {
+      selectionElsewhere = true;
+      continue;
+    }
+    const last = Math.min(a.lastRow, firstRow + values.length - 1);
+    for (let r = Math.max(a.firstRow, firstRow); r <= last; r++) selectedRows.add(r);
+  }
+  const fills =
+    fillProps && !empty ? fillProps.value.map((row) => row.map((cell) => normalizeColor(cell.format?.fill?.color))) : null;
+  return {
+    sheetName,
+    firstRow,
+    firstColumn,
+    values,
+    selectedRows: [...selectedRows].sort((a, b) => a - b),
+    selectionElsewhere,
+    fills,
+  };
+}
+
+interface Op {
+  bytes: number;
+  apply(sheet: Excel.Worksheet): void;
+}
+
+/** Groups cell writes into vertical runs of one column, so a 5,000-row column is one range, not 5,000. */
+function cellOps(cells: CellWrite[]): Op[] {
+  const byColumn = new Map<number, CellWrite[]>();
+  for (const c of cells) {
+    const list = byColumn.get(c.column) ?? [];
+    list.push(c);
+    byColumn.set(c.column, list);
+  }
+  const ops: Op[] = [];
+  for (const [column, list] of byColumn) {
+    list.sort((a, b) => a.row - b.row);
+    let run: CellWrite[] = [];
+    const flush = () => {
+      if (run.length === 0) return;
+      const first = run[0]!.row;
+      const last = run[run.length - 1]!.row;
+      const values = run.map((c) => [c.value]);
+      // Text from outside is written as text: those cells get the text format '@' before their value.
+      const formats = run.map((c) => (typeof c.value === 'string' && looksLikeFormula(c.value) ? '@' : null));
+      const address = first === last ? cellAddress(first, column) : `${cellAddress(first, column)}:${cellAddress(last, column)}`;
+      const textRows = run.filter((_, i) => formats[i] === '@').map((c) => c.row);
+      ops.push({
+        bytes: JSON.stringify(values).length + 120 + textRows.length * 80,
+        apply(sheet) {
+          for (const r of textRows) sheet.getRange(cellAddress(r, column)).numberFormat = [['@']];
+          sheet.getRange(address).values = values;
+        },
+      });
+      run = [];
+    };
+    for (const c of list) {
+      const prev = run[run.length - 1];
+      if (prev && prev.row === c.row) {
+        run[run.length - 1] = c;
+        continue;
+      }
+      if (prev && prev.row + 1 !== c.row) flush();
+      run.push(c);
+    }
+    flush();
+  }
+  return ops;
+}
+
+function fillOps(fills: FillWrite[]): Op[] {
+  return fills.map((f) => {
+    const address =
+      f.column === f.columnEnd ? cellAddress(f.row, f.column) : `${cellAddress(f.row, f.column)}:${cellAddress(f.row, f.columnEnd)}`;
+    return {
+      bytes: 160,
+      apply(sheet: Excel.Worksheet) {
+        const fill = sheet.getRange(address).format.fill;
+        if (f.color === null) fill.clear();
+        else fill.color = f.color;
+      },
+    };
+  });
+}
+
+/**
+ * Sync 2: every write of a command in one batch, with calculation and screen updating suspended.
+ * Fills go after values so a problem mark painted over a card colour stays visible.
+ */
+export async function writePlan(
+  context: Excel.RequestContext,
+  isSetSupported: SetSupported,
+  sheetName: string,
+  plan: WritePlan,
+): Promise<{ syncs: number }> {
+  const ops = [...cellOps(plan.cells), ...fillOps(plan.fills)];
+  if (ops.length === 0 && !plan.select) return { syncs: 0 };
+  const sheet = context.workbook.worksheets.getItem(sheetName);
+  const suspend = () => {
+    if (isSetSupported('ExcelApi', '1.8')) context.workbook.application.suspendApiCalculationUntilNextSync();
+    if (isSetSupported('ExcelApi', '1.9')) context.workbook.application.suspendScreenUpdatingUntilNextSync();
+  };
+  let syncs = 0;
+  let bytes = 0;
+  suspend();
+  for (const op of ops) {
+    if (bytes > 0 && bytes + op.bytes > MAX_BATCH_BYTES) {
+      await context.sync();
+      syncs++;
+      bytes = 0;
+      suspend();
+    }
+    op.apply(sheet);
+    bytes += op.bytes;
+  }
+  if (plan.select) sheet.getRange(cellAddress(plan.select.row, plan.select.column)).select();
+  await context.sync();
+  syncs++;
+  return { syncs };
+}
+
+/** Jump-to-cell from the pane: activate the sheet and select the cell (one sync). */
+export async function selectCell(host: ExcelHost, sheetName: string, row: number, column: number): Promise<void> {
+  await host.run(async (context) => {
+    const sheet = context.workbook.worksheets.getItem(sheetName);
+    sheet.activate();
+    sheet.getRange(cellAddress(row, column)).select();
+    await context.sync();
+  });
+}
+
+/** The default host in the add-in: the real Excel and Office globals. */
+export function officeHost(): { excel: ExcelHost; isSetSupported: SetSupported } {
+  return {
+    excel: { run: (batch) => Excel.run(batch) },
+    isSetSupported: (name, version) => Office.context.requirements.isSetSupported(name, version),
+  };
+}

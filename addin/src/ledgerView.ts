@@ -1,0 +1,159 @@
+// The ledger as the add-in sees it: what readLedger (shared/ledger) makes of the sheet's values, in
+// sheet coordinates, and the writes a command makes from it. No Excel calls here (those are in excel/).
+import { readLedger, type LedgerResult, type LedgerTaskRead } from '../../shared/ledger/index.js';
+import type { CardState, LedgerTask, Problem, Stars } from '../../shared/model.js';
+import type { Settings } from '../../shared/settings.js';
+import type { CellWrite, FillWrite, SheetRead } from './excel/workbook.js';
+
+export const ID_HEADER = '督办编号';
+export const STATUS_HEADER = '办理状态';
+/** Non-standard cells (R1) get Excel's own "Bad" fill, distinct from the three card colours (R13). */
+export const PROBLEM_FILL = '#FFC7CE';
+
+export class LedgerError extends Error {}
+
+type Field = keyof LedgerResult['header']['columns'];
+
+export interface LedgerView {
+  read: SheetRead;
+  ledger: LedgerResult;
+  /** The sheet column (0-based) of a field, or null when the ledger has no such column. */
+  column(field: Field): number | null;
+  /** First and last sheet columns of the ledger (the id/status columns included once added). */
+  firstColumn: number;
+  lastColumn: number;
+  /** The header row the 督办编号 and 办理状态 headers go in. */
+  headerRow: number;
+  taskAt(row: number): LedgerTask | undefined;
+  /** Selected rows that are tasks, in sheet order. */
+  selectedTasks: LedgerTask[];
+}
+
+export function columnIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
+export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
+  if (read.values.length === 0) throw new LedgerError(`工作表“${read.sheetName}”是空的，请切换到台账工作表后再试。`);
+  const ledger = readLedger(read.values, { firstRow: read.firstRow, settings });
+  if (ledger.header.rows.length === 0) {
+    throw new LedgerError(`工作表“${read.sheetName}”中没有找到台账表头（工作任务、牵头单位、完成时限等），请切换到台账工作表后再试。`);
+  }
+  const columns = ledger.header.columns as Partial<Record<Field, number>>;
+  const width = Math.max(...read.values.map((r) => r.length));
+  const byRow = new Map(ledger.tasks.map((t) => [t.row, t]));
+  return {
+    read,
+    ledger,
+    column: (field) => {
+      const c = columns[field];
+      return c === undefined ? null : read.firstColumn + c;
+    },
+    firstColumn: read.firstColumn,
+    lastColumn: read.firstColumn + width - 1,
+    headerRow: Math.min(...ledger.header.rows),
+    taskAt: (row) => byRow.get(row),
+    selectedTasks: read.selectedRows.map((r) => byRow.get(r)).filter((t): t is LedgerTaskRead => t !== undefined),
+  };
+}
+
+/**
+ * Stable ids (督办编号) for tasks that have none: `DB-<year>-<nnnn>`, numbered after the highest
+ * number already in the ledger, so a row keeps its id when rows are inserted or sorted (序号 does not).
+ */
+export function assignIds(view: LedgerView): { tasks: (LedgerTask & { id: string })[]; writes: CellWrite[] } {
+  const year = view.ledger.year;
+  const prefix = `DB-${year}-`;
+  let max = 0;
+  for (const t of view.ledger.tasks) {
+    if (t.id?.startsWith(prefix)) {
+      const n = Number(t.id.slice(prefix.length));
+      if (Number.isInteger(n) && n > max) max = n;
+    }
+  }
+  let idColumn = view.column('id');
+  const writes: CellWrite[] = [];
+  if (idColumn === null) {
+    idColumn = view.lastColumn + 1;
+    writes.push({ row: view.headerRow, column: idColumn, value: ID_HEADER });
+  }
+  const tasks = view.ledger.tasks.map((t) => {
+    if (t.id) return { ...t, id: t.id };
+    const id = `${prefix}${String(++max).padStart(4, '0')}`;
+    writes.push({ row: t.row, column: idColumn, value: id });
+    return { ...t, id };
+  });
+  return { tasks, writes };
+}
+
+export function starText(stars: Stars): string {
+  return '★'.repeat(stars);
+}
+
+/**
+ * Fills for rows of the ledger: each task row in its lead unit's card colour (R13), each non-standard
+ * cell (R1) marked. `states` null means card states are unknown (backend not reached): card colours
+ * are then left as they are. With `current` fills (ExcelApi 1.9) only differing cells are written, and
+ * a fill is cleared only when it is one of ours — a clerk's own colours are never erased.
+ */
+export function paintRows(input: {
+  view: LedgerView;
+  rows: Iterable<number>;
+  states: Map<string, CardState> | null;
+  problems: Problem[];
+  colors: Settings['cardColors'];
+  current?: (string | null)[][] | null;
+  lastColumn?: number;
+}): FillWrite[] {
+  const { view, states, colors } = input;
+  const first = view.firstColumn;
+  const last = input.lastColumn ?? view.lastColumn;
+  const ours = new Set([PROBLEM_FILL, colors.yellow, colors.orange, colors.red].map((c) => c.toUpperCase()));
+  const marks = new Map<number, Set<number>>();
+  for (const p of input.problems) {
+    const set = marks.get(p.row) ?? new Set<number>();
+    set.add(p.column ? columnIndex(p.column) : first);
+    marks.set(p.row, set);
+  }
+  const out: FillWrite[] = [];
+  for (const row of new Set(input.rows)) {
+    const task = view.taskAt(row);
+    let rowColor: string | null | undefined;
+    if (states === null) rowColor = undefined;
+    else {
+      const state = task?.leadUnit ? (states.get(task.leadUnit) ?? 'none') : 'none';
+      rowColor = state === 'none' ? null : colors[state].toUpperCase();
+    }
+    const currentRow = input.current?.[row - view.read.firstRow];
+    let run: FillWrite | null = null;
+    for (let col = first; col <= last; col++) {
+      const marked = marks.get(row)?.has(col) ?? false;
+      const current = currentRow ? (currentRow[col - first] ?? null) : undefined;
+      let desired: string | null | undefined = marked ? PROBLEM_FILL : rowColor;
+      if (desired === undefined && current === PROBLEM_FILL) desired = null;
+      let write = false;
+      if (desired !== undefined) {
+        if (current === undefined) write = desired !== null;
+        else if (desired === null) write = current !== null && ours.has(current);
+        else write = current !== desired;
+      }
+      if (write && run && run.color === desired && run.columnEnd === col - 1) {
+        run.columnEnd = col;
+        continue;
+      }
+      if (run) out.push(run);
+      run = write ? { row, column: col, columnEnd: col, color: desired ?? null } : null;
+    }
+    if (run) out.push(run);
+  }
+  return out;
+}
+
+/** The rows of every task whose lead unit is one of `units` (R13 colours the unit's rows). */
+export function rowsOfUnits(view: LedgerView, units: Iterable<string>): number[] {
+  const set = new Set(units);
+  return view.ledger.tasks.filter((t) => t.leadUnit !== null && set.has(t.leadUnit)).map((t) => t.row);
+}
+

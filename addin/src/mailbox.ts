@@ -1,0 +1,81 @@
+// How the ribbon commands talk to the task pane. Without a shared runtime (the 2019 manifest schema
+// has no <Runtimes>) the function file and the pane are two pages of the same origin: they share
+// localStorage, and the pane hears every change through the `storage` event. Office documents this
+// as the way for a function file and a task pane to share data.
+import type { Problem, Stars } from '../../shared/model.js';
+
+export type StatusLevel = 'info' | 'success' | 'error' | 'progress';
+
+/** What a command reports: the pane shows the latest one at its top. */
+export interface Status {
+  id: string;
+  at: string;
+  command: string;
+  level: StatusLevel;
+  text: string;
+  /** Extra lines (document numbers, per-unit results). */
+  details?: string[];
+  /** The command can be run again from the pane (backend down). */
+  retry?: boolean;
+}
+
+export interface TaskRef {
+  id: string;
+  no: string | null;
+  title: string;
+  row: number;
+  leadUnit: string | null;
+}
+
+/** Work a command hands to the pane because it needs the clerk's input or a view. */
+export type PaneRequest =
+  | { kind: 'cardReason'; color: 'yellow' | 'orange'; units: { unit: string; taskIds: string[] }[] }
+  | { kind: 'interview'; unit: string | null }
+  | { kind: 'close'; tasks: TaskRef[] }
+  | { kind: 'problems'; sheetName: string; problems: Problem[] }
+  | { kind: 'view'; view: 'reminders' | 'roundup' | 'cards' | 'check' | 'history' | 'settings' }
+  | { kind: 'stars'; stars: Stars | 'byKind' };
+
+export interface Envelope<T> {
+  id: string;
+  at: string;
+  body: T;
+}
+
+export const STATUS_KEY = 'duban.status';
+export const REQUEST_KEY = 'duban.request';
+
+let counter = 0;
+export function newId(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface Mailbox {
+  report(status: Omit<Status, 'id' | 'at'>): Status;
+  ask(request: PaneRequest): void;
+}
+
+export function storageMailbox(storage: Storage): Mailbox {
+  return {
+    report(status) {
+      const full: Status = { id: newId(), at: new Date().toISOString(), ...status };
+      storage.setItem(STATUS_KEY, JSON.stringify(full));
+      return full;
+    },
+    ask(request) {
+      const env: Envelope<PaneRequest> = { id: newId(), at: new Date().toISOString(), body: request };
+      storage.setItem(REQUEST_KEY, JSON.stringify(env));
+    },
+  };
+}
+
+export function readEnvelope<T>(storage: Storage, key: string): T | null {
+  const raw = storage.getItem(key);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,54 @@
+// Syncs per command against the simulated host, for `npm run bench`: the number must not grow with the
+// number of selected rows. The backend answers from a stub here: the bench counts Excel round trips only.
+import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
+import { DubanApi } from '../../../addin/src/api/client.js';
+import { RIBBON_COMMANDS } from '../../../addin/src/commands/ribbon.js';
+import { submitClose, type CommandEnv } from '../../../addin/src/commands/actions.js';
+import type { Mailbox } from '../../../addin/src/mailbox.js';
+import { SimWorkbook, simulatedHost } from './simulatedExcel.js';
+import { generatedLedger, HEADER } from './generatedLedger.js';
+
+export type BenchCommand = 'syncLedger' | 'checkLedger' | 'starsByKind' | 'stars4' | 'yellowCard' | 'orangeCard' | 'closeTasks';
+
+function stubBackend(): typeof fetch {
+  return async (input, init) => {
+    const url = String(input);
+    const body = init?.body ? (JSON.parse(String(init.body)) as { unit?: string; color?: string }) : {};
+    const json = url.includes('/units')
+      ? { units: [] }
+      : url.includes('/candidates')
+        ? { candidates: [] }
+        : url.endsWith('/cards')
+          ? { card: { id: 'c', unit: body.unit, color: body.color, docNo: '友政督提〔2026〕1号' } }
+          : {};
+    return new Response(JSON.stringify(json), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+/** Runs one ribbon command on a generated ledger with `rows` task rows, all selected; returns the syncs. */
+export async function syncsForCommand(command: BenchCommand, rows: number): Promise<{ syncs: number; level: string; text: string }> {
+  const workbook = new SimWorkbook({ excelApi: '1.12' });
+  workbook.addSheet('台账', generatedLedger(rows, { withIds: command !== 'syncLedger' && command !== 'checkLedger' }));
+  workbook.select('台账', `A3:${String.fromCharCode(64 + HEADER.length + 1)}${rows + 2}`);
+  const host = simulatedHost(workbook);
+  const mailbox: Mailbox = { report: (s) => ({ id: '', at: '', ...s }), ask: () => undefined };
+  const env: CommandEnv = {
+    excel: host.excel,
+    isSetSupported: host.isSetSupported,
+    api: () => new DubanApi({ url: 'http://bench.invalid/api', key: 'k' }, stubBackend()),
+    prefs: () => ({ backendUrl: '', functionKey: 'k', clerk: '基准', ledgerId: '' }),
+    settings: DEFAULT_SETTINGS,
+    today: () => '2026-03-20',
+    mailbox,
+  };
+  // 销号 is two steps (the ribbon opens the form, the pane submits it): the bench measures the submit.
+  const outcome =
+    command === 'closeTasks'
+      ? await submitClose(env, {
+          taskIds: Array.from({ length: rows }, (_, i) => `DB-2026-${String(i + 1).padStart(4, '0')}`),
+          date: '2026-03-20',
+          note: '已完成，见验收报告',
+        })
+      : await RIBBON_COMMANDS[command]!(env);
+  return { syncs: workbook.syncCount, level: outcome.level, text: outcome.text };
+}

@@ -1,0 +1,553 @@
+// A simulated Excel host, honest about what the adapter relies on:
+// - the workbook (SimWorkbook) only changes and only answers inside sync(): every sync() is one
+//   request carrying the queued operations, executed in order; syncs are counted;
+// - reading a property that was not loaded (or loaded but not yet synced) throws, as Office.js does;
+// - a string written to a cell that is not formatted as text is read as Excel reads typed input: a
+//   leading = + - @ makes a formula, a numeric string becomes a number;
+// - a request over 5 MB fails as it does in Excel on the web.
+// It has no Node imports: the same code runs in vitest and, bundled, in Chromium for the e2e tests,
+// where the workbook lives in Node and each sync() crosses to it (one round trip per sync).
+
+export type SimCell = string | number | boolean | null;
+
+interface CellState {
+  value: SimCell;
+  formula: string | null;
+  numberFormat: string;
+  fill: string | null;
+}
+
+export type SheetSel = { active: true } | { name: string };
+export type Target =
+  | { t: 'sheet'; sheet: SheetSel }
+  | { t: 'range'; sheet: SheetSel; address: string }
+  | { t: 'used'; sheet: SheetSel; valuesOnly: boolean }
+  | { t: 'selection' }
+  | { t: 'selectionAreas' }
+  | { t: 'app' };
+
+export type Op =
+  | { op: 'load'; target: Target; props: string[] }
+  | { op: 'setValues'; target: Target; values: SimCell[][] }
+  | { op: 'setNumberFormat'; target: Target; formats: string[][] }
+  | { op: 'setFill'; target: Target; color: string | null }
+  | { op: 'select'; target: Target }
+  | { op: 'activate'; target: Target }
+  | { op: 'cellFills'; target: Target }
+  | { op: 'suspendCalculation' }
+  | { op: 'suspendScreenUpdating' };
+
+export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
+
+function colIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+function colName(i: number): string {
+  let n = i + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+interface Box {
+  r0: number;
+  c0: number;
+  r1: number;
+  c1: number;
+}
+
+function parseLocal(address: string): Box {
+  const m = /^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$/.exec(address);
+  if (!m) throw new Error(`InvalidArgument: 地址无法识别 ${address}`);
+  const r0 = Number(m[2]) - 1;
+  const c0 = colIndex(m[1]!);
+  const r1 = m[4] ? Number(m[4]) - 1 : r0;
+  const c1 = m[3] ? colIndex(m[3]) : c0;
+  return { r0: Math.min(r0, r1), c0: Math.min(c0, c1), r1: Math.max(r0, r1), c1: Math.max(c0, c1) };
+}
+
+function quote(name: string): string {
+  return /^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+function boxAddress(sheet: string, b: Box): string {
+  const a = `${colName(b.c0)}${b.r0 + 1}`;
+  const z = `${colName(b.c1)}${b.r1 + 1}`;
+  return `${quote(sheet)}!${a === z ? a : `${a}:${z}`}`;
+}
+
+class SimSheet {
+  cells = new Map<string, CellState>();
+  constructor(public name: string) {}
+  key(r: number, c: number) {
+    return `${r},${c}`;
+  }
+  get(r: number, c: number): CellState {
+    return this.cells.get(this.key(r, c)) ?? { value: '', formula: null, numberFormat: 'General', fill: null };
+  }
+  put(r: number, c: number, patch: Partial<CellState>) {
+    this.cells.set(this.key(r, c), { ...this.get(r, c), ...patch });
+  }
+  usedBox(valuesOnly: boolean): Box | null {
+    let box: Box | null = null;
+    for (const [k, cell] of this.cells) {
+      const hasValue = cell.value !== '' && cell.value !== null;
+      if (!hasValue && (valuesOnly || (cell.fill === null && cell.numberFormat === 'General'))) continue;
+      const [r, c] = k.split(',').map(Number) as [number, number];
+      if (!box) box = { r0: r, c0: c, r1: r, c1: c };
+      else {
+        box.r0 = Math.min(box.r0, r);
+        box.c0 = Math.min(box.c0, c);
+        box.r1 = Math.max(box.r1, r);
+        box.c1 = Math.max(box.c1, c);
+      }
+    }
+    return box;
+  }
+}
+
+/** What Excel makes of a string typed into a cell of the given number format. */
+export function interpretInput(value: SimCell, numberFormat: string): { value: SimCell; formula: string | null } {
+  if (typeof value !== 'string' || numberFormat === '@') return { value, formula: null };
+  if (/^[+-]?\d+(\.\d+)?$/.test(value.trim())) return { value: Number(value), formula: null };
+  if (/^[=+\-@]/.test(value)) {
+    const m = /^=\s*(-?\d+(?:\.\d+)?)\s*([+\-*/])\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
+    if (m) {
+      const a = Number(m[1]);
+      const b = Number(m[3]);
+      const result = m[2] === '+' ? a + b : m[2] === '-' ? a - b : m[2] === '*' ? a * b : a / b;
+      return { value: result, formula: value };
+    }
+    return { value: '#NAME?', formula: value.startsWith('=') ? value : `=${value}` };
+  }
+  return { value, formula: null };
+}
+
+export interface SimOptions {
+  /** Highest ExcelApi requirement set supported (e.g. '1.8', '1.9', '1.12'). */
+  excelApi?: string;
+}
+
+/** The workbook's state. `execute` is one sync(): the whole batch of queued operations. */
+export class SimWorkbook {
+  sheets: SimSheet[] = [];
+  activeSheet = 0;
+  selection: { sheet: string; boxes: Box[] } | null = null;
+  syncCount = 0;
+  requests: { ops: number; bytes: number }[] = [];
+  suspendedCalculation = 0;
+  suspendedScreenUpdating = 0;
+  readonly excelApi: string;
+
+  constructor(opts: SimOptions = {}) {
+    this.excelApi = opts.excelApi ?? '1.12';
+  }
+
+  isSetSupported(name: string, version = '1.1'): boolean {
+    if (name !== 'ExcelApi') return false;
+    const [maj, min] = version.split('.').map(Number) as [number, number];
+    const [hmaj, hmin] = this.excelApi.split('.').map(Number) as [number, number];
+    return maj < hmaj || (maj === hmaj && (min ?? 0) <= (hmin ?? 0));
+  }
+
+  addSheet(name: string, values: SimCell[][] = [], origin = { row: 1, column: 0 }): SimSheet {
+    const sheet = new SimSheet(name);
+    values.forEach((row, r) =>
+      row.forEach((v, c) => {
+        if (v !== '' && v !== null && v !== undefined) sheet.put(origin.row - 1 + r, origin.column + c, { value: v });
+      }),
+    );
+    this.sheets.push(sheet);
+    return sheet;
+  }
+
+  sheet(sel: SheetSel): SimSheet {
+    const s = 'active' in sel ? this.sheets[this.activeSheet] : this.sheets.find((x) => x.name === sel.name);
+    if (!s) throw new Error(`ItemNotFound: 找不到工作表 ${'name' in sel ? sel.name : '(active)'}`);
+    return s;
+  }
+
+  /** Select areas of a sheet, like a clerk's click or Ctrl+click: select('台账', 'A5:L5', 'A8:L9'). */
+  select(sheet: string, ...addresses: string[]): void {
+    this.selection = { sheet, boxes: addresses.map(parseLocal) };
+    this.activeSheet = this.sheets.findIndex((s) => s.name === sheet);
+  }
+
+  // ----- test-side reading (not through the API, not counted)
+  cell(sheet: string, address: string): { value: SimCell; formula: string | null; numberFormat: string; fill: string | null } {
+    const b = parseLocal(address);
+    return { ...this.sheet({ name: sheet }).get(b.r0, b.c0) };
+  }
+  values(sheet: string): SimCell[][] {
+    const s = this.sheet({ name: sheet });
+    const box = s.usedBox(true);
+    if (!box) return [];
+    const out: SimCell[][] = [];
+    for (let r = 0; r <= box.r1; r++) {
+      const row: SimCell[] = [];
+      for (let c = 0; c <= box.c1; c++) row.push(s.get(r, c).value);
+      out.push(row);
+    }
+    return out;
+  }
+
+  private box(target: Target): { sheet: SimSheet; box: Box | null } {
+    switch (target.t) {
+      case 'range': {
+        const sheet = this.sheet(target.sheet);
+        return { sheet, box: parseLocal(target.address) };
+      }
+      case 'used': {
+        const sheet = this.sheet(target.sheet);
+        return { sheet, box: sheet.usedBox(target.valuesOnly) };
+      }
+      case 'selection':
+      case 'selectionAreas': {
+        if (!this.selection) {
+          const sheet = this.sheets[this.activeSheet]!;
+          return { sheet, box: { r0: 0, c0: 0, r1: 0, c1: 0 } };
+        }
+        const sheet = this.sheet({ name: this.selection.sheet });
+        return { sheet, box: this.selection.boxes[0] ?? null };
+      }
+      default:
+        throw new Error(`InvalidArgument: ${target.t} 不是区域`);
+    }
+  }
+
+  /** One sync(): executes the batch in order and returns one result per op. */
+  execute(ops: Op[]): unknown[] {
+    const bytes = JSON.stringify(ops).length;
+    this.syncCount++;
+    this.requests.push({ ops: ops.length, bytes });
+    if (bytes > REQUEST_LIMIT_BYTES) {
+      throw new Error('RequestPayloadSizeLimitExceeded: 请求超过 5 MB（Excel 网页版的限制）。');
+    }
+    return ops.map((op) => this.apply(op));
+  }
+
+  private apply(op: Op): unknown {
+    switch (op.op) {
+      case 'suspendCalculation':
+        if (!this.isSetSupported('ExcelApi', '1.8')) throw new Error('ApiNotFound: suspendApiCalculationUntilNextSync');
+        this.suspendedCalculation++;
+        return null;
+      case 'suspendScreenUpdating':
+        if (!this.isSetSupported('ExcelApi', '1.9')) throw new Error('ApiNotFound: suspendScreenUpdatingUntilNextSync');
+        this.suspendedScreenUpdating++;
+        return null;
+      case 'activate': {
+        if (op.target.t !== 'sheet') throw new Error('InvalidArgument');
+        const s = this.sheet(op.target.sheet);
+        this.activeSheet = this.sheets.indexOf(s);
+        return null;
+      }
+      case 'load':
+        return this.load(op.target, op.props);
+      case 'cellFills': {
+        if (!this.isSetSupported('ExcelApi', '1.9')) throw new Error('ApiNotFound: getCellProperties');
+        const { sheet, box } = this.box(op.target);
+        if (!box) return [];
+        const out: { format: { fill: { color: string } } }[][] = [];
+        for (let r = box.r0; r <= box.r1; r++) {
+          const row: { format: { fill: { color: string } } }[] = [];
+          for (let c = box.c0; c <= box.c1; c++) row.push({ format: { fill: { color: sheet.get(r, c).fill ?? '#FFFFFF' } } });
+          out.push(row);
+        }
+        return out;
+      }
+      case 'setValues': {
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        const rows = box.r1 - box.r0 + 1;
+        const cols = box.c1 - box.c0 + 1;
+        if (op.values.length !== rows || op.values.some((r) => r.length !== cols)) {
+          throw new Error(`InvalidArgument: values 的行列数与区域 ${rows}×${cols} 不符`);
+        }
+        op.values.forEach((row, i) =>
+          row.forEach((v, j) => {
+            const cell = sheet.get(box.r0 + i, box.c0 + j);
+            sheet.put(box.r0 + i, box.c0 + j, interpretInput(v, cell.numberFormat));
+          }),
+        );
+        return null;
+      }
+      case 'setNumberFormat': {
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        for (let r = box.r0; r <= box.r1; r++)
+          for (let c = box.c0; c <= box.c1; c++) {
+            const f = op.formats[r - box.r0]?.[c - box.c0] ?? op.formats[0]?.[0] ?? 'General';
+            sheet.put(r, c, { numberFormat: f });
+          }
+        return null;
+      }
+      case 'setFill': {
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        for (let r = box.r0; r <= box.r1; r++)
+          for (let c = box.c0; c <= box.c1; c++) sheet.put(r, c, { fill: op.color ? op.color.toUpperCase() : null });
+        return null;
+      }
+      case 'select': {
+        const { sheet, box } = this.box(op.target);
+        if (box) this.selection = { sheet: sheet.name, boxes: [box] };
+        return null;
+      }
+    }
+  }
+
+  private load(target: Target, props: string[]): Record<string, unknown> {
+    if (target.t === 'sheet') {
+      const s = this.sheet(target.sheet);
+      return { name: s.name };
+    }
+    if (target.t === 'app') return {};
+    if (target.t === 'selectionAreas') {
+      const sel = this.selection ?? { sheet: this.sheets[this.activeSheet]!.name, boxes: [{ r0: 0, c0: 0, r1: 0, c1: 0 }] };
+      return { address: sel.boxes.map((b) => boxAddress(sel.sheet, b)).join(','), areaCount: sel.boxes.length };
+    }
+    const { sheet, box } = this.box(target);
+    if (!box) return { isNullObject: true };
+    const out: Record<string, unknown> = { isNullObject: false };
+    for (const p of props) {
+      if (p === 'values' || p === 'formulas' || p === 'numberFormat') {
+        const grid: unknown[][] = [];
+        for (let r = box.r0; r <= box.r1; r++) {
+          const row: unknown[] = [];
+          for (let c = box.c0; c <= box.c1; c++) {
+            const cell = sheet.get(r, c);
+            row.push(p === 'values' ? cell.value : p === 'formulas' ? (cell.formula ?? cell.value) : cell.numberFormat);
+          }
+          grid.push(row);
+        }
+        out[p] = grid;
+      } else if (p === 'address') out[p] = boxAddress(sheet.name, box);
+      else if (p === 'rowIndex') out[p] = box.r0;
+      else if (p === 'columnIndex') out[p] = box.c0;
+      else if (p === 'rowCount') out[p] = box.r1 - box.r0 + 1;
+      else if (p === 'columnCount') out[p] = box.c1 - box.c0 + 1;
+      else throw new Error(`PropertyNotImplemented: 模拟宿主不支持属性 ${p}`);
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------- the Office.js-shaped client side
+
+export type Transport = (ops: Op[]) => Promise<unknown[]>;
+
+class NotLoaded extends Error {
+  constructor(prop: string) {
+    super(
+      `PropertyNotLoaded: The property '${prop}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`,
+    );
+    this.name = 'PropertyNotLoaded';
+  }
+}
+
+class Proxy {
+  protected loaded = new Map<string, unknown>();
+  protected pending = new Set<string>();
+  constructor(
+    protected ctx: SimContext,
+    readonly target: Target,
+  ) {}
+  load(props?: string | string[] | Record<string, unknown>): this {
+    const list =
+      typeof props === 'string'
+        ? props.split(',').map((s) => s.trim())
+        : Array.isArray(props)
+          ? props
+          : props
+            ? Object.keys(props)
+            : this.defaultProps();
+    for (const p of list) this.pending.add(p);
+    this.ctx.queue({ op: 'load', target: this.target, props: list }, (result) => {
+      for (const [k, v] of Object.entries(result as Record<string, unknown>)) this.loaded.set(k, v);
+    });
+    return this;
+  }
+  protected defaultProps(): string[] {
+    return [];
+  }
+  protected read(prop: string): unknown {
+    if (!this.loaded.has(prop)) throw new NotLoaded(prop);
+    return this.loaded.get(prop);
+  }
+}
+
+class SimFill {
+  constructor(private range: SimRange) {}
+  set color(c: string) {
+    this.range.ctxRef.queue({ op: 'setFill', target: this.range.target, color: c });
+  }
+  get color(): string {
+    throw new NotLoaded('format/fill/color');
+  }
+  clear(): void {
+    this.range.ctxRef.queue({ op: 'setFill', target: this.range.target, color: null });
+  }
+}
+
+class SimRange extends Proxy {
+  readonly format: { fill: SimFill };
+  constructor(ctx: SimContext, target: Target) {
+    super(ctx, target);
+    this.format = { fill: new SimFill(this) };
+  }
+  get ctxRef(): SimContext {
+    return this.ctx;
+  }
+  protected override defaultProps() {
+    return ['values', 'address', 'rowIndex', 'columnIndex', 'rowCount', 'columnCount'];
+  }
+  get values(): SimCell[][] {
+    return this.read('values') as SimCell[][];
+  }
+  set values(v: SimCell[][]) {
+    this.ctx.queue({ op: 'setValues', target: this.target, values: v });
+  }
+  get numberFormat(): string[][] {
+    return this.read('numberFormat') as string[][];
+  }
+  set numberFormat(f: string[][]) {
+    this.ctx.queue({ op: 'setNumberFormat', target: this.target, formats: f });
+  }
+  get formulas(): unknown[][] {
+    return this.read('formulas') as unknown[][];
+  }
+  get address(): string {
+    return this.read('address') as string;
+  }
+  get rowIndex(): number {
+    return this.read('rowIndex') as number;
+  }
+  get columnIndex(): number {
+    return this.read('columnIndex') as number;
+  }
+  get rowCount(): number {
+    return this.read('rowCount') as number;
+  }
+  get columnCount(): number {
+    return this.read('columnCount') as number;
+  }
+  get isNullObject(): boolean {
+    if (!this.loaded.has('isNullObject')) throw new NotLoaded('isNullObject');
+    return this.loaded.get('isNullObject') as boolean;
+  }
+  select(): void {
+    this.ctx.queue({ op: 'select', target: this.target });
+  }
+  getCellProperties(_spec: unknown): { value: unknown } {
+    const result: { value: unknown; _v?: unknown; _set?: boolean } = {
+      get value() {
+        if (!this._set) throw new NotLoaded('CellProperties.value');
+        return this._v;
+      },
+    };
+    this.ctx.queue({ op: 'cellFills', target: this.target }, (v) => {
+      result._v = v;
+      result._set = true;
+    });
+    return result;
+  }
+}
+
+class SimRangeAreas extends Proxy {
+  get address(): string {
+    return this.read('address') as string;
+  }
+  get areaCount(): number {
+    return this.read('areaCount') as number;
+  }
+}
+
+class SimWorksheet extends Proxy {
+  constructor(
+    ctx: SimContext,
+    private sel: SheetSel,
+  ) {
+    super(ctx, { t: 'sheet', sheet: sel });
+  }
+  protected override defaultProps() {
+    return ['name'];
+  }
+  get name(): string {
+    return this.read('name') as string;
+  }
+  getRange(address: string): SimRange {
+    return new SimRange(this.ctx, { t: 'range', sheet: this.sel, address });
+  }
+  getUsedRangeOrNullObject(valuesOnly = false): SimRange {
+    return new SimRange(this.ctx, { t: 'used', sheet: this.sel, valuesOnly });
+  }
+  getUsedRange(valuesOnly = false): SimRange {
+    return new SimRange(this.ctx, { t: 'used', sheet: this.sel, valuesOnly });
+  }
+  activate(): void {
+    this.ctx.queue({ op: 'activate', target: this.target });
+  }
+}
+
+export class SimContext {
+  private ops: Op[] = [];
+  private callbacks: ((v: unknown) => void)[] = [];
+  readonly workbook: unknown;
+  constructor(
+    private transport: Transport,
+    private supports: (name: string, version: string) => boolean,
+  ) {
+    const ctx = this;
+    this.workbook = {
+      worksheets: {
+        getActiveWorksheet: () => new SimWorksheet(ctx, { active: true }),
+        getItem: (name: string) => new SimWorksheet(ctx, { name }),
+      },
+      getSelectedRange: () => new SimRange(ctx, { t: 'selection' }),
+      getSelectedRanges: () => {
+        if (!supports('ExcelApi', '1.9')) throw new Error('ApiNotFound: getSelectedRanges 需要 ExcelApi 1.9');
+        return new SimRangeAreas(ctx, { t: 'selectionAreas' });
+      },
+      application: {
+        suspendApiCalculationUntilNextSync: () => ctx.queue({ op: 'suspendCalculation' }),
+        suspendScreenUpdatingUntilNextSync: () => ctx.queue({ op: 'suspendScreenUpdating' }),
+      },
+    };
+  }
+  queue(op: Op, onResult?: (v: unknown) => void): void {
+    this.ops.push(op);
+    this.callbacks.push(onResult ?? (() => undefined));
+  }
+  async sync(): Promise<void> {
+    const ops = this.ops;
+    const callbacks = this.callbacks;
+    this.ops = [];
+    this.callbacks = [];
+    const results = await this.transport(JSON.parse(JSON.stringify(ops)) as Op[]);
+    results.forEach((r, i) => callbacks[i]!(r));
+  }
+}
+
+/** The `Excel` global over a transport: Excel.run gives a fresh context per batch. */
+export function simulatedExcel(transport: Transport, supports: (name: string, version: string) => boolean) {
+  return {
+    run: async <T>(batch: (context: SimContext) => Promise<T>): Promise<T> => batch(new SimContext(transport, supports)),
+  };
+}
+
+/** A host for tests in one process: the adapter's `ExcelHost` and the workbook it drives. */
+export function simulatedHost(workbook: SimWorkbook) {
+  const transport: Transport = async (ops) => workbook.execute(ops);
+  const excel = simulatedExcel(transport, (n, v) => workbook.isSetSupported(n, v));
+  return {
+    workbook,
+    excel: excel as unknown as { run<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> },
+    isSetSupported: (n: string, v: string) => workbook.isSetSupported(n, v),
+  };
+}
