@@ -18,7 +18,8 @@ export class WorkCalendar {
   private readonly fellBack = new Set<number>();
   private readonly workingCache = new Map<IsoDate, boolean>();
 
-  constructor(years: Readonly<Record<string, HolidayYear>>) {
+  constructor(private readonly data: Readonly<Record<string, HolidayYear>>) {
+    const years = data;
     for (const [key, year] of Object.entries(years)) {
       this.coveredYears.add(Number(key));
       const off = new Set(year.holidays);
@@ -35,6 +36,11 @@ export class WorkCalendar {
   /** True when the calendar has holiday data for the year (built in or from the office). */
   covers(year: number): boolean {
     return this.coveredYears.has(year);
+  }
+
+  /** The holiday data used for a year (the office's entry, else the built-in one), or null (Mon–Fri). */
+  yearData(year: number): HolidayYear | null {
+    return this.data[String(year)] ?? null;
   }
 
   /** The years covered by data, ascending. */

@@ -4,7 +4,7 @@
 import type { CardEvent, CardState, InterviewEvent, IsoDate, UnitEvent } from '../model.js';
 import type { Settings } from '../settings.js';
 import { makeCalendar, type WorkCalendar } from '../calendar.js';
-import { addDays, yearOf } from '../dates.js';
+import { addDays, daysBetween, yearOf } from '../dates.js';
 
 export interface UnitCardState {
   unit: string;
@@ -71,21 +71,40 @@ export function rectificationDeadline(
 }
 
 /**
- * R12: whether, once `interview` is recorded, the unit's interviews within the window ending on the
- * interview's date reach settings.redInterviewCount (「两次以上」 includes two) — the unit is red at once.
- * Also true for a third interview; whether a red card already exists is for the caller to check.
+ * R12: whether, once `interview` is recorded, the unit has settings.redInterviewCount interviews
+ * (「两次以上」 includes two) within one window holding the interview — the same calendar year, or (rolling)
+ * some span of rollingWindowDays days around it. Then the unit is red at once. A backdated interview
+ * that becomes the second of its year counts too; the same interview recorded again (same id) does not.
+ * Also true for a third interview: whether a red card already exists is for the caller to check.
  */
 export function interviewMakesRed(
   priorEvents: UnitEvent[],
   interview: InterviewEvent,
   settings: Settings,
 ): boolean {
-  const others =
-    interview.id === undefined
-      ? priorEvents
-      : priorEvents.filter((e) => !(e.type === 'interview' && e.id === interview.id));
-  const count = interviewsInWindow(others, interview.unit, interview.date, settings) + 1;
-  return count >= settings.redInterviewCount;
+  const need = settings.redInterviewCount;
+  const seen = new Set<string>(interview.id === undefined ? [] : [interview.id]);
+  const others: IsoDate[] = [];
+  for (const e of priorEvents) {
+    if (e.type !== 'interview' || e.unit !== interview.unit) continue;
+    if (e.id !== undefined) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+    }
+    others.push(e.date);
+  }
+  if (settings.redWindow === 'calendar') {
+    const year = interview.date.slice(0, 4);
+    return others.filter((d) => d.slice(0, 4) === year).length + 1 >= need;
+  }
+  // Rolling: try each window of N days that holds the interview and starts on an interview's date.
+  const span = settings.rollingWindowDays - 1;
+  const near = others.filter((d) => Math.abs(daysBetween(interview.date, d)) <= span);
+  const starts = [...near.filter((d) => d <= interview.date), interview.date];
+  return starts.some((start) => {
+    const end = addDays(start, span);
+    return near.filter((d) => d >= start && d <= end).length + 1 >= need;
+  });
 }
 
 export interface OverdueRectification {

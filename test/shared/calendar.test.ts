@@ -108,6 +108,9 @@ describe('WorkCalendar', () => {
     expect(cal.isWorkingDay('2031-01-04')).toBe(true);
     expect(cal.fallbackYears()).toEqual([]);
     expect(cal.isWorkingDay('2025-10-08')).toBe(false); // other built-in years stay
+    expect(cal.yearData(2026)).toEqual({ holidays: ['2026-03-02'], workdays: [] });
+    expect(cal.yearData(2025)?.source).toContain('2025年');
+    expect(cal.yearData(2040)).toBeNull();
   });
 
   it('R16: a day listed both as day off and as make-up day is refused with a clear message', () => {

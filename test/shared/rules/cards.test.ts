@@ -104,6 +104,21 @@ describe('card state', () => {
     ).toBe(false);
   });
 
+  it('R12: a backdated interview that becomes the second of its window makes the unit red too', () => {
+    const later: UnitEvent[] = [{ type: 'interview', unit: U, date: '2026-06-10', id: 'i2' }];
+    const backdated: InterviewEvent = { type: 'interview', unit: U, date: '2026-03-10', id: 'i1' };
+    expect(interviewMakesRed(later, backdated, DEFAULT_SETTINGS)).toBe(true);
+    const rolling = makeSettings({ redWindow: 'rolling' });
+    expect(interviewMakesRed(later, { ...backdated, date: '2025-07-01' }, rolling)).toBe(true); // 344 days apart
+    expect(interviewMakesRed(later, { ...backdated, date: '2025-06-10' }, rolling)).toBe(false); // 365 days apart
+    expect(interviewMakesRed(later, { ...backdated, date: '2025-07-01' }, DEFAULT_SETTINGS)).toBe(false);
+    // Three needed: 2025-07-01 and 2026-06-10 are 344 days apart, 2026-08-01 is beyond 365 days of the first.
+    const three = makeSettings({ redWindow: 'rolling', redInterviewCount: 3 });
+    const two: UnitEvent[] = [...later, { type: 'interview', unit: U, date: '2026-08-01' }];
+    expect(interviewMakesRed(two, { ...backdated, date: '2025-07-01' }, three)).toBe(false);
+    expect(interviewMakesRed(two, { ...backdated, date: '2025-09-01' }, three)).toBe(true);
+  });
+
   it('R13: the state is the most severe card of the current year; older cards stay on record', () => {
     const events: UnitEvent[] = [
       { type: 'card', unit: U, color: 'orange', date: '2025-11-03', id: 'old' },
