@@ -144,16 +144,17 @@ describe('deliverDue', () => {
       connectionString: inject('azuriteConnectionString'),
       tablePrefix: outbox.tableName.replace(/Outbox$/, ''),
     };
-    const [a, b] = await Promise.all(
-      [new GatedOutbox(options), new GatedOutbox(options)].map((ob) =>
-        deliverDue({
-          now: MORNING,
-          outbox: ob,
-          getUnitChannels: async (u) => channels.get(u) ?? [],
-          channelsConfig: config,
-        }),
-      ),
-    );
+    const deliverWith = (ob: Outbox) =>
+      deliverDue({
+        now: MORNING,
+        outbox: ob,
+        getUnitChannels: async (u) => channels.get(u) ?? [],
+        channelsConfig: config,
+      });
+    const [a, b] = await Promise.all([
+      deliverWith(new GatedOutbox(options)),
+      deliverWith(new GatedOutbox(options)),
+    ]);
     expect(a.sent + b.sent).toBe(4);
     expect(a.skipped + b.skipped).toBe(4);
     expect(a.messages + b.messages).toBe(4);

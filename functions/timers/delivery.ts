@@ -1,0 +1,86 @@
+// Timer: delivers the queued prompts every 5 minutes (UTC schedule; the day that counts is CST, R22).
+// The handler is a plain function; functions/registry.ts registers it for both hosts.
+import type { InvocationContext, Timer } from '@azure/functions';
+import { chinaToday } from '../../shared/dates.js';
+import {
+  deliverDue,
+  deliveryPolicyFromEnv,
+  type DeliverOptions,
+  type DeliveryOutcome,
+  type DeliverySummary,
+} from '../notify/deliver.js';
+import { channelsConfigFromEnv } from '../notify/channels/index.js';
+import { runtimeOutbox } from '../http/outboxRuntime.js';
+import { now, runtimeEnv, runtimeStorage, type Env } from '../http/runtime.js';
+import { appendEvents, getUnitContacts, type NewEvent } from '../storage/index.js';
+
+export const DELIVERY_TIMER_NAME = 'delivery';
+/** Every 5 minutes (NCRONTAB with seconds, UTC). */
+export const DELIVERY_SCHEDULE = '0 */5 * * * *';
+
+/**
+ * The delivery's collaborators for an environment: the outbox (same storage and prefix as the rest),
+ * each unit's channels from the Units table, SMTP settings and the retry policy from the environment.
+ * Outcomes are collected for the history and written by `recordOutcomes` after the run.
+ */
+export async function deliveryDeps(
+  env: Env = runtimeEnv(),
+): Promise<Omit<DeliverOptions, 'now'> & { outcomes: DeliveryOutcome[] }> {
+  const storage = await runtimeStorage(env);
+  const outcomes: DeliveryOutcome[] = [];
+  return {
+    outbox: runtimeOutbox(env),
+    getUnitChannels: async (unit) => (await getUnitContacts(storage, unit))?.channels ?? [],
+    channelsConfig: channelsConfigFromEnv(env as NodeJS.ProcessEnv),
+    policy: deliveryPolicyFromEnv(env as NodeJS.ProcessEnv),
+    onOutcome: (o) => void outcomes.push(o),
+    outcomes,
+  };
+}
+
+/** History: a prompt delivered or failed for good is an event of its task (retries are only in the outbox). */
+export async function recordOutcomes(outcomes: DeliveryOutcome[], env: Env = runtimeEnv()): Promise<void> {
+  const events: NewEvent[] = outcomes
+    .filter((o) => o.status !== 'retrying')
+    .map((o) => ({
+      subject: { ledgerId: o.item.ledgerId, taskId: o.item.taskId },
+      type: 'prompt',
+      date: chinaToday(new Date(o.at)),
+      at: o.at,
+      // One event per key and outcome: a retried write is the same row.
+      id: `${o.status}|${o.item.key}`,
+      data: {
+        status: o.status,
+        key: o.item.key,
+        unit: o.item.unit,
+        period: o.item.period,
+        reason: o.item.reason,
+        attempts: o.item.attempts,
+        channels: o.item.channels.map((c) => ({ label: c.label, ok: c.ok, detail: c.detail })),
+        error: o.error,
+      },
+    }));
+  if (events.length === 0) return;
+  await appendEvents(await runtimeStorage(env), events);
+}
+
+/** One delivery run now, with the environment's settings; used by the timer and `duban deliver`. */
+export async function runDelivery(
+  options: { now?: Date; env?: Env; log?: (line: string) => void } = {},
+): Promise<DeliverySummary> {
+  const env = options.env ?? runtimeEnv();
+  const { outcomes, ...deps } = await deliveryDeps(env);
+  const summary = await deliverDue({ ...deps, now: options.now ?? now(), log: options.log });
+  await recordOutcomes(outcomes, env);
+  return summary;
+}
+
+export function describeSummary(s: DeliverySummary): string {
+  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项`;
+}
+
+export async function deliveryTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  if (timer.isPastDue) context.warn('督办提示投递：本次触发已延迟（isPastDue）');
+  const summary = await runDelivery({ log: (line) => context.warn(line) });
+  context.log(describeSummary(summary));
+}
