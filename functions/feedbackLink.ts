@@ -1,0 +1,76 @@
+// Units answer a prompt through a signed link (no account, no function key): the link names the
+// ledger, unit, task and period and an expiry date, and carries an HMAC-SHA256 of them keyed with
+// env DUBAN_LINK_SECRET. Changing any part of the link breaks the signature.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { IsoDateSchema } from '../shared/model.js';
+import { ApiError } from './errors.js';
+
+export interface FeedbackLink {
+  ledgerId: string;
+  unit: string;
+  taskId: string;
+  period: string;
+  /** Last CST date the link is accepted (inclusive). */
+  expires: string;
+}
+
+const Payload = z.object({
+  v: z.literal(1),
+  l: z.string(),
+  u: z.string(),
+  t: z.string(),
+  p: z.string(),
+  e: IsoDateSchema,
+});
+
+function secretOf(env: Record<string, string | undefined>): string {
+  const s = env.DUBAN_LINK_SECRET;
+  if (!s || s.length < 16) {
+    throw new ApiError(
+      401,
+      'link_secret_missing',
+      '服务端未设置反馈链接密钥（DUBAN_LINK_SECRET，至少 16 个字符），无法生成或验证反馈链接',
+    );
+  }
+  return s;
+}
+
+const sign = (secret: string, payload: string) =>
+  createHmac('sha256', secret).update(payload).digest('base64url');
+
+export function signFeedbackToken(link: FeedbackLink, env: Record<string, string | undefined>): string {
+  const payload = Buffer.from(
+    JSON.stringify({ v: 1, l: link.ledgerId, u: link.unit, t: link.taskId, p: link.period, e: link.expires }),
+  ).toString('base64url');
+  return `${payload}.${sign(secretOf(env), payload)}`;
+}
+
+/** The link's content if the signature is right and it has not expired on `today`; 401 otherwise. */
+export function verifyFeedbackToken(
+  token: string,
+  today: string,
+  env: Record<string, string | undefined>,
+): FeedbackLink {
+  const secret = secretOf(env);
+  const [payload, mac, extra] = token.split('.');
+  const bad = new ApiError(401, 'invalid_link', '反馈链接无效（签名不符），请使用提示消息中的原始链接');
+  if (!payload || !mac || extra !== undefined) throw bad;
+  const expected = Buffer.from(sign(secret, payload));
+  const given = Buffer.from(mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad;
+  let parsed: z.infer<typeof Payload>;
+  try {
+    parsed = Payload.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    throw bad;
+  }
+  if (parsed.e < today)
+    throw new ApiError(401, 'link_expired', `反馈链接已于 ${parsed.e} 过期，请联系县政府督办检查室`);
+  return { ledgerId: parsed.l, unit: parsed.u, taskId: parsed.t, period: parsed.p, expires: parsed.e };
+}
+
+export function feedbackUrl(token: string, env: Record<string, string | undefined>): string {
+  const base = (env.DUBAN_PUBLIC_URL || `http://localhost:${env.DUBAN_PORT || '7071'}`).replace(/\/+$/, '');
+  return `${base}/api/feedback/${token}`;
+}

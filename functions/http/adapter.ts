@@ -1,0 +1,201 @@
+// The thin layer between a host and a handler: key check, CORS, body size, JSON parsing, zod
+// validation, and errors as `{ error: { code, message } }` in Chinese. Every HTTP function is
+// `api(options, run)`; both hosts call the resulting azf HttpHandler the same way.
+import { timingSafeEqual } from 'node:crypto';
+import azf from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { MAX_BODY_BYTES } from '../../shared/api.js';
+import { ApiError } from '../errors.js';
+import type { Storage } from '../storage/index.js';
+import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
+
+z.config(z.locales.zhCN());
+
+export const DEFAULT_ALLOWED_ORIGINS = ['https://localhost:3000'];
+
+export interface ApiCall {
+  req: HttpRequest;
+  ctx: InvocationContext;
+  env: Env;
+  now: Date;
+  storage(): Promise<Storage>;
+  /** The body parsed as JSON and validated; 400 with the fields named when it does not fit. */
+  body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** The raw JSON body (after `body()` was called), to tell which fields the client actually sent. */
+  rawBody(): unknown;
+  query<S extends z.ZodType>(schema: S): z.output<S>;
+  param(name: string): string;
+  /** The client's If-Match header (an ETag it read before), or null. */
+  ifMatch(): string | null;
+}
+
+export interface ApiResult {
+  status?: number;
+  body?: unknown;
+  etag?: string | null;
+  headers?: Record<string, string>;
+  /** A non-JSON body (e.g. the feedback form's HTML); give its Content-Type in `headers`. */
+  text?: string;
+}
+
+export type ApiRun = (call: ApiCall) => Promise<ApiResult>;
+
+function allowedOrigins(env: Env): string[] {
+  const list = env.DUBAN_ALLOWED_ORIGINS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list && list.length ? list : DEFAULT_ALLOWED_ORIGINS;
+}
+
+function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
+  const origin = req.headers.get('origin');
+  if (!origin) return {};
+  const list = allowedOrigins(env);
+  if (!list.includes(origin) && !list.includes('*')) return {};
+  return {
+    'Access-Control-Allow-Origin': origin,
+    Vary: 'Origin',
+    'Access-Control-Expose-Headers': 'ETag',
+  };
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string>): HttpResponseInit {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The function key check: header `x-functions-key` or query `code`, against env DUBAN_FUNCTION_KEY. */
+export function checkKey(req: HttpRequest, env: Env): void {
+  const expected = env.DUBAN_FUNCTION_KEY;
+  if (!expected)
+    throw new ApiError(401, 'key_not_configured', '服务端未设置访问密钥（DUBAN_FUNCTION_KEY），拒绝所有请求');
+  const given = req.headers.get('x-functions-key') ?? req.query.get('code');
+  if (!given) throw new ApiError(401, 'missing_key', '缺少访问密钥：请在请求头 x-functions-key 中提供');
+  if (!sameSecret(given, expected)) throw new ApiError(401, 'wrong_key', '访问密钥不正确');
+}
+
+/** Chinese text for zod issues, naming the field: `tasks[3].row：无效输入：期望 数字…`. */
+export function describeIssues(error: z.ZodError): string {
+  const lines = error.issues.slice(0, 5).map((i) => {
+    const path = i.path
+      .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
+      .join('');
+    return path ? `字段 ${path}：${i.message}` : i.message;
+  });
+  const more = error.issues.length > 5 ? `（另有 ${error.issues.length - 5} 处错误）` : '';
+  return `请求内容不符合要求：${lines.join('；')}${more}`;
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ApiError(400, 'invalid_request', describeIssues(r.error));
+  return r.data;
+}
+
+export interface ApiOptions {
+  /** 'key' (default): the function key is required; 'link': the handler checks a signed link itself. */
+  auth?: 'key' | 'link';
+}
+
+export function api(
+  options: ApiOptions,
+  run: ApiRun,
+): (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit> {
+  return async (req, ctx) => {
+    const env = runtimeEnv();
+    const cors = corsHeaders(req, env);
+    if (req.method === 'OPTIONS') {
+      return {
+        status: 204,
+        headers: {
+          ...cors,
+          'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type, x-functions-key, If-Match',
+          'Access-Control-Max-Age': '600',
+        },
+      };
+    }
+    let raw: unknown = undefined;
+    try {
+      if ((options.auth ?? 'key') === 'key') checkKey(req, env);
+      const call: ApiCall = {
+        req,
+        ctx,
+        env,
+        now: now(),
+        storage: () => runtimeStorage(env),
+        async body(schema) {
+          raw = await readJson(req);
+          return validate(schema, raw);
+        },
+        rawBody: () => raw,
+        query(schema) {
+          return validate(schema, Object.fromEntries(req.query.entries()));
+        },
+        param(name) {
+          const v = req.params[name];
+          if (v === undefined) throw new ApiError(404, 'not_found', '路径不完整');
+          return v;
+        },
+        ifMatch() {
+          const v = req.headers.get('if-match');
+          return v && v !== '*' ? v : null;
+        },
+      };
+      const result = await run(call);
+      const headers = { ...cors, ...(result.headers ?? {}), ...(result.etag ? { ETag: result.etag } : {}) };
+      if (result.text !== undefined) return { status: result.status ?? 200, headers, body: result.text };
+      return json(result.status ?? 200, result.body, headers);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        if (e.status >= 500) ctx.error(`${e.code}: ${e.message}`);
+        return json(e.status, errorBody(e.code, e.message), cors);
+      }
+      ctx.error(e);
+      return json(500, errorBody('internal', `服务器内部错误：${(e as Error).message}`), cors);
+    }
+  };
+}
+
+async function readJson(req: HttpRequest): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  const buf = Buffer.from(await req.arrayBuffer());
+  if (buf.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  if (buf.byteLength === 0) throw new ApiError(400, 'empty_body', '请求体为空：需要 JSON 内容');
+  const type = req.headers.get('content-type') ?? 'application/json';
+  if (!/json/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', '请求体应为 JSON（Content-Type: application/json）');
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw new ApiError(400, 'invalid_json', `请求体不是有效的 JSON：${(e as Error).message}`);
+  }
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(
+    413,
+    'body_too_large',
+    `请求体过大：最多 ${Math.floor(MAX_BODY_BYTES / 1024 / 1024)} MB`,
+  );
+}
+
+/** For hosts: an HttpRequest from plain parts (the dev host, tests). */
+export function makeRequest(init: ConstructorParameters<typeof azf.HttpRequest>[0]): HttpRequest {
+  return new azf.HttpRequest(init);
+}

@@ -1,0 +1,80 @@
+// GET/POST /api/feedback/{token} — a unit's feedback through its signed link (R19). No function key:
+// the HMAC signature is the authorisation. GET says what the link is for (JSON, or a small form for a
+// browser); POST records the feedback for the link's task and period.
+import { FeedbackRequestSchema } from '../../shared/api.js';
+import type { Feedback } from '../../shared/model.js';
+import { chinaToday } from '../../shared/dates.js';
+import { ApiError } from '../errors.js';
+import { verifyFeedbackToken } from '../feedbackLink.js';
+import { appendEvents, listTasks, recordFeedback } from '../storage/index.js';
+import { api, type ApiCall } from './adapter.js';
+
+async function linkedTask(call: ApiCall) {
+  const link = verifyFeedbackToken(call.param('token'), chinaToday(call.now), call.env);
+  const storage = await call.storage();
+  const task = (await listTasks(storage, link.ledgerId, { includeRemoved: true })).find(
+    (t) => t.task.id === link.taskId,
+  );
+  if (!task) throw new ApiError(404, 'task_not_found', `链接所指的任务 ${link.taskId} 已不在台账中`);
+  return { link, task, storage };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
+  const { link, task } = await linkedTask(call);
+  const info = {
+    unit: link.unit,
+    ledgerId: link.ledgerId,
+    taskId: link.taskId,
+    taskNo: task.task.no,
+    taskTitle: task.task.title,
+    period: link.period,
+    expires: link.expires,
+    milestones: task.task.milestones.filter((m) => !m.done).map((m) => m.text),
+    target: task.task.target,
+  };
+  if (!(call.req.headers.get('accept') ?? '').includes('text/html')) return { body: info };
+  const html = `<!doctype html><meta charset="utf-8"><title>督办反馈</title>
+<h1>${escapeHtml(info.unit)}：督办反馈</h1>
+<p>任务：${escapeHtml(info.taskNo ? `〔${info.taskNo}〕` : '')}${escapeHtml(info.taskTitle)}（${escapeHtml(info.period)}）</p>
+<form id="f"><textarea name="text" rows="8" cols="60" required placeholder="工作进展"></textarea><br>
+${info.target ? `<label>指标完成值（${escapeHtml(info.target.unit)}）<input name="value" type="number" step="any"></label><br>` : ''}
+<button>提交</button></form><p id="r"></p>
+<script>document.getElementById('f').onsubmit=async(e)=>{e.preventDefault();const d=new FormData(e.target);
+const body={text:d.get('text')};if(d.get('value'))body.value=Number(d.get('value'));
+const r=await fetch(location.href,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(body)});
+const j=await r.json();document.getElementById('r').textContent=r.ok?'已收到，谢谢。':j.error.message;};</script>`;
+  return { text: html, headers: { 'Content-Type': 'text/html; charset=utf-8' } };
+});
+
+export const submitFeedback = api({ auth: 'link' }, async (call) => {
+  const { link, storage } = await linkedTask(call);
+  const body = await call.body(FeedbackRequestSchema);
+  const receivedOn = chinaToday(call.now);
+  const at = call.now.toISOString();
+  const feedback: Feedback = {
+    taskId: link.taskId,
+    unit: link.unit,
+    period: link.period,
+    receivedOn,
+    text: body.text,
+    ...(body.value !== undefined ? { value: body.value } : {}),
+    ...(body.milestonesDone ? { milestonesDone: body.milestonesDone } : {}),
+  };
+  await recordFeedback(storage, link.ledgerId, feedback, at);
+  await appendEvents(
+    storage,
+    [
+      {
+        subject: { ledgerId: link.ledgerId, taskId: link.taskId },
+        type: 'feedback',
+        date: receivedOn,
+        by: link.unit,
+        data: feedback,
+      },
+    ],
+    call.now,
+  );
+  return { status: 201, body: { feedback } };
+});

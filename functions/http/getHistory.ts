@@ -1,0 +1,40 @@
+// GET /api/history?unit=… | ?ledgerId=…&taskId=… | ?ledgerId=… [&limit=50&continuation=…] — the
+// append-only history (R8) of a unit, a task or a ledger, oldest first, one page at a time.
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { historyPage, type EventSubject } from '../storage/index.js';
+import { api } from './adapter.js';
+import { UnitNameSchema } from './common.js';
+
+const Query = z.object({
+  unit: UnitNameSchema.optional(),
+  ledgerId: z.string().trim().min(1).max(200).optional(),
+  taskId: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  continuation: z.string().max(4000).optional(),
+});
+
+export const getHistory = api({}, async (call) => {
+  const q = call.query(Query);
+  let subject: EventSubject;
+  if (q.unit && !q.ledgerId && !q.taskId) subject = { unit: q.unit };
+  else if (q.ledgerId && q.taskId && !q.unit) subject = { ledgerId: q.ledgerId, taskId: q.taskId };
+  else if (q.ledgerId && !q.taskId && !q.unit) subject = { ledgerId: q.ledgerId };
+  else
+    throw new ApiError(
+      400,
+      'invalid_request',
+      '请指定 unit（单位），或 ledgerId 与 taskId（任务），或仅 ledgerId（台账）',
+    );
+  const storage = await call.storage();
+  let page;
+  try {
+    page = await historyPage(storage, subject, q.limit, q.continuation);
+  } catch (e) {
+    if (q.continuation && (e as { statusCode?: number }).statusCode === undefined) {
+      throw new ApiError(400, 'invalid_continuation', '翻页标记（continuation）无效，请从第一页重新读取');
+    }
+    throw e;
+  }
+  return { body: { subject, events: page.events, continuation: page.next } };
+});

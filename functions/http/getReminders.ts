@@ -1,0 +1,46 @@
+// GET /api/reminders?on=YYYY-MM-DD[&ledgerId=…] — the reminders due on a date (R15, R18; shared
+// remindersDueOn), each with its idempotency key (R17) and whether it is already in the outbox.
+import { z } from 'zod';
+import { IsoDateSchema } from '../../shared/model.js';
+import { chinaToday } from '../../shared/dates.js';
+import { reminderKey } from '../../shared/rules/schedule.js';
+import { ApiError } from '../errors.js';
+import { listLedgers, listReminders, listTasks } from '../storage/index.js';
+import { dueReminders } from '../supervision.js';
+import { api } from './adapter.js';
+import { rulesContext } from './common.js';
+
+const Query = z.object({
+  on: IsoDateSchema.optional(),
+  ledgerId: z.string().trim().min(1).max(200).optional(),
+});
+
+export const getReminders = api({}, async (call) => {
+  const q = call.query(Query);
+  const on = q.on ?? chinaToday(call.now);
+  const storage = await call.storage();
+  const ledgers = (await listLedgers(storage)).filter((l) => !q.ledgerId || l.ledgerId === q.ledgerId);
+  if (q.ledgerId && ledgers.length === 0)
+    throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
+  const { settings, calendar } = await rulesContext(storage);
+  const out = [];
+  for (const l of ledgers) {
+    const [tasks, queued] = await Promise.all([
+      listTasks(storage, l.ledgerId),
+      listReminders(storage, l.ledgerId),
+    ]);
+    const queuedKeys = new Set(queued.map((r) => reminderKey(l.ledgerId, r)));
+    const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
+    for (const r of dueReminders(tasks, on, calendar, settings)) {
+      const key = reminderKey(l.ledgerId, r);
+      out.push({
+        ...r,
+        ledgerId: l.ledgerId,
+        taskTitle: titles.get(r.taskId) ?? '',
+        key,
+        queued: queuedKeys.has(key),
+      });
+    }
+  }
+  return { body: { on, workingDay: calendar.isWorkingDay(on), reminders: out } };
+});

@@ -1,0 +1,13 @@
+// GET /api/units/{unit} — a unit's head, contact and prompt channels, with the ETag to send back on PUT.
+import { notFound } from '../errors.js';
+import { getUnitContacts as readContacts } from '../storage/index.js';
+import { api } from './adapter.js';
+import { unitName } from './common.js';
+
+export const getUnitContacts = api({}, async (call) => {
+  const unit = unitName(call.param('unit'));
+  const storage = await call.storage();
+  const c = await readContacts(storage, unit);
+  if (!c) throw notFound(`单位「${unit}」的联系方式`);
+  return { body: c, etag: c.etag };
+});

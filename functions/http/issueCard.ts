@@ -1,0 +1,108 @@
+// POST /api/cards — 亮牌: a yellow or orange card to a lead unit, with reason and tasks (R8). Each card
+// gets its document number (R14, shared formatDocNumber; the store hands out n without gaps or
+// repeats); an orange card opens an interview to record and a rectification deadline (R11).
+import { randomUUID } from 'node:crypto';
+import { IssueCardRequestSchema } from '../../shared/api.js';
+import { chinaToday, yearOf } from '../../shared/dates.js';
+import { docKindForColor, formatDocNumber } from '../../shared/rules/docNumber.js';
+import { rectificationDeadline } from '../../shared/rules/cards.js';
+import { ApiError } from '../errors.js';
+import {
+  appendEvents,
+  cardEntity,
+  cardToEvent,
+  changeUnit,
+  takeDocNumber,
+  type CardRecord,
+  type NewEvent,
+} from '../storage/index.js';
+import { api } from './adapter.js';
+import { rulesContext, tasksByIds, unitName } from './common.js';
+
+export const issueCard = api({}, async (call) => {
+  const body = await call.body(IssueCardRequestSchema);
+  const unit = unitName(body.unit);
+  const storage = await call.storage();
+  const tasks = body.taskIds.length ? await tasksByIds(storage, body.ledgerId, body.taskIds) : [];
+  const closed = tasks.filter((t) => t.closed).map((t) => t.task.id);
+  if (closed.length)
+    throw new ApiError(409, 'task_closed', `已销号的任务不再亮牌（R3）：${closed.join('、')}`);
+  const foreign = tasks.filter((t) => t.task.leadUnit !== unit);
+  if (foreign.length) {
+    const t = foreign[0]!;
+    throw new ApiError(
+      400,
+      'not_lead_unit',
+      `任务 ${t.task.id} 的牵头单位是「${t.task.leadUnit ?? '（空）'}」，不是「${unit}」：牌只亮给牵头单位（R8）`,
+    );
+  }
+  const date = body.date ?? chinaToday(call.now);
+  const { settings, calendar } = await rulesContext(storage);
+  const id = `${date.replace(/-/g, '')}-${body.color}-${randomUUID().slice(0, 8)}`;
+  const kind = docKindForColor(body.color);
+  const year = yearOf(date);
+  const doc = kind
+    ? await takeDocNumber(storage, kind, year, {
+        cardId: id,
+        unit,
+        docNo: (n) => formatDocNumber(kind, year, n, settings),
+      })
+    : null;
+  const card: Omit<CardRecord, 'etag'> = {
+    id,
+    unit,
+    color: body.color,
+    reason: body.reason,
+    taskIds: [...new Set(body.taskIds)],
+    ledgerId: body.ledgerId,
+    date,
+    docNo: doc?.docNo ?? null,
+    rectifyBy: body.color === 'orange' ? rectificationDeadline(date, calendar, settings) : null,
+    interviewIds: [],
+    rectifiedOn: null,
+    checklist: null,
+    note: body.note ?? null,
+    by: body.by,
+    at: call.now.toISOString(),
+  };
+  const { etags } = await changeUnit(storage, unit, () => ({
+    writes: [{ entity: cardEntity(card) }],
+    result: null,
+  }));
+  await appendEvents(storage, cardEvents(card), call.now);
+  return {
+    status: 201,
+    etag: etags.get(cardEntity(card).rowKey) ?? null,
+    body: {
+      card,
+      interviewToRecord: card.color === 'orange' ? { cardId: id, unit, rectifyBy: card.rectifyBy } : null,
+    },
+  };
+});
+
+/** The card in the unit's history and, as a reference, in the history of each task it cites. */
+export function cardEvents(card: Omit<CardRecord, 'etag'>): NewEvent[] {
+  const data = { ...cardToEvent(card), rectifyBy: card.rectifyBy, note: card.note, ledgerId: card.ledgerId };
+  return [
+    {
+      subject: { unit: card.unit },
+      type: 'card',
+      date: card.date,
+      by: card.by,
+      data,
+      id: card.id,
+      at: card.at,
+    },
+    ...(card.ledgerId
+      ? card.taskIds.map((taskId): NewEvent => ({
+          subject: { ledgerId: card.ledgerId as string, taskId },
+          type: 'card',
+          date: card.date,
+          by: card.by,
+          data,
+          id: card.id,
+          at: card.at,
+        }))
+      : []),
+  ];
+}

@@ -1,0 +1,27 @@
+// PUT /api/units/{unit} — replace a unit's contacts and channels. Send If-Match with the ETag
+// you read: if another clerk changed them meanwhile, 412 and nothing is overwritten.
+import { UnitContactRequestSchema } from '../../shared/api.js';
+import { chinaToday } from '../../shared/dates.js';
+import { appendEvents, putUnitContacts as writeContacts } from '../storage/index.js';
+import { api } from './adapter.js';
+import { unitName } from './common.js';
+
+export const putUnitContacts = api({}, async (call) => {
+  const unit = unitName(call.param('unit'));
+  const body = await call.body(UnitContactRequestSchema);
+  const storage = await call.storage();
+  const saved = await writeContacts(storage, unit, body, call.ifMatch());
+  await appendEvents(
+    storage,
+    [
+      {
+        subject: { unit },
+        type: 'contacts',
+        date: chinaToday(call.now),
+        data: { channels: body.channels.map((c) => c.kind) },
+      },
+    ],
+    call.now,
+  );
+  return { body: saved, etag: saved.etag };
+});

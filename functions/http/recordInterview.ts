@@ -1,0 +1,98 @@
+// POST /api/interviews — 约谈登记 (R11, R12). Whether this interview makes the unit red is decided by
+// shared interviewMakesRed; the decision and the write are one transaction on the unit's record, so
+// two clerks recording at once still get exactly one red card, with its four-item checklist.
+import { randomUUID } from 'node:crypto';
+import { RecordInterviewRequestSchema } from '../../shared/api.js';
+import { RED_CHECKLIST, type InterviewEvent } from '../../shared/model.js';
+import { interviewMakesRed, redWindowStart } from '../../shared/rules/cards.js';
+import { ApiError } from '../errors.js';
+import {
+  appendEvents,
+  cardEntity,
+  changeUnit,
+  interviewEntity,
+  type CardRecord,
+  type NewEvent,
+} from '../storage/index.js';
+import { api } from './adapter.js';
+import { rulesContext, unitName } from './common.js';
+import { cardEvents } from './issueCard.js';
+
+export const recordInterview = api({}, async (call) => {
+  const body = await call.body(RecordInterviewRequestSchema);
+  const unit = unitName(body.unit);
+  const storage = await call.storage();
+  const { settings } = await rulesContext(storage);
+  const at = call.now.toISOString();
+  const interview: InterviewEvent & { id: string } = {
+    type: 'interview',
+    unit,
+    date: body.date,
+    id: `${body.date.replace(/-/g, '')}-interview-${randomUUID().slice(0, 8)}`,
+    ...(body.cardId ? { cardId: body.cardId } : {}),
+    leader: body.leader,
+    interviewee: body.interviewee,
+    record: body.record,
+    by: body.by,
+    at,
+  };
+  const { result } = await changeUnit(storage, unit, (snap) => {
+    const writes: {
+      entity: ReturnType<typeof cardEntity> | ReturnType<typeof interviewEntity>;
+      etag?: string;
+    }[] = [{ entity: interviewEntity(interview) }];
+    if (body.cardId) {
+      const card = snap.cards.find((c) => c.id === body.cardId);
+      if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
+      const { etag, ...data } = card;
+      writes.push({
+        entity: cardEntity({ ...data, interviewIds: [...data.interviewIds, interview.id] }),
+        etag,
+      });
+    }
+    let red: Omit<CardRecord, 'etag'> | null = null;
+    if (interviewMakesRed(snap.events, interview, settings)) {
+      // A third interview keeps the unit red; it does not issue a second red card in the same window.
+      const start = redWindowStart(body.date, settings);
+      const alreadyRed = snap.cards.some((c) => c.color === 'red' && c.date >= start && c.date <= body.date);
+      if (!alreadyRed) {
+        red = {
+          id: `${body.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
+          unit,
+          color: 'red',
+          reason: `${settings.redWindow === 'calendar' ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
+          taskIds: [...new Set(snap.cards.filter((c) => c.color !== 'red').flatMap((c) => c.taskIds))],
+          ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
+          date: body.date,
+          docNo: null,
+          rectifyBy: null,
+          interviewIds: [
+            ...snap.interviews.filter((i) => i.date >= start).map((i) => i.id as string),
+            interview.id,
+          ],
+          rectifiedOn: null,
+          checklist: RED_CHECKLIST.map((c) => ({ id: c.id, text: c.text, done: false, by: null, at: null })),
+          note: null,
+          by: body.by,
+          at,
+        };
+        writes.push({ entity: cardEntity(red) });
+      }
+    }
+    return { writes, result: red };
+  });
+  const events: NewEvent[] = [
+    {
+      subject: { unit },
+      type: 'interview',
+      date: body.date,
+      by: body.by,
+      data: interview,
+      id: interview.id,
+      at,
+    },
+    ...(result ? cardEvents(result) : []),
+  ];
+  await appendEvents(storage, events, call.now);
+  return { status: 201, body: { interview, red: result } };
+});

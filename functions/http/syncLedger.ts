@@ -1,0 +1,147 @@
+// POST /api/ledger/sync — the add-in sends every task of the ledger with its 督办编号. Tasks are
+// upserted; a task no longer in the ledger is marked removed (never deleted, R8/R3 history stays);
+// the ledger's problems (R1, R4) are kept for the yellow-card candidates (R9) and returned.
+import { SyncLedgerRequestSchema } from '../../shared/api.js';
+import { chinaToday } from '../../shared/dates.js';
+import { ApiError } from '../errors.js';
+import {
+  appendEvents,
+  listTasks,
+  putLedger,
+  replaceProblems,
+  writeTasks,
+  type NewEvent,
+  type StoredTask,
+} from '../storage/index.js';
+import { api } from './adapter.js';
+
+type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
+
+export const syncLedger = api({}, async (call) => {
+  const body = await call.body(SyncLedgerRequestSchema);
+  const seen = new Map<string, number>();
+  for (const t of body.tasks) {
+    const first = seen.get(t.id);
+    if (first !== undefined) {
+      throw new ApiError(400, 'duplicate_id', `督办编号 ${t.id} 重复：第 ${first} 行和第 ${t.row} 行`);
+    }
+    seen.set(t.id, t.row);
+  }
+  const storage = await call.storage();
+  const today = chinaToday(call.now);
+  let added: string[] = [];
+  let updated: string[] = [];
+  let removed: string[] = [];
+  let restored: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    added = [];
+    updated = [];
+    removed = [];
+    restored = [];
+    const existing = new Map(
+      (await listTasks(storage, body.ledgerId, { includeRemoved: true })).map((t) => [t.task.id, t]),
+    );
+    const changes: { next: TaskState; etag: string | null }[] = [];
+    for (const task of body.tasks) {
+      const prev = existing.get(task.id);
+      // The ledger's star wins; an empty star cell keeps the one set by 赋星. A task closed by 销号
+      // stays closed even if the ledger's status cell was not updated.
+      const stars = task.stars ?? prev?.stars ?? null;
+      const closed = task.closed || (prev?.closed ?? false);
+      const next: TaskState = {
+        task: { ...task, stars, closed },
+        stars,
+        closed,
+        closedOn: prev?.closedOn ?? (task.closed ? today : null),
+        closeNote: prev?.closeNote ?? null,
+        removed: false,
+        removedOn: null,
+      };
+      if (!prev) {
+        added.push(task.id);
+        changes.push({ next, etag: null });
+      } else if (JSON.stringify(comparable(prev)) !== JSON.stringify(comparable(next))) {
+        (prev.removed ? restored : updated).push(task.id);
+        changes.push({ next, etag: prev.etag });
+      }
+    }
+    for (const prev of existing.values()) {
+      if (seen.has(prev.task.id) || prev.removed) continue;
+      removed.push(prev.task.id);
+      changes.push({ next: { ...prev, removed: true, removedOn: today }, etag: prev.etag });
+    }
+    try {
+      await writeTasks(storage, body.ledgerId, changes);
+      break;
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if ((status === 412 || status === 409) && attempt < 5) continue;
+      throw e;
+    }
+  }
+  const unitByRow = new Map(body.tasks.map((t) => [t.row, t.leadUnit]));
+  const problems = body.problems.map((p) => ({ ...p, unit: unitByRow.get(p.row) ?? null }));
+  await replaceProblems(storage, body.ledgerId, problems);
+  const at = call.now.toISOString();
+  await putLedger(storage, {
+    ledgerId: body.ledgerId,
+    year: body.year,
+    syncedAt: at,
+    by: body.by,
+    tasks: body.tasks.length,
+  });
+  const events: NewEvent[] = [
+    {
+      subject: { ledgerId: body.ledgerId },
+      type: 'ledger-sync',
+      date: today,
+      by: body.by,
+      data: {
+        year: body.year,
+        tasks: body.tasks.length,
+        added: added.length > 200 ? added.length : added,
+        updated: updated.length,
+        removed,
+        restored,
+        problems: problems.length,
+      },
+    },
+    ...removed.map((taskId): NewEvent => ({
+      subject: { ledgerId: body.ledgerId, taskId },
+      type: 'task-removed',
+      date: today,
+      by: body.by,
+    })),
+    ...restored.map((taskId): NewEvent => ({
+      subject: { ledgerId: body.ledgerId, taskId },
+      type: 'task-restored',
+      date: today,
+      by: body.by,
+    })),
+  ];
+  await appendEvents(storage, events, call.now);
+  return {
+    body: {
+      ledgerId: body.ledgerId,
+      year: body.year,
+      tasks: body.tasks.length,
+      added,
+      updated,
+      removed,
+      restored,
+      unchanged: body.tasks.length - added.length - updated.length - restored.length,
+      problems,
+    },
+  };
+});
+
+function comparable(t: TaskState) {
+  return {
+    task: t.task,
+    stars: t.stars,
+    closed: t.closed,
+    closedOn: t.closedOn,
+    closeNote: t.closeNote,
+    removed: t.removed,
+  };
+}

@@ -1,0 +1,150 @@
+// The office's settings, the holiday calendar by year, and the registry of synced ledgers (table Config).
+//   PartitionKey 'settings', RowKey 'office'   → the office's overrides of DEFAULT_SETTINGS (JSON)
+//   PartitionKey 'calendar', RowKey '2026'     → one HolidayYear (R16)
+//   PartitionKey 'ledger',   RowKey <ledgerId> → year, last sync
+import { makeSettings, type HolidayYear, type Settings, type SettingsInput } from '../../shared/settings.js';
+import { ApiError, staleEtag } from '../errors.js';
+import { encodeKey, decodeKey } from './keys.js';
+import { transactionError, type Storage } from './client.js';
+
+export interface Versioned<T> {
+  value: T;
+  etag: string | null;
+}
+
+function parseJson<T>(s: unknown, fallback: T): T {
+  return typeof s === 'string' && s ? (JSON.parse(s) as T) : fallback;
+}
+
+/** The overrides as stored (without the calendar years, which live in their own rows). */
+export async function getSettingsOverrides(storage: Storage): Promise<Versioned<SettingsInput>> {
+  const e = await storage.get('Config', 'settings', 'office');
+  return { value: parseJson<SettingsInput>(e?.json, {}), etag: e?.etag ?? null };
+}
+
+/** The effective settings: defaults, the office's overrides, and every stored calendar year. */
+export async function loadSettings(storage: Storage): Promise<Settings> {
+  const [{ value }, years] = await Promise.all([getSettingsOverrides(storage), listCalendarYears(storage)]);
+  const holidays: Record<string, HolidayYear> = { ...(value.holidays ?? {}) };
+  for (const y of years) holidays[String(y.year)] = y.value;
+  return makeSettings({ ...value, holidays });
+}
+
+/**
+ * Merges `patch` into the stored overrides with If-Match: the client's ETag when it sent one (stale → 412),
+ * else the ETag just read (a concurrent writer makes us re-read and merge again; nothing is lost).
+ */
+export async function putSettings(
+  storage: Storage,
+  patch: SettingsInput,
+  ifMatch: string | null,
+): Promise<Versioned<Settings>> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await getSettingsOverrides(storage);
+    if (ifMatch && current.etag !== ifMatch) throw staleEtag();
+    const merged: SettingsInput = { ...current.value, ...patch };
+    let settings: Settings;
+    try {
+      settings = makeSettings(merged);
+    } catch (e) {
+      throw new ApiError(400, 'invalid_settings', `设置无效：${(e as Error).message}`);
+    }
+    const entity = { partitionKey: 'settings', rowKey: 'office', json: JSON.stringify(merged) };
+    try {
+      const res = current.etag
+        ? await storage.table('Config').updateEntity(entity, 'Replace', { etag: current.etag })
+        : await storage.table('Config').createEntity(entity);
+      return { value: settings, etag: res.etag ?? null };
+    } catch (e) {
+      const err = transactionError(e);
+      if (!ifMatch && attempt < 5 && err instanceof ApiError && (err.status === 412 || err.status === 409))
+        continue;
+      throw err;
+    }
+  }
+}
+
+export async function listCalendarYears(
+  storage: Storage,
+): Promise<{ year: number; value: HolidayYear; etag: string }[]> {
+  const rows = await storage.listPartition('Config', 'calendar');
+  return rows.map((r) => ({
+    year: Number(r.rowKey),
+    value: parseJson<HolidayYear>(r.json, { holidays: [], workdays: [] }),
+    etag: r.etag,
+  }));
+}
+
+export async function getCalendarYear(
+  storage: Storage,
+  year: number,
+): Promise<Versioned<HolidayYear> | null> {
+  const e = await storage.get('Config', 'calendar', String(year));
+  return e ? { value: parseJson<HolidayYear>(e.json, { holidays: [], workdays: [] }), etag: e.etag } : null;
+}
+
+export async function putCalendarYear(
+  storage: Storage,
+  year: number,
+  value: HolidayYear,
+  ifMatch: string | null,
+): Promise<Versioned<HolidayYear>> {
+  const entity = { partitionKey: 'calendar', rowKey: String(year), json: JSON.stringify(value) };
+  const table = storage.table('Config');
+  try {
+    const res = ifMatch
+      ? await table.updateEntity(entity, 'Replace', { etag: ifMatch })
+      : await table.upsertEntity(entity, 'Replace');
+    return { value, etag: res.etag ?? null };
+  } catch (e) {
+    throw transactionError(e);
+  }
+}
+
+export interface LedgerInfo {
+  ledgerId: string;
+  year: number;
+  syncedAt: string;
+  by: string;
+  tasks: number;
+}
+
+export async function putLedger(storage: Storage, info: LedgerInfo): Promise<void> {
+  await storage
+    .table('Config')
+    .upsertEntity(
+      {
+        partitionKey: 'ledger',
+        rowKey: encodeKey(info.ledgerId),
+        year: info.year,
+        syncedAt: info.syncedAt,
+        by: info.by,
+        tasks: info.tasks,
+      },
+      'Replace',
+    );
+}
+
+export async function listLedgers(storage: Storage): Promise<LedgerInfo[]> {
+  const rows = await storage.listPartition('Config', 'ledger');
+  return rows.map((r) => ({
+    ledgerId: decodeKey(r.rowKey),
+    year: Number(r.year),
+    syncedAt: String(r.syncedAt),
+    by: String(r.by),
+    tasks: Number(r.tasks),
+  }));
+}
+
+export async function getLedger(storage: Storage, ledgerId: string): Promise<LedgerInfo | null> {
+  const r = await storage.get('Config', 'ledger', encodeKey(ledgerId));
+  return r
+    ? {
+        ledgerId,
+        year: Number(r.year),
+        syncedAt: String(r.syncedAt),
+        by: String(r.by),
+        tasks: Number(r.tasks),
+      }
+    : null;
+}

@@ -1,0 +1,122 @@
+// The append-only history (table Events, R8). An event is written to the partition of what it is about:
+//   PartitionKey 'unit|<unit>'              cards, interviews, rectifications, checklist ticks, contacts
+//   PartitionKey 'task|<ledgerId>|<taskId>' stars, closing, reminders queued, feedback, removal
+//   PartitionKey 'ledger|<ledgerId>'        syncs and daily runs
+//   PartitionKey 'office'                   settings and calendar changes
+// RowKey '<UTC instant>|<event id>' so a partition reads in time order. Events that a timer may write
+// twice (a reminder queued, an overdue flag) get a deterministic id, so the second write is the same row.
+import { randomUUID } from 'node:crypto';
+import { odata, type TransactionAction } from '@azure/data-tables';
+import type { UnitEvent } from '../../shared/model.js';
+import { encodeKey, joinKey } from './keys.js';
+import type { Storage } from './client.js';
+
+export type EventSubject =
+  { unit: string } | { ledgerId: string; taskId: string } | { ledgerId: string } | { office: true };
+
+export interface HistoryEvent {
+  id: string;
+  type: string;
+  /** UTC instant the event was recorded (R22). */
+  at: string;
+  /** CST calendar date the event counts for. */
+  date: string;
+  by: string | null;
+  unit?: string;
+  ledgerId?: string;
+  taskId?: string;
+  data: Record<string, unknown>;
+}
+
+export function partitionOf(s: EventSubject): string {
+  if ('office' in s) return 'office';
+  if ('unit' in s) return 'unit|' + encodeKey(s.unit);
+  if ('taskId' in s) return joinKey('task', s.ledgerId, s.taskId);
+  return 'ledger|' + encodeKey(s.ledgerId);
+}
+
+export function newEventId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16);
+}
+
+export interface NewEvent {
+  subject: EventSubject;
+  type: string;
+  date: string;
+  by?: string | null;
+  data?: Record<string, unknown>;
+  /** Deterministic id for events a retry may write again; random otherwise. */
+  id?: string;
+  at?: string;
+}
+
+export function eventEntity(e: NewEvent, now = new Date()) {
+  const id = e.id ?? newEventId();
+  const at = e.at ?? now.toISOString();
+  const s = e.subject;
+  return {
+    partitionKey: partitionOf(s),
+    rowKey: `${at}|${encodeKey(id)}`,
+    id,
+    type: e.type,
+    at,
+    date: e.date,
+    by: e.by ?? '',
+    unit: 'unit' in s ? s.unit : typeof e.data?.unit === 'string' ? e.data.unit : '',
+    ledgerId: 'ledgerId' in s ? s.ledgerId : '',
+    taskId: 'taskId' in s ? s.taskId : '',
+    data: JSON.stringify(e.data ?? {}),
+  };
+}
+
+/** Appends events (upserts, so a deterministic event written twice stays one row). */
+export async function appendEvents(
+  storage: Storage,
+  events: NewEvent[],
+  now = new Date(),
+): Promise<HistoryEvent[]> {
+  const entities = events.map((e) => eventEntity(e, now));
+  const actions: TransactionAction[] = entities.map((e) => ['upsert', e, 'Replace']);
+  await storage.submit('Events', actions);
+  return entities.map(toHistory);
+}
+
+export function toHistory(e: Record<string, unknown>): HistoryEvent {
+  const s = (k: string) => (typeof e[k] === 'string' && e[k] !== '' ? (e[k] as string) : undefined);
+  return {
+    id: String(e.id),
+    type: String(e.type),
+    at: String(e.at),
+    date: String(e.date),
+    by: s('by') ?? null,
+    ...(s('unit') ? { unit: s('unit') } : {}),
+    ...(s('ledgerId') ? { ledgerId: s('ledgerId') } : {}),
+    ...(s('taskId') ? { taskId: s('taskId') } : {}),
+    data: typeof e.data === 'string' ? (JSON.parse(e.data) as Record<string, unknown>) : {},
+  };
+}
+
+/** One page of a subject's history, oldest first; `next` resumes it. */
+export async function historyPage(
+  storage: Storage,
+  subject: EventSubject,
+  limit: number,
+  continuation?: string,
+): Promise<{ events: HistoryEvent[]; next: string | null }> {
+  const { items, next } = await storage.page(
+    'Events',
+    odata`PartitionKey eq ${partitionOf(subject)}`,
+    limit,
+    continuation,
+  );
+  return { events: items.map(toHistory), next };
+}
+
+export async function subjectHistory(storage: Storage, subject: EventSubject): Promise<HistoryEvent[]> {
+  return (await storage.listPartition('Events', partitionOf(subject))).map(toHistory);
+}
+
+/** The shared model's UnitEvent is stored whole in `data`; `at`/`by` come from the row. */
+export function toUnitEvent(h: HistoryEvent): UnitEvent {
+  return { ...(h.data as object), at: h.at, ...(h.by ? { by: h.by } : {}) } as UnitEvent;
+}

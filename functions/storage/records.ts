@@ -1,0 +1,113 @@
+// Reminders queued and feedback received, per ledger: the facts late reports (R9) and round-ups
+// (R19, R21) are computed from.
+//   Reminders:  PartitionKey <ledgerId>, RowKey <reminderKey> (ledger|task|period|reason, R17) → the Reminder
+//   Feedback:   PartitionKey <ledgerId>, RowKey <taskId>|<period>|<UTC instant> → one feedback received
+//   Candidates: PartitionKey <ledgerId>, RowKey <color>|<unit>|<reason> → the candidate, since when
+import type { TransactionAction } from '@azure/data-tables';
+import type { Feedback, Reminder } from '../../shared/model.js';
+import type { Candidate } from '../../shared/rules/candidates.js';
+import { encodeKey, joinKey } from './keys.js';
+import type { Storage } from './client.js';
+
+export async function recordReminders(
+  storage: Storage,
+  ledgerId: string,
+  items: { key: string; reminder: Reminder; queuedOn: string }[],
+) {
+  const pk = encodeKey(ledgerId);
+  const actions: TransactionAction[] = items.map(({ key, reminder, queuedOn }) => [
+    'upsert',
+    {
+      partitionKey: pk,
+      rowKey: encodeKey(key),
+      sendOn: reminder.sendOn,
+      queuedOn,
+      json: JSON.stringify(reminder),
+    },
+    'Replace',
+  ]);
+  await storage.submit('Reminders', actions);
+}
+
+export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
+  const rows = await storage.listPartition('Reminders', encodeKey(ledgerId));
+  return rows.map((r) => JSON.parse(String(r.json)) as Reminder);
+}
+
+export async function recordFeedback(
+  storage: Storage,
+  ledgerId: string,
+  f: Feedback,
+  at: string,
+): Promise<void> {
+  await storage
+    .table('Feedback')
+    .upsertEntity(
+      {
+        partitionKey: encodeKey(ledgerId),
+        rowKey: joinKey(f.taskId, f.period, at),
+        json: JSON.stringify(f),
+        at,
+      },
+      'Replace',
+    );
+}
+
+export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {
+  const rows = await storage.listPartition('Feedback', encodeKey(ledgerId));
+  return rows.map((r) => JSON.parse(String(r.json)) as Feedback);
+}
+
+export interface StoredCandidate extends Candidate {
+  since: string;
+}
+
+/**
+ * Replaces the ledger's candidate snapshot. `beforeCommit` gets the candidates that are new since the
+ * last snapshot and runs before the snapshot is written, so a run interrupted in between finds the
+ * same new candidates when it runs again (and records them, idempotently, again).
+ */
+export async function refreshCandidates(
+  storage: Storage,
+  ledgerId: string,
+  current: Candidate[],
+  on: string,
+  beforeCommit: (fresh: StoredCandidate[]) => Promise<void> = async () => {},
+): Promise<StoredCandidate[]> {
+  const pk = encodeKey(ledgerId);
+  const old = new Map(
+    (await storage.listPartition('Candidates', pk)).map((r) => [r.rowKey, String(r.since)]),
+  );
+  const fresh: StoredCandidate[] = [];
+  const keep = new Set<string>();
+  const actions: TransactionAction[] = [];
+  for (const c of current) {
+    const rowKey = joinKey(c.color, c.unit, c.reason);
+    keep.add(rowKey);
+    const since = old.get(rowKey) ?? on;
+    if (!old.has(rowKey)) fresh.push({ ...c, since });
+    actions.push(['upsert', { partitionKey: pk, rowKey, since, json: JSON.stringify(c) }, 'Replace']);
+  }
+  for (const rowKey of old.keys())
+    if (!keep.has(rowKey)) actions.push(['delete', { partitionKey: pk, rowKey }]);
+  await beforeCommit(fresh);
+  await storage.submit('Candidates', actions);
+  return fresh;
+}
+
+export async function listCandidates(storage: Storage, ledgerId: string): Promise<StoredCandidate[]> {
+  const rows = await storage.listPartition('Candidates', encodeKey(ledgerId));
+  return rows.map((r) => ({ ...(JSON.parse(String(r.json)) as Candidate), since: String(r.since) }));
+}
+
+/** The last date the daily run completed (Config 'daily'/'last'), for catching up on missed days. */
+export async function lastDailyRun(storage: Storage): Promise<string | null> {
+  const e = await storage.get('Config', 'daily', 'last');
+  return typeof e?.on === 'string' ? e.on : null;
+}
+
+export async function setLastDailyRun(storage: Storage, on: string, at: string): Promise<void> {
+  const prev = await lastDailyRun(storage);
+  if (prev && prev > on) return;
+  await storage.table('Config').upsertEntity({ partitionKey: 'daily', rowKey: 'last', on, at }, 'Replace');
+}

@@ -1,0 +1,235 @@
+// The daily supervision run (UTC `0 0 0 * * *` = 08:00 Beijing, R22). It decides nothing itself:
+//  - the reminders due (shared reminderSchedule, R15, R18) go to the outbox, one entry per
+//    idempotency key (R17: a second run of the same day queues nothing new);
+//  - days the timer missed since the last completed run (at most 7) are caught up;
+//  - yellow/orange candidates are refreshed (shared candidates, R9, R10), new ones recorded;
+//  - orange cards past their rectification deadline are flagged, every day until resolved (R11);
+//  - everything is appended to the history.
+// Every write is idempotent (upserts with deterministic keys, create-if-absent in the outbox), so a
+// run interrupted by a storage outage is simply run again: nothing is lost and nothing doubled.
+import { createHash } from 'node:crypto';
+import type { InvocationContext, Timer } from '@azure/functions';
+import { makeCalendar } from '../../shared/calendar.js';
+import { addDays, chinaToday } from '../../shared/dates.js';
+import type { IsoDate } from '../../shared/model.js';
+import { reminderKey } from '../../shared/rules/schedule.js';
+import { overdueRectifications } from '../../shared/rules/cards.js';
+import { createOutbox, type Outbox, type PromptEntry } from '../notify/outbox.js';
+import { feedbackUrl, signFeedbackToken } from '../feedbackLink.js';
+import {
+  allUnitEvents,
+  appendEvents,
+  lastDailyRun,
+  listLedgers,
+  listTasks,
+  loadSettings,
+  recordReminders,
+  refreshCandidates,
+  setLastDailyRun,
+  type NewEvent,
+  type Storage,
+} from '../storage/index.js';
+import { ledgerCandidates, remindersBetween } from '../supervision.js';
+import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http/runtime.js';
+
+/** How long a unit's feedback link stays valid after the feedback due date (late answers still count, as late). */
+export const LINK_VALID_DAYS_AFTER_DUE = 60;
+/** How many missed days a run catches up on. */
+export const CATCH_UP_DAYS = 7;
+
+export interface DailyRunOptions {
+  on: IsoDate;
+  storage: Storage;
+  outbox?: Outbox;
+  env?: Env;
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+export interface DailyRunResult {
+  on: IsoDate;
+  from: IsoDate;
+  workingDay: boolean;
+  ledgers: number;
+  /** Reminders due in [from, on]. */
+  due: number;
+  /** Outbox entries created by this run / already there from an earlier run. */
+  queued: number;
+  existing: number;
+  candidates: { yellow: number; orange: number; new: number };
+  overdueRectifications: { unit: string; cardId: string; rectifyBy: IsoDate }[];
+  roundTrips: number;
+}
+
+const stableId = (...parts: string[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
+
+export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
+  const { on, storage } = opts;
+  const env = opts.env ?? runtimeEnv();
+  const now = opts.now ?? new Date();
+  const log = opts.log ?? (() => {});
+  const startTrips = storage.roundTrips;
+  await storage.init();
+  const outbox =
+    opts.outbox ??
+    createOutbox({ connectionString: storage.options.connectionString, tablePrefix: storage.prefix });
+  const startOutboxTrips = outbox.roundTrips;
+  const settings = await loadSettings(storage);
+  const calendar = makeCalendar(settings);
+  const last = await lastDailyRun(storage);
+  let from = on;
+  if (last && last < on) {
+    const next = addDays(last, 1);
+    const floor = addDays(on, -(CATCH_UP_DAYS - 1));
+    from = next > floor ? next : floor;
+  }
+  const result: DailyRunResult = {
+    on,
+    from,
+    workingDay: calendar.isWorkingDay(on),
+    ledgers: 0,
+    due: 0,
+    queued: 0,
+    existing: 0,
+    candidates: { yellow: 0, orange: 0, new: 0 },
+    overdueRectifications: [],
+    roundTrips: 0,
+  };
+  const nowIso = now.toISOString();
+
+  for (const ledger of await listLedgers(storage)) {
+    result.ledgers++;
+    const tasks = await listTasks(storage, ledger.ledgerId);
+    const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
+    const due = remindersBetween(tasks, from, on, calendar, settings);
+    result.due += due.length;
+    const keyed = due.map((r) => ({ r, key: reminderKey(ledger.ledgerId, r) }));
+    await recordReminders(
+      storage,
+      ledger.ledgerId,
+      keyed.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
+    );
+    const entries: PromptEntry[] = due.map((r) => ({
+      ...r,
+      ledgerId: ledger.ledgerId,
+      unit: r.leadUnit,
+      taskTitle: titles.get(r.taskId) ?? '',
+      feedbackUrl: feedbackUrl(
+        signFeedbackToken(
+          {
+            ledgerId: ledger.ledgerId,
+            unit: r.leadUnit,
+            taskId: r.taskId,
+            period: r.period,
+            expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
+          },
+          env,
+        ),
+        env,
+      ),
+      createdAt: nowIso,
+    }));
+    const { queued, existing } = await outbox.enqueuePrompts(entries, { now });
+    result.queued += queued;
+    result.existing += existing;
+    // The reminder's history row has a deterministic id and instant (its send date, 08:00 Beijing),
+    // so a second run writes the same row again.
+    await appendEvents(
+      storage,
+      keyed.map(({ r, key }): NewEvent => ({
+        subject: { ledgerId: ledger.ledgerId, taskId: r.taskId },
+        type: 'reminder',
+        date: r.sendOn,
+        id: 'reminder-' + stableId(key),
+        at: `${r.sendOn}T00:00:00.000Z`,
+        data: {
+          key,
+          unit: r.leadUnit,
+          period: r.period,
+          reason: r.reason,
+          feedbackDue: r.feedbackDue,
+          ...(r.note ? { note: r.note } : {}),
+        },
+      })),
+      now,
+    );
+
+    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, { tasks });
+    result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
+    result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
+    const fresh = await refreshCandidates(storage, ledger.ledgerId, candidates, on, async (list) => {
+      await appendEvents(
+        storage,
+        list.map((c): NewEvent => ({
+          subject: { unit: c.unit },
+          type: 'candidate',
+          date: on,
+          id: 'candidate-' + stableId(ledger.ledgerId, c.color, c.reason, c.since),
+          at: `${on}T00:00:00.000Z`,
+          data: {
+            ledgerId: ledger.ledgerId,
+            color: c.color,
+            reason: c.reason,
+            taskIds: c.taskIds,
+            details: c.details.slice(0, 50),
+          },
+        })),
+        now,
+      );
+    });
+    result.candidates.new += fresh.length;
+    log(
+      `台账 ${ledger.ledgerId}: 到期提示 ${due.length} 条，新入队 ${queued} 条，已在队列 ${existing} 条；候选 ${candidates.length} 个（新增 ${fresh.length}）`,
+    );
+  }
+
+  const overdue = overdueRectifications(await allUnitEvents(storage), on, calendar, settings);
+  result.overdueRectifications = overdue.map((o) => ({
+    unit: o.unit,
+    cardId: o.cardId,
+    rectifyBy: o.rectifyBy,
+  }));
+  await appendEvents(
+    storage,
+    overdue.map((o): NewEvent => ({
+      subject: { unit: o.unit },
+      type: 'rectification-overdue',
+      date: on,
+      id: 'overdue-' + stableId(o.cardId, on),
+      at: `${on}T00:00:00.000Z`,
+      data: { cardId: o.cardId, cardDate: o.cardDate, rectifyBy: o.rectifyBy },
+    })),
+    now,
+  );
+  if (overdue.length)
+    log(`整改逾期 ${overdue.length} 个：${overdue.map((o) => `${o.unit}（${o.rectifyBy}）`).join('、')}`);
+
+  result.roundTrips = storage.roundTrips - startTrips + (outbox.roundTrips - startOutboxTrips);
+  await appendEvents(
+    storage,
+    [
+      {
+        subject: { office: true },
+        type: 'daily-run',
+        date: on,
+        data: { ...result, overdueRectifications: result.overdueRectifications.length },
+      },
+    ],
+    now,
+  );
+  await setLastDailyRun(storage, on, nowIso);
+  return result;
+}
+
+/** The timer's handler: today in Beijing, the environment's storage; logs a missed schedule (isPastDue). */
+export async function dailySupervision(timer: Timer, context: InvocationContext): Promise<void> {
+  const now = runtimeNow();
+  const on = chinaToday(now);
+  if (timer.isPastDue) context.warn(`每日督办计时器延迟触发（isPastDue），按 ${on} 运行并补齐漏跑的日子`);
+  const storage = await runtimeStorage();
+  const result = await runDaily({ on, storage, now, log: (l) => context.log(l) });
+  context.log(
+    `每日督办 ${on}（${result.from} 起）：到期提示 ${result.due}，新入队 ${result.queued}，候选 黄${result.candidates.yellow}/橙${result.candidates.orange}，整改逾期 ${result.overdueRectifications.length}，存储往返 ${result.roundTrips}`,
+  );
+}
