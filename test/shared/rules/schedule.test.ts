@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { makeCalendar } from '../../../shared/calendar.js';
 import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
-import { dayOfWeek, eachDate } from '../../../shared/dates.js';
+import { addDays, dayOfWeek, eachDate, fromDayNumber, toDayNumber } from '../../../shared/dates.js';
 import type { Milestone, Stars } from '../../../shared/model.js';
 import {
   reminderKey,
@@ -261,5 +262,42 @@ describe('reminderSchedule', () => {
       expect(x.roundupOn >= x.feedbackDue, `${x.period}`).toBe(true);
     }
     expect(r.length).toBeGreaterThan(100);
+  });
+
+  it('R15: splitting a date range in two gives exactly the reminders of the whole range (any stars, any settings)', () => {
+    const cal = makeCalendar();
+    const tasks = [
+      task('a', 3),
+      task('b', 4),
+      task('c', 5, {
+        milestones: [
+          { date: '2026-02-20', text: '复工' },
+          { date: '2026-10-01', text: '投产' },
+        ],
+      }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: toDayNumber('2025-01-01'), max: toDayNumber('2026-10-31') }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 0, max: 80 }),
+        (start, len, cut, send) => {
+          const settings = makeSettings({
+            schedule: { three: { send, feedback: 0 }, four: { send: Math.min(send, 40) } },
+          });
+          const from = fromDayNumber(start);
+          const to = addDays(from, len);
+          const mid = addDays(from, Math.min(cut, len));
+          const whole = reminderSchedule(tasks, from, to, cal, settings);
+          const parts = [
+            ...reminderSchedule(tasks, from, mid, cal, settings),
+            ...reminderSchedule(tasks, addDays(mid, 1), to, cal, settings),
+          ];
+          expect(parts).toEqual(whole);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
