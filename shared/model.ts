@@ -65,6 +65,8 @@ export const LedgerTaskSchema = z.object({
   milestones: z.array(MilestoneSchema),
   progress: z.string().nullable(),
   target: TargetSchema.nullable(),
+  /** When work starts (开始时间); a task not yet started gets no reminders (R18). */
+  startDate: IsoDateSchema.nullable().optional(),
 });
 export type LedgerTask = z.infer<typeof LedgerTaskSchema>;
 

@@ -63,7 +63,10 @@ export const SettingsSchema = z.object({
         })
         .prefault({}),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((s) => s.three.feedback <= s.three.send && s.four.feedback <= s.four.send, {
+      message: '反馈截止不能早于提示发送（W−n 中反馈的 n 应不大于发送的 n）',
+    }),
   /** R20: ranking weights. */
   ranking: z
     .object({

@@ -34,14 +34,18 @@ Exit codes: 0 the input was read (problems, if any, are reported); 2 bad argumen
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a sub-command's arguments; unknown options are a UsageError (exit 2), never ignored. */
-export function parse(argv: string[], options: Options) {
+export function parse(
+  argv: string[],
+  options: Options,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({
+    const { values, positionals } = parseArgs({
       args: argv,
       options: { ...options, json: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     throw new UsageError(`参数错误: ${(e as Error).message}`);
   }

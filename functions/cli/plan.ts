@@ -43,6 +43,7 @@ export function scheduleTasksOf(tasks: LedgerTask[]): PlanInput {
       leadUnit: t.leadUnit,
       stars,
       closed: t.closed,
+      startDate: t.startDate ?? null,
       deadline: t.deadline,
       milestones: t.milestones,
     });
