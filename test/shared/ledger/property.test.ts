@@ -51,14 +51,6 @@ const NOS = (i: number) => [String(i), `${i}-1`, `${i}.2`, `${i}（3）`, '（2�
 const text = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 }).map((w) => w.join(''));
 const free = fc.oneof(fc.string({ maxLength: 12 }), text, fc.constant(''));
 
-interface Spec {
-  kind: Exclude<Kind, 'title' | 'header'>;
-  cells: Record<string, CellValue>;
-  /** For sections and notes: which column holds the text and how far the merge reaches (0 = no merge). */
-  at: number;
-  span: number;
-}
-
 const taskSpec = (withTitle: boolean) =>
   fc.record({
     kind: fc.constant(withTitle ? ('task' as const) : ('error' as const)),
@@ -116,7 +108,9 @@ const ledger = fc.record({
   firstRow: fc.integer({ min: 1, max: 5 }),
 });
 
-function build(l: fc.Infer<typeof ledger>) {
+type Ledger = typeof ledger extends fc.Arbitrary<infer T> ? T : never;
+
+function build(l: Ledger) {
   // The two-row header keeps the office's column order (its group header spans 牵头领导..责任单位).
   const order = l.twoRowHeader ? HEADER.map((_, i) => i) : l.order;
   const names = order.map((i) => HEADER[i]!);
@@ -153,7 +147,8 @@ function build(l: fc.Infer<typeof ledger>) {
       const right = Math.min(width, at + 1 + spec.span);
       if (right > at + 1) merges.push([r, at + 1, r, right]);
     } else {
-      const row = names.map((n) => spec.cells[n] ?? '');
+      const cells = spec.cells as Record<string, CellValue>;
+      const row = names.map((n) => cells[n] ?? '');
       const r = add(row, spec.kind);
       // a horizontal merge from 工作任务 over `span` more cells (not over 序号 or 牵头单位, which keep
       // the row more than a lone heading text)

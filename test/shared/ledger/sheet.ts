@@ -21,7 +21,7 @@ export function sheet(rows: CellValue[][], merges: Merge[] = []): TwoShapes {
   const excel = rows.map((r) =>
     Array.from({ length: width }, (_, c) => (r[c] === undefined || r[c] === null ? '' : r[c])),
   );
-  const xlsx = excel.map((r) => r.map((v) => (v === '' ? null : v)));
+  const xlsx: CellValue[][] = excel.map((r) => r.map((v) => (v === '' ? null : v)));
   for (const [top, left, bottom, right] of merges) {
     const v = excel[top - 1]![left - 1];
     for (let r = top; r <= bottom; r++)
