@@ -9,6 +9,7 @@ import { composePrompt, type PromptItem } from './message.js';
 import { channelId, channelLabel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
 import { describeError } from './channels/config.js';
 import {
+  isDue,
   newRunId,
   type ChannelRecord,
   type Outbox,
@@ -127,7 +128,12 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
   const runId = newRunId();
   const summary: DeliverySummary = { messages: 0, sent: 0, retrying: 0, failed: 0, skipped: 0, units: 0 };
 
-  const due = await outbox.dueEntries(now, today);
+  // The watermark is read before the scan: raising it later is ETag-checked against this read.
+  const mark = await outbox.readWatermark();
+  const open = await outbox.openEntries(today, mark.openFrom);
+  const due = open.filter((i) => isDue(i, now));
+  /** Days that still have open entries after this run (waiting, held by another run, or retrying). */
+  const stillOpen = new Set(open.filter((i) => !isDue(i, now)).map((i) => i.sendOn));
   const groups = new Map<string, OutboxItem[]>();
   for (const item of due) {
     const k = `${item.sendOn}\u0000${item.unit}`;
@@ -140,6 +146,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     const unit = group[0]!.unit;
     const claimed = await outbox.claim(group, new Date(now.getTime() + policy.leaseMs), runId);
     summary.skipped += group.length - claimed.length;
+    if (claimed.length < group.length) stillOpen.add(group[0]!.sendOn);
     if (claimed.length === 0) return;
     summary.units++;
 
@@ -234,6 +241,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
 
     const lost = new Set(await outbox.settle(updates));
     for (const { item, patch } of updates) {
+      if (lost.has(item.key) || patch.status === 'retrying') stillOpen.add(item.sendOn);
       if (lost.has(item.key)) {
         log(`提示状态未写入（已被其他投递进程接管）：${item.key}`);
         continue;
@@ -255,5 +263,10 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     }
   });
 
+  const earliestOpen = [...stillOpen].sort()[0];
+  await outbox.advanceWatermark(
+    earliestOpen !== undefined && earliestOpen < today ? earliestOpen : today,
+    mark,
+  );
   return summary;
 }

@@ -8,9 +8,13 @@
 //   PartitionKey = sendOn, the CST date the prompt is due (`2026-03-17`): a day's prompts are one
 //                  partition, so a day's enqueue and a unit's claim are transactions (≤100 each).
 //   RowKey       = the idempotency key with each `|`-separated part escaped (storage/keys.ts).
-//   dueAt        = when the entry may next be taken: the epoch for queued, nextAttemptAt for
-//                  retrying, the lease end for sending; delivery asks for
-//                  `PartitionKey le today and dueAt le now and status in (queued, retrying, sending)`.
+//   status       = queued → sending (claimed, until claimedUntil) → sent | retrying (nextAttemptAt) | failed.
+// One more entity, PartitionKey `!meta` RowKey `openFrom`, holds a watermark: no entry sent on an
+// earlier day is still open (queued, retrying, sending). Delivery reads only
+// `PartitionKey ge openFrom and PartitionKey le today and status in (open)`, so a run every five
+// minutes touches a day or two of partitions, not the whole history. Enqueueing for an earlier day
+// lowers the watermark (after inserting); a run raises it only with the ETag it read before its
+// scan, so a lowering in between is never overwritten.
 import { randomUUID } from 'node:crypto';
 import { TableClient, odata, type TransactionAction, type TableEntityResult } from '@azure/data-tables';
 import type { Channel } from '../../shared/api.js';
@@ -121,6 +125,26 @@ export interface OutboxOptions {
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const OPEN_STATUSES: OutboxStatus[] = ['queued', 'retrying', 'sending'];
+/** Sorts before every date, so date-range filters never meet it. */
+const META_PARTITION = '!meta';
+const WATERMARK_ROW = 'openFrom';
+/** Every day partition sorts at or after this. */
+const FIRST_DAY = '0000-00-00';
+
+export interface Watermark {
+  /** No entry with an earlier sendOn is open; null: none recorded yet (scan from the beginning). */
+  openFrom: string | null;
+  etag: string | null;
+}
+
+/** An open entry may be taken at `now`: queued, retrying whose time has come, or a lapsed lease. */
+export function isDue(item: OutboxItem, now: Date): boolean {
+  const iso = now.toISOString();
+  if (item.status === 'queued') return true;
+  if (item.status === 'retrying') return (item.nextAttemptAt ?? EPOCH) <= iso;
+  if (item.status === 'sending') return (item.claimedUntil ?? EPOCH) <= iso;
+  return false;
+}
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -206,14 +230,6 @@ function patchEntity(
   set('claimedUntil', patch.claimedUntil);
   set('claimedBy', patch.claimedBy);
   if (patch.channels !== undefined) e.channels = JSON.stringify(patch.channels);
-  e.dueAt =
-    patch.status === 'retrying'
-      ? (patch.nextAttemptAt ?? EPOCH)
-      : patch.status === 'sending'
-        ? (patch.claimedUntil ?? EPOCH)
-        : patch.status === 'queued'
-          ? EPOCH
-          : '';
   return e;
 }
 
@@ -324,7 +340,6 @@ export class Outbox {
         createdAt: entry.createdAt ?? createdAt,
         status: 'queued',
         attempts: 0,
-        dueAt: EPOCH,
         nextAttemptAt: '',
         lastAttemptAt: '',
         lastError: '',
@@ -337,7 +352,9 @@ export class Outbox {
     }
 
     let queued = 0;
+    let earliest: string | null = null;
     for (const [partitionKey, list] of byPartition([...fresh.values()], (e) => e.partitionKey)) {
+      const before = queued;
       const present = new Set<string>();
       const iter = this.client.listEntities<Record<string, unknown>>({
         queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] },
@@ -363,8 +380,57 @@ export class Outbox {
           }
         }
       }
+      if (queued > before && (earliest === null || partitionKey < earliest)) earliest = partitionKey;
     }
+    // After the inserts, never before: a delivery run that scanned without them cannot raise the mark past them.
+    if (earliest !== null) await this.lowerWatermark(earliest);
     return { queued, existing };
+  }
+
+  async readWatermark(): Promise<Watermark> {
+    await this.init();
+    try {
+      const e = await this.client.getEntity<Record<string, unknown>>(META_PARTITION, WATERMARK_ROW);
+      return { openFrom: str(e.openFrom), etag: e.etag };
+    } catch (e) {
+      if (storageStatus(e) === 404) return { openFrom: null, etag: null };
+      throw e;
+    }
+  }
+
+  /** Makes sure entries sent on `date` are scanned again: openFrom ≤ date (ETag loop). */
+  async lowerWatermark(date: string): Promise<void> {
+    for (;;) {
+      const mark = await this.readWatermark();
+      if (mark.openFrom !== null && mark.openFrom <= date) return;
+      const entity = { partitionKey: META_PARTITION, rowKey: WATERMARK_ROW, openFrom: date };
+      try {
+        if (mark.etag === null) await this.client.createEntity(entity);
+        else await this.client.updateEntity(entity, 'Replace', { etag: mark.etag });
+        return;
+      } catch (e) {
+        const status = storageStatus(e);
+        if (status !== 409 && status !== 412 && status !== 404) throw e;
+      }
+    }
+  }
+
+  /**
+   * Raises the watermark after a delivery run, only if nobody changed it since `read` (the state
+   * the run scanned under). Returns whether it was written.
+   */
+  async advanceWatermark(openFrom: string, read: Watermark): Promise<boolean> {
+    if (read.openFrom !== null && read.openFrom >= openFrom) return false;
+    const entity = { partitionKey: META_PARTITION, rowKey: WATERMARK_ROW, openFrom };
+    try {
+      if (read.etag === null) await this.client.createEntity(entity);
+      else await this.client.updateEntity(entity, 'Replace', { etag: read.etag });
+      return true;
+    } catch (e) {
+      const status = storageStatus(e);
+      if (status !== 409 && status !== 412 && status !== 404) throw e;
+      return false;
+    }
   }
 
   async get(sendOn: string, key: string): Promise<OutboxItem | null> {
@@ -381,7 +447,9 @@ export class Outbox {
   async listOutbox(query: OutboxQuery = {}): Promise<OutboxPage> {
     await this.init();
     const filters: string[] = [];
-    if (query.date !== undefined) filters.push(odata`PartitionKey eq ${query.date}`);
+    filters.push(
+      query.date !== undefined ? odata`PartitionKey eq ${query.date}` : odata`PartitionKey ge ${FIRST_DAY}`,
+    );
     if (query.status !== undefined) filters.push(odata`status eq ${query.status}`);
     if (query.unit !== undefined) filters.push(odata`unit eq ${query.unit}`);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
@@ -395,16 +463,22 @@ export class Outbox {
     return { items: first.value.map(toItem), continuationToken: first.value.continuationToken ?? null };
   }
 
-  /** Entries a delivery run may take at `now`: sendOn ≤ today (CST), queued, retrying and due, or a lapsed lease. */
-  async dueEntries(now: Date, today: string): Promise<OutboxItem[]> {
+  /** Open entries (queued, retrying, sending) sent on a day in [openFrom, today]. */
+  async openEntries(today: string, openFrom: string | null): Promise<OutboxItem[]> {
     await this.init();
     const open = OPEN_STATUSES.map((s) => odata`status eq ${s}`).join(' or ');
-    const filter = `${odata`PartitionKey le ${today} and dueAt le ${now.toISOString()}`} and (${open})`;
+    const filter = `${odata`PartitionKey ge ${openFrom ?? FIRST_DAY} and PartitionKey le ${today}`} and (${open})`;
     const out: OutboxItem[] = [];
     for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       out.push(toItem(e));
     }
     return out;
+  }
+
+  /** Entries a delivery run may take at `now`: sendOn ≤ today (CST), queued, retrying and due, or a lapsed lease. */
+  async dueEntries(now: Date, today: string): Promise<OutboxItem[]> {
+    const mark = await this.readWatermark();
+    return (await this.openEntries(today, mark.openFrom)).filter((i) => isDue(i, now));
   }
 
   /**
@@ -504,6 +578,7 @@ export class Outbox {
       n += page.items.length - lost.length;
       token = page.continuationToken ?? undefined;
     } while (token);
+    if (n > 0) await this.lowerWatermark(filter.date);
     return n;
   }
 }

@@ -133,8 +133,8 @@ describe('deliverDue', () => {
     let release: () => void = () => {};
     const bothListed = new Promise<void>((r) => (release = r));
     class GatedOutbox extends Outbox {
-      override async dueEntries(now: Date, today: string) {
-        const due = await super.dueEntries(now, today);
+      override async openEntries(today: string, openFrom: string | null) {
+        const due = await super.openEntries(today, openFrom);
         if (++arrived === 2) release();
         await bothListed;
         return due;
@@ -285,6 +285,64 @@ describe('deliverDue', () => {
     expect(texts.sort()).toEqual([
       '【督办提示】县卫健委：1项重点工作请于3月25日前反馈',
       '【督办提示】县卫健委：1项重点工作请于3月26日前反馈',
+    ]);
+  });
+
+  it('R17: a prompt queued late for an earlier day (the daily run caught up) is still delivered', async () => {
+    await outbox.enqueuePrompts([prompt(1, unit('县卫健委'))]);
+    expect(await run(MORNING)).toMatchObject({ sent: 1 });
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-17');
+    await outbox.enqueuePrompts([
+      prompt(2, { ...unit('县卫健委'), sendOn: '2026-03-10', feedbackDue: '2026-03-19' }),
+    ]);
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-10');
+    expect(await run(minutesAfter(MORNING, 5))).toMatchObject({ messages: 1, sent: 1 });
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-17');
+  });
+
+  it('R17: an entry still retrying holds the watermark on its day, so the next day it is retried', async () => {
+    await outbox.enqueuePrompts([prompt(1, { ...unit('县卫健委'), sendOn: '2026-03-16' })]);
+    rx.mode = 'http500';
+    expect(await run(MORNING)).toMatchObject({ retrying: 1 });
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-16');
+    rx.mode = 'ok';
+    expect(await run(new Date('2026-03-18T00:00:00Z'))).toMatchObject({ sent: 1, messages: 1 });
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-18');
+  });
+
+  it('R17: a prompt queued for an earlier day while a run is scanning is not skipped by the watermark', async () => {
+    await outbox.enqueuePrompts([prompt(1, unit('县卫健委'))]);
+    expect(await run(MORNING)).toMatchObject({ sent: 1 });
+    const options = {
+      connectionString: inject('azuriteConnectionString'),
+      tablePrefix: outbox.tableName.replace(/Outbox$/, ''),
+    };
+    const other = new Outbox(options);
+    // The daily run of another process queues a prompt for 16 March right after this run's scan.
+    class RacingOutbox extends Outbox {
+      override async openEntries(today: string, openFrom: string | null) {
+        const open = await super.openEntries(today, openFrom);
+        await other.enqueuePrompts([prompt(2, { ...unit('县卫健委'), sendOn: '2026-03-16' })]);
+        return open;
+      }
+    }
+    await outbox.enqueuePrompts([prompt(3, { ...unit('县卫健委'), sendOn: '2026-03-18' })]);
+    const racing = new RacingOutbox(options);
+    const day18 = new Date('2026-03-18T00:05:00Z');
+    expect(
+      await deliverDue({
+        now: day18,
+        outbox: racing,
+        getUnitChannels: async (u) => channels.get(u) ?? [],
+        channelsConfig: config,
+      }),
+    ).toMatchObject({ sent: 1 });
+    expect((await outbox.readWatermark()).openFrom).toBe('2026-03-16');
+    expect(await run(minutesAfter(day18, 5))).toMatchObject({ sent: 1, messages: 1 });
+    expect(at('/sms/wjw').map((r) => (r.body as { items: { no: string }[] }).items[0]!.no)).toEqual([
+      '1',
+      '3',
+      '2',
     ]);
   });
 });

@@ -80,12 +80,16 @@ describe('enqueuePrompts', () => {
     expect(got).toMatchObject({ taskId: 'A/B\\C#D?E\u0001F|G%H', ledgerId: '台账#1/2026', key });
   });
 
-  it('writes a day of 250 prompts as transactions of at most 100 (one query + 3 transactions)', async () => {
+  it('writes a day of 250 prompts as transactions of at most 100 (one query, 3 transactions, the watermark read and set)', async () => {
     const ob = await fresh().init();
-    const before = ob.roundTrips;
+    let before = ob.roundTrips;
     const day = Array.from({ length: 250 }, (_, i) => prompt(i + 1, { unit: `单位${i % 7}` }));
     expect(await ob.enqueuePrompts(day)).toEqual({ queued: 250, existing: 0 });
-    expect(ob.roundTrips - before).toBe(4);
+    expect(ob.roundTrips - before).toBe(6);
+    // The second run of the day: one query, nothing written.
+    before = ob.roundTrips;
+    expect(await ob.enqueuePrompts(day)).toEqual({ queued: 0, existing: 250 });
+    expect(ob.roundTrips - before).toBe(1);
     expect((await ob.listOutbox({ date: '2026-03-17', limit: 1000 })).items).toHaveLength(250);
   });
 
@@ -129,5 +133,52 @@ describe('listOutbox', () => {
     } while (token);
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(new Set(seen).size).toBe(9);
+  });
+});
+
+describe('claim', () => {
+  it('R17: two runs claiming the same listed entries — the first holds them, the second gets none (ETag)', async () => {
+    const ob = await fresh().init();
+    await ob.enqueuePrompts([prompt(1), prompt(2)]);
+    const now = new Date('2026-03-17T00:05:00Z');
+    const listedA = await ob.dueEntries(now, '2026-03-17');
+    const listedB = await ob.dueEntries(now, '2026-03-17');
+    const lease = new Date('2026-03-17T00:15:00Z');
+    expect(await ob.claim(listedA, lease, 'run-a')).toHaveLength(2);
+    expect(await ob.claim(listedB, lease, 'run-b')).toHaveLength(0);
+    const items = (await ob.listOutbox({})).items;
+    expect(items.map((i) => [i.status, i.claimedUntil])).toEqual([
+      ['sending', lease.toISOString()],
+      ['sending', lease.toISOString()],
+    ]);
+    // Held until the lease ends.
+    expect(await ob.dueEntries(new Date('2026-03-17T00:14:59Z'), '2026-03-17')).toHaveLength(0);
+    expect(await ob.dueEntries(lease, '2026-03-17')).toHaveLength(2);
+  });
+
+  it('R17: a stale outcome (the lease lapsed and another run took over) is refused, not written over', async () => {
+    const ob = await fresh().init();
+    await ob.enqueuePrompts([prompt(1)]);
+    const [mine] = await ob.claim(
+      await ob.dueEntries(new Date('2026-03-17T00:05:00Z'), '2026-03-17'),
+      new Date('2026-03-17T00:15:00Z'),
+      'a',
+    );
+    const [theirs] = await ob.claim(
+      await ob.dueEntries(new Date('2026-03-17T00:20:00Z'), '2026-03-17'),
+      new Date('2026-03-17T00:30:00Z'),
+      'b',
+    );
+    expect(theirs).toBeDefined();
+    expect(
+      await ob.settle([
+        {
+          item: mine!,
+          patch: { status: 'retrying', attempts: 1, nextAttemptAt: '2026-03-17T00:10:00.000Z' },
+        },
+      ]),
+    ).toEqual([mine!.key]);
+    expect(await ob.settle([{ item: theirs!, patch: { status: 'sent', attempts: 1 } }])).toEqual([]);
+    expect((await ob.get('2026-03-17', mine!.key))!.status).toBe('sent');
   });
 });
