@@ -15,6 +15,7 @@ import {
   type RecordInterviewRequest,
   type UnitState,
 } from '../../../shared/api.js';
+import { SettingsSchema, type Settings } from '../../../shared/settings.js';
 
 export interface BackendConfig {
   /** Base URL of the API, ending in /api (e.g. https://duban.azurewebsites.net/api, or /api through the dev server). */
@@ -217,6 +218,11 @@ export class DubanApi {
       'unit' in subject ? `unit=${encodeURIComponent(subject.unit)}` : `taskId=${encodeURIComponent(subject.taskId)}`;
     const p = page ? `&page=${encodeURIComponent(page)}` : '';
     return this.request('GET', `/history?${q}${p}`, undefined, HistoryResponse);
+  }
+
+  /** The office's settings (GET /settings): card colours and every [default] of RULES.md. */
+  async settings(): Promise<Settings> {
+    return SettingsSchema.parse(await this.request('GET', '/settings', undefined, z.looseObject({})));
   }
 
   roundup(period: string) {

@@ -209,7 +209,7 @@ export async function issueCards(
 ): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {
-      const by = clerk(env);
+      clerk(env);
       const read = await readSheet(context, env.isSetSupported);
       const view = viewLedger(read, env.settings);
       const selected = selectedWithIds(view);
@@ -247,35 +247,72 @@ export async function issueCards(
           details: notes,
         };
       }
-      const issued: string[] = [];
-      const failures: string[] = [];
-      for (const [unit, taskIds] of units) {
-        try {
-          const res = await api.issueCard({ ledgerId, unit, color, reason: chosen.get(unit)!, taskIds, date: today, by });
-          issued.push(unit);
-          const rectify = res.card.rectifyBy ? `，限 ${res.card.rectifyBy} 前整改` : '';
-          notes.unshift(`${unit}：${COLOR_NAME[color]}（${chosen.get(unit)}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`);
-        } catch (err) {
-          if (issued.length === 0) throw err;
-          failures.push(`${unit}：${failure(err).text}`);
-        }
-      }
-      const states = await unitStates(api, today).catch(() => new Map(issued.map((u) => [u, color as CardState])));
-      const only = new Map(issued.map((u) => [u, states.get(u) ?? color]));
-      const fills = paintRows({
-        view,
-        rows: rowsOfUnits(view, issued),
-        states: only,
-        problems: view.ledger.problems,
-        colors: env.settings.cardColors,
-      });
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
-      return {
-        level: failures.length ? ('error' as const) : ('success' as const),
-        text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功，可重试` : ''}。`,
-        details: [...notes, ...failures],
-        retry: failures.length > 0,
-      };
+      const list = [...units].map(([unit, taskIds]) => ({ unit, taskIds, reason: chosen.get(unit)! }));
+      const outcome = await issueAndPaint(env, context, view, color, list);
+      return { ...outcome, details: [...(outcome.details ?? []), ...notes] };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export interface CardOrder {
+  unit: string;
+  taskIds: string[];
+  reason: CardReason;
+}
+
+/** Issues one card per unit (in the backend first), then colours those units' rows by their new state (R13). */
+async function issueAndPaint(
+  env: CommandEnv,
+  context: Excel.RequestContext,
+  view: LedgerView,
+  color: 'yellow' | 'orange',
+  orders: CardOrder[],
+): Promise<Outcome> {
+  const by = clerk(env);
+  const api = env.api();
+  const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
+  const today = env.today();
+  const issued: string[] = [];
+  const notes: string[] = [];
+  const failures: string[] = [];
+  for (const { unit, taskIds, reason } of orders) {
+    try {
+      const res = await api.issueCard({ ledgerId, unit, color, reason, taskIds, date: today, by });
+      issued.push(unit);
+      const rectify = res.card.rectifyBy ? `，限 ${res.card.rectifyBy} 前整改` : '';
+      notes.push(`${unit}：${COLOR_NAME[color]}（${reason}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`);
+    } catch (err) {
+      if (issued.length === 0) throw err;
+      failures.push(`${unit}：${failure(err).text}`);
+    }
+  }
+  const states = await unitStates(api, today).catch(() => new Map(issued.map((u) => [u, color as CardState])));
+  const only = new Map(issued.map((u) => [u, states.get(u) ?? color]));
+  const fills = paintRows({
+    view,
+    rows: rowsOfUnits(view, issued),
+    states: only,
+    problems: view.ledger.problems,
+    colors: env.settings.cardColors,
+  });
+  await writePlan(context, env.isSetSupported, view.read.sheetName, { cells: [], fills });
+  return {
+    level: failures.length ? 'error' : 'success',
+    text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功，可重试` : ''}。`,
+    details: [...notes, ...failures],
+    retry: failures.length > 0,
+  };
+}
+
+/** 亮牌 from the pane: the clerk chose the reasons (or confirmed a candidate, R9/R10) for these units. */
+export async function issueCardsFor(env: CommandEnv, color: 'yellow' | 'orange', orders: CardOrder[]): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const read = await readSheet(context, env.isSetSupported);
+      const view = viewLedger(read, env.settings);
+      return issueAndPaint(env, context, view, color, orders);
     });
   } catch (err) {
     return failure(err);

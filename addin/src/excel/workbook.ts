@@ -69,10 +69,6 @@ export function cellAddress(row: number, column: number): string {
   return `${columnName(column)}${row}`;
 }
 
-function quoteSheet(name: string): string {
-  return /^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
-}
-
 /** "Sheet1!A5:C9" or "'台账'!A5" → the sheet name and 1-based first/last row. */
 export function parseAddress(address: string): { sheet: string; firstRow: number; lastRow: number } | null {
   const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)?\$?(\d+)?(?::\$?([A-Z]+)?\$?(\d+)?)?$/.exec(address);

@@ -1,0 +1,146 @@
+// Builds the add-in (esbuild: the task pane and the function file, with their HTML pages and icons)
+// into addin/dist, and serves it over HTTPS as Office requires. `npm start` (bin/start.mjs) calls both.
+import { build, type Plugin } from 'esbuild';
+import { createServer, type Server } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ADDIN_DIST = join(here, 'dist');
+
+export interface BuildResult {
+  dir: string;
+  /** Bytes of each script, e.g. { 'taskpane.js': 61234, 'commands.js': 40321 }. */
+  sizes: Record<string, number>;
+}
+
+/**
+ * zod's classic entry re-exports every locale (~40 languages, most of its size); the add-in's messages
+ * are its own Chinese ones, so only zod's default English locale is bundled.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {}): Promise<BuildResult> {
+  const outdir = opts.outdir ?? ADDIN_DIST;
+  mkdirSync(join(outdir, 'assets'), { recursive: true });
+  await build({
+    entryPoints: { taskpane: join(here, 'src/taskpane/index.ts'), commands: join(here, 'src/commands/index.ts') },
+    outdir,
+    bundle: true,
+    format: 'iife',
+    target: ['es2020', 'chrome100', 'edge100', 'safari15'],
+    minify: opts.minify ?? true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [zodEnglishOnly],
+  });
+  for (const page of ['taskpane.html', 'commands.html', 'help.html', 'taskpane.css']) {
+    copyFileSync(join(here, 'src/taskpane', page), join(outdir, page));
+  }
+  for (const icon of readdirSync(join(here, 'assets')).filter((f) => f.endsWith('.png'))) {
+    copyFileSync(join(here, 'assets', icon), join(outdir, 'assets', icon));
+  }
+  const sizes: Record<string, number> = {};
+  for (const f of ['taskpane.js', 'commands.js', 'taskpane.css']) sizes[f] = statSync(join(outdir, f)).size;
+  return { dir: outdir, sizes };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.map': 'application/json',
+  '.xml': 'text/xml; charset=utf-8',
+};
+
+export interface ServeOptions {
+  port?: number;
+  dir?: string;
+  /** PEM certificate and key; default: the office-addin-dev-certs certificates for localhost (installed on first use). */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Where /api/* is forwarded (the functions), so the pane's default backend '/api' works without CORS. */
+  apiProxy?: string | null;
+  host?: string;
+}
+
+export interface ServedAddin {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function devCerts(): Promise<{ cert: Buffer | string; key: Buffer | string }> {
+  const certs = (await import('office-addin-dev-certs')) as unknown as {
+    getHttpsServerOptions?: () => Promise<{ cert: Buffer; key: Buffer }>;
+    default?: { getHttpsServerOptions: () => Promise<{ cert: Buffer; key: Buffer }> };
+  };
+  const get = certs.getHttpsServerOptions ?? certs.default?.getHttpsServerOptions;
+  if (!get) throw new Error('office-addin-dev-certs: getHttpsServerOptions not found');
+  return get();
+}
+
+/** Serves `dir` over HTTPS; /api/* goes to `apiProxy` (default http://127.0.0.1:7071). */
+export async function serveAddin(opts: ServeOptions = {}): Promise<ServedAddin> {
+  const dir = resolve(opts.dir ?? ADDIN_DIST);
+  const tls = opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : await devCerts();
+  const proxy = opts.apiProxy === undefined ? 'http://127.0.0.1:7071' : opts.apiProxy;
+  const server: Server = createServer(tls, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    if (proxy && url.pathname.startsWith('/api/')) {
+      const target = new URL(url.pathname + url.search, proxy);
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const upstream = send(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'backend_unreachable', message: '督办后台没有响应' } }));
+      });
+      req.pipe(upstream);
+      return;
+    }
+    const path = normalize(decodeURIComponent(url.pathname === '/' ? '/taskpane.html' : url.pathname));
+    const file = join(dir, path);
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('未找到');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 3000);
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

@@ -1,0 +1,609 @@
+// The task pane: 台账 (check, problems with jump-to-cell, 销号 form), 提示 (today, delivery, round-up),
+// 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
+// It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
+import { CardReasonSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
+import type { UnitState } from '../../../shared/api.js';
+import { BackendError, type CandidateView, type HistoryEvent } from '../api/client.js';
+import {
+  checkLedger,
+  failure,
+  issueCardsFor,
+  submitClose,
+  submitInterview,
+  syncLedger,
+  type CommandEnv,
+  type Outcome,
+} from '../commands/actions.js';
+import { selectCell } from '../excel/workbook.js';
+import { columnIndex } from '../ledgerView.js';
+import { REQUEST_KEY, STATUS_KEY, readEnvelope, type Envelope, type PaneRequest, type Status, type TaskRef } from '../mailbox.js';
+import { loadPrefs, savePrefs, type Prefs } from '../prefs.js';
+import { SETTINGS_KEY } from '../env.js';
+import { clear, h, value } from './dom.js';
+
+type Tab = 'ledger' | 'reminders' | 'cards' | 'history' | 'settings';
+const TABS: [Tab, string][] = [
+  ['ledger', '台账'],
+  ['reminders', '提示'],
+  ['cards', '亮牌'],
+  ['history', '历史'],
+  ['settings', '设置'],
+];
+const STATE_NAME: Record<string, string> = { none: '无', yellow: '黄牌', orange: '橙牌', red: '红牌' };
+const YELLOW_REASONS = CardReasonSchema.options.filter((r) => r !== '工作进展缓慢');
+const REQUEST_MAX_AGE_MS = 10 * 60_000;
+
+export interface PaneDeps {
+  env: () => CommandEnv;
+  storage: Storage;
+}
+
+export interface Pane {
+  show(tab: Tab): void;
+  handle(request: PaneRequest): void;
+}
+
+export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
+  let tab: Tab = 'ledger';
+  let problems: { sheetName: string; problems: Problem[] } | null = null;
+  let closeTasks: TaskRef[] | null = null;
+  let cardReason: Extract<PaneRequest, { kind: 'cardReason' }> | null = null;
+  let interviewUnit: string | null | undefined;
+  let red: { unit: string; cardId: string | null } | null = null;
+  let busy = false;
+  const seen = new Set<string>();
+
+  const statusEl = h('div', { id: 'status', role: 'status', hidden: true });
+  const nav = h('nav', { class: 'tabs', role: 'tablist' });
+  const viewEl = h('section', { class: 'view', id: 'view' });
+  clear(
+    root,
+    h('header', { class: 'top' }, h('div', { class: 'logo', 'aria-hidden': 'true' }, '督'), h('h1', {}, '督办面板')),
+    statusEl,
+    nav,
+    viewEl,
+  );
+
+  function showStatus(s: { level: string; text: string; details?: string[] }, retry?: () => void): void {
+    statusEl.hidden = false;
+    statusEl.className = 'status';
+    statusEl.dataset.level = s.level;
+    clear(
+      statusEl,
+      h('div', { class: 'text' }, s.text),
+      s.details?.length ? h('ul', {}, s.details.slice(0, 30).map((d) => h('li', {}, d))) : null,
+      s.level === 'progress' ? h('div', { class: 'progress', 'aria-label': '进行中' }) : null,
+      retry ? h('div', { class: 'actions' }, h('button', { class: 'btn primary', id: 'retry', onclick: retry }, '重试')) : null,
+    );
+  }
+
+  /** Runs an action with progress shown; a backend that is down gets a clear message and a retry. */
+  async function act(progress: string, fn: () => Promise<Outcome>, after?: (o: Outcome) => void): Promise<Outcome> {
+    if (busy) return { level: 'info', text: '上一项操作尚未完成，请稍候。' };
+    busy = true;
+    showStatus({ level: 'progress', text: progress });
+    let outcome: Outcome;
+    try {
+      outcome = await fn();
+    } catch (err) {
+      outcome = failure(err);
+    } finally {
+      busy = false;
+    }
+    showStatus(outcome, outcome.retry ? () => void act(progress, fn, after) : undefined);
+    after?.(outcome);
+    return outcome;
+  }
+
+  /** Loads data for a view; failures show in the status line with a retry of the same load. */
+  async function load<T>(what: string, fn: () => Promise<T>, retry: () => void): Promise<T | null> {
+    try {
+      return await fn();
+    } catch (err) {
+      const o = failure(err);
+      showStatus({ level: 'error', text: `${what}：${o.text}` }, err instanceof BackendError && err.kind !== 'config' ? retry : undefined);
+      return null;
+    }
+  }
+
+  function renderTabs(): void {
+    clear(
+      nav,
+      TABS.map(([id, label]) =>
+        h('button', { role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === tab), onclick: () => show(id) }, label),
+      ),
+    );
+  }
+
+  function show(next: Tab): void {
+    tab = next;
+    renderTabs();
+    render();
+  }
+
+  function render(): void {
+    if (tab === 'ledger') renderLedger();
+    else if (tab === 'reminders') void renderReminders();
+    else if (tab === 'cards') void renderCards();
+    else if (tab === 'history') renderHistory();
+    else renderSettings();
+  }
+
+  // ---------------------------------------------------------------- 台账
+  function renderLedger(): void {
+    const list = problems;
+    clear(
+      viewEl,
+      closeTasks ? closeForm(closeTasks) : null,
+      h('h2', {}, '台账体检'),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', id: 'check', onclick: () => void act('正在检查台账…', () => checkLedger(deps.env())) }, '检查台账'),
+        h('button', { class: 'btn', id: 'sync', onclick: () => void act('正在同步台账…', () => syncLedger(deps.env())) }, '同步台账'),
+      ),
+      list === null
+        ? h('p', { class: 'muted' }, '点“检查台账”查看不规范的行（R1）。')
+        : list.problems.length === 0
+          ? h('p', { id: 'problems-ok' }, '台账规范，未发现问题。')
+          : h(
+              'div',
+              {},
+              h('p', { class: 'muted small' }, `共 ${list.problems.length} 处问题，点“定位”跳到单元格：`),
+              h(
+                'ul',
+                { class: 'list', id: 'problems' },
+                list.problems.map((p) =>
+                  h(
+                    'li',
+                    {},
+                    h('span', { class: 'grow' }, `第${p.row}行${p.column ? ` ${p.column}列` : ''}：${p.message}`),
+                    h(
+                      'button',
+                      {
+                        class: 'link',
+                        onclick: () =>
+                          void selectCell(deps.env().excel, list.sheetName, p.row, p.column ? columnIndex(p.column) : 0).catch((e) =>
+                            showStatus(failure(e)),
+                          ),
+                      },
+                      '定位',
+                    ),
+                  ),
+                ),
+              ),
+            ),
+    );
+  }
+
+  function closeForm(tasks: TaskRef[]): HTMLElement {
+    const form = h(
+      'form',
+      { class: 'card', id: 'close-form' },
+      h('h2', {}, `销号（${tasks.length} 项任务）`),
+      h('ul', { class: 'list small' }, tasks.slice(0, 8).map((t) => h('li', {}, `第${t.row}行 ${t.no ?? ''} ${t.title}`))),
+      tasks.length > 8 ? h('p', { class: 'muted small' }, `等 ${tasks.length} 项`) : null,
+      h('label', { class: 'field' }, h('span', {}, '销号日期'), h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true })),
+      h('label', { class: 'field' }, h('span', {}, '销号依据（完成情况、佐证材料）'), h('textarea', { name: 'note', required: true })),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', type: 'submit' }, '确认销号'),
+        h('button', { class: 'btn', type: 'button', onclick: () => ((closeTasks = null), render()) }, '取消'),
+      ),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const input = { taskIds: tasks.map((t) => t.id), date: value(form, 'date'), note: value(form, 'note') };
+      void act('正在销号…', () => submitClose(deps.env(), input), (o) => {
+        if (o.level === 'success') {
+          closeTasks = null;
+          render();
+        }
+      });
+    });
+    return form;
+  }
+
+  // ---------------------------------------------------------------- 提示
+  async function renderReminders(): Promise<void> {
+    const env = deps.env();
+    const today = env.today();
+    clear(viewEl, h('h2', {}, `今日提示（${today}）`), h('p', { class: 'muted' }, '正在读取…'));
+    const retry = () => void renderReminders();
+    const api = await load('读取提示失败', async () => env.api(), retry);
+    if (!api) {
+      clear(viewEl, h('h2', {}, `今日提示（${today}）`), h('p', { class: 'muted' }, '未能读取提示。'));
+      return;
+    }
+    const [reminders, outbox] = await Promise.all([
+      load('读取今日提示失败', () => api.reminders(today), retry),
+      load('读取送达情况失败', () => api.outbox(today), retry),
+    ]);
+    const roundupBox = h('div', { id: 'roundup' }, h('button', { class: 'btn', onclick: () => void loadRoundup() }, '打开督检汇总'));
+    async function loadRoundup(): Promise<void> {
+      clear(roundupBox, h('p', { class: 'muted' }, '正在生成督检汇总…'), h('div', { class: 'progress' }));
+      const period = today.slice(0, 7);
+      const report = await load('读取督检汇总失败', () => api!.roundup(period), () => void loadRoundup());
+      if (!report) return void clear(roundupBox, h('p', { class: 'muted' }, '未能读取督检汇总。'));
+      const units = (Array.isArray(report.units) ? report.units : []) as Record<string, unknown>[];
+      clear(
+        roundupBox,
+        h('p', { class: 'muted small' }, `期间 ${String(report.period ?? period)}`),
+        units.length === 0
+          ? h('p', { class: 'muted' }, '本期暂无汇总数据。')
+          : h(
+              'table',
+              { class: 'grid' },
+              h('tr', {}, h('th', {}, '名次'), h('th', {}, '单位'), h('th', {}, '得分')),
+              units.map((u) => h('tr', {}, h('td', {}, String(u.rank ?? '')), h('td', {}, String(u.unit ?? '')), h('td', {}, String(u.score ?? '')))),
+            ),
+      );
+    }
+    clear(
+      viewEl,
+      h('h2', {}, `今日提示（${today}）`),
+      reminders === null
+        ? h('p', { class: 'muted' }, '未能读取今日提示。')
+        : reminders.length === 0
+          ? h('p', { class: 'muted', id: 'reminders-empty' }, '今天没有应发出的提示。')
+          : h(
+              'ul',
+              { class: 'list', id: 'reminders' },
+              reminders.map((r) =>
+                h(
+                  'li',
+                  {},
+                  h('span', { class: 'grow' }, `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${r.period}，${r.feedbackDue} 前反馈`),
+                  r.status ? h('span', { class: 'chip' }, r.status) : null,
+                ),
+              ),
+            ),
+      h('h2', {}, '送达情况'),
+      outbox === null || outbox.length === 0
+        ? h('p', { class: 'muted' }, outbox === null ? '未能读取送达情况。' : '今天暂无发出的提示。')
+        : h(
+            'ul',
+            { class: 'list', id: 'outbox' },
+            outbox.map((o) =>
+              h('li', {}, h('span', { class: 'grow' }, `${o.unit}${o.channel ? `（${o.channel}）` : ''}${o.lastError ? `：${o.lastError}` : ''}`), h('span', { class: 'chip' }, deliveryName(o.status))),
+            ),
+          ),
+      h('h2', {}, '督检汇总'),
+      roundupBox,
+    );
+    if (pendingRoundup) {
+      pendingRoundup = false;
+      void loadRoundup();
+    }
+  }
+  let pendingRoundup = false;
+
+  // ---------------------------------------------------------------- 亮牌
+  async function renderCards(): Promise<void> {
+    const env = deps.env();
+    const parts: (HTMLElement | null)[] = [
+      red ? redChecklist(red) : null,
+      cardReason ? reasonForm(cardReason) : null,
+      interviewForm(interviewUnit ?? ''),
+      h('h2', {}, '单位亮牌情况'),
+      h('p', { class: 'muted', id: 'units-loading' }, '正在读取…'),
+    ];
+    clear(viewEl, parts);
+    const retry = () => void renderCards();
+    const api = await load('读取亮牌情况失败', async () => env.api(), retry);
+    const [units, candidates] = api
+      ? await Promise.all([
+          load('读取亮牌情况失败', () => api.units(env.today()), retry),
+          load('读取亮牌候选失败', () => api.candidates(loadPrefs(deps.storage).ledgerId || `ledger-${env.today().slice(0, 4)}`, env.today()), retry),
+        ])
+      : [null, null];
+    viewEl.querySelector('#units-loading')?.remove();
+    viewEl.append(unitList(units), h('h2', {}, '亮牌候选（系统提出，确认后生效）'), candidateList(candidates));
+  }
+
+  function unitList(units: UnitState[] | null): HTMLElement {
+    if (units === null) return h('p', { class: 'muted' }, '未能读取单位亮牌情况。');
+    const shown = units.filter((u) => u.state !== 'none' || u.interviews > 0);
+    if (shown.length === 0) return h('p', { class: 'muted', id: 'units' }, '本年度尚无单位被亮牌。');
+    const colors = deps.env().settings.cardColors;
+    return h(
+      'ul',
+      { class: 'list', id: 'units' },
+      shown.map((u) =>
+        h(
+          'li',
+          { 'data-unit': u.unit },
+          h('span', { class: `chip ${u.state}`, style: u.state === 'none' ? undefined : `background:${colors[u.state]}` }, STATE_NAME[u.state] ?? u.state),
+          h(
+            'span',
+            { class: 'grow' },
+            u.unit,
+            h('br'),
+            h(
+              'span',
+              { class: 'muted small' },
+              `约谈 ${u.interviews} 次${u.cards.length ? `；${u.cards.map((c) => c.docNo ?? STATE_NAME[c.color]).join('、')}` : ''}${
+                u.rectifyBy ? `；限 ${u.rectifyBy} 前整改` : ''
+              }${u.rectificationOverdue ? '；整改已逾期' : ''}`,
+            ),
+          ),
+          h('button', { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) }, '约谈'),
+        ),
+      ),
+    );
+  }
+
+  function candidateList(candidates: CandidateView[] | null): HTMLElement {
+    if (candidates === null) return h('p', { class: 'muted' }, '未能读取亮牌候选。');
+    if (candidates.length === 0) return h('p', { class: 'muted', id: 'candidates' }, '暂无候选。');
+    return h(
+      'ul',
+      { class: 'list', id: 'candidates' },
+      candidates.map((c) =>
+        h(
+          'li',
+          {},
+          h('span', { class: `chip ${c.color}`, style: `background:${deps.env().settings.cardColors[c.color]}` }, STATE_NAME[c.color]!),
+          h('span', { class: 'grow' }, `${c.unit}：${c.reason}`, c.details.length ? h('br') : null, h('span', { class: 'muted small' }, c.details.slice(0, 3).join('；'))),
+          h(
+            'button',
+            {
+              class: 'btn',
+              onclick: () =>
+                void act('正在亮牌…', () => issueCardsFor(deps.env(), c.color, [{ unit: c.unit, taskIds: c.taskIds, reason: c.reason as CardReason }]), () => void renderCards()),
+            },
+            '确认',
+          ),
+        ),
+      ),
+    );
+  }
+
+  function reasonForm(req: Extract<PaneRequest, { kind: 'cardReason' }>): HTMLElement {
+    const reasons = req.color === 'yellow' ? YELLOW_REASONS : (['工作进展缓慢'] as CardReason[]);
+    const form = h(
+      'form',
+      { class: 'card', id: 'reason-form' },
+      h('h2', {}, `${STATE_NAME[req.color]}理由`),
+      req.units.map((u, i) =>
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, `${u.unit}（${u.taskIds.length} 项任务）`),
+          h('select', { name: `reason-${i}` }, reasons.map((r) => h('option', { value: r }, r))),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', type: 'submit' }, `确认亮${STATE_NAME[req.color]}`),
+        h('button', { class: 'btn', type: 'button', onclick: () => ((cardReason = null), void renderCards()) }, '取消'),
+      ),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const orders = req.units.map((u, i) => ({ unit: u.unit, taskIds: u.taskIds, reason: value(form, `reason-${i}`) as CardReason }));
+      void act('正在亮牌…', () => issueCardsFor(deps.env(), req.color, orders), (o) => {
+        if (o.level === 'success') cardReason = null;
+        void renderCards();
+      });
+    });
+    return form;
+  }
+
+  function interviewForm(unit: string): HTMLElement {
+    const form = h(
+      'form',
+      { class: 'card', id: 'interview-form' },
+      h('h2', {}, '约谈登记'),
+      h('label', { class: 'field' }, h('span', {}, '被约谈单位（牵头单位）'), h('input', { name: 'unit', value: unit, required: true })),
+      h('label', { class: 'field' }, h('span', {}, '约谈日期'), h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true })),
+      h('label', { class: 'field' }, h('span', {}, '约谈领导'), h('input', { name: 'leader', required: true })),
+      h('label', { class: 'field' }, h('span', {}, '被约谈人（主要负责人）'), h('input', { name: 'interviewee', required: true })),
+      h('label', { class: 'field' }, h('span', {}, '约谈记录'), h('textarea', { name: 'record' })),
+      h('button', { class: 'btn primary', type: 'submit' }, '登记约谈'),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const input = {
+        unit: value(form, 'unit').trim(),
+        date: value(form, 'date'),
+        leader: value(form, 'leader'),
+        interviewee: value(form, 'interviewee'),
+        record: value(form, 'record'),
+      };
+      void act('正在登记约谈…', async () => {
+        const o = await submitInterview(deps.env(), input);
+        if (o.red) red = { unit: input.unit, cardId: o.redCardId };
+        if (o.level === 'success') interviewUnit = null;
+        return o;
+      }, () => void renderCards());
+    });
+    return form;
+  }
+
+  function redChecklist(r: { unit: string; cardId: string | null }): HTMLElement {
+    const key = `duban.redChecklist.${r.cardId ?? r.unit}`;
+    const done = new Set<string>(JSON.parse(deps.storage.getItem(key) ?? '[]') as string[]);
+    return h(
+      'div',
+      { class: 'card red', id: 'red-checklist' },
+      h('h2', {}, `红牌：${r.unit}（R12）`),
+      h('p', { class: 'small muted' }, '一年内被约谈两次以上。请逐项落实并勾选：'),
+      h(
+        'div',
+        { class: 'checklist' },
+        RED_CHECKLIST.map((item) => {
+          const box = h('input', { type: 'checkbox', name: item.id, checked: done.has(item.id) }) as HTMLInputElement;
+          box.addEventListener('change', () => {
+            const env = deps.env();
+            void act('正在记录…', async () => {
+              if (!r.cardId) return { level: 'error', text: '找不到红牌编号，无法记录，请刷新“亮牌”页。' };
+              await env.api().tickChecklist(r.cardId, item.id, box.checked, loadPrefs(deps.storage).clerk || '未填写');
+              if (box.checked) done.add(item.id);
+              else done.delete(item.id);
+              deps.storage.setItem(key, JSON.stringify([...done]));
+              return { level: 'success', text: `已记录：${item.text}${box.checked ? '（已完成）' : '（未完成）'}` };
+            });
+          });
+          return h('label', {}, box, h('span', {}, item.text));
+        }),
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- 历史
+  function renderHistory(): void {
+    const out = h('div', { id: 'history' });
+    const form = h(
+      'form',
+      {},
+      h('label', { class: 'field' }, h('span', {}, '单位名称或督办编号'), h('input', { name: 'subject', placeholder: '如：县商务局 或 DB-2026-0003' })),
+      h('button', { class: 'btn primary', type: 'submit' }, '查询'),
+    );
+    const query = async (subject: string, page?: string): Promise<void> => {
+      const env = deps.env();
+      const s = /^DB-\d{4}-\d+$/i.test(subject) ? { taskId: subject } : { unit: subject };
+      const res = await load('读取历史失败', () => env.api().history(s, page), () => void query(subject, page));
+      if (!res) return;
+      if (!page) clear(out);
+      if (res.events.length === 0 && !page) out.append(h('p', { class: 'muted' }, '没有记录。'));
+      out.append(h('ol', { class: 'timeline' }, res.events.map((e) => h('li', {}, describeEvent(e)))));
+      if (res.next) out.append(h('button', { class: 'btn', onclick: (ev) => ((ev.target as HTMLElement).remove(), void query(subject, res.next!)) }, '更多'));
+    };
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const subject = value(form, 'subject').trim();
+      if (subject) void query(subject);
+    });
+    clear(viewEl, h('h2', {}, '历史'), form, out);
+  }
+
+  // ---------------------------------------------------------------- 设置
+  function renderSettings(): void {
+    const prefs = loadPrefs(deps.storage);
+    const form = h(
+      'form',
+      { id: 'settings-form' },
+      h('label', { class: 'field' }, h('span', {}, '督办后台地址（以 /api 结尾）'), h('input', { name: 'backendUrl', value: prefs.backendUrl })),
+      h('label', { class: 'field' }, h('span', {}, '功能密钥（x-functions-key）'), h('input', { name: 'functionKey', type: 'password', value: prefs.functionKey, autocomplete: 'off' })),
+      h('label', { class: 'field' }, h('span', {}, '经办人'), h('input', { name: 'clerk', value: prefs.clerk })),
+      h('label', { class: 'field' }, h('span', {}, '台账标识（留空则为 ledger-年度）'), h('input', { name: 'ledgerId', value: prefs.ledgerId })),
+      h('p', { class: 'muted small' }, '以上内容只保存在本机浏览器中，不写入工作簿。'),
+      h('div', { class: 'row' }, h('button', { class: 'btn primary', type: 'submit' }, '保存'), h('button', { class: 'btn', type: 'button', id: 'test-connection', onclick: () => void testConnection() }, '测试连接')),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const next: Prefs = {
+        backendUrl: value(form, 'backendUrl').trim(),
+        functionKey: value(form, 'functionKey').trim(),
+        clerk: value(form, 'clerk').trim(),
+        ledgerId: value(form, 'ledgerId').trim(),
+      };
+      savePrefs(deps.storage, next);
+      showStatus({ level: 'success', text: '设置已保存。' });
+    });
+    clear(viewEl, h('h2', {}, '设置'), form);
+  }
+
+  async function testConnection(): Promise<void> {
+    await act('正在连接督办后台…', async () => {
+      const units = await deps.env().api().units(deps.env().today());
+      return { level: 'success', text: `已连接督办后台（${units.length} 个单位有记录）。` };
+    });
+  }
+
+  // ---------------------------------------------------------------- requests from the ribbon
+  function handle(request: PaneRequest): void {
+    switch (request.kind) {
+      case 'problems':
+        problems = { sheetName: request.sheetName, problems: request.problems };
+        if (tab === 'ledger') render();
+        else show('ledger');
+        break;
+      case 'close':
+        closeTasks = request.tasks;
+        show('ledger');
+        break;
+      case 'cardReason':
+        cardReason = request;
+        show('cards');
+        break;
+      case 'interview':
+        interviewUnit = request.unit;
+        show('cards');
+        break;
+      case 'view':
+        if (request.view === 'roundup') pendingRoundup = true;
+        show(request.view === 'roundup' || request.view === 'reminders' ? 'reminders' : request.view === 'check' ? 'ledger' : request.view);
+        break;
+      case 'stars':
+        break;
+    }
+  }
+
+  function receiveRequest(env: Envelope<PaneRequest> | null): void {
+    if (!env || seen.has(env.id)) return;
+    seen.add(env.id);
+    if (Date.now() - Date.parse(env.at) > REQUEST_MAX_AGE_MS) return;
+    handle(env.body);
+  }
+  function receiveStatus(s: Status | null): void {
+    if (!s || seen.has(s.id)) return;
+    seen.add(s.id);
+    const again = s.retry ? () => void act('正在重试…', async () => runAgain(s.command)) : undefined;
+    showStatus(s, again);
+  }
+  async function runAgain(command: string): Promise<Outcome> {
+    if (command === 'syncLedger') return syncLedger(deps.env());
+    if (command === 'checkLedger') return checkLedger(deps.env());
+    return { level: 'info', text: '请在功能区再次点击该按钮。' };
+  }
+
+  window.addEventListener('storage', (ev) => {
+    if (ev.key === REQUEST_KEY) receiveRequest(readEnvelope<Envelope<PaneRequest>>(deps.storage, REQUEST_KEY));
+    if (ev.key === STATUS_KEY) receiveStatus(readEnvelope<Status>(deps.storage, STATUS_KEY));
+  });
+
+  renderTabs();
+  render();
+  receiveRequest(readEnvelope<Envelope<PaneRequest>>(deps.storage, REQUEST_KEY));
+  const last = readEnvelope<Status>(deps.storage, STATUS_KEY);
+  if (last && Date.now() - Date.parse(last.at) < REQUEST_MAX_AGE_MS) receiveStatus(last);
+  void refreshSettings(deps);
+  return { show, handle };
+}
+
+function deliveryName(status: string): string {
+  return ({ queued: '待发送', sending: '发送中', delivered: '已送达', sent: '已送达', failed: '发送失败', retrying: '重试中' } as Record<string, string>)[status] ?? status;
+}
+
+function describeEvent(e: HistoryEvent): string {
+  const when = e.date ?? e.at?.slice(0, 10) ?? '';
+  const who = e.by ? `（${e.by}）` : '';
+  const d = e as Record<string, unknown>;
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const pick = (k: string) => (d[k] ?? data[k]) as string | number | undefined;
+  const names: Record<string, string> = {
+    card: `亮${STATE_NAME[String(pick('color'))] ?? '牌'}${pick('docNo') ? ` ${pick('docNo')}` : ''}${pick('reason') ? `：${pick('reason')}` : ''}`,
+    interview: `约谈${pick('leader') ? `（${pick('leader')} 约谈 ${pick('interviewee') ?? ''}）` : ''}`,
+    stars: `赋星 ${pick('from') ?? '未定'} → ${pick('to') ?? ''}`,
+    closed: `销号：${pick('note') ?? ''}`,
+    rectification: '整改报告',
+    feedback: `反馈：${pick('text') ?? ''}`,
+    synced: '同步台账',
+    reminder: '提示',
+  };
+  return `${when} ${names[e.type] ?? e.type}${who}`;
+}
+
+/** The office's settings (card colours, …) from the backend, cached for the commands' page. */
+async function refreshSettings(deps: PaneDeps): Promise<void> {
+  try {
+    const settings = await deps.env().api().settings();
+    deps.storage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  } catch {
+    // the defaults of RULES.md stay in force until the backend answers
+  }
+}

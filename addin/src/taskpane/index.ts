@@ -1,0 +1,16 @@
+// The task pane's script (taskpane.html): Office.onReady only wires the page; the logic is in app.ts.
+import { browserEnv } from '../env.js';
+import { mountPane } from './app.js';
+
+Office.onReady(() => {
+  const root = document.getElementById('app');
+  if (!root) return;
+  mountPane(root, { env: () => browserEnv(window), storage: window.localStorage });
+  // Open the pane with the workbook from now on (the manifest's TaskpaneId is Office.AutoShowTaskpaneWithDocument),
+  // so the ribbon's commands always have the pane to report to.
+  const settings = Office.context?.document?.settings;
+  if (settings && settings.get('Office.AutoShowTaskpaneWithDocument') !== true) {
+    settings.set('Office.AutoShowTaskpaneWithDocument', true);
+    settings.saveAsync();
+  }
+});
