@@ -25,7 +25,7 @@ export interface PromptMessage {
   markdown: string;
   text: string;
   html: string;
-  /** Short text for SMS: the title and where to answer. */
+  /** Text for SMS: the title, then each task with its link. */
   sms: string;
 }
 
@@ -74,6 +74,11 @@ function escapeHtml(s: string): string {
 /** Markdown link targets must not break on parentheses or spaces. */
 function markdownUrl(url: string): string {
   return url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+}
+
+function shorten(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
 }
 
 function itemHeading(item: PromptItem): string {
@@ -132,10 +137,13 @@ export function composePrompt(unit: string, input: PromptItem[], office = '县�
     `<p>${escapeHtml(office)}</p>`,
   ].join('\n');
 
-  const sms =
-    items.length === 1
-      ? `${title}。反馈链接：${items[0]!.feedbackUrl}`
-      : `${title}，反馈链接已发送至本单位邮箱或工作群，请及时处理。`;
+  // SMS: every task's number (or a short title) and its link; the gateway splits long texts.
+  const sms = `${title}：${items
+    .map(
+      (it, i) =>
+        `${i + 1}.${it.taskNo ? `〔${it.taskNo}〕` : ''}${shorten(it.taskTitle, 20)} ${it.feedbackUrl}`,
+    )
+    .join('；')}`;
 
   return { unit, title, items, markdown, text, html, sms };
 }

@@ -129,6 +129,20 @@ describe('WeCom group robot', () => {
     );
   });
 
+  it('sends a long list as numbered parts, each within the robot limit of 4096 bytes', async () => {
+    const many = composePrompt(
+      '县发改局',
+      Array.from({ length: 40 }, (_, i) => item(i + 1)),
+    );
+    expect(
+      await sendThroughChannel({ kind: 'wecom', url: rx.url('/cgi-bin/webhook/send?key=K2') }, many, config),
+    ).toMatch(/^已分\d+条发送$/);
+    expect(rx.requests.length).toBeGreaterThan(1);
+    const contents = rx.requests.map((r) => (r.body as { markdown: { content: string } }).markdown.content);
+    for (const c of contents) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(4096);
+    for (let k = 1; k <= 40; k++) expect(contents.join('\n')).toContain(`feedback/${k}?sig=abc${k})`);
+  });
+
   it('shows only the host in a channel label, never the robot key', () => {
     expect(
       channelLabel({ kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET' }),
@@ -178,7 +192,11 @@ describe('SMS gateway webhook', () => {
     };
     expect(body.phone).toBe('13800000000');
     expect(body.unit).toBe('县财政局');
-    expect(body.text).toContain('【督办提示】县财政局：3项重点工作请于3月26日前反馈');
+    expect(body.text).toMatch(
+      /^【督办提示】县财政局：3项重点工作请于3月26日前反馈：1\.〔1〕重点工作第1项：推进县域财政收入稳定增长 https:\/\/duban/,
+    );
+    for (const k of [1, 2, 3])
+      expect(body.text).toContain(`https://duban.example.gov.cn/feedback/${k}?sig=abc${k}`);
     expect(body.items.map((i) => i.no)).toEqual(['1', '2', '3']);
     expect(body.items[0]!.feedbackUrl).toBe('https://duban.example.gov.cn/feedback/1?sig=abc1');
     rx.mode = 'http500';
