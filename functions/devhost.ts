@@ -1,0 +1,218 @@
+// The local dev host: serves the registry's HTTP functions on http://localhost:7071/api (node:http)
+// and fires its timers on their schedules (croner, UTC), calling the very handlers `func` would call
+// with an @azure/functions HttpRequest and InvocationContext. For `npm start` where Azure Functions
+// Core Tools is not installed, and for tests that drive the API over real HTTP.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import azf from '@azure/functions';
+import type { HttpResponseInit, Timer } from '@azure/functions';
+import { Cron } from 'croner';
+import { MAX_BODY_BYTES } from '../shared/api.js';
+import { FUNCTIONS, type FunctionEntry, type HttpFunction } from './registry.js';
+import { errorBody } from './http/adapter.js';
+import { configureRuntime, type Env } from './http/runtime.js';
+
+export interface DevHostOptions {
+  /** Port (default env DUBAN_PORT or 7071; 0 = any free port). */
+  port?: number;
+  host?: string;
+  /** Environment overrides (storage connection, table prefix, keys) for the handlers. */
+  env?: Env;
+  /** Fire the timers on their schedules (default true). */
+  timers?: boolean;
+  functions?: FunctionEntry[];
+  log?: (line: string) => void;
+}
+
+export interface DevHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Runs a timer now, as its schedule would (for operators and tests). */
+  fireTimer(name: string): Promise<void>;
+}
+
+interface CompiledRoute {
+  fn: HttpFunction;
+  segments: string[];
+}
+
+function compile(fn: HttpFunction): CompiledRoute {
+  return { fn, segments: fn.route.split('/') };
+}
+
+/** Matches raw (still percent-encoded) path segments, so `%2F` inside a unit name stays inside its segment. */
+function match(route: CompiledRoute, parts: string[]): Record<string, string> | null {
+  if (route.segments.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const seg = route.segments[i] as string;
+    const part = parts[i] as string;
+    if (seg.startsWith('{') && seg.endsWith('}')) {
+      try {
+        params[seg.slice(1, -1)] = decodeURIComponent(part);
+      } catch {
+        return null;
+      }
+    } else if (seg.toLowerCase() !== part.toLowerCase()) return null;
+  }
+  return params;
+}
+
+function send(res: ServerResponse, r: HttpResponseInit): void {
+  const headers = new Headers(r.headers as HeadersInit | undefined);
+  let body: string | Buffer | undefined;
+  if (r.jsonBody !== undefined) {
+    body = JSON.stringify(r.jsonBody);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  } else if (typeof r.body === 'string') body = r.body;
+  else if (r.body instanceof Uint8Array) body = Buffer.from(r.body);
+  res.writeHead(r.status ?? 200, Object.fromEntries(headers.entries()));
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? 'tooLarge' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startDevHost(options: DevHostOptions = {}): Promise<DevHost> {
+  const env = options.env ?? {};
+  configureRuntime({ env });
+  const log = options.log ?? ((line: string) => console.log(line));
+  const fns = options.functions ?? FUNCTIONS;
+  const routes = fns.filter((f): f is HttpFunction => f.kind === 'http').map(compile);
+  const timers = fns.filter((f) => f.kind === 'timer');
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      log(`dev host: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          jsonBody: errorBody('internal', `服务器内部错误：${(e as Error).message}`),
+        });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = req.headers.host ?? `localhost:${port}`;
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const rawPath = (req.url ?? '/').split('?')[0] as string;
+    if (!rawPath.startsWith('/api/')) {
+      return send(res, {
+        status: 404,
+        jsonBody: errorBody('not_found', `没有这个地址：${url.pathname}（API 在 /api 下）`),
+      });
+    }
+    const parts = rawPath.slice('/api/'.length).replace(/\/+$/, '').split('/');
+    let found: { route: CompiledRoute; params: Record<string, string> } | null = null;
+    for (const route of routes) {
+      const params = match(route, parts);
+      if (params) {
+        found = { route, params };
+        break;
+      }
+    }
+    if (!found)
+      return send(res, { status: 404, jsonBody: errorBody('not_found', `没有这个接口：${url.pathname}`) });
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!found.route.fn.methods.includes(method as never)) {
+      return send(res, {
+        status: 405,
+        jsonBody: errorBody('method_not_allowed', `${url.pathname} 不支持 ${method} 方法`),
+      });
+    }
+    const body = await readBody(req);
+    if (body === 'tooLarge') {
+      return send(res, {
+        status: 413,
+        jsonBody: errorBody(
+          'body_too_large',
+          `请求体过大：最多 ${Math.floor(MAX_BODY_BYTES / 1024 / 1024)} MB`,
+        ),
+      });
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined || k === 'host' || k === 'connection' || k === 'transfer-encoding') continue;
+      headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const request = new azf.HttpRequest({
+      method,
+      url: url.toString(),
+      headers,
+      query: Object.fromEntries(url.searchParams.entries()),
+      params: found.params,
+      body: body.length ? { bytes: body } : undefined,
+    });
+    const context = new azf.InvocationContext({
+      functionName: found.route.fn.name,
+      invocationId: randomUUID(),
+    });
+    const result = await found.route.fn.handler(request, context);
+    send(res, (result ?? { status: 204 }) as HttpResponseInit);
+  }
+
+  async function fire(name: string, cron?: Cron): Promise<void> {
+    const t = timers.find((f) => f.name === name);
+    if (!t || t.kind !== 'timer') throw new Error(`没有这个计时器：${name}`);
+    const timer: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: {
+        last: new Date().toISOString(),
+        next: cron?.nextRun()?.toISOString() ?? '',
+        lastUpdated: new Date().toISOString(),
+      },
+    };
+    const context = new azf.InvocationContext({ functionName: t.name, invocationId: randomUUID() });
+    await t.handler(timer, context);
+  }
+
+  const crons: Cron[] = [];
+  if (options.timers ?? true) {
+    for (const t of timers) {
+      if (t.kind !== 'timer') continue;
+      const cron: Cron = new Cron(t.schedule, { timezone: 'UTC', protect: true }, async () => {
+        try {
+          await fire(t.name, cron);
+        } catch (e) {
+          log(`计时器 ${t.name} 失败：${(e as Error).message}`);
+        }
+      });
+      crons.push(cron);
+    }
+  }
+
+  const wanted = options.port ?? Number(env.DUBAN_PORT ?? process.env.DUBAN_PORT ?? 7071);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/api`;
+  return {
+    url,
+    port,
+    fireTimer: (name) => fire(name),
+    close: async () => {
+      for (const c of crons) c.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,305 @@
+// 亮牌, 约谈登记, the red checklist, rectification reports and card states over the API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, task, type TestApi } from './support/api.js';
+import { issuedDocNumbers, subjectHistory } from '../../functions/storage/index.js';
+
+let api: TestApi;
+const L = 'cards-ledger';
+const UNIT = '县住建局';
+
+beforeAll(async () => {
+  api = await startApi('cards');
+  const res = await api.call('POST', '/ledger/sync', {
+    body: {
+      ledgerId: L,
+      year: 2026,
+      by: '李文书',
+      tasks: [
+        task('A1', { row: 4, leadUnit: UNIT }),
+        task('A2', { row: 5, leadUnit: UNIT }),
+        task('B1', { row: 6, leadUnit: '县水利局' }),
+        task('C1', { row: 7, leadUnit: UNIT, closed: true }),
+      ],
+    },
+  });
+  expect(res.status).toBe(200);
+});
+afterAll(() => api.close());
+
+let orangeId = '';
+let redId = '';
+
+describe('POST /api/cards (亮牌)', () => {
+  it('R14: a yellow card gets the next 提示函 number of its year; R8: it cites the unit’s tasks and is in its history', async () => {
+    const res = await api.call('POST', '/cards', {
+      body: {
+        ledgerId: L,
+        unit: UNIT,
+        color: 'yellow',
+        reason: '上报材料不及时',
+        taskIds: ['A1'],
+        date: '2026-02-10',
+        by: '李文书',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.card).toMatchObject({
+      unit: UNIT,
+      color: 'yellow',
+      docNo: '友政督提〔2026〕1号',
+      taskIds: ['A1'],
+      rectifyBy: null,
+    });
+    expect(res.body.interviewToRecord).toBeNull();
+    const unitHistory = await subjectHistory(api.storage, { unit: UNIT });
+    expect(unitHistory.filter((h) => h.type === 'card').map((h) => h.data.docNo)).toEqual([
+      '友政督提〔2026〕1号',
+    ]);
+    const taskHistory = await subjectHistory(api.storage, { ledgerId: L, taskId: 'A1' });
+    expect(taskHistory.map((h) => h.type)).toContain('card');
+  });
+
+  it('R11/R14: an orange card gets a 预警通知书 number and opens an interview with a rectification deadline of 10 working days', async () => {
+    const res = await api.call('POST', '/cards', {
+      body: {
+        ledgerId: L,
+        unit: UNIT,
+        color: 'orange',
+        reason: '工作进展缓慢',
+        taskIds: ['A1', 'A2'],
+        date: '2026-03-02',
+        by: '李文书',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.card).toMatchObject({ docNo: '友政督警〔2026〕1号', rectifyBy: '2026-03-16' });
+    expect(res.body.interviewToRecord).toEqual({
+      cardId: res.body.card.id,
+      unit: UNIT,
+      rectifyBy: '2026-03-16',
+    });
+    orangeId = res.body.card.id;
+  });
+
+  it('R8: a card goes to the lead unit of the tasks it cites; R3: never for a closed task', async () => {
+    const wrong = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit: UNIT, color: 'yellow', reason: '工作不到位', taskIds: ['B1'], by: '李文书' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toContain('县水利局');
+    const closed = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit: UNIT, color: 'yellow', reason: '工作不到位', taskIds: ['C1'], by: '李文书' },
+    });
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.message).toContain('已销号');
+    const red = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit: UNIT, color: 'red', reason: '工作不到位', taskIds: [], by: '李文书' },
+    });
+    expect(red.status).toBe(400);
+    expect(await issuedDocNumbers(api.storage, 'tishihan', 2026)).toHaveLength(1);
+  });
+});
+
+describe('POST /api/interviews (约谈登记)', () => {
+  it('R11: the first interview is recorded against the orange card; the unit stays orange', async () => {
+    const res = await api.call('POST', '/interviews', {
+      body: {
+        unit: UNIT,
+        date: '2026-03-05',
+        leader: '张副县长',
+        interviewee: '赵局长',
+        record: '说明进度滞后原因',
+        cardId: orangeId,
+        by: '李文书',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.red).toBeNull();
+    const states = await api.call('GET', '/units?asOf=2026-03-05');
+    const s = states.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    expect(s).toMatchObject({
+      state: 'orange',
+      interviews: 1,
+      rectifyBy: '2026-03-16',
+      rectificationOverdue: false,
+      color: '#F4B183',
+    });
+  });
+
+  it('R12: the second interview within the year makes the unit red at once, with the four-item checklist', async () => {
+    const res = await api.call('POST', '/interviews', {
+      body: {
+        unit: UNIT,
+        date: '2026-06-10',
+        leader: '张副县长',
+        interviewee: '赵局长',
+        record: '再次约谈',
+        by: '李文书',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.red).toMatchObject({ color: 'red', unit: UNIT, docNo: null });
+    expect(res.body.red.checklist.map((i: { id: string; done: boolean }) => [i.id, i.done])).toEqual([
+      ['explain', false],
+      ['selfCriticism', false],
+      ['circular', false],
+      ['report', false],
+    ]);
+    redId = res.body.red.id;
+    const states = await api.call('GET', '/units?asOf=2026-06-10');
+    expect(states.body.units.find((u: { unit: string }) => u.unit === UNIT)).toMatchObject({
+      state: 'red',
+      interviews: 2,
+      color: '#FF7C80',
+    });
+  });
+
+  it('R12: a third interview keeps the unit red without a second red card', async () => {
+    const res = await api.call('POST', '/interviews', {
+      body: { unit: UNIT, date: '2026-07-01', leader: '张副县长', interviewee: '赵局长', by: '李文书' },
+    });
+    expect(res.body.red).toBeNull();
+    const states = await api.call('GET', '/units?asOf=2026-07-01');
+    const s = states.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    expect(s.cards.filter((c: { color: string }) => c.color === 'red')).toHaveLength(1);
+  });
+
+  it('R12: two clerks recording the second interview at the same moment give exactly one red card', async () => {
+    const unit = '县交通局';
+    const both = await Promise.all(
+      ['2026-04-01', '2026-04-02'].map((date) =>
+        api.call('POST', '/interviews', {
+          body: { unit, date, leader: '刘副县长', interviewee: '钱局长', by: '李文书' },
+        }),
+      ),
+    );
+    expect(both.map((r) => r.status)).toEqual([201, 201]);
+    expect(both.filter((r) => r.body.red !== null)).toHaveLength(1);
+  });
+
+  it('an interview naming an unknown card → 404, nothing recorded', async () => {
+    const res = await api.call('POST', '/interviews', {
+      body: {
+        unit: '县统计局',
+        date: '2026-03-05',
+        leader: '张副县长',
+        interviewee: '孙局长',
+        cardId: 'nope',
+        by: '李文书',
+      },
+    });
+    expect(res.status).toBe(404);
+    expect(await subjectHistory(api.storage, { unit: '县统计局' })).toEqual([]);
+  });
+});
+
+describe('the red card’s checklist (R12) and ETags', () => {
+  it('R12: each item is tickable; a stale ETag → 412 and the other clerk’s tick is kept', async () => {
+    const read = await api.call('GET', `/cards/${redId}`);
+    expect(read.status).toBe(200);
+    const etag = read.headers.get('etag') as string;
+    expect(etag).toBeTruthy();
+    const first = await api.call('POST', `/cards/${redId}/checklist`, {
+      body: { item: 'explain', done: true, by: '李文书' },
+      headers: { 'If-Match': etag },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.card.checklist[0]).toMatchObject({ id: 'explain', done: true, by: '李文书' });
+    const stale = await api.call('POST', `/cards/${redId}/checklist`, {
+      body: { item: 'explain', done: false, by: '王科长' },
+      headers: { 'If-Match': etag },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error.message).toContain('已被他人修改');
+    const after = await api.call('GET', `/cards/${redId}`);
+    expect(after.body.card.checklist[0]).toMatchObject({ done: true, by: '李文书' });
+    const fresh = await api.call('POST', `/cards/${redId}/checklist`, {
+      body: { item: 'report', done: true, by: '王科长' },
+      headers: { 'If-Match': after.headers.get('etag') as string },
+    });
+    expect(fresh.status).toBe(200);
+    expect(
+      fresh.body.card.checklist.filter((i: { done: boolean }) => i.done).map((i: { id: string }) => i.id),
+    ).toEqual(['explain', 'report']);
+  });
+
+  it('only a red card has a checklist (409); an unknown card is 404', async () => {
+    const orange = await api.call('POST', `/cards/${orangeId}/checklist`, {
+      body: { item: 'explain', done: true, by: '李文书' },
+    });
+    expect(orange.status).toBe(409);
+    const none = await api.call('POST', '/cards/nope/checklist', {
+      body: { item: 'explain', done: true, by: '李文书' },
+    });
+    expect(none.status).toBe(404);
+  });
+});
+
+describe('POST /api/rectifications (R11)', () => {
+  it('R11: past the deadline the orange card is overdue; a rectification report ends it', async () => {
+    const before = await api.call('GET', '/units?asOf=2026-03-17');
+    expect(before.body.units.find((u: { unit: string }) => u.unit === UNIT)).toMatchObject({
+      rectificationOverdue: true,
+    });
+    const res = await api.call('POST', '/rectifications', {
+      body: { unit: UNIT, cardId: orangeId, date: '2026-03-18', note: '整改报告已报送', by: '李文书' },
+    });
+    expect(res.status).toBe(201);
+    const after = await api.call('GET', '/units?asOf=2026-03-19');
+    const s = after.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    expect(s).toMatchObject({ rectificationOverdue: false, rectifyBy: null });
+    expect(s.cards.find((c: { id: string }) => c.id === orangeId)).toMatchObject({
+      rectifiedOn: '2026-03-18',
+    });
+  });
+
+  it('a rectification for a card that is not orange → 409', async () => {
+    const res = await api.call('POST', '/rectifications', {
+      body: { unit: UNIT, cardId: redId, date: '2026-07-02', by: '李文书' },
+    });
+    expect(res.status).toBe(409);
+  });
+});
+
+describe('R14: document numbers under concurrency', () => {
+  it('R14: 20 concurrent card issues get 20 distinct consecutive numbers', async () => {
+    const units = Array.from({ length: 20 }, (_, i) => `县第${i + 1}局`);
+    const replies = await Promise.all(
+      units.map((unit) =>
+        api.call('POST', '/cards', {
+          body: {
+            ledgerId: L,
+            unit,
+            color: 'orange',
+            reason: '工作进展缓慢',
+            date: '2026-09-01',
+            by: '李文书',
+          },
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const numbers = replies
+      .map((r) => Number(/〔2026〕(\d+)号/.exec(r.body.card.docNo)?.[1]))
+      .sort((a, b) => a - b);
+    // The orange card of March took 1.
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    const issued = await issuedDocNumbers(api.storage, 'yujing', 2026);
+    expect(issued.map((d) => d.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(new Set(issued.map((d) => d.cardId)).size).toBe(21);
+  });
+
+  it('R14: numbers start again at 1 in a new year', async () => {
+    const res = await api.call('POST', '/cards', {
+      body: {
+        ledgerId: L,
+        unit: UNIT,
+        color: 'yellow',
+        reason: '工作不到位',
+        date: '2027-01-05',
+        by: '李文书',
+      },
+    });
+    expect(res.body.card.docNo).toBe('友政督提〔2027〕1号');
+  });
+});
