@@ -71,7 +71,7 @@ export const CandidateSchema = z.looseObject({
   details: z.array(z.string()).default([]),
 });
 export type CandidateView = z.infer<typeof CandidateSchema>;
-const CandidatesResponse = z.looseObject({ candidates: z.array(CandidateSchema) });
+const CandidatesResponse = z.looseObject({ yellow: z.array(CandidateSchema), orange: z.array(CandidateSchema) });
 export const ReminderViewSchema = z.looseObject({
   taskId: z.string(),
   taskNo: z.string().nullable().optional(),
@@ -81,14 +81,16 @@ export const ReminderViewSchema = z.looseObject({
   reason: z.string(),
   sendOn: z.string(),
   feedbackDue: z.string(),
-  status: z.string().optional(),
+  taskTitle: z.string().optional(),
+  /** Queued in the outbox by the daily run (R17). */
+  queued: z.boolean().optional(),
 });
 export type ReminderView = z.infer<typeof ReminderViewSchema>;
 const RemindersResponse = z.looseObject({ reminders: z.array(ReminderViewSchema) });
 export const OutboxItemSchema = z.looseObject({
   unit: z.string(),
   status: z.string(),
-  channel: z.string().optional(),
+  taskNo: z.string().nullable().optional(),
   attempts: z.number().optional(),
   lastError: z.string().nullable().optional(),
   date: z.string().optional(),
@@ -101,13 +103,32 @@ export const HistoryEventSchema = z.looseObject({
   date: z.string().optional(),
   unit: z.string().optional(),
   taskId: z.string().optional(),
-  by: z.string().optional(),
+  by: z.string().nullable().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 const HistoryResponse = z.looseObject({
   events: z.array(HistoryEventSchema),
-  next: z.string().nullable().optional(),
+  continuation: z.string().nullable().optional(),
 });
+
+const RoundupResponse = z.looseObject({
+  period: z.string(),
+  units: z.array(
+    z.looseObject({
+      unit: z.string(),
+      rank: z.number(),
+      score: z.number(),
+      scoreText: z.string().optional(),
+      state: z.string().optional(),
+      overdue: z.array(z.unknown()).default([]),
+      lagging: z.array(z.unknown()).default([]),
+      feedback: z.looseObject({ expected: z.number(), onTime: z.number(), late: z.number(), missing: z.number() }).optional(),
+    }),
+  ),
+  notice: z.string().nullable().optional(),
+});
+export type RoundupView = z.infer<typeof RoundupResponse>;
 
 type Fetch = typeof fetch;
 
@@ -200,32 +221,41 @@ export class DubanApi {
     return (await this.request('GET', `/units${q}`, undefined, UnitsResponse)).units;
   }
 
+  /** Yellow (R9) and orange (R10) candidates of a synced ledger. */
   async candidates(ledgerId: string, asOf: string): Promise<CandidateView[]> {
     const q = `?ledgerId=${encodeURIComponent(ledgerId)}&asOf=${asOf}`;
-    return (await this.request('GET', `/candidates${q}`, undefined, CandidatesResponse)).candidates;
+    const res = await this.request('GET', `/candidates${q}`, undefined, CandidatesResponse);
+    return [...res.yellow, ...res.orange];
   }
 
-  async reminders(date: string): Promise<ReminderView[]> {
-    return (await this.request('GET', `/reminders?date=${date}`, undefined, RemindersResponse)).reminders;
+  async reminders(on: string, ledgerId?: string): Promise<ReminderView[]> {
+    const l = ledgerId ? `&ledgerId=${encodeURIComponent(ledgerId)}` : '';
+    return (await this.request('GET', `/reminders?on=${on}${l}`, undefined, RemindersResponse)).reminders;
   }
 
   async outbox(date: string): Promise<OutboxItem[]> {
     return (await this.request('GET', `/outbox?date=${date}`, undefined, OutboxResponse)).items;
   }
 
-  history(subject: { unit: string } | { taskId: string }, page?: string) {
+  /** A page of the history of a unit or of a task (newest first as stored); `continuation` for the next page. */
+  history(subject: { unit: string } | { ledgerId: string; taskId: string }, continuation?: string) {
     const q =
-      'unit' in subject ? `unit=${encodeURIComponent(subject.unit)}` : `taskId=${encodeURIComponent(subject.taskId)}`;
-    const p = page ? `&page=${encodeURIComponent(page)}` : '';
+      'unit' in subject
+        ? `unit=${encodeURIComponent(subject.unit)}`
+        : `ledgerId=${encodeURIComponent(subject.ledgerId)}&taskId=${encodeURIComponent(subject.taskId)}`;
+    const p = continuation ? `&continuation=${encodeURIComponent(continuation)}` : '';
     return this.request('GET', `/history?${q}${p}`, undefined, HistoryResponse);
   }
 
   /** The office's settings (GET /settings): card colours and every [default] of RULES.md. */
   async settings(): Promise<Settings> {
-    return SettingsSchema.parse(await this.request('GET', '/settings', undefined, z.looseObject({})));
+    const res = await this.request('GET', '/settings', undefined, z.looseObject({ settings: z.unknown() }));
+    return SettingsSchema.parse(res.settings);
   }
 
-  roundup(period: string) {
-    return this.request('GET', `/roundup?period=${encodeURIComponent(period)}`, undefined, z.looseObject({}));
+  /** The round-up report of a period (R19–R21): per unit feedback, lagging, overdue, cards, rank. */
+  roundup(ledgerId: string, period: string) {
+    const q = `ledgerId=${encodeURIComponent(ledgerId)}&period=${encodeURIComponent(period)}`;
+    return this.request('GET', `/roundup?${q}`, undefined, RoundupResponse);
   }
 }

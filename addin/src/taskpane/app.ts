@@ -17,7 +17,7 @@ import {
 import { selectCell } from '../excel/workbook.js';
 import { columnIndex } from '../ledgerView.js';
 import { REQUEST_KEY, STATUS_KEY, readEnvelope, type Envelope, type PaneRequest, type Status, type TaskRef } from '../mailbox.js';
-import { loadPrefs, savePrefs, type Prefs } from '../prefs.js';
+import { ledgerIdFor, loadPrefs, savePrefs, type Prefs } from '../prefs.js';
 import { SETTINGS_KEY } from '../env.js';
 import { clear, h, value } from './dom.js';
 
@@ -52,6 +52,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let red: { unit: string; cardId: string | null } | null = null;
   let busy = false;
   const seen = new Set<string>();
+  /** The ledger the pane shows: the clerk's setting, else this year's ledger (ids follow ledgerIdFor). */
+  const ledgerId = () => ledgerIdFor(loadPrefs(deps.storage), Number(deps.env().today().slice(0, 4)));
 
   const statusEl = h('div', { id: 'status', role: 'status', hidden: true });
   const nav = h('nav', { class: 'tabs', role: 'tablist' });
@@ -217,26 +219,39 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       return;
     }
     const [reminders, outbox] = await Promise.all([
-      load('读取今日提示失败', () => api.reminders(today), retry),
+      load('读取今日提示失败', () => api.reminders(today, ledgerId()), retry),
       load('读取送达情况失败', () => api.outbox(today), retry),
     ]);
     const roundupBox = h('div', { id: 'roundup' }, h('button', { class: 'btn', onclick: () => void loadRoundup() }, '打开督检汇总'));
     async function loadRoundup(): Promise<void> {
       clear(roundupBox, h('p', { class: 'muted' }, '正在生成督检汇总…'), h('div', { class: 'progress' }));
-      const period = today.slice(0, 7);
-      const report = await load('读取督检汇总失败', () => api!.roundup(period), () => void loadRoundup());
-      if (!report) return void clear(roundupBox, h('p', { class: 'muted' }, '未能读取督检汇总。'));
-      const units = (Array.isArray(report.units) ? report.units : []) as Record<string, unknown>[];
+      const month = Number(today.slice(5, 7));
+      const period = `${today.slice(0, 4)}-Q${Math.ceil(month / 3)}`;
+      const report = await load('读取督检汇总失败', () => api!.roundup(ledgerId(), period), () => void loadRoundup());
+      if (!report) {
+        clear(roundupBox, h('p', { class: 'muted' }, '未能读取督检汇总。'));
+        return;
+      }
       clear(
         roundupBox,
-        h('p', { class: 'muted small' }, `期间 ${String(report.period ?? period)}`),
-        units.length === 0
+        h('p', { class: 'muted small' }, `本季度 ${report.period}${report.notice ? `；${report.notice}` : ''}`),
+        report.units.length === 0
           ? h('p', { class: 'muted' }, '本期暂无汇总数据。')
           : h(
               'table',
-              { class: 'grid' },
-              h('tr', {}, h('th', {}, '名次'), h('th', {}, '单位'), h('th', {}, '得分')),
-              units.map((u) => h('tr', {}, h('td', {}, String(u.rank ?? '')), h('td', {}, String(u.unit ?? '')), h('td', {}, String(u.score ?? '')))),
+              { class: 'grid', id: 'roundup-table' },
+              h('tr', {}, h('th', {}, '名次'), h('th', {}, '单位'), h('th', {}, '得分'), h('th', {}, '逾期'), h('th', {}, '牌')),
+              report.units.map((u) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, String(u.rank)),
+                  h('td', {}, u.unit),
+                  h('td', {}, u.scoreText ?? String(u.score)),
+                  h('td', {}, String(u.overdue.length)),
+                  h('td', {}, STATE_NAME[u.state ?? 'none'] ?? ''),
+                ),
+              ),
             ),
       );
     }
@@ -255,7 +270,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                   'li',
                   {},
                   h('span', { class: 'grow' }, `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${r.period}，${r.feedbackDue} 前反馈`),
-                  r.status ? h('span', { class: 'chip' }, r.status) : null,
+                  h('span', { class: 'chip' }, r.queued ? '已排队' : '未排队'),
                 ),
               ),
             ),
@@ -266,7 +281,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             'ul',
             { class: 'list', id: 'outbox' },
             outbox.map((o) =>
-              h('li', {}, h('span', { class: 'grow' }, `${o.unit}${o.channel ? `（${o.channel}）` : ''}${o.lastError ? `：${o.lastError}` : ''}`), h('span', { class: 'chip' }, deliveryName(o.status))),
+              h('li', {}, h('span', { class: 'grow' }, `${o.unit}${o.taskNo ? ` 序号${o.taskNo}` : ''}${o.lastError ? `：${o.lastError}` : ''}`), h('span', { class: 'chip' }, deliveryName(o.status))),
             ),
           ),
       h('h2', {}, '督检汇总'),
@@ -295,7 +310,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const [units, candidates] = api
       ? await Promise.all([
           load('读取亮牌情况失败', () => api.units(env.today()), retry),
-          load('读取亮牌候选失败', () => api.candidates(loadPrefs(deps.storage).ledgerId || `ledger-${env.today().slice(0, 4)}`, env.today()), retry),
+          load('读取亮牌候选失败', () => api.candidates(ledgerId(), env.today()), retry),
         ])
       : [null, null];
     viewEl.querySelector('#units-loading')?.remove();
@@ -464,13 +479,14 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     );
     const query = async (subject: string, page?: string): Promise<void> => {
       const env = deps.env();
-      const s = /^DB-\d{4}-\d+$/i.test(subject) ? { taskId: subject } : { unit: subject };
+      const s = /^DB-\d{4}-\d+$/i.test(subject) ? { ledgerId: ledgerId(), taskId: subject.toUpperCase() } : { unit: subject };
       const res = await load('读取历史失败', () => env.api().history(s, page), () => void query(subject, page));
       if (!res) return;
       if (!page) clear(out);
       if (res.events.length === 0 && !page) out.append(h('p', { class: 'muted' }, '没有记录。'));
       out.append(h('ol', { class: 'timeline' }, res.events.map((e) => h('li', {}, describeEvent(e)))));
-      if (res.next) out.append(h('button', { class: 'btn', onclick: (ev) => ((ev.target as HTMLElement).remove(), void query(subject, res.next!)) }, '更多'));
+      const next = res.continuation;
+      if (next) out.append(h('button', { class: 'btn', onclick: (ev) => ((ev.target as HTMLElement).remove(), void query(subject, next)) }, '更多'));
     };
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -589,7 +605,10 @@ function describeEvent(e: HistoryEvent): string {
     card: `亮${STATE_NAME[String(pick('color'))] ?? '牌'}${pick('docNo') ? ` ${pick('docNo')}` : ''}${pick('reason') ? `：${pick('reason')}` : ''}`,
     interview: `约谈${pick('leader') ? `（${pick('leader')} 约谈 ${pick('interviewee') ?? ''}）` : ''}`,
     stars: `赋星 ${pick('from') ?? '未定'} → ${pick('to') ?? ''}`,
-    closed: `销号：${pick('note') ?? ''}`,
+    close: `销号：${pick('note') ?? ''}`,
+    checklist: '红牌事项勾选',
+    prompt: '发出提示',
+    candidate: '列为亮牌候选',
     rectification: '整改报告',
     feedback: `反馈：${pick('text') ?? ''}`,
     synced: '同步台账',

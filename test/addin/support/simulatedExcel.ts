@@ -503,6 +503,7 @@ export class SimContext {
     private transport: Transport,
     private supports: (name: string, version: string) => boolean,
   ) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the workbook's methods create proxies of this context
     const ctx = this;
     this.workbook = {
       worksheets: {
