@@ -1,0 +1,32 @@
+// `duban run-daily --on YYYY-MM-DD [--json]`: the daily supervision run once, against the storage of
+// the environment (DUBAN_STORAGE or AzureWebJobsStorage, DUBAN_TABLE_PREFIX). Running it twice for
+// the same day queues nothing new (R17). Exit 0 when the run completed, 1 when storage failed.
+import { chinaToday } from '../../shared/dates.js';
+import { openStorage, storageOptionsFromEnv } from '../storage/index.js';
+import { runDaily, type DailyRunResult } from '../timers/dailySupervision.js';
+import { parse, requireDate, type Io } from './main.js';
+
+export function describeDailyRun(r: DailyRunResult): string {
+  const range = r.from === r.on ? r.on : `${r.from} 至 ${r.on}`;
+  const lines = [
+    `每日督办 ${range}${r.workingDay ? '' : '（非工作日）'}：台账 ${r.ledgers} 本`,
+    `  到期提示 ${r.due} 条：新入队 ${r.queued} 条，此前已入队 ${r.existing} 条`,
+    `  亮牌候选：黄牌 ${r.candidates.yellow} 个，橙牌 ${r.candidates.orange} 个（新增 ${r.candidates.new}）`,
+    `  整改逾期 ${r.overdueRectifications.length} 个${r.overdueRectifications.map((o) => `\n    ${o.unit}：应于 ${o.rectifyBy} 前整改（牌 ${o.cardId}）`).join('')}`,
+    `  存储往返 ${r.roundTrips} 次`,
+  ];
+  return lines.join('\n');
+}
+
+export async function runDailyCommand(
+  argv: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values } = parse(argv, { on: { type: 'string' } });
+  const on = values.on === undefined ? chinaToday(new Date()) : requireDate(values.on, '--on');
+  const storage = await openStorage(storageOptionsFromEnv(env));
+  const result = await runDaily({ on, storage, env, log: (line) => io.err(line) });
+  io.out(values.json ? JSON.stringify(result) : describeDailyRun(result));
+  return 0;
+}
