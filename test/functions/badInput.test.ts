@@ -1,0 +1,186 @@
+// Bad input gets the right status and a clear Chinese message, and changes nothing in storage.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../../shared/api.js';
+import { KEY, snapshot, startApi, task, type TestApi } from './support/api.js';
+
+let api: TestApi;
+const L = 'bad-ledger';
+let before = '';
+
+beforeAll(async () => {
+  api = await startApi('bad');
+  const res = await api.call('POST', '/ledger/sync', {
+    body: { ledgerId: L, year: 2026, by: '李文书', tasks: [task('T1', { row: 4 })] },
+  });
+  expect(res.status).toBe(200);
+  before = await snapshot(api.storage);
+});
+afterAll(() => api.close());
+
+const CHINESE = /[\u4e00-\u9fff]/;
+
+async function expectRefused(
+  res: { status: number; body: { error?: { code: string; message: string } } },
+  status: number,
+) {
+  expect(res.status).toBe(status);
+  expect(res.body.error?.code).toBeTruthy();
+  expect(res.body.error?.message).toMatch(CHINESE);
+  expect(await snapshot(api.storage)).toBe(before);
+}
+
+describe('the function key', () => {
+  it('missing key → 401 asking for x-functions-key', async () => {
+    const res = await api.call('POST', '/stars', {
+      key: null,
+      body: { ledgerId: L, taskIds: ['T1'], stars: 4, by: '李文书' },
+    });
+    await expectRefused(res, 401);
+    expect(res.body.error.message).toContain('x-functions-key');
+  });
+
+  it('wrong key → 401; the key also works as ?code=', async () => {
+    await expectRefused(
+      await api.call('POST', '/stars', {
+        key: 'wrong',
+        body: { ledgerId: L, taskIds: ['T1'], stars: 4, by: '李文书' },
+      }),
+      401,
+    );
+    const viaCode = await api.call('GET', `/tasks?ledgerId=${L}&code=${KEY}`, { key: null });
+    expect(viaCode.status).toBe(200);
+    const wrongCode = await api.call('GET', `/tasks?ledgerId=${L}&code=nope`, { key: null });
+    expect(wrongCode.status).toBe(401);
+  });
+
+  it('reads need the key too', async () => {
+    for (const path of ['/units', '/settings', `/tasks?ledgerId=${L}`, '/outbox', '/history?unit=x']) {
+      expect((await api.call('GET', path, { key: null })).status, path).toBe(401);
+    }
+  });
+});
+
+describe('request bodies', () => {
+  it('malformed JSON → 400 invalid_json', async () => {
+    const res = await api.call('POST', '/stars', { raw: '{"ledgerId": "bad-ledger", "taskIds": [' });
+    await expectRefused(res, 400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_json' });
+    expect(res.body.error.message).toContain('不是有效的 JSON');
+  });
+
+  it('an empty body → 400', async () => {
+    await expectRefused(await api.call('POST', '/cards', { raw: '' }), 400);
+  });
+
+  it('wrong types → 400 naming the field', async () => {
+    const res = await api.call('POST', '/stars', {
+      body: { ledgerId: L, taskIds: 'T1', stars: 6, by: '李文书' },
+    });
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('taskIds');
+    expect(res.body.error.message).toContain('stars');
+  });
+
+  it('a bad row deep in a sync names its index and field', async () => {
+    const res = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: L,
+        year: 2026,
+        by: '李文书',
+        tasks: [task('T1', { row: 4 }), { ...task('T2'), row: 'five' }],
+      },
+    });
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('tasks[1].row');
+  });
+
+  it('an invalid date → 400 with the date rule in Chinese', async () => {
+    const res = await api.call('POST', '/interviews', {
+      body: { unit: '县财政局', date: '2026-02-30', leader: '张副县长', interviewee: '赵局长', by: '李文书' },
+    });
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('不是有效的日期');
+  });
+
+  it('an oversized body → 413 before anything is read into storage', async () => {
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 0x20);
+    const res = await api.call('POST', '/ledger/sync', { raw: big });
+    await expectRefused(res, 413);
+    expect(res.body.error.message).toContain('请求体过大');
+  });
+
+  it('a non-JSON content type → 415', async () => {
+    const res = await api.call('POST', '/stars', {
+      raw: 'ledgerId=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await expectRefused(res, 415);
+  });
+});
+
+describe('unknown ids and routes', () => {
+  it('unknown task ids → 404 naming them', async () => {
+    const res = await api.call('POST', '/tasks/close', {
+      body: { ledgerId: L, taskIds: ['T1', 'GHOST'], date: '2026-05-01', note: '完成', by: '李文书' },
+    });
+    await expectRefused(res, 404);
+    expect(res.body.error.message).toContain('GHOST');
+  });
+
+  it('an unknown ledger → 404', async () => {
+    await expectRefused(await api.call('GET', '/candidates?ledgerId=nope'), 404);
+    await expectRefused(
+      await api.call('POST', '/stars', {
+        body: { ledgerId: 'nope', taskIds: ['T1'], stars: 3, by: '李文书' },
+      }),
+      404,
+    );
+  });
+
+  it('an unknown card → 404; an unknown route → 404; a wrong method → 405', async () => {
+    await expectRefused(await api.call('GET', '/cards/none'), 404);
+    await expectRefused(await api.call('GET', '/nothing-here'), 404);
+    await expectRefused(await api.call('DELETE', '/cards'), 405);
+  });
+});
+
+describe('unit names with characters Table Storage forbids in keys', () => {
+  it('`县/局#?` is stored under an encoded key and reads back exactly', async () => {
+    const unit = '县/局#?\\';
+    const put = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
+      body: { head: '周局长', channels: [{ kind: 'email', to: 'a@b.cn' }] },
+    });
+    expect(put.status).toBe(200);
+    const got = await api.call('GET', `/units/${encodeURIComponent(unit)}`);
+    expect(got.body).toMatchObject({ unit, head: '周局长', channels: [{ kind: 'email', to: 'a@b.cn' }] });
+    const card = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit, color: 'yellow', reason: '工作不到位', date: '2026-04-01', by: '李文书' },
+    });
+    expect(card.status).toBe(201);
+    const states = await api.call('GET', '/units?asOf=2026-04-01');
+    expect(states.body.units.map((u: { unit: string }) => u.unit)).toContain(unit);
+    const history = await api.call('GET', `/history?unit=${encodeURIComponent(unit)}`);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['contacts', 'card']);
+    before = await snapshot(api.storage);
+  });
+
+  it('a unit name with control characters → 400, nothing stored', async () => {
+    const res = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit: '县\u0007局', color: 'yellow', reason: '工作不到位', by: '李文书' },
+    });
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('控制字符');
+    const put = await api.call('PUT', `/units/${encodeURIComponent('县\u0001局')}`, {
+      body: { channels: [] },
+    });
+    await expectRefused(put, 400);
+  });
+
+  it('a channel with a bad address → 400 naming the field', async () => {
+    const res = await api.call('PUT', `/units/${encodeURIComponent('县财政局')}`, {
+      body: { channels: [{ kind: 'email', to: 'not-an-address' }] },
+    });
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('channels[0]');
+  });
+});
