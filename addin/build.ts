@@ -36,7 +36,10 @@ export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {
   const outdir = opts.outdir ?? ADDIN_DIST;
   mkdirSync(join(outdir, 'assets'), { recursive: true });
   await build({
-    entryPoints: { taskpane: join(here, 'src/taskpane/index.ts'), commands: join(here, 'src/commands/index.ts') },
+    entryPoints: {
+      taskpane: join(here, 'src/taskpane/index.ts'),
+      commands: join(here, 'src/commands/index.ts'),
+    },
     outdir,
     bundle: true,
     format: 'iife',
@@ -104,10 +107,14 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<ServedAddin> 
     if (proxy && url.pathname.startsWith('/api/')) {
       const target = new URL(url.pathname + url.search, proxy);
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const upstream = send(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = send(
+        target,
+        { method: req.method, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ error: { code: 'backend_unreachable', message: '督办后台没有响应' } }));

@@ -29,7 +29,10 @@ export function browserEnv(win: Window = window): CommandEnv {
     isSetSupported,
     api: () => {
       const prefs = loadPrefs(storage);
-      return new DubanApi({ url: resolveBackendUrl(prefs.backendUrl, win.location.origin), key: prefs.functionKey });
+      return new DubanApi({
+        url: resolveBackendUrl(prefs.backendUrl, win.location.origin),
+        key: prefs.functionKey,
+      });
     },
     prefs: () => loadPrefs(storage),
     settings: cachedSettings(storage),

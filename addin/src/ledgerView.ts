@@ -36,10 +36,13 @@ export function columnIndex(letters: string): number {
 }
 
 export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
-  if (read.values.length === 0) throw new LedgerError(`工作表“${read.sheetName}”是空的，请切换到台账工作表后再试。`);
+  if (read.values.length === 0)
+    throw new LedgerError(`工作表“${read.sheetName}”是空的，请切换到台账工作表后再试。`);
   const ledger = readLedger(read.values, { firstRow: read.firstRow, settings });
   if (ledger.header.rows.length === 0) {
-    throw new LedgerError(`工作表“${read.sheetName}”中没有找到台账表头（工作任务、牵头单位、完成时限等），请切换到台账工作表后再试。`);
+    throw new LedgerError(
+      `工作表“${read.sheetName}”中没有找到台账表头（工作任务、牵头单位、完成时限等），请切换到台账工作表后再试。`,
+    );
   }
   const columns = ledger.header.columns as Partial<Record<Field, number>>;
   const width = Math.max(...read.values.map((r) => r.length));
@@ -55,7 +58,9 @@ export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
     lastColumn: read.firstColumn + width - 1,
     headerRow: Math.min(...ledger.header.rows),
     taskAt: (row) => byRow.get(row),
-    selectedTasks: read.selectedRows.map((r) => byRow.get(r)).filter((t): t is LedgerTaskRead => t !== undefined),
+    selectedTasks: read.selectedRows
+      .map((r) => byRow.get(r))
+      .filter((t): t is LedgerTaskRead => t !== undefined),
   };
 }
 
@@ -156,4 +161,3 @@ export function rowsOfUnits(view: LedgerView, units: Iterable<string>): number[]
   const set = new Set(units);
   return view.ledger.tasks.filter((t) => t.leadUnit !== null && set.has(t.leadUnit)).map((t) => t.row);
 }
-

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { checkLedger, type CommandEnv } from '../../addin/src/commands/actions.js';
 import { BackendError } from '../../addin/src/api/client.js';
-import { MAX_BATCH_BYTES, readSheet, writePlan, parseAddress, type CellWrite } from '../../addin/src/excel/workbook.js';
+import {
+  MAX_BATCH_BYTES,
+  readSheet,
+  writePlan,
+  parseAddress,
+  type CellWrite,
+} from '../../addin/src/excel/workbook.js';
 import { PROBLEM_FILL, paintRows, viewLedger } from '../../addin/src/ledgerView.js';
 import type { Mailbox, PaneRequest, Status } from '../../addin/src/mailbox.js';
 import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from './support/simulatedExcel.js';
@@ -82,7 +88,10 @@ describe('the simulated host is honest', () => {
     const big = 'x'.repeat(1000);
     await expect(
       excel.run(async (context) => {
-        context.workbook.worksheets.getItem('S').getRange('A1:A6000').values = Array.from({ length: 6000 }, () => [big]);
+        context.workbook.worksheets.getItem('S').getRange('A1:A6000').values = Array.from(
+          { length: 6000 },
+          () => [big],
+        );
         await context.sync();
       }),
     ).rejects.toThrow(/RequestPayloadSizeLimitExceeded/);
@@ -94,7 +103,14 @@ describe('the Excel adapter', () => {
     const workbook = new SimWorkbook();
     workbook.addSheet('台账', [['督办编号', '反馈']]);
     const { excel, isSetSupported } = simulatedHost(workbook);
-    const texts = ['=HYPERLINK("http://evil","点我")', '+8613800000000', '-已完成60%', '@县财政局', '=1+2', '正常文本'];
+    const texts = [
+      '=HYPERLINK("http://evil","点我")',
+      '+8613800000000',
+      '-已完成60%',
+      '@县财政局',
+      '=1+2',
+      '正常文本',
+    ];
     const cells: CellWrite[] = texts.map((value, i) => ({ row: i + 2, column: 1, value }));
     await excel.run(async (context) => {
       await writePlan(context, isSetSupported, '台账', { cells, fills: [] });
@@ -113,7 +129,9 @@ describe('the Excel adapter', () => {
       const workbook = new SimWorkbook({ excelApi: api });
       workbook.addSheet('S', [['a']]);
       const { excel, isSetSupported } = simulatedHost(workbook);
-      await excel.run((context) => writePlan(context, isSetSupported, 'S', { cells: [{ row: 2, column: 0, value: 'b' }], fills: [] }));
+      await excel.run((context) =>
+        writePlan(context, isSetSupported, 'S', { cells: [{ row: 2, column: 0, value: 'b' }], fills: [] }),
+      );
       expect(workbook.suspendedCalculation).toBe(1);
       expect(workbook.suspendedScreenUpdating).toBe(api === '1.9' ? 1 : 0);
     }
@@ -125,8 +143,11 @@ describe('the Excel adapter', () => {
     const { excel, isSetSupported } = simulatedHost(workbook);
     const long = '督'.repeat(400);
     const cells: CellWrite[] = [];
-    for (let col = 0; col < 4; col++) for (let row = 1; row <= 3000; row++) cells.push({ row, column: col, value: long });
-    const { syncs } = await excel.run((context) => writePlan(context, isSetSupported, 'S', { cells, fills: [] }));
+    for (let col = 0; col < 4; col++)
+      for (let row = 1; row <= 3000; row++) cells.push({ row, column: col, value: long });
+    const { syncs } = await excel.run((context) =>
+      writePlan(context, isSetSupported, 'S', { cells, fills: [] }),
+    );
     expect(syncs).toBeGreaterThan(1);
     expect(workbook.requests.every((r) => r.bytes <= REQUEST_LIMIT_BYTES)).toBe(true);
     expect(MAX_BATCH_BYTES).toBeLessThan(REQUEST_LIMIT_BYTES);
@@ -157,7 +178,9 @@ describe('the Excel adapter', () => {
     expect(workbook.values(name)).toEqual(before);
     const request = box.requests.find((r) => r.kind === 'problems');
     expect(request).toMatchObject({ kind: 'problems', sheetName: name });
-    expect(request && 'problems' in request ? request.problems.map((p) => `${p.column}${p.row}`) : []).toEqual(['E20', 'H21']);
+    expect(
+      request && 'problems' in request ? request.problems.map((p) => `${p.column}${p.row}`) : [],
+    ).toEqual(['E20', 'H21']);
   });
 
   it('检查台账 clears its own mark once the cell is fixed (R1), and leaves a clerk’s own colours alone (R13)', async () => {
@@ -185,7 +208,13 @@ describe('the Excel adapter', () => {
       const read = await readSheet(context, isSetSupported);
       const view = viewLedger(read, DEFAULT_SETTINGS);
       const colors = { ...DEFAULT_SETTINGS.cardColors, orange: '#C55A11' };
-      const fills = paintRows({ view, rows: [13, 20], states: new Map([['县住建局', 'orange']]), problems: view.ledger.problems, colors });
+      const fills = paintRows({
+        view,
+        rows: [13, 20],
+        states: new Map([['县住建局', 'orange']]),
+        problems: view.ledger.problems,
+        colors,
+      });
       await writePlan(context, isSetSupported, read.sheetName, { cells: [], fills });
     });
     expect(workbook.cell(name, 'A13').fill).toBe('#C55A11');
@@ -221,6 +250,3 @@ describe('syncs per command do not grow with the rows selected', () => {
     },
   );
 });
-
-
-

@@ -57,7 +57,10 @@ const InterviewResponse = z.looseObject({
   red: z
     .looseObject({
       id: z.string(),
-      checklist: z.array(z.looseObject({ id: z.string(), text: z.string(), done: z.boolean() })).nullable().optional(),
+      checklist: z
+        .array(z.looseObject({ id: z.string(), text: z.string(), done: z.boolean() }))
+        .nullable()
+        .optional(),
     })
     .nullable()
     .optional(),
@@ -71,7 +74,10 @@ export const CandidateSchema = z.looseObject({
   details: z.array(z.string()).default([]),
 });
 export type CandidateView = z.infer<typeof CandidateSchema>;
-const CandidatesResponse = z.looseObject({ yellow: z.array(CandidateSchema), orange: z.array(CandidateSchema) });
+const CandidatesResponse = z.looseObject({
+  yellow: z.array(CandidateSchema),
+  orange: z.array(CandidateSchema),
+});
 export const ReminderViewSchema = z.looseObject({
   taskId: z.string(),
   taskNo: z.string().nullable().optional(),
@@ -123,7 +129,9 @@ const RoundupResponse = z.looseObject({
       state: z.string().optional(),
       overdue: z.array(z.unknown()).default([]),
       lagging: z.array(z.unknown()).default([]),
-      feedback: z.looseObject({ expected: z.number(), onTime: z.number(), late: z.number(), missing: z.number() }).optional(),
+      feedback: z
+        .looseObject({ expected: z.number(), onTime: z.number(), late: z.number(), missing: z.number() })
+        .optional(),
     }),
   ),
   notice: z.string().nullable().optional(),
@@ -170,12 +178,18 @@ export class DubanApi {
     if (!res.ok) {
       const err = ErrorBody.safeParse(json);
       if (res.status === 401 || res.status === 403) {
-        throw new BackendError('unauthorized', '后台拒绝访问：功能密钥不正确或未填写，请在“设置”中核对。', res.status);
+        throw new BackendError(
+          'unauthorized',
+          '后台拒绝访问：功能密钥不正确或未填写，请在“设置”中核对。',
+          res.status,
+        );
       }
       if (res.status >= 500 || res.status === 502 || res.status === 504) {
         throw new BackendError(
           'unreachable',
-          err.success ? `督办后台暂时出错：${err.data.error.message}` : `督办后台暂时不可用（HTTP ${res.status}），请稍后点“重试”。`,
+          err.success
+            ? `督办后台暂时出错：${err.data.error.message}`
+            : `督办后台暂时不可用（HTTP ${res.status}），请稍后点“重试”。`,
           res.status,
         );
       }
@@ -187,7 +201,8 @@ export class DubanApi {
       );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new BackendError('rejected', `后台返回的数据无法识别（${method} ${path}）。`, res.status);
+    if (!parsed.success)
+      throw new BackendError('rejected', `后台返回的数据无法识别（${method} ${path}）。`, res.status);
     return parsed.data;
   }
 

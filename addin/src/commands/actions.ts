@@ -6,7 +6,13 @@ import { starChanges } from '../../../shared/rules/stars.js';
 import type { CardReason, CardState, IsoDate, LedgerTask, Stars } from '../../../shared/model.js';
 import type { Settings } from '../../../shared/settings.js';
 import { BackendError, type DubanApi } from '../api/client.js';
-import { readSheet, writePlan, type ExcelHost, type SetSupported, type CellWrite } from '../excel/workbook.js';
+import {
+  readSheet,
+  writePlan,
+  type ExcelHost,
+  type SetSupported,
+  type CellWrite,
+} from '../excel/workbook.js';
 import {
   LedgerError,
   STATUS_HEADER,
@@ -49,7 +55,9 @@ function clerk(env: CommandEnv): string {
 
 /** A list for a status line: the first few names, then how many more. */
 export function listNames(names: string[], max = 5): string {
-  return names.length <= max ? names.join('、') : `${names.slice(0, max).join('、')}等 ${names.length} 个单位`;
+  return names.length <= max
+    ? names.join('、')
+    : `${names.slice(0, max).join('、')}等 ${names.length} 个单位`;
 }
 
 function rowLabel(t: LedgerTask): string {
@@ -101,7 +109,15 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const states = await unitStates(api, env.today()).catch(() => null);
       const lastColumn = Math.max(view.lastColumn, ...writes.map((w) => w.column));
       const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
-      const fills = paintRows({ view, rows, states, problems, colors: env.settings.cardColors, current: read.fills, lastColumn });
+      const fills = paintRows({
+        view,
+        rows,
+        states,
+        problems,
+        colors: env.settings.cardColors,
+        current: read.fills,
+        lastColumn,
+      });
       await writePlan(context, env.isSetSupported, read.sheetName, { cells: writes, fills });
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
       const added = writes.filter((w) => w.row !== view.headerRow).length;
@@ -131,11 +147,21 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
         states = null; // offline check: card colours are left as they are
       }
       const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
-      const fills = paintRows({ view, rows, states, problems, colors: env.settings.cardColors, current: read.fills });
+      const fills = paintRows({
+        view,
+        rows,
+        states,
+        problems,
+        colors: env.settings.cardColors,
+        current: read.fills,
+      });
       await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
       return problems.length
-        ? { level: 'info' as const, text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。` }
+        ? {
+            level: 'info' as const,
+            text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。`,
+          }
         : { level: 'success' as const, text: `台账检查完成：${tasks.length} 项任务，均规范。` };
     });
   } catch (err) {
@@ -160,7 +186,11 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
       const unknownKind = target === 'byKind' ? selected.filter((t) => t.category === null) : [];
       const notes = unknownKind.map((t) => `${rowLabel(t)}工作类别不明，未赋星`);
       if (changes.length === 0) {
-        return { level: 'info' as const, text: `所选 ${selected.length} 项任务的星级无需变更。`, details: notes };
+        return {
+          level: 'info' as const,
+          text: `所选 ${selected.length} 项任务的星级无需变更。`,
+          details: notes,
+        };
       }
       await env.api().setStars({
         ledgerId: ledgerIdFor(env.prefs(), view.ledger.year),
@@ -168,7 +198,11 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
         stars: target,
         by,
       });
-      const cells: CellWrite[] = changes.map((c) => ({ row: c.row as number, column: starColumn, value: starText(c.to) }));
+      const cells: CellWrite[] = changes.map((c) => ({
+        row: c.row as number,
+        column: starColumn,
+        value: starText(c.to),
+      }));
       await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
       return {
         level: 'success' as const,
@@ -184,7 +218,10 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
   }
 }
 
-function groupByUnit(tasks: (LedgerTask & { id: string })[]): { units: Map<string, string[]>; noUnit: LedgerTask[] } {
+function groupByUnit(tasks: (LedgerTask & { id: string })[]): {
+  units: Map<string, string[]>;
+  noUnit: LedgerTask[];
+} {
   const units = new Map<string, string[]>();
   const noUnit: LedgerTask[] = [];
   for (const t of tasks) {
@@ -215,7 +252,8 @@ export async function issueCards(
       const selected = selectedWithIds(view);
       const { units, noUnit } = groupByUnit(selected);
       const notes = noUnit.map((t) => `${rowLabel(t)}没有牵头单位，未亮牌`);
-      if (units.size === 0) return { level: 'error' as const, text: '所选任务都没有牵头单位，无法亮牌。', details: notes };
+      if (units.size === 0)
+        return { level: 'error' as const, text: '所选任务都没有牵头单位，无法亮牌。', details: notes };
       const api = env.api();
       const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
       const today = env.today();
@@ -282,13 +320,17 @@ async function issueAndPaint(
       const res = await api.issueCard({ ledgerId, unit, color, reason, taskIds, date: today, by });
       issued.push(unit);
       const rectify = res.card.rectifyBy ? `，限 ${res.card.rectifyBy} 前整改` : '';
-      notes.push(`${unit}：${COLOR_NAME[color]}（${reason}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`);
+      notes.push(
+        `${unit}：${COLOR_NAME[color]}（${reason}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`,
+      );
     } catch (err) {
       if (issued.length === 0) throw err;
       failures.push(`${unit}：${failure(err).text}`);
     }
   }
-  const states = await unitStates(api, today).catch(() => new Map(issued.map((u) => [u, color as CardState])));
+  const states = await unitStates(api, today).catch(
+    () => new Map(issued.map((u) => [u, color as CardState])),
+  );
   const only = new Map(issued.map((u) => [u, states.get(u) ?? color]));
   const fills = paintRows({
     view,
@@ -307,7 +349,11 @@ async function issueAndPaint(
 }
 
 /** 亮牌 from the pane: the clerk chose the reasons (or confirmed a candidate, R9/R10) for these units. */
-export async function issueCardsFor(env: CommandEnv, color: 'yellow' | 'orange', orders: CardOrder[]): Promise<Outcome> {
+export async function issueCardsFor(
+  env: CommandEnv,
+  color: 'yellow' | 'orange',
+  orders: CardOrder[],
+): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {
       const read = await readSheet(context, env.isSetSupported);
@@ -324,7 +370,13 @@ export async function selectedTaskRefs(env: CommandEnv): Promise<TaskRef[]> {
   return env.excel.run(async (context) => {
     const read = await readSheet(context, env.isSetSupported);
     const view = viewLedger(read, env.settings);
-    return view.selectedTasks.map((t) => ({ id: t.id ?? '', no: t.no, title: t.title, row: t.row, leadUnit: t.leadUnit }));
+    return view.selectedTasks.map((t) => ({
+      id: t.id ?? '',
+      no: t.no,
+      title: t.title,
+      row: t.row,
+      leadUnit: t.leadUnit,
+    }));
   });
 }
 
@@ -422,7 +474,8 @@ export async function submitClose(
       const view = viewLedger(read, env.settings);
       const ids = new Set(input.taskIds);
       const tasks = view.ledger.tasks.filter((t) => t.id !== null && ids.has(t.id));
-      if (tasks.length === 0) throw new LedgerError('在台账中找不到要销号的任务（督办编号不符），请重新选择。');
+      if (tasks.length === 0)
+        throw new LedgerError('在台账中找不到要销号的任务（督办编号不符），请重新选择。');
       await env.api().closeTasks({
         ledgerId: ledgerIdFor(env.prefs(), view.ledger.year),
         taskIds: tasks.map((t) => t.id as string),
@@ -437,10 +490,18 @@ export async function submitClose(
         cells.push({ row: view.headerRow, column: statusColumn, value: STATUS_HEADER });
       }
       for (const t of tasks) {
-        cells.push({ row: t.row, column: statusColumn, value: `已销号（${input.date}）${input.note.trim()}` });
+        cells.push({
+          row: t.row,
+          column: statusColumn,
+          value: `已销号（${input.date}）${input.note.trim()}`,
+        });
       }
       await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
-      return { level: 'success' as const, text: `已销号 ${tasks.length} 项任务（${input.date}）。`, details: tasks.map(rowLabel) };
+      return {
+        level: 'success' as const,
+        text: `已销号 ${tasks.length} 项任务（${input.date}）。`,
+        details: tasks.map(rowLabel),
+      };
     });
   } catch (err) {
     return failure(err);

@@ -3,5 +3,8 @@ import { browserEnv } from '../env.js';
 import { registerRibbon } from './ribbon.js';
 
 Office.onReady(() => {
-  registerRibbon((name, action) => Office.actions.associate(name, action), () => browserEnv(window));
+  registerRibbon(
+    (name, action) => Office.actions.associate(name, action),
+    () => browserEnv(window),
+  );
 });

@@ -103,7 +103,9 @@ export async function readSheet(
   const single = multiArea ? null : context.workbook.getSelectedRange();
   if (single) single.load('address');
   const fillProps =
-    opts.fills && isSetSupported('ExcelApi', '1.9') ? used.getCellProperties({ format: { fill: { color: true } } }) : null;
+    opts.fills && isSetSupported('ExcelApi', '1.9')
+      ? used.getCellProperties({ format: { fill: { color: true } } })
+      : null;
   await context.sync();
 
   const sheetName = sheet.name;
@@ -125,7 +127,9 @@ export async function readSheet(
     for (let r = Math.max(a.firstRow, firstRow); r <= last; r++) selectedRows.add(r);
   }
   const fills =
-    fillProps && !empty ? fillProps.value.map((row) => row.map((cell) => normalizeColor(cell.format?.fill?.color))) : null;
+    fillProps && !empty
+      ? fillProps.value.map((row) => row.map((cell) => normalizeColor(cell.format?.fill?.color)))
+      : null;
   return {
     sheetName,
     firstRow,
@@ -161,7 +165,10 @@ function cellOps(cells: CellWrite[]): Op[] {
       const values = run.map((c) => [c.value]);
       // Text from outside is written as text: those cells get the text format '@' before their value.
       const formats = run.map((c) => (typeof c.value === 'string' && looksLikeFormula(c.value) ? '@' : null));
-      const address = first === last ? cellAddress(first, column) : `${cellAddress(first, column)}:${cellAddress(last, column)}`;
+      const address =
+        first === last
+          ? cellAddress(first, column)
+          : `${cellAddress(first, column)}:${cellAddress(last, column)}`;
       const textRows = run.filter((_, i) => formats[i] === '@').map((c) => c.row);
       ops.push({
         bytes: JSON.stringify(values).length + 120 + textRows.length * 80,
@@ -189,7 +196,9 @@ function cellOps(cells: CellWrite[]): Op[] {
 function fillOps(fills: FillWrite[]): Op[] {
   return fills.map((f) => {
     const address =
-      f.column === f.columnEnd ? cellAddress(f.row, f.column) : `${cellAddress(f.row, f.column)}:${cellAddress(f.row, f.columnEnd)}`;
+      f.column === f.columnEnd
+        ? cellAddress(f.row, f.column)
+        : `${cellAddress(f.row, f.column)}:${cellAddress(f.row, f.columnEnd)}`;
     return {
       bytes: 160,
       apply(sheet: Excel.Worksheet) {
@@ -238,7 +247,12 @@ export async function writePlan(
 }
 
 /** Jump-to-cell from the pane: activate the sheet and select the cell (one sync). */
-export async function selectCell(host: ExcelHost, sheetName: string, row: number, column: number): Promise<void> {
+export async function selectCell(
+  host: ExcelHost,
+  sheetName: string,
+  row: number,
+  column: number,
+): Promise<void> {
   await host.run(async (context) => {
     const sheet = context.workbook.worksheets.getItem(sheetName);
     sheet.activate();

@@ -16,7 +16,15 @@ import {
 } from '../commands/actions.js';
 import { selectCell } from '../excel/workbook.js';
 import { columnIndex } from '../ledgerView.js';
-import { REQUEST_KEY, STATUS_KEY, readEnvelope, type Envelope, type PaneRequest, type Status, type TaskRef } from '../mailbox.js';
+import {
+  REQUEST_KEY,
+  STATUS_KEY,
+  readEnvelope,
+  type Envelope,
+  type PaneRequest,
+  type Status,
+  type TaskRef,
+} from '../mailbox.js';
 import { ledgerIdFor, loadPrefs, savePrefs, type Prefs } from '../prefs.js';
 import { SETTINGS_KEY } from '../env.js';
 import { clear, h, value } from './dom.js';
@@ -60,7 +68,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   const viewEl = h('section', { class: 'view', id: 'view' });
   clear(
     root,
-    h('header', { class: 'top' }, h('div', { class: 'logo', 'aria-hidden': 'true' }, '督'), h('h1', {}, '督办面板')),
+    h(
+      'header',
+      { class: 'top' },
+      h('div', { class: 'logo', 'aria-hidden': 'true' }, '督'),
+      h('h1', {}, '督办面板'),
+    ),
     statusEl,
     nav,
     viewEl,
@@ -73,14 +86,30 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     clear(
       statusEl,
       h('div', { class: 'text' }, s.text),
-      s.details?.length ? h('ul', {}, s.details.slice(0, 30).map((d) => h('li', {}, d))) : null,
+      s.details?.length
+        ? h(
+            'ul',
+            {},
+            s.details.slice(0, 30).map((d) => h('li', {}, d)),
+          )
+        : null,
       s.level === 'progress' ? h('div', { class: 'progress', 'aria-label': '进行中' }) : null,
-      retry ? h('div', { class: 'actions' }, h('button', { class: 'btn primary', id: 'retry', onclick: retry }, '重试')) : null,
+      retry
+        ? h(
+            'div',
+            { class: 'actions' },
+            h('button', { class: 'btn primary', id: 'retry', onclick: retry }, '重试'),
+          )
+        : null,
     );
   }
 
   /** Runs an action with progress shown; a backend that is down gets a clear message and a retry. */
-  async function act(progress: string, fn: () => Promise<Outcome>, after?: (o: Outcome) => void): Promise<Outcome> {
+  async function act(
+    progress: string,
+    fn: () => Promise<Outcome>,
+    after?: (o: Outcome) => void,
+  ): Promise<Outcome> {
     if (busy) return { level: 'info', text: '上一项操作尚未完成，请稍候。' };
     busy = true;
     showStatus({ level: 'progress', text: progress });
@@ -103,7 +132,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       return await fn();
     } catch (err) {
       const o = failure(err);
-      showStatus({ level: 'error', text: `${what}：${o.text}` }, err instanceof BackendError && err.kind !== 'config' ? retry : undefined);
+      showStatus(
+        { level: 'error', text: `${what}：${o.text}` },
+        err instanceof BackendError && err.kind !== 'config' ? retry : undefined,
+      );
       return null;
     }
   }
@@ -112,7 +144,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     clear(
       nav,
       TABS.map(([id, label]) =>
-        h('button', { role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === tab), onclick: () => show(id) }, label),
+        h(
+          'button',
+          { role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === tab), onclick: () => show(id) },
+          label,
+        ),
       ),
     );
   }
@@ -141,8 +177,24 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       h(
         'div',
         { class: 'row' },
-        h('button', { class: 'btn primary', id: 'check', onclick: () => void act('正在检查台账…', () => checkLedger(deps.env())) }, '检查台账'),
-        h('button', { class: 'btn', id: 'sync', onclick: () => void act('正在同步台账…', () => syncLedger(deps.env())) }, '同步台账'),
+        h(
+          'button',
+          {
+            class: 'btn primary',
+            id: 'check',
+            onclick: () => void act('正在检查台账…', () => checkLedger(deps.env())),
+          },
+          '检查台账',
+        ),
+        h(
+          'button',
+          {
+            class: 'btn',
+            id: 'sync',
+            onclick: () => void act('正在同步台账…', () => syncLedger(deps.env())),
+          },
+          '同步台账',
+        ),
       ),
       list === null
         ? h('p', { class: 'muted' }, '点“检查台账”查看不规范的行（R1）。')
@@ -159,15 +211,22 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                   h(
                     'li',
                     {},
-                    h('span', { class: 'grow' }, `第${p.row}行${p.column ? ` ${p.column}列` : ''}：${p.message}`),
+                    h(
+                      'span',
+                      { class: 'grow' },
+                      `第${p.row}行${p.column ? ` ${p.column}列` : ''}：${p.message}`,
+                    ),
                     h(
                       'button',
                       {
                         class: 'link',
                         onclick: () =>
-                          void selectCell(deps.env().excel, list.sheetName, p.row, p.column ? columnIndex(p.column) : 0).catch((e) =>
-                            showStatus(failure(e)),
-                          ),
+                          void selectCell(
+                            deps.env().excel,
+                            list.sheetName,
+                            p.row,
+                            p.column ? columnIndex(p.column) : 0,
+                          ).catch((e) => showStatus(failure(e))),
                       },
                       '定位',
                     ),
@@ -183,10 +242,24 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       'form',
       { class: 'card', id: 'close-form' },
       h('h2', {}, `销号（${tasks.length} 项任务）`),
-      h('ul', { class: 'list small' }, tasks.slice(0, 8).map((t) => h('li', {}, `第${t.row}行 ${t.no ?? ''} ${t.title}`))),
+      h(
+        'ul',
+        { class: 'list small' },
+        tasks.slice(0, 8).map((t) => h('li', {}, `第${t.row}行 ${t.no ?? ''} ${t.title}`)),
+      ),
       tasks.length > 8 ? h('p', { class: 'muted small' }, `等 ${tasks.length} 项`) : null,
-      h('label', { class: 'field' }, h('span', {}, '销号日期'), h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true })),
-      h('label', { class: 'field' }, h('span', {}, '销号依据（完成情况、佐证材料）'), h('textarea', { name: 'note', required: true })),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '销号日期'),
+        h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '销号依据（完成情况、佐证材料）'),
+        h('textarea', { name: 'note', required: true }),
+      ),
       h(
         'div',
         { class: 'row' },
@@ -197,12 +270,16 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const input = { taskIds: tasks.map((t) => t.id), date: value(form, 'date'), note: value(form, 'note') };
-      void act('正在销号…', () => submitClose(deps.env(), input), (o) => {
-        if (o.level === 'success') {
-          closeTasks = null;
-          render();
-        }
-      });
+      void act(
+        '正在销号…',
+        () => submitClose(deps.env(), input),
+        (o) => {
+          if (o.level === 'success') {
+            closeTasks = null;
+            render();
+          }
+        },
+      );
     });
     return form;
   }
@@ -222,25 +299,45 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       load('读取今日提示失败', () => api.reminders(today, ledgerId()), retry),
       load('读取送达情况失败', () => api.outbox(today), retry),
     ]);
-    const roundupBox = h('div', { id: 'roundup' }, h('button', { class: 'btn', onclick: () => void loadRoundup() }, '打开督检汇总'));
+    const roundupBox = h(
+      'div',
+      { id: 'roundup' },
+      h('button', { class: 'btn', onclick: () => void loadRoundup() }, '打开督检汇总'),
+    );
     async function loadRoundup(): Promise<void> {
       clear(roundupBox, h('p', { class: 'muted' }, '正在生成督检汇总…'), h('div', { class: 'progress' }));
       const month = Number(today.slice(5, 7));
       const period = `${today.slice(0, 4)}-Q${Math.ceil(month / 3)}`;
-      const report = await load('读取督检汇总失败', () => api!.roundup(ledgerId(), period), () => void loadRoundup());
+      const report = await load(
+        '读取督检汇总失败',
+        () => api!.roundup(ledgerId(), period),
+        () => void loadRoundup(),
+      );
       if (!report) {
         clear(roundupBox, h('p', { class: 'muted' }, '未能读取督检汇总。'));
         return;
       }
       clear(
         roundupBox,
-        h('p', { class: 'muted small' }, `本季度 ${report.period}${report.notice ? `；${report.notice}` : ''}`),
+        h(
+          'p',
+          { class: 'muted small' },
+          `本季度 ${report.period}${report.notice ? `；${report.notice}` : ''}`,
+        ),
         report.units.length === 0
           ? h('p', { class: 'muted' }, '本期暂无汇总数据。')
           : h(
               'table',
               { class: 'grid', id: 'roundup-table' },
-              h('tr', {}, h('th', {}, '名次'), h('th', {}, '单位'), h('th', {}, '得分'), h('th', {}, '逾期'), h('th', {}, '牌')),
+              h(
+                'tr',
+                {},
+                h('th', {}, '名次'),
+                h('th', {}, '单位'),
+                h('th', {}, '得分'),
+                h('th', {}, '逾期'),
+                h('th', {}, '牌'),
+              ),
               report.units.map((u) =>
                 h(
                   'tr',
@@ -269,7 +366,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                 h(
                   'li',
                   {},
-                  h('span', { class: 'grow' }, `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${r.period}，${r.feedbackDue} 前反馈`),
+                  h(
+                    'span',
+                    { class: 'grow' },
+                    `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${r.period}，${r.feedbackDue} 前反馈`,
+                  ),
                   h('span', { class: 'chip' }, r.queued ? '已排队' : '未排队'),
                 ),
               ),
@@ -281,7 +382,16 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             'ul',
             { class: 'list', id: 'outbox' },
             outbox.map((o) =>
-              h('li', {}, h('span', { class: 'grow' }, `${o.unit}${o.taskNo ? ` 序号${o.taskNo}` : ''}${o.lastError ? `：${o.lastError}` : ''}`), h('span', { class: 'chip' }, deliveryName(o.status))),
+              h(
+                'li',
+                {},
+                h(
+                  'span',
+                  { class: 'grow' },
+                  `${o.unit}${o.taskNo ? ` 序号${o.taskNo}` : ''}${o.lastError ? `：${o.lastError}` : ''}`,
+                ),
+                h('span', { class: 'chip' }, deliveryName(o.status)),
+              ),
             ),
           ),
       h('h2', {}, '督检汇总'),
@@ -314,7 +424,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         ])
       : [null, null];
     viewEl.querySelector('#units-loading')?.remove();
-    viewEl.append(unitList(units), h('h2', {}, '亮牌候选（系统提出，确认后生效）'), candidateList(candidates));
+    viewEl.append(
+      unitList(units),
+      h('h2', {}, '亮牌候选（系统提出，确认后生效）'),
+      candidateList(candidates),
+    );
   }
 
   function unitList(units: UnitState[] | null): HTMLElement {
@@ -329,7 +443,14 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         h(
           'li',
           { 'data-unit': u.unit },
-          h('span', { class: `chip ${u.state}`, style: u.state === 'none' ? undefined : `background:${colors[u.state]}` }, STATE_NAME[u.state] ?? u.state),
+          h(
+            'span',
+            {
+              class: `chip ${u.state}`,
+              style: u.state === 'none' ? undefined : `background:${colors[u.state]}`,
+            },
+            STATE_NAME[u.state] ?? u.state,
+          ),
           h(
             'span',
             { class: 'grow' },
@@ -343,7 +464,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
               }${u.rectificationOverdue ? '；整改已逾期' : ''}`,
             ),
           ),
-          h('button', { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) }, '约谈'),
+          h(
+            'button',
+            { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) },
+            '约谈',
+          ),
         ),
       ),
     );
@@ -359,14 +484,31 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         h(
           'li',
           {},
-          h('span', { class: `chip ${c.color}`, style: `background:${deps.env().settings.cardColors[c.color]}` }, STATE_NAME[c.color]!),
-          h('span', { class: 'grow' }, `${c.unit}：${c.reason}`, c.details.length ? h('br') : null, h('span', { class: 'muted small' }, c.details.slice(0, 3).join('；'))),
+          h(
+            'span',
+            { class: `chip ${c.color}`, style: `background:${deps.env().settings.cardColors[c.color]}` },
+            STATE_NAME[c.color]!,
+          ),
+          h(
+            'span',
+            { class: 'grow' },
+            `${c.unit}：${c.reason}`,
+            c.details.length ? h('br') : null,
+            h('span', { class: 'muted small' }, c.details.slice(0, 3).join('；')),
+          ),
           h(
             'button',
             {
               class: 'btn',
               onclick: () =>
-                void act('正在亮牌…', () => issueCardsFor(deps.env(), c.color, [{ unit: c.unit, taskIds: c.taskIds, reason: c.reason as CardReason }]), () => void renderCards()),
+                void act(
+                  '正在亮牌…',
+                  () =>
+                    issueCardsFor(deps.env(), c.color, [
+                      { unit: c.unit, taskIds: c.taskIds, reason: c.reason as CardReason },
+                    ]),
+                  () => void renderCards(),
+                ),
             },
             '确认',
           ),
@@ -386,23 +528,39 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           'label',
           { class: 'field' },
           h('span', {}, `${u.unit}（${u.taskIds.length} 项任务）`),
-          h('select', { name: `reason-${i}` }, reasons.map((r) => h('option', { value: r }, r))),
+          h(
+            'select',
+            { name: `reason-${i}` },
+            reasons.map((r) => h('option', { value: r }, r)),
+          ),
         ),
       ),
       h(
         'div',
         { class: 'row' },
         h('button', { class: 'btn primary', type: 'submit' }, `确认亮${STATE_NAME[req.color]}`),
-        h('button', { class: 'btn', type: 'button', onclick: () => ((cardReason = null), void renderCards()) }, '取消'),
+        h(
+          'button',
+          { class: 'btn', type: 'button', onclick: () => ((cardReason = null), void renderCards()) },
+          '取消',
+        ),
       ),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      const orders = req.units.map((u, i) => ({ unit: u.unit, taskIds: u.taskIds, reason: value(form, `reason-${i}`) as CardReason }));
-      void act('正在亮牌…', () => issueCardsFor(deps.env(), req.color, orders), (o) => {
-        if (o.level === 'success') cardReason = null;
-        void renderCards();
-      });
+      const orders = req.units.map((u, i) => ({
+        unit: u.unit,
+        taskIds: u.taskIds,
+        reason: value(form, `reason-${i}`) as CardReason,
+      }));
+      void act(
+        '正在亮牌…',
+        () => issueCardsFor(deps.env(), req.color, orders),
+        (o) => {
+          if (o.level === 'success') cardReason = null;
+          void renderCards();
+        },
+      );
     });
     return form;
   }
@@ -412,10 +570,30 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       'form',
       { class: 'card', id: 'interview-form' },
       h('h2', {}, '约谈登记'),
-      h('label', { class: 'field' }, h('span', {}, '被约谈单位（牵头单位）'), h('input', { name: 'unit', value: unit, required: true })),
-      h('label', { class: 'field' }, h('span', {}, '约谈日期'), h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true })),
-      h('label', { class: 'field' }, h('span', {}, '约谈领导'), h('input', { name: 'leader', required: true })),
-      h('label', { class: 'field' }, h('span', {}, '被约谈人（主要负责人）'), h('input', { name: 'interviewee', required: true })),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '被约谈单位（牵头单位）'),
+        h('input', { name: 'unit', value: unit, required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '约谈日期'),
+        h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '约谈领导'),
+        h('input', { name: 'leader', required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '被约谈人（主要负责人）'),
+        h('input', { name: 'interviewee', required: true }),
+      ),
       h('label', { class: 'field' }, h('span', {}, '约谈记录'), h('textarea', { name: 'record' })),
       h('button', { class: 'btn primary', type: 'submit' }, '登记约谈'),
     );
@@ -428,12 +606,16 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         interviewee: value(form, 'interviewee'),
         record: value(form, 'record'),
       };
-      void act('正在登记约谈…', async () => {
-        const o = await submitInterview(deps.env(), input);
-        if (o.red) red = { unit: input.unit, cardId: o.redCardId };
-        if (o.level === 'success') interviewUnit = null;
-        return o;
-      }, () => void renderCards());
+      void act(
+        '正在登记约谈…',
+        async () => {
+          const o = await submitInterview(deps.env(), input);
+          if (o.red) red = { unit: input.unit, cardId: o.redCardId };
+          if (o.level === 'success') interviewUnit = null;
+          return o;
+        },
+        () => void renderCards(),
+      );
     });
     return form;
   }
@@ -450,16 +632,25 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         'div',
         { class: 'checklist' },
         RED_CHECKLIST.map((item) => {
-          const box = h('input', { type: 'checkbox', name: item.id, checked: done.has(item.id) }) as HTMLInputElement;
+          const box = h('input', {
+            type: 'checkbox',
+            name: item.id,
+            checked: done.has(item.id),
+          }) as HTMLInputElement;
           box.addEventListener('change', () => {
             const env = deps.env();
             void act('正在记录…', async () => {
               if (!r.cardId) return { level: 'error', text: '找不到红牌编号，无法记录，请刷新“亮牌”页。' };
-              await env.api().tickChecklist(r.cardId, item.id, box.checked, loadPrefs(deps.storage).clerk || '未填写');
+              await env
+                .api()
+                .tickChecklist(r.cardId, item.id, box.checked, loadPrefs(deps.storage).clerk || '未填写');
               if (box.checked) done.add(item.id);
               else done.delete(item.id);
               deps.storage.setItem(key, JSON.stringify([...done]));
-              return { level: 'success', text: `已记录：${item.text}${box.checked ? '（已完成）' : '（未完成）'}` };
+              return {
+                level: 'success',
+                text: `已记录：${item.text}${box.checked ? '（已完成）' : '（未完成）'}`,
+              };
             });
           });
           return h('label', {}, box, h('span', {}, item.text));
@@ -474,19 +665,46 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const form = h(
       'form',
       {},
-      h('label', { class: 'field' }, h('span', {}, '单位名称或督办编号'), h('input', { name: 'subject', placeholder: '如：县商务局 或 DB-2026-0003' })),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '单位名称或督办编号'),
+        h('input', { name: 'subject', placeholder: '如：县商务局 或 DB-2026-0003' }),
+      ),
       h('button', { class: 'btn primary', type: 'submit' }, '查询'),
     );
     const query = async (subject: string, page?: string): Promise<void> => {
       const env = deps.env();
-      const s = /^DB-\d{4}-\d+$/i.test(subject) ? { ledgerId: ledgerId(), taskId: subject.toUpperCase() } : { unit: subject };
-      const res = await load('读取历史失败', () => env.api().history(s, page), () => void query(subject, page));
+      const s = /^DB-\d{4}-\d+$/i.test(subject)
+        ? { ledgerId: ledgerId(), taskId: subject.toUpperCase() }
+        : { unit: subject };
+      const res = await load(
+        '读取历史失败',
+        () => env.api().history(s, page),
+        () => void query(subject, page),
+      );
       if (!res) return;
       if (!page) clear(out);
       if (res.events.length === 0 && !page) out.append(h('p', { class: 'muted' }, '没有记录。'));
-      out.append(h('ol', { class: 'timeline' }, res.events.map((e) => h('li', {}, describeEvent(e)))));
+      out.append(
+        h(
+          'ol',
+          { class: 'timeline' },
+          res.events.map((e) => h('li', {}, describeEvent(e))),
+        ),
+      );
       const next = res.continuation;
-      if (next) out.append(h('button', { class: 'btn', onclick: (ev) => ((ev.target as HTMLElement).remove(), void query(subject, next)) }, '更多'));
+      if (next)
+        out.append(
+          h(
+            'button',
+            {
+              class: 'btn',
+              onclick: (ev) => ((ev.target as HTMLElement).remove(), void query(subject, next)),
+            },
+            '更多',
+          ),
+        );
     };
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -502,12 +720,41 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const form = h(
       'form',
       { id: 'settings-form' },
-      h('label', { class: 'field' }, h('span', {}, '督办后台地址（以 /api 结尾）'), h('input', { name: 'backendUrl', value: prefs.backendUrl })),
-      h('label', { class: 'field' }, h('span', {}, '功能密钥（x-functions-key）'), h('input', { name: 'functionKey', type: 'password', value: prefs.functionKey, autocomplete: 'off' })),
-      h('label', { class: 'field' }, h('span', {}, '经办人'), h('input', { name: 'clerk', value: prefs.clerk })),
-      h('label', { class: 'field' }, h('span', {}, '台账标识（留空则为 ledger-年度）'), h('input', { name: 'ledgerId', value: prefs.ledgerId })),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '督办后台地址（以 /api 结尾）'),
+        h('input', { name: 'backendUrl', value: prefs.backendUrl }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '功能密钥（x-functions-key）'),
+        h('input', { name: 'functionKey', type: 'password', value: prefs.functionKey, autocomplete: 'off' }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '经办人'),
+        h('input', { name: 'clerk', value: prefs.clerk }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '台账标识（留空则为 ledger-年度）'),
+        h('input', { name: 'ledgerId', value: prefs.ledgerId }),
+      ),
       h('p', { class: 'muted small' }, '以上内容只保存在本机浏览器中，不写入工作簿。'),
-      h('div', { class: 'row' }, h('button', { class: 'btn primary', type: 'submit' }, '保存'), h('button', { class: 'btn', type: 'button', id: 'test-connection', onclick: () => void testConnection() }, '测试连接')),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', type: 'submit' }, '保存'),
+        h(
+          'button',
+          { class: 'btn', type: 'button', id: 'test-connection', onclick: () => void testConnection() },
+          '测试连接',
+        ),
+      ),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -552,7 +799,13 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         break;
       case 'view':
         if (request.view === 'roundup') pendingRoundup = true;
-        show(request.view === 'roundup' || request.view === 'reminders' ? 'reminders' : request.view === 'check' ? 'ledger' : request.view);
+        show(
+          request.view === 'roundup' || request.view === 'reminders'
+            ? 'reminders'
+            : request.view === 'check'
+              ? 'ledger'
+              : request.view,
+        );
         break;
       case 'stars':
         break;
@@ -578,7 +831,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   }
 
   window.addEventListener('storage', (ev) => {
-    if (ev.key === REQUEST_KEY) receiveRequest(readEnvelope<Envelope<PaneRequest>>(deps.storage, REQUEST_KEY));
+    if (ev.key === REQUEST_KEY)
+      receiveRequest(readEnvelope<Envelope<PaneRequest>>(deps.storage, REQUEST_KEY));
     if (ev.key === STATUS_KEY) receiveStatus(readEnvelope<Status>(deps.storage, STATUS_KEY));
   });
 
@@ -592,7 +846,18 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
 }
 
 function deliveryName(status: string): string {
-  return ({ queued: '待发送', sending: '发送中', delivered: '已送达', sent: '已送达', failed: '发送失败', retrying: '重试中' } as Record<string, string>)[status] ?? status;
+  return (
+    (
+      {
+        queued: '待发送',
+        sending: '发送中',
+        delivered: '已送达',
+        sent: '已送达',
+        failed: '发送失败',
+        retrying: '重试中',
+      } as Record<string, string>
+    )[status] ?? status
+  );
 }
 
 function describeEvent(e: HistoryEvent): string {

@@ -28,6 +28,7 @@ export function clear(el: HTMLElement, ...children: (Child | Child[])[]): HTMLEl
 }
 
 export function value(root: HTMLElement, name: string): string {
-  const el = root.querySelector(`[name="${name}"]`) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null;
+  const el = root.querySelector(`[name="${name}"]`) as
+    HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null;
   return el ? el.value : '';
 }

@@ -8,7 +8,8 @@ import type { Mailbox } from '../../../addin/src/mailbox.js';
 import { SimWorkbook, simulatedHost } from './simulatedExcel.js';
 import { generatedLedger, HEADER } from './generatedLedger.js';
 
-export type BenchCommand = 'syncLedger' | 'checkLedger' | 'starsByKind' | 'stars4' | 'yellowCard' | 'orangeCard' | 'closeTasks';
+export type BenchCommand =
+  'syncLedger' | 'checkLedger' | 'starsByKind' | 'stars4' | 'yellowCard' | 'orangeCard' | 'closeTasks';
 
 function stubBackend(): typeof fetch {
   return async (input, init) => {
@@ -21,14 +22,23 @@ function stubBackend(): typeof fetch {
         : url.endsWith('/cards')
           ? { card: { id: 'c', unit: body.unit, color: body.color, docNo: '友政督提〔2026〕1号' } }
           : {};
-    return new Response(JSON.stringify(json), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify(json), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   };
 }
 
 /** Runs one ribbon command on a generated ledger with `rows` task rows, all selected; returns the syncs. */
-export async function syncsForCommand(command: BenchCommand, rows: number): Promise<{ syncs: number; level: string; text: string }> {
+export async function syncsForCommand(
+  command: BenchCommand,
+  rows: number,
+): Promise<{ syncs: number; level: string; text: string }> {
   const workbook = new SimWorkbook({ excelApi: '1.12' });
-  workbook.addSheet('台账', generatedLedger(rows, { withIds: command !== 'syncLedger' && command !== 'checkLedger' }));
+  workbook.addSheet(
+    '台账',
+    generatedLedger(rows, { withIds: command !== 'syncLedger' && command !== 'checkLedger' }),
+  );
   workbook.select('台账', `A3:${String.fromCharCode(64 + HEADER.length + 1)}${rows + 2}`);
   const host = simulatedHost(workbook);
   const mailbox: Mailbox = { report: (s) => ({ id: '', at: '', ...s }), ask: () => undefined };

@@ -5,7 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimCell } from './simulatedExcel.js';
 
-export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ledger-2026.xlsx');
+export const FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'fixtures',
+  'ledger-2026.xlsx',
+);
 
 function excelValue(cell: ExcelJS.Cell): SimCell {
   if (cell.isMerged && cell.master !== cell) return '';

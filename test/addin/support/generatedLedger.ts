@@ -1,12 +1,28 @@
 // A generated ledger of n task rows in the sample's layout (title, header, tasks), for size tests and the bench.
 import type { SimCell } from './simulatedExcel.js';
 
-export const HEADER = ['序号', '工作来源', '工作任务', '工作措施', '牵头领导', '牵头单位', '责任单位', '完成时限', '工作类别', '星级', '进展情况', '时间节点'];
+export const HEADER = [
+  '序号',
+  '工作来源',
+  '工作任务',
+  '工作措施',
+  '牵头领导',
+  '牵头单位',
+  '责任单位',
+  '完成时限',
+  '工作类别',
+  '星级',
+  '进展情况',
+  '时间节点',
+];
 const KINDS = ['常规性', '指标类', '重大项目建设类'];
 
 export function generatedLedger(n: number, opts: { withIds?: boolean; year?: number } = {}): SimCell[][] {
   const year = opts.year ?? 2026;
-  const rows: SimCell[][] = [[`友谊县${year}年重点工作落实“四个体系”台账`], [...HEADER, ...(opts.withIds ? ['督办编号'] : [])]];
+  const rows: SimCell[][] = [
+    [`友谊县${year}年重点工作落实“四个体系”台账`],
+    [...HEADER, ...(opts.withIds ? ['督办编号'] : [])],
+  ];
   for (let i = 1; i <= n; i++) {
     rows.push([
       String(i),

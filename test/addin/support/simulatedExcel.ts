@@ -88,7 +88,9 @@ class SimSheet {
     return `${r},${c}`;
   }
   get(r: number, c: number): CellState {
-    return this.cells.get(this.key(r, c)) ?? { value: '', formula: null, numberFormat: 'General', fill: null };
+    return (
+      this.cells.get(this.key(r, c)) ?? { value: '', formula: null, numberFormat: 'General', fill: null }
+    );
   }
   put(r: number, c: number, patch: Partial<CellState>) {
     this.cells.set(this.key(r, c), { ...this.get(r, c), ...patch });
@@ -112,7 +114,10 @@ class SimSheet {
 }
 
 /** What Excel makes of a string typed into a cell of the given number format. */
-export function interpretInput(value: SimCell, numberFormat: string): { value: SimCell; formula: string | null } {
+export function interpretInput(
+  value: SimCell,
+  numberFormat: string,
+): { value: SimCell; formula: string | null } {
   if (typeof value !== 'string' || numberFormat === '@') return { value, formula: null };
   if (/^[+-]?\d+(\.\d+)?$/.test(value.trim())) return { value: Number(value), formula: null };
   if (/^[=+\-@]/.test(value)) {
@@ -159,7 +164,8 @@ export class SimWorkbook {
     const sheet = new SimSheet(name);
     values.forEach((row, r) =>
       row.forEach((v, c) => {
-        if (v !== '' && v !== null && v !== undefined) sheet.put(origin.row - 1 + r, origin.column + c, { value: v });
+        if (v !== '' && v !== null && v !== undefined)
+          sheet.put(origin.row - 1 + r, origin.column + c, { value: v });
       }),
     );
     this.sheets.push(sheet);
@@ -179,7 +185,10 @@ export class SimWorkbook {
   }
 
   // ----- test-side reading (not through the API, not counted)
-  cell(sheet: string, address: string): { value: SimCell; formula: string | null; numberFormat: string; fill: string | null } {
+  cell(
+    sheet: string,
+    address: string,
+  ): { value: SimCell; formula: string | null; numberFormat: string; fill: string | null } {
     const b = parseLocal(address);
     return { ...this.sheet({ name: sheet }).get(b.r0, b.c0) };
   }
@@ -234,11 +243,13 @@ export class SimWorkbook {
   private apply(op: Op): unknown {
     switch (op.op) {
       case 'suspendCalculation':
-        if (!this.isSetSupported('ExcelApi', '1.8')) throw new Error('ApiNotFound: suspendApiCalculationUntilNextSync');
+        if (!this.isSetSupported('ExcelApi', '1.8'))
+          throw new Error('ApiNotFound: suspendApiCalculationUntilNextSync');
         this.suspendedCalculation++;
         return null;
       case 'suspendScreenUpdating':
-        if (!this.isSetSupported('ExcelApi', '1.9')) throw new Error('ApiNotFound: suspendScreenUpdatingUntilNextSync');
+        if (!this.isSetSupported('ExcelApi', '1.9'))
+          throw new Error('ApiNotFound: suspendScreenUpdatingUntilNextSync');
         this.suspendedScreenUpdating++;
         return null;
       case 'activate': {
@@ -256,7 +267,8 @@ export class SimWorkbook {
         const out: { format: { fill: { color: string } } }[][] = [];
         for (let r = box.r0; r <= box.r1; r++) {
           const row: { format: { fill: { color: string } } }[] = [];
-          for (let c = box.c0; c <= box.c1; c++) row.push({ format: { fill: { color: sheet.get(r, c).fill ?? '#FFFFFF' } } });
+          for (let c = box.c0; c <= box.c1; c++)
+            row.push({ format: { fill: { color: sheet.get(r, c).fill ?? '#FFFFFF' } } });
           out.push(row);
         }
         return out;
@@ -291,7 +303,8 @@ export class SimWorkbook {
         const { sheet, box } = this.box(op.target);
         if (!box) throw new Error('InvalidArgument');
         for (let r = box.r0; r <= box.r1; r++)
-          for (let c = box.c0; c <= box.c1; c++) sheet.put(r, c, { fill: op.color ? op.color.toUpperCase() : null });
+          for (let c = box.c0; c <= box.c1; c++)
+            sheet.put(r, c, { fill: op.color ? op.color.toUpperCase() : null });
         return null;
       }
       case 'select': {
@@ -309,8 +322,14 @@ export class SimWorkbook {
     }
     if (target.t === 'app') return {};
     if (target.t === 'selectionAreas') {
-      const sel = this.selection ?? { sheet: this.sheets[this.activeSheet]!.name, boxes: [{ r0: 0, c0: 0, r1: 0, c1: 0 }] };
-      return { address: sel.boxes.map((b) => boxAddress(sel.sheet, b)).join(','), areaCount: sel.boxes.length };
+      const sel = this.selection ?? {
+        sheet: this.sheets[this.activeSheet]!.name,
+        boxes: [{ r0: 0, c0: 0, r1: 0, c1: 0 }],
+      };
+      return {
+        address: sel.boxes.map((b) => boxAddress(sel.sheet, b)).join(','),
+        areaCount: sel.boxes.length,
+      };
     }
     const { sheet, box } = this.box(target);
     if (!box) return { isNullObject: true };
@@ -322,7 +341,13 @@ export class SimWorkbook {
           const row: unknown[] = [];
           for (let c = box.c0; c <= box.c1; c++) {
             const cell = sheet.get(r, c);
-            row.push(p === 'values' ? cell.value : p === 'formulas' ? (cell.formula ?? cell.value) : cell.numberFormat);
+            row.push(
+              p === 'values'
+                ? cell.value
+                : p === 'formulas'
+                  ? (cell.formula ?? cell.value)
+                  : cell.numberFormat,
+            );
           }
           grid.push(row);
         }
@@ -538,7 +563,8 @@ export class SimContext {
 /** The `Excel` global over a transport: Excel.run gives a fresh context per batch. */
 export function simulatedExcel(transport: Transport, supports: (name: string, version: string) => boolean) {
   return {
-    run: async <T>(batch: (context: SimContext) => Promise<T>): Promise<T> => batch(new SimContext(transport, supports)),
+    run: async <T>(batch: (context: SimContext) => Promise<T>): Promise<T> =>
+      batch(new SimContext(transport, supports)),
   };
 }
 
