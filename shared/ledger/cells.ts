@@ -40,8 +40,11 @@ export function isoIfValid(y: number, m: number, d: number): IsoDate | null {
   return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[m - 1] ?? 0;
 }
 
 export function endOfMonthIso(y: number, m: number): IsoDate {
@@ -60,13 +63,11 @@ export function columnLetter(index0: number): string {
   return s;
 }
 
-// Leading/trailing white space including the full-width space (U+3000), NBSP and BOM.
-const EDGE_SPACE = /^[\s\u3000\u00a0\ufeff]+|[\s\u3000\u00a0\ufeff]+$/g;
-
 /** A cell as trimmed text: '' for empty; numbers as written by JavaScript (1 → '1', 3.2 → '3.2'). */
 export function cellText(v: CellValue): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v.replace(EDGE_SPACE, '');
+  // String.prototype.trim removes the full-width space (U+3000), NBSP and BOM as well.
+  if (typeof v === 'string') return v.trim();
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   return v ? 'TRUE' : 'FALSE';
 }

@@ -49,7 +49,6 @@ export function parseCategory(value: CellValue): Category | null {
 // ---------------------------------------------------------------- unit lists (R4)
 
 const UNIT_SEPARATORS = /[、，,;；/／\r\n]+/;
-const EDGE_SPACE = /^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g;
 
 /** `县财政局、县税务局` → ['县财政局', '县税务局'] (separated by 、，, ; / or a line break). */
 export function splitUnits(value: CellValue): string[] {
@@ -57,7 +56,7 @@ export function splitUnits(value: CellValue): string[] {
   if (s === '') return [];
   const out: string[] = [];
   for (const part of s.split(UNIT_SEPARATORS)) {
-    const t = part.replace(EDGE_SPACE, '');
+    const t = part.trim();
     if (t !== '') out.push(t);
   }
   return out;
@@ -87,7 +86,7 @@ export function parseMilestones(text: CellValue, year: number): Milestone[] {
   if (s === '') return [];
   const out: Milestone[] = [];
   for (const raw of s.split(MILESTONE_SEPARATORS)) {
-    const part = raw.replace(EDGE_SPACE, '').replace(ITEM_MARKER, '');
+    const part = raw.trim().replace(ITEM_MARKER, '');
     if (part === '') continue;
     const flat = compact(part);
     const m = MILESTONE_DATE.exec(flat);
@@ -110,6 +109,7 @@ const KNOWN_UNITS =
   '万亿元|亿元|万元|元|万人次|人次|万人|人|万户|户|万家|家|万吨|吨|万亩|亩|万平方米|平方米|平方公里|公里|千米|米|万千瓦|千瓦|兆瓦|个百分点|%|‰|个|场|处|项|所|套|辆|座|台|次|件|条|栋|间|张|天|倍|批|宗|期|艘|株|棵|头|只|口|盏';
 const TARGET_IN_TITLE = new RegExp(`(\\d+(?:\\.\\d+)?)(${KNOWN_UNITS})`);
 const TARGET_CELL = /^[^\d]*?(\d+(?:\.\d+)?)\s*([^\d\s]*)/;
+const HAS_DIGIT = /\d/;
 const THOUSANDS = /(\d),(?=\d{3}(?!\d))/g;
 const TARGET_TAIL = /(?:以上|以内|左右|及以上|以下)$/;
 
@@ -121,6 +121,7 @@ export function parseTarget(value: CellValue, fromTitle = false): Target | null 
   if (typeof value === 'number') return Number.isFinite(value) ? { value, unit: '' } : null;
   const s = compact(cellText(value)).replace(THOUSANDS, '$1');
   if (s === '') return null;
+  if (!HAS_DIGIT.test(s)) return null;
   if (fromTitle) {
     const m = TARGET_IN_TITLE.exec(s);
     return m ? { value: Number(m[1]), unit: m[2]! } : null;
@@ -155,9 +156,9 @@ const ITEM_ONLY = /^(?:[（(]\s*\d+\s*[）)]|\d+\s*[）)]|[\u2460-\u2473])$/;
  * (A number written as a bare item, `（2）`, takes its parent from the rows above; see `isItemNumber`.)
  */
 export function parentOfNo(no: string): string | null {
-  const s = no.replace(EDGE_SPACE, '');
+  const s = no.trim();
   const m = CHILD_SEPARATED.exec(s) ?? CHILD_PAREN.exec(s);
-  return m ? m[1]!.replace(EDGE_SPACE, '') : null;
+  return m ? m[1]!.trim() : null;
 }
 
 /** `（2）`, `(2)`, `2）`, `②`: an item of the task above (R2). */

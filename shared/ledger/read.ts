@@ -1,5 +1,5 @@
 // readLedger: every row of a ledger sheet accounted for (R4), every task read (R1, R2, R5–R7).
-import type { Deadline, IsoDate, LedgerRow, LedgerTask, Problem, RowKind } from '../model.js';
+import type { Category, Deadline, IsoDate, LedgerRow, LedgerTask, Problem, RowKind } from '../model.js';
 import type { Settings } from '../settings.js';
 import { type CellValue, cellText, columnLetter, compact, excelSerialToIsoDate } from './cells.js';
 import { deadlineIsReadable, isLikelySerial, parseDateText, parseDeadline } from './deadline.js';
@@ -181,24 +181,11 @@ export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {
   }
 
   const titleCol = columns.title!;
-  const col = (f: LedgerField) => columns[f];
+  const noCol = columns.no;
   const titleLabel = normalizeForCompare(labelOf('title'));
-  const deadlineCache = new Map<string, Deadline>();
-  const readDeadline = (v: CellValue): Deadline => {
-    if (typeof v !== 'string') return parseDeadline(v, ledgerYear);
-    const hit = deadlineCache.get(v);
-    if (hit) return { ...hit };
-    const d = parseDeadline(v, ledgerYear);
-    deadlineCache.set(v, d);
-    return { ...d };
-  };
+  const reader = new TaskReader(columns, header.labels, letter, ledgerYear, problems);
   let width = 0;
   for (const r of values) if (r && r.length > width) width = r.length;
-
-  // The most recent task with each number, for parents (numbering may restart in each section).
-  const byNo = new Map<string, LedgerTaskRead>();
-  // The task a bare item number (（2）) belongs to: the last task above with an ordinary number.
-  let itemParent: LedgerTaskRead | null = null;
   const texts = new Array<string>(width);
 
   for (let i = 0; i < values.length; i++) {
@@ -216,14 +203,14 @@ export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {
     }
     const titleText = texts[titleCol] ?? '';
     // A header repeated further down (printed pages) is a header row again.
-    if (titleText !== '' && normalizeForCompare(titleText) === titleLabel) {
+    if (titleText !== '' && titleText.length < 20 && normalizeForCompare(titleText) === titleLabel) {
       rows[i] = { row: sheetRow, kind: 'header' };
       continue;
     }
-    const kind = classifyNonTask(texts, titleCol, col('no'));
+    const kind = classifyNonTask(texts, titleCol, noCol);
     if (kind !== null) {
       rows[i] = { row: sheetRow, kind };
-      if (kind === 'section') itemParent = null;
+      if (kind === 'section') reader.sectionStarts();
       continue;
     }
     if (titleText === '') {
@@ -232,62 +219,132 @@ export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {
       problems.push({ row: sheetRow, column: letter(titleCol), rule: 'R1', message });
       continue;
     }
-
-    // ---- a task row
     rows[i] = { row: sheetRow, kind: 'task' };
-    const problem = (f: LedgerField, rule: string, message: string) =>
-      problems.push({ row: sheetRow, column: letter(columns[f]!), rule, message });
-    const where = (f: LedgerField) => `第${sheetRow}行${letter(columns[f]!)}列（${labelOf(f)}）`;
-    const cell = (f: LedgerField): CellValue => {
-      const c = columns[f];
-      return c === undefined ? undefined : row[c];
-    };
-    const text = (f: LedgerField): string | null => {
-      const c = columns[f];
-      if (c === undefined) return null;
-      return texts[c] === '' ? null : texts[c]!;
-    };
+    tasks.push(reader.read(row, texts, sheetRow));
+  }
+
+  return {
+    year: ledgerYear,
+    yearSource,
+    header: { rows: header.rows.map((r) => firstRow + r), columns },
+    tasks,
+    rows,
+    problems,
+  };
+}
+
+function textAt(texts: string[], c: number | undefined): string | null {
+  return c === undefined || texts[c] === '' ? null : texts[c]!;
+}
+
+function cellAt(row: CellValue[], c: number | undefined): CellValue {
+  return c === undefined ? undefined : row[c];
+}
+
+const DEADLINE_HINT = '（可写作2026年6月30日、6月底前、年底前、每月、每季度、长期坚持等）';
+
+/**
+ * Reads task rows one after another: a class (not closures made per row) because a 10,000-row
+ * ledger must read in well under the time of parsing the file. Values that repeat down a column
+ * (deadlines, kinds, stars, status) are parsed once per ledger.
+ */
+class TaskReader {
+  // The most recent task with each number, for parents (numbering may restart in each section).
+  private readonly byNo = new Map<string, LedgerTaskRead>();
+  // The task a bare item number (（2）) belongs to: the last task above with an ordinary number.
+  private itemParent: LedgerTaskRead | null = null;
+  private readonly deadlines = new Map<string, Deadline>();
+  private readonly categories = new Map<string, Category | null>();
+  private readonly stars = new Map<string, number | null>();
+  private readonly closed = new Map<string, boolean>();
+  private readonly letters: Partial<Record<LedgerField, string>> = {};
+
+  constructor(
+    private readonly columns: Partial<Record<LedgerField, number>>,
+    private readonly labels: Partial<Record<LedgerField, string>>,
+    letter: (c: number) => string,
+    private readonly year: number,
+    private readonly problems: Problem[],
+  ) {
+    for (const f of Object.keys(columns) as LedgerField[]) this.letters[f] = letter(columns[f]!);
+  }
+
+  sectionStarts(): void {
+    this.itemParent = null;
+  }
+
+  private where(f: LedgerField, row: number): string {
+    return `第${row}行${this.letters[f]}列（${this.labels[f] || FIELD_LABELS[f]}）`;
+  }
+
+  private problem(f: LedgerField, row: number, rule: string, what: string): void {
+    this.problems.push({ row, column: this.letters[f]!, rule, message: this.where(f, row) + what });
+  }
+
+  private cached<T>(cache: Map<string, T>, v: CellValue, parse: (v: CellValue) => T): T {
+    if (typeof v !== 'string') return parse(v);
+    let hit = cache.get(v);
+    if (hit === undefined && !cache.has(v)) {
+      hit = parse(v);
+      if (cache.size < 10_000) cache.set(v, hit);
+    }
+    return hit as T;
+  }
+
+  private readonly parseDeadline = (v: CellValue): Deadline => parseDeadline(v, this.year);
+
+  private readDeadline(v: CellValue): Deadline {
+    const d = this.cached(this.deadlines, v, this.parseDeadline);
+    return { text: d.text, date: d.date, recurrence: d.recurrence };
+  }
+
+  read(row: CellValue[], texts: string[], sheetRow: number): LedgerTaskRead {
+    const cols = this.columns;
 
     // Number and parent (R2).
-    let no: string | null = null;
-    const noCell = cell('no');
+    let no: string | null;
+    const noCell = cellAt(row, cols.no);
     if (typeof noCell === 'number' && isLikelySerial(noCell)) {
-      // Excel turned a typed 3-2 into the date 3 Feb / 2 Mar; read it back as the clerk typed it.
+      // Excel turned a typed 3-2 into the date 2 Mar; read it back as the clerk typed it.
       const [, m, d] = excelSerialToIsoDate(noCell).split('-').map(Number) as [number, number, number];
       no = `${m}-${d}`;
-      problem(
+      this.problem(
         'no',
+        sheetRow,
         'R2',
-        `${where('no')}被Excel存成了日期（${m}月${d}日），已按“${no}”读取；请把该列设为文本格式`,
+        `被Excel存成了日期（${m}月${d}日），已按“${no}”读取；请把该列设为文本格式`,
       );
-    } else no = text('no');
+    } else no = textAt(texts, cols.no);
+    const item = no !== null && isItemNumber(no);
     let parent: string | null = null;
     if (no !== null) {
-      if (isItemNumber(no)) parent = itemParent?.no ?? null;
-      else parent = parentOfNo(no);
-      if (parent !== null && !byNo.has(parent))
-        problem('no', 'R2', `${where('no')}“${no}”的上级任务“${parent}”不在它上面的行中`);
+      parent = item ? (this.itemParent?.no ?? null) : parentOfNo(no);
+      if (parent !== null && !this.byNo.has(parent))
+        this.problem('no', sheetRow, 'R2', `“${no}”的上级任务“${parent}”不在它上面的行中`);
     }
-    const parentTask = parent !== null ? (byNo.get(parent) ?? null) : null;
+    const parentTask = parent !== null ? (this.byNo.get(parent) ?? null) : null;
 
-    const category = parseCategory(cell('category'));
+    const categoryCell = cellAt(row, cols.category);
+    const category = this.cached(this.categories, categoryCell, parseCategory);
     const task: LedgerTaskRead = {
       row: sheetRow,
-      id: text('id'),
+      id: textAt(texts, cols.id),
       no,
       parent,
-      title: titleText,
-      measures: text('measures'),
-      leadLeader: text('leadLeader'),
-      leadUnit: text('leadUnit'),
-      supportUnits: splitUnits(cell('supportUnits')),
-      deadline: readDeadline(cell('deadline')),
+      title: texts[cols.title!]!,
+      measures: textAt(texts, cols.measures),
+      leadLeader: textAt(texts, cols.leadLeader),
+      leadUnit: textAt(texts, cols.leadUnit),
+      supportUnits: splitUnits(cellAt(row, cols.supportUnits)),
+      deadline: this.readDeadline(cellAt(row, cols.deadline)),
       category,
       stars: null,
       suggestedStars: null,
-      closed: parseClosed(cell('status')),
-      milestones: parseMilestones(cell('milestones'), ledgerYear),
-      progress: text('progress'),
+      closed:
+        cols.status === undefined ? false : this.cached(this.closed, cellAt(row, cols.status), parseClosed),
+      milestones:
+        cols.milestones === undefined ? [] : parseMilestones(cellAt(row, cols.milestones), this.year),
+      progress: textAt(texts, cols.progress),
       target: null,
       startDate: null,
     };
@@ -302,75 +359,71 @@ export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {
     }
 
     // R1: the five things every task must have, and a readable deadline.
-    if (columns.measures !== undefined && task.measures === null)
-      problem('measures', 'R1', `${where('measures')}为空`);
-    if (columns.leadLeader !== undefined && task.leadLeader === null)
-      problem('leadLeader', 'R1', `${where('leadLeader')}为空`);
-    if (columns.leadUnit !== undefined && task.leadUnit === null)
-      problem('leadUnit', 'R1', `${where('leadUnit')}为空`);
-    if (columns.deadline !== undefined) {
-      if (task.deadline.text === '') problem('deadline', 'R1', `${where('deadline')}为空`);
+    if (cols.measures !== undefined && task.measures === null)
+      this.problem('measures', sheetRow, 'R1', '为空');
+    if (cols.leadLeader !== undefined && task.leadLeader === null)
+      this.problem('leadLeader', sheetRow, 'R1', '为空');
+    if (cols.leadUnit !== undefined && task.leadUnit === null)
+      this.problem('leadUnit', sheetRow, 'R1', '为空');
+    if (cols.deadline !== undefined) {
+      if (task.deadline.text === '') this.problem('deadline', sheetRow, 'R1', '为空');
       else if (!deadlineIsReadable(task.deadline))
-        problem(
+        this.problem(
           'deadline',
+          sheetRow,
           'R1',
-          `${where('deadline')}“${task.deadline.text}”无法识别为日期或周期性时限（可写作2026年6月30日、6月底前、年底前、每月、每季度、长期坚持等）`,
+          `“${task.deadline.text}”无法识别为日期或周期性时限${DEADLINE_HINT}`,
         );
     }
 
     // R5: stars and kind.
-    const starsCell = cell('stars');
-    const n = starCount(starsCell);
-    if (n === 3 || n === 4 || n === 5) task.stars = n;
-    else if (cellText(starsCell) !== '')
-      problem(
-        'stars',
-        'R5',
-        n === null
-          ? `${where('stars')}“${cellText(starsCell)}”无法识别为星级（可写作★★★★、4星、四星或4）`
-          : `${where('stars')}“${cellText(starsCell)}”为${n}星，星级应为3至5星`,
-      );
-    if (category === null && text('category') !== null)
-      problem(
+    if (cols.stars !== undefined) {
+      const starsCell = row[cols.stars];
+      const n = this.cached(this.stars, starsCell, starCount);
+      if (n === 3 || n === 4 || n === 5) task.stars = n;
+      else if (texts[cols.stars] !== '')
+        this.problem(
+          'stars',
+          sheetRow,
+          'R5',
+          n === null
+            ? `“${texts[cols.stars]}”无法识别为星级（可写作★★★★、4星、四星或4）`
+            : `“${texts[cols.stars]}”为${n}星，星级应为3至5星`,
+        );
+    }
+    if (category === null && cols.category !== undefined && texts[cols.category] !== '')
+      this.problem(
         'category',
+        sheetRow,
         'R5',
-        `${where('category')}“${text('category')}”无法识别（应为常规性、指标类或重大项目建设类）`,
+        `“${texts[cols.category]}”无法识别（应为常规性、指标类或重大项目建设类）`,
       );
     task.suggestedStars = suggestStars(task.category);
 
     // R6: the target, from its column or, for an indicator task, from the title.
     task.target =
-      parseTarget(cell('target')) ?? (task.category === 'indicator' ? parseTarget(titleText, true) : null);
+      parseTarget(cellAt(row, cols.target)) ??
+      (task.category === 'indicator' ? parseTarget(task.title, true) : null);
 
     // R7: milestones without a readable date cannot be followed.
     for (const m of task.milestones)
-      if (m.date === null)
-        problem('milestones', 'R7', `${where('milestones')}节点“${m.text}”没有可识别的日期`);
+      if (m.date === null) this.problem('milestones', sheetRow, 'R7', `节点“${m.text}”没有可识别的日期`);
 
     // R18: the start date, when the ledger has one.
-    const start = cell('startDate');
-    if (start !== undefined && cellText(start) !== '') {
+    if (cols.startDate !== undefined && texts[cols.startDate] !== '') {
+      const start = row[cols.startDate];
       task.startDate =
         typeof start === 'number' && isLikelySerial(start)
           ? excelSerialToIsoDate(start)
-          : parseDateText(cellText(start), ledgerYear, false);
+          : parseDateText(texts[cols.startDate]!, this.year, false);
       if (task.startDate === null)
-        problem('startDate', 'R4', `${where('startDate')}“${cellText(start)}”无法识别为日期`);
+        this.problem('startDate', sheetRow, 'R4', `“${texts[cols.startDate]}”无法识别为日期`);
     }
 
-    tasks.push(task);
-    if (no !== null) byNo.set(no, task);
-    itemParent = no !== null && isItemNumber(no) ? itemParent : no !== null ? task : null;
+    if (no !== null) this.byNo.set(no, task);
+    if (!item) this.itemParent = no !== null ? task : null;
+    return task;
   }
-
-  return {
-    year: ledgerYear,
-    yearSource,
-    header: { rows: header.rows.map((r) => firstRow + r), columns },
-    tasks,
-    rows,
-    problems,
-  };
 }
 
 function normalizeForCompare(s: string): string {
