@@ -1,0 +1,30 @@
+// The real backend for the add-in's tests: the functions' dev host over HTTP on a free port, on the
+// run's Azurite with a table prefix of its own.
+import { inject } from 'vitest';
+import { startDevHost, type DevHost } from '../../../functions/devhost.js';
+
+export const FUNCTION_KEY = 'addin-test-function-key-0123456789';
+
+export interface Backend {
+  host: DevHost;
+  /** The API base, ending in /api. */
+  url: string;
+  key: string;
+  close(): Promise<void>;
+}
+
+export async function startBackend(tag: string): Promise<Backend> {
+  const prefix = `a${tag}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const host = await startDevHost({
+    port: 0,
+    timers: false,
+    log: () => undefined,
+    env: {
+      DUBAN_STORAGE: inject('azuriteConnectionString'),
+      DUBAN_TABLE_PREFIX: prefix,
+      DUBAN_FUNCTION_KEY: FUNCTION_KEY,
+      DUBAN_LINK_SECRET: 'addin-test-link-secret-0123456789abcdef',
+    },
+  });
+  return { host, url: host.url.replace(/\/$/, ''), key: FUNCTION_KEY, close: () => host.close() };
+}
