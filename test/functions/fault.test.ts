@@ -1,0 +1,114 @@
+// Fault: Azurite stops in the middle of a daily run and comes back (same port, same data). The run
+// fails visibly; the next run completes, and nothing is lost or doubled (R17).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAzurite, type RunningAzurite } from '../support/azurite.js';
+import {
+  openStorage,
+  listReminders,
+  subjectHistory,
+  writeTasks,
+  putLedger,
+  type Storage,
+} from '../../functions/storage/index.js';
+import { createOutbox } from '../../functions/notify/outbox.js';
+import { runDaily } from '../../functions/timers/dailySupervision.js';
+import { task, uniquePrefix, LINK_SECRET } from './support/api.js';
+
+let azurite: RunningAzurite;
+const location = mkdtempSync(join(tmpdir(), 'duban-fault-'));
+const prefix = uniquePrefix('fault');
+const L = 'fault-ledger';
+const UNITS = 40;
+const TASKS = 400;
+const env = { DUBAN_LINK_SECRET: LINK_SECRET, DUBAN_PUBLIC_URL: 'http://localhost:7071' };
+
+async function open(): Promise<Storage> {
+  return openStorage({ connectionString: azurite.connectionString, prefix });
+}
+
+beforeAll(async () => {
+  azurite = await startAzurite({ location });
+  const storage = await open();
+  // 400 open 3★ tasks across 40 units: on 2026-03-17 (W−10 of Q1) each gets its quarterly reminder.
+  await writeTasks(
+    storage,
+    L,
+    Array.from({ length: TASKS }, (_, i) => ({
+      next: {
+        task: task(`F${String(i).padStart(3, '0')}`, {
+          row: i + 4,
+          leadUnit: `县第${i % UNITS}局`,
+          category: 'routine',
+        }),
+        stars: 3 as const,
+        closed: false,
+        closedOn: null,
+        closeNote: null,
+        removed: false,
+        removedOn: null,
+      },
+      etag: null,
+    })),
+  );
+  await putLedger(storage, {
+    ledgerId: L,
+    year: 2026,
+    syncedAt: new Date().toISOString(),
+    by: '测试',
+    tasks: TASKS,
+  });
+  // Azurite keeps its tables in memory and saves them to `location` every 5 s; the stop below is a
+  // kill (SIGTERM), so let the synced ledger reach the disk first, as it would have long before a
+  // morning run in real life.
+  await new Promise((r) => setTimeout(r, 6000));
+}, 60_000);
+afterAll(async () => {
+  await azurite.stop();
+});
+
+describe('Azurite stopped during a daily run', () => {
+  it('R17: the interrupted run fails; after Azurite is back the next run completes with every reminder queued once', async () => {
+    const storage = await open();
+    const outbox = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    const run = runDaily({ on: '2026-03-17', storage, outbox, env, now: new Date('2026-03-17T00:00:05Z') });
+    // Stop Azurite once the run has started writing (a few storage round trips in).
+    const start = storage.roundTrips + outbox.roundTrips;
+    while (storage.roundTrips + outbox.roundTrips < start + 8) await new Promise((r) => setTimeout(r, 2));
+    await azurite.stop();
+    await expect(run).rejects.toThrow();
+
+    azurite = await startAzurite({ location, port: azurite.port });
+    const again = await open();
+    const outbox2 = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    const before = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items.length;
+    expect(before).toBeLessThan(TASKS);
+    const result = await runDaily({
+      on: '2026-03-17',
+      storage: again,
+      outbox: outbox2,
+      env,
+      now: new Date('2026-03-17T00:10:00Z'),
+    });
+    expect(result.due).toBe(TASKS);
+    expect(result.queued + result.existing).toBe(TASKS);
+    expect(result.queued).toBe(TASKS - before);
+
+    const items = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items;
+    expect(items).toHaveLength(TASKS);
+    expect(new Set(items.map((i) => i.key)).size).toBe(TASKS);
+    expect(await listReminders(again, L)).toHaveLength(TASKS);
+    for (const id of ['F000', 'F199', 'F399']) {
+      const h = await subjectHistory(again, { ledgerId: L, taskId: id });
+      expect(
+        h.filter((e) => e.type === 'reminder'),
+        id,
+      ).toHaveLength(1);
+    }
+
+    const third = await runDaily({ on: '2026-03-17', storage: again, outbox: outbox2, env });
+    expect(third).toMatchObject({ queued: 0, existing: TASKS });
+  });
+});
