@@ -23,6 +23,13 @@ export interface ReadLedgerOptions {
   firstRow?: number;
   /** The 1-based sheet column of values[*][0] (default 1), so that reported columns are sheet letters. */
   firstColumn?: number;
+  /**
+   * The sheet's merged areas as A1 ranges in sheet coordinates (`A1:L1`, `'台账'!E7:E9`), as Office.js
+   * `getMergedAreasOrNullObject()` or exceljs `worksheet.model.merges` give them. Excel's values hold a
+   * merged value only in the top-left cell; with the areas given, every cell of an area reads the value,
+   * exactly as an xlsx reader gives it. Without them, see `readLedger` for what is inferred.
+   */
+  merges?: readonly string[];
   settings?: Settings;
   /** Today (CST), for the year when nothing else gives it. */
   today?: IsoDate;
@@ -105,10 +112,29 @@ function onlyIn(texts: string[], a: number, b: number): boolean {
  * reader's values; merged cells may hold their value in the top-left cell only, or in every cell).
  * Every row comes back in `rows` (R4); tasks carry what R1, R2 and R5–R7 need; problems name the
  * sheet row and column in Chinese.
+ *
+ * How rows are told apart (in this order):
+ * - above the header: `title` (or `blank`); the header is the row, or pair of rows, in the first 40
+ *   that names the most ledger columns (工作任务 and at least two more); a repeat of it is `header`;
+ * - `blank`: no text at all; `note`: the first text starts 注/备注/说明;
+ * - `section`: the row holds one text and nothing else (a merged heading, whichever way the merge
+ *   comes), or a heading such as 一、/（一）/第一部分 with at most the title column beside it;
+ * - `task`: 工作任务 is filled; `error`: anything else with content (message and an R1 problem).
+ *
+ * Task numbers (R2) are kept as written. `3-2`, `3.2`, `3（2）` have parent `3`; an item number
+ * `（2）`, `(2)`, `2）`, `②` has as parent the nearest task above with an ordinary number (so
+ * `（2）` under 3, or under 3's item `（1）`, has parent `3`), and none after a section heading.
+ *
+ * Merges without `options.merges`: horizontal merges read alike either way; a child's empty
+ * 牵头领导/牵头单位/工作措施/完成时限/工作类别 is its parent's (the usual vertical merge over a task
+ * and its items). Any other vertical merge reads alike only when `merges` is given.
  */
-export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {}): LedgerResult {
+export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = {}): LedgerResult {
   const firstRow = options.firstRow ?? 1;
   const colOffset = (options.firstColumn ?? 1) - 1;
+  const values = options.merges?.length
+    ? fillMerges(values0, options.merges, firstRow, colOffset + 1)
+    : values0;
   const letter = (c: number) => columnLetter(c + colOffset);
   const header = findHeader(values);
   const headerStart = header ? header.rows[0]! : values.length;
@@ -233,6 +259,51 @@ export function readLedger(values: CellValue[][], options: ReadLedgerOptions = {
   };
 }
 
+const A1_RANGE = /^(?:.*!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i;
+
+function columnIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+/**
+ * The values with each merged area's top-left value copied into its empty cells. The caller's
+ * arrays are not changed: only the rows an area touches are copied.
+ */
+function fillMerges(
+  values: CellValue[][],
+  merges: readonly string[],
+  firstRow: number,
+  firstColumn: number,
+): CellValue[][] {
+  const out = values.slice();
+  const copied = new Set<number>();
+  for (const address of merges) {
+    const m = A1_RANGE.exec(address.trim());
+    if (!m) continue;
+    const top = Number(m[2]) - firstRow;
+    const left = columnIndex(m[1]!) - firstColumn;
+    const bottom = (m[4] ? Number(m[4]) : Number(m[2])) - firstRow;
+    const right = (m[3] ? columnIndex(m[3]) : columnIndex(m[1]!)) - firstColumn;
+    if (top < 0 || left < 0 || top >= out.length) continue;
+    const v = out[top]?.[left];
+    if (v === null || v === undefined || v === '') continue;
+    for (let r = top; r <= bottom && r < out.length; r++) {
+      if (!copied.has(r)) {
+        out[r] = (out[r] ?? []).slice();
+        copied.add(r);
+      }
+      const row = out[r]!;
+      for (let c = left; c <= right; c++) {
+        const cur = row[c];
+        if (cur === null || cur === undefined || cur === '') row[c] = v;
+      }
+    }
+  }
+  return out;
+}
+
 function textAt(texts: string[], c: number | undefined): string | null {
   return c === undefined || texts[c] === '' ? null : texts[c]!;
 }
@@ -354,6 +425,7 @@ class TaskReader {
     if (parentTask) {
       task.leadLeader ??= parentTask.leadLeader;
       task.leadUnit ??= parentTask.leadUnit;
+      task.measures ??= parentTask.measures;
       if (task.deadline.text === '') task.deadline = { ...parentTask.deadline };
       task.category ??= parentTask.category;
     }

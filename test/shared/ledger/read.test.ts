@@ -469,15 +469,21 @@ describe('tasks', () => {
     ]);
   });
 
-  it('R2: an item’s leader, lead unit and deadline merged with its parent’s read the same from Excel and xlsx', () => {
+  it('R2: an item’s measures, leader, lead unit and deadline merged with its parent’s read the same from Excel and xlsx', () => {
     const { excel, xlsx } = sheet(
       [
         HEADER,
-        taskRow('3', '招商引资', { 牵头领导: '王志刚', 牵头单位: '县商务局', 完成时限: '年底前' }),
-        taskRow('3-1', '引进项目', { 牵头领导: '', 牵头单位: '', 完成时限: '' }),
-        taskRow('3-2', '举办活动', { 牵头领导: '', 牵头单位: '', 完成时限: '' }),
+        taskRow('3', '招商引资', {
+          工作措施: '链长制。',
+          牵头领导: '王志刚',
+          牵头单位: '县商务局',
+          完成时限: '年底前',
+        }),
+        taskRow('3-1', '引进项目', { 工作措施: '', 牵头领导: '', 牵头单位: '', 完成时限: '' }),
+        taskRow('3-2', '举办活动', { 工作措施: '', 牵头领导: '', 牵头单位: '', 完成时限: '' }),
       ],
       [
+        [2, 4, 4, 4],
         [2, 5, 4, 5],
         [2, 6, 4, 6],
         [2, 8, 4, 8],
@@ -486,11 +492,43 @@ describe('tasks', () => {
     const a = readLedger(excel, { year: 2026 });
     expect(a).toEqual(readLedger(xlsx, { year: 2026 }));
     expect(a.problems).toEqual([]);
-    expect(a.tasks.map((t) => [t.no, t.leadLeader, t.leadUnit, t.deadline.date])).toEqual([
-      ['3', '王志刚', '县商务局', '2026-12-31'],
-      ['3-1', '王志刚', '县商务局', '2026-12-31'],
-      ['3-2', '王志刚', '县商务局', '2026-12-31'],
+    expect(a.tasks.map((t) => [t.no, t.measures, t.leadLeader, t.leadUnit, t.deadline.date])).toEqual([
+      ['3', '链长制。', '王志刚', '县商务局', '2026-12-31'],
+      ['3-1', '链长制。', '王志刚', '县商务局', '2026-12-31'],
+      ['3-2', '链长制。', '王志刚', '县商务局', '2026-12-31'],
     ]);
+  });
+
+  it('R4: with the merged areas given (Office.js/exceljs A1 ranges), any vertical merge reads as an xlsx reader gives it', () => {
+    const rows = [
+      HEADER,
+      taskRow('4', '甲', { 牵头领导: '刘建国', 责任单位: '县财政局、县税务局' }),
+      taskRow('5', '乙', { 牵头领导: '', 责任单位: '' }),
+      taskRow('5-1', '乙之一', { 责任单位: '' }),
+    ];
+    const areas = ['E2:E3', "'重点工作台账'!$G$2:$G$4"];
+    const { excel, xlsx } = sheet(rows, [
+      [2, 5, 3, 5],
+      [2, 7, 4, 7],
+    ]);
+    const before = JSON.stringify(excel);
+    const plain = readLedger(excel, { year: 2026 });
+    // without the areas, Excel's '' below a merge is an empty cell
+    expect(plain.problems).toEqual([
+      { row: 3, column: 'E', rule: 'R1', message: '第3行E列（牵头领导）为空' },
+    ]);
+    const merged = readLedger(excel, { year: 2026, merges: areas });
+    expect(merged).toEqual(readLedger(xlsx, { year: 2026 }));
+    expect(merged.problems).toEqual([]);
+    expect(merged.tasks.map((t) => [t.leadLeader, t.supportUnits])).toEqual([
+      ['刘建国', ['县财政局', '县税务局']],
+      ['刘建国', ['县财政局', '县税务局']],
+      ['王志刚', ['县财政局', '县税务局']],
+    ]);
+    expect(JSON.stringify(excel)).toBe(before); // the caller's values are not changed
+    // areas are in sheet coordinates: a range taken from row 2 still lines up
+    const offset = readLedger(excel.slice(1), { year: 2026, firstRow: 2, merges: areas });
+    expect(offset.tasks).toEqual(readLedger(xlsx.slice(1), { year: 2026, firstRow: 2 }).tasks);
   });
 
   it('R7: milestones come from 时间节点 with the ledger year; an undated milestone is a problem', () => {

@@ -121,6 +121,12 @@ describe('the sample ledger (test/fixtures/ledger-2026.xlsx)', () => {
     expect(excel[0]![5]).toBe('');
     expect(excel[4]![7]).toBe(46387);
     expect(readLedger(excel)).toEqual(readLedger(xlsx));
+    // and with the merged areas Excel reports (exceljs: worksheet.model.merges)
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(FIXTURE);
+    const merges = wb.worksheets[0]!.model.merges;
+    expect(merges).toContain('A4:L4');
+    expect(readLedger(excel, { merges })).toEqual(readLedger(xlsx));
   });
 
   it('R4: firstRow maps a range that starts below the top of the sheet to sheet rows', () => {
