@@ -81,9 +81,10 @@ export async function startAzurite(opts: { port?: number; location?: string } = 
     connectionString: azuriteConnectionString(port),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        // SIGINT: Azurite saves its data and exits; SIGTERM kills it before the save (data lost).
+        child.kill('SIGINT');
       }),
   };
 }
