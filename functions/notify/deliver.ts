@@ -6,7 +6,7 @@
 import type { Channel } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import { composePrompt, type PromptItem } from './message.js';
-import { channelId, channelLabel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
+import { checkChannel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
 import { describeError } from './channels/config.js';
 import {
   isDue,
@@ -163,28 +163,32 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       generalError = `无法读取单位“${unit}”的提示渠道：${describeError(e)}`;
     }
 
-    for (const channel of channels) {
-      const id = channelId(channel);
-      const needing = claimed.filter((e) => !records.get(e.key)?.get(id)?.ok);
+    const checked = channels.map(checkChannel);
+    for (const c of checked) {
+      const needing = claimed.filter((e) => !records.get(e.key)?.get(c.id)?.ok);
       if (needing.length === 0) continue;
-      const message = composePrompt(unit, needing.map(toPromptItem), channelsConfig.office);
       let ok = false;
       let detail: string;
-      try {
-        detail = await sendThroughChannel(channel, message, channelsConfig);
-        ok = true;
-        summary.messages++;
-      } catch (e) {
-        detail = describeError(e);
-        log(`提示发送失败：${unit} ${channelLabel(channel)}：${detail}`);
+      if (!c.ok) {
+        detail = c.error;
+      } else {
+        const message = composePrompt(unit, needing.map(toPromptItem), channelsConfig.office);
+        try {
+          detail = await sendThroughChannel(c.channel, message, channelsConfig);
+          ok = true;
+          summary.messages++;
+        } catch (e) {
+          detail = describeError(e);
+        }
       }
+      if (!ok) log(`提示发送失败：${unit} ${c.label}：${detail}`);
       for (const e of needing) {
         const recs = records.get(e.key)!;
-        const prev = recs.get(id);
-        recs.set(id, {
-          id,
-          kind: channel.kind,
-          label: channelLabel(channel),
+        const prev = recs.get(c.id);
+        recs.set(c.id, {
+          id: c.id,
+          kind: c.ok ? c.channel.kind : 'invalid',
+          label: c.label,
           ok,
           at: nowIso,
           detail,
@@ -198,7 +202,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     const updates = claimed.map((item) => {
       const recs = records.get(item.key)!;
       const attempts = item.attempts + 1;
-      const current = channels.map((c) => recs.get(channelId(c)));
+      const current = checked.map((c) => recs.get(c.id));
       const allOk = generalError === null && current.every((r) => r?.ok);
       const errors = generalError
         ? [generalError]

@@ -47,7 +47,7 @@ export interface EnqueueOptions {
 /** What happened on one channel for one entry (kept across attempts). */
 export interface ChannelRecord {
   id: string;
-  kind: Channel['kind'];
+  kind: Channel['kind'] | 'invalid';
   label: string;
   ok: boolean;
   /** UTC instant of the last try on this channel. */

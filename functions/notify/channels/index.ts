@@ -2,9 +2,10 @@
 // address) so that a retry only re-sends through the channels that have not delivered yet, and a
 // label for people that never shows a robot's access token.
 import { createHash } from 'node:crypto';
-import type { Channel } from '../../../shared/api.js';
+import { ChannelSchema, type Channel } from '../../../shared/api.js';
 import type { PromptMessage } from '../message.js';
 import type { ChannelsConfig } from './config.js';
+import { ChannelError } from './config.js';
 import { sendEmail } from './email.js';
 import { sendWecom } from './wecom.js';
 import { sendDingtalk } from './dingtalk.js';
@@ -67,5 +68,28 @@ export async function sendThroughChannel(
       return sendDingtalk(channel, message, config);
     case 'webhook':
       return sendWebhook(channel, message, config);
+    default:
+      throw new ChannelError(`未知的渠道类型：${String((channel as { kind?: unknown }).kind)}`);
   }
+}
+
+export type CheckedChannel =
+  | { ok: true; channel: Channel; id: string; label: string }
+  | { ok: false; id: string; label: string; error: string };
+
+/** Stored channels are checked again before use: a malformed one fails visibly instead of passing for sent. */
+export function checkChannel(raw: unknown): CheckedChannel {
+  const parsed = ChannelSchema.safeParse(raw);
+  if (parsed.success)
+    return { ok: true, channel: parsed.data, id: channelId(parsed.data), label: channelLabel(parsed.data) };
+  const kind = (raw as { kind?: unknown } | null)?.kind;
+  return {
+    ok: false,
+    id: `invalid:${createHash('sha256')
+      .update(JSON.stringify(raw) ?? '')
+      .digest('hex')
+      .slice(0, 16)}`,
+    label: `无效渠道${typeof kind === 'string' ? ` ${kind.slice(0, 20)}` : ''}`,
+    error: `渠道配置无效（${parsed.error.issues.map((i) => `${i.path.join('.') || '渠道'}：${i.message}`).join('；')}），请在单位设置中修改`,
+  };
 }

@@ -7,6 +7,7 @@ import { deliverDue, type DeliverOptions, type DeliveryOutcome } from '../../../
 import type { ChannelsConfig } from '../../../functions/notify/channels/index.js';
 import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
 import { MORNING, minutesAfter, prompt } from './fixtures.js';
+import { startAzurite } from '../../support/azurite.js';
 
 let smtp: RunningSmtp;
 let rx: RunningReceiver;
@@ -345,4 +346,52 @@ describe('deliverDue', () => {
       '2',
     ]);
   });
+
+  it('R17: a malformed channel stored for a unit fails visibly instead of passing for sent; the valid one delivers', async () => {
+    channels.set('县应急局', [
+      { kind: 'fax', number: '0571-1234' } as unknown as Channel,
+      { kind: 'webhook', url: rx.url('/sms/yjj') },
+    ]);
+    await outbox.enqueuePrompts([prompt(1, unit('县应急局'))]);
+    expect(await run(MORNING, { policy: { maxAttempts: 1 } })).toMatchObject({ messages: 1, failed: 1 });
+    const [entry] = (await outbox.listOutbox({})).items;
+    expect(entry!.lastError).toMatch(
+      /^已尝试1次仍未送达：无效渠道 fax：渠道配置无效（.+），请在单位设置中修改（已送达：短信网关 127\.0\.0\.1:\d+）$/,
+    );
+    expect(at('/sms/yjj')).toHaveLength(1);
+  });
+});
+
+describe('deliverDue when storage goes away (R17)', () => {
+  it('R17: Azurite down at the start of a run — the run fails loudly, nothing is sent; back up — delivered once', async () => {
+    const azurite = await startAzurite();
+    try {
+      const ob = await createOutbox({
+        connectionString: azurite.connectionString,
+        tablePrefix: 'tnotifyfault',
+      }).init();
+      await ob.enqueuePrompts([prompt(1, unit('县卫健委')), prompt(2, unit('县卫健委'))]);
+      await azurite.stop();
+      const deliver = (now: Date) =>
+        deliverDue({
+          now,
+          outbox: ob,
+          getUnitChannels: async (u) => channels.get(u) ?? [],
+          channelsConfig: config,
+        });
+      await expect(deliver(MORNING)).rejects.toThrow();
+      expect(at('/sms/wjw')).toHaveLength(0);
+      const again = await startAzurite({ port: azurite.port, location: azurite.location });
+      try {
+        expect(await deliver(minutesAfter(MORNING, 5))).toMatchObject({ messages: 1, sent: 2 });
+        expect(await deliver(minutesAfter(MORNING, 10))).toMatchObject({ messages: 0, sent: 0 });
+        expect(at('/sms/wjw')).toHaveLength(1);
+        expect((at('/sms/wjw')[0]!.body as { items: unknown[] }).items).toHaveLength(2);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await azurite.stop();
+    }
+  }, 120_000);
 });
