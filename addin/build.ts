@@ -87,14 +87,56 @@ export interface ServedAddin {
   close(): Promise<void>;
 }
 
-async function devCerts(): Promise<{ cert: Buffer | string; key: Buffer | string }> {
-  const certs = (await import('office-addin-dev-certs')) as unknown as {
-    getHttpsServerOptions?: () => Promise<{ cert: Buffer; key: Buffer }>;
-    default?: { getHttpsServerOptions: () => Promise<{ cert: Buffer; key: Buffer }> };
+interface DevCertsModule {
+  getHttpsServerOptions(): Promise<{ cert: Buffer; key: Buffer }>;
+  generateCertificates(
+    ca: string,
+    cert: string,
+    key: string,
+    days?: number,
+    domains?: string[],
+  ): Promise<void>;
+}
+
+async function devCertsModule(): Promise<DevCertsModule> {
+  const m = (await import('office-addin-dev-certs')) as unknown as DevCertsModule & {
+    default?: DevCertsModule;
   };
-  const get = certs.getHttpsServerOptions ?? certs.default?.getHttpsServerOptions;
-  if (!get) throw new Error('office-addin-dev-certs: getHttpsServerOptions not found');
-  return get();
+  return typeof m.getHttpsServerOptions === 'function' ? m : (m.default as DevCertsModule);
+}
+
+/**
+ * Certificates for https://localhost from office-addin-dev-certs, without touching the OS trust store:
+ * a CA and a localhost certificate it signs, written to `dir` (git-ignored .certs/ by default).
+ */
+export async function localhostCertificates(
+  dir: string,
+  days = 30,
+): Promise<{ cert: Buffer; key: Buffer; ca: string }> {
+  const certs = await devCertsModule();
+  const ca = join(dir, 'ca.crt');
+  const cert = join(dir, 'localhost.crt');
+  const key = join(dir, 'localhost.key');
+  if (!existsSync(cert) || !existsSync(key)) {
+    mkdirSync(dir, { recursive: true });
+    await certs.generateCertificates(ca, cert, key, days, ['127.0.0.1', 'localhost']);
+  }
+  return { cert: readFileSync(cert), key: readFileSync(key), ca };
+}
+
+/** The Office dev certificates (installed and trusted on first use); where installing is impossible, local ones. */
+async function devCerts(): Promise<{ cert: Buffer | string; key: Buffer | string }> {
+  try {
+    return await (await devCertsModule()).getHttpsServerOptions();
+  } catch (err) {
+    const dir = join(here, '..', '.certs');
+    const local = await localhostCertificates(dir);
+    console.warn(
+      `office-addin-dev-certs could not install its CA (${err instanceof Error ? err.message : String(err)}).\n` +
+        `Serving with a certificate signed by ${local.ca}: trust that CA in the browser or OS to load the add-in.`,
+    );
+    return local;
+  }
 }
 
 /** Serves `dir` over HTTPS; /api/* goes to `apiProxy` (default http://127.0.0.1:7071). */

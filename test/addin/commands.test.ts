@@ -94,7 +94,9 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     expect(workbook.cell(sheet, 'M11').value).toBe('');
     expect(workbook.cell(sheet, 'E20').fill).toBe(PROBLEM_FILL);
     expect(workbook.cell(sheet, 'H21').fill).toBe(PROBLEM_FILL);
-    const res = await fetch(`${backend.url}/tasks?ledgerId=ledger-2026`, { headers: { 'x-functions-key': backend.key } });
+    const res = await fetch(`${backend.url}/tasks?ledgerId=ledger-2026`, {
+      headers: { 'x-functions-key': backend.key },
+    });
     const body = (await res.json()) as { tasks: { task?: { id: string }; id?: string }[] };
     expect(body.tasks).toHaveLength(16);
   });
@@ -153,8 +155,14 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     expect(workbook.syncCount - syncsBefore).toBe(1);
     expect(workbook.cell(sheet, 'A7').fill).toBeNull();
     const request = requests.find((r) => r.kind === 'cardReason');
-    expect(request).toEqual({ kind: 'cardReason', color: 'yellow', units: [{ unit: '县商务局', taskIds: ['DB-2026-0003'] }] });
-    const outcome = await issueCardsFor(env(), 'yellow', [{ unit: '县商务局', taskIds: ['DB-2026-0003'], reason: '工作不到位' }]);
+    expect(request).toEqual({
+      kind: 'cardReason',
+      color: 'yellow',
+      units: [{ unit: '县商务局', taskIds: ['DB-2026-0003'] }],
+    });
+    const outcome = await issueCardsFor(env(), 'yellow', [
+      { unit: '县商务局', taskIds: ['DB-2026-0003'], reason: '工作不到位' },
+    ]);
     expect(outcome.details?.[0]).toBe('县商务局：黄牌（工作不到位），友政督提〔2026〕2号');
     for (const row of [7, 8, 9]) expect(workbook.cell(sheet, `B${row}`).fill).toBe(YELLOW);
   });
@@ -163,17 +171,31 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     workbook.select(sheet, 'A12:M12');
     const outcome = await issueCards(env(), 'orange');
     expect(outcome.level).toBe('success');
-    expect(outcome.details?.[0]).toMatch(/^县工信局：橙牌（工作进展缓慢），友政督警〔2026〕1号，限 2026-04-\d\d 前整改$/);
+    expect(outcome.details?.[0]).toMatch(
+      /^县工信局：橙牌（工作进展缓慢），友政督警〔2026〕1号，限 2026-04-\d\d 前整改$/,
+    );
     expect(workbook.cell(sheet, 'A12').fill).toBe(ORANGE);
     expect(workbook.cell(sheet, 'L12').fill).toBe(ORANGE);
   });
 
   it('two interviews within the year turn the unit red at once, coloured red, with the checklist to tick (R12)', async () => {
-    const first = await submitInterview(env(), { unit: '县工信局', date: '2026-03-20', leader: '张海涛', interviewee: '李局长', record: '项目进展缓慢' });
+    const first = await submitInterview(env(), {
+      unit: '县工信局',
+      date: '2026-03-20',
+      leader: '张海涛',
+      interviewee: '李局长',
+      record: '项目进展缓慢',
+    });
     expect(first).toMatchObject({ level: 'success', red: false });
     expect(first.text).toContain('本年度第 1 次');
     expect(workbook.cell(sheet, 'A12').fill).toBe(ORANGE);
-    const second = await submitInterview(env(), { unit: '县工信局', date: '2026-03-20', leader: '张海涛', interviewee: '李局长', record: '=整改不力' });
+    const second = await submitInterview(env(), {
+      unit: '县工信局',
+      date: '2026-03-20',
+      leader: '张海涛',
+      interviewee: '李局长',
+      record: '=整改不力',
+    });
     expect(second.red).toBe(true);
     expect(second.text).toContain('亮红牌（R12）');
     expect(second.redCardId).toBeTruthy();
@@ -190,11 +212,18 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     const opened = await openClose(env());
     expect(opened.level).toBe('info');
     const request = requests.find((r) => r.kind === 'close');
-    expect(request && 'tasks' in request ? request.tasks.map((t) => t.id) : []).toEqual(['DB-2026-0011', 'DB-2026-0012']);
+    expect(request && 'tasks' in request ? request.tasks.map((t) => t.id) : []).toEqual([
+      'DB-2026-0011',
+      'DB-2026-0012',
+    ]);
     // The clerk moves on to another row while the form is open: 销号 finds the tasks by id.
     workbook.select(sheet, 'A5');
     const untouched = cellsOf([5, 16, 19]);
-    const outcome = await submitClose(env(), { taskIds: ['DB-2026-0011', 'DB-2026-0012'], date: '2026-03-20', note: '已完成年度目标，见验收报告' });
+    const outcome = await submitClose(env(), {
+      taskIds: ['DB-2026-0011', 'DB-2026-0012'],
+      date: '2026-03-20',
+      note: '已完成年度目标，见验收报告',
+    });
     expect(outcome).toMatchObject({ level: 'success', text: '已销号 2 项任务（2026-03-20）。' });
     expect(workbook.cell(sheet, 'N3').value).toBe('办理状态');
     expect(workbook.cell(sheet, 'N17').value).toBe('已销号（2026-03-20）已完成年度目标，见验收报告');

@@ -184,7 +184,14 @@ export class DubanApi {
           res.status,
         );
       }
-      if (res.status >= 500 || res.status === 502 || res.status === 504) {
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        throw new BackendError(
+          'unreachable',
+          `无法连接督办后台（${this.base}，HTTP ${res.status}）。请稍后点“重试”，或在“设置”中核对后台地址。`,
+          res.status,
+        );
+      }
+      if (res.status >= 500) {
         throw new BackendError(
           'unreachable',
           err.success

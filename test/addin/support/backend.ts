@@ -1,5 +1,5 @@
 // The real backend for the add-in's tests: the functions' dev host over HTTP on a free port, on the
-// run's Azurite with a table prefix of its own.
+// run's Azurite with a table prefix of its own. Restartable on the same port and prefix (backend-down tests).
 import { inject } from 'vitest';
 import { startDevHost, type DevHost } from '../../../functions/devhost.js';
 
@@ -10,13 +10,18 @@ export interface Backend {
   /** The API base, ending in /api. */
   url: string;
   key: string;
+  prefix: string;
   close(): Promise<void>;
 }
 
-export async function startBackend(tag: string): Promise<Backend> {
-  const prefix = `a${tag}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+export async function startBackend(
+  tag: string,
+  opts: { port?: number; prefix?: string } = {},
+): Promise<Backend> {
+  const prefix =
+    opts.prefix ?? `a${tag}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const host = await startDevHost({
-    port: 0,
+    port: opts.port ?? 0,
     timers: false,
     log: () => undefined,
     env: {
@@ -26,5 +31,5 @@ export async function startBackend(tag: string): Promise<Backend> {
       DUBAN_LINK_SECRET: 'addin-test-link-secret-0123456789abcdef',
     },
   });
-  return { host, url: host.url.replace(/\/$/, ''), key: FUNCTION_KEY, close: () => host.close() };
+  return { host, url: host.url.replace(/\/$/, ''), key: FUNCTION_KEY, prefix, close: () => host.close() };
 }

@@ -1,0 +1,263 @@
+// A clerk's day in headless Chromium: the built task pane and function file served over HTTPS, the
+// simulated Excel host (holding the sample ledger) injected as the Office/Excel globals, and the real
+// backend (the functions' dev host on Azurite) behind the add-in server's /api.
+import { build } from 'esbuild';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { buildAddin, localhostCertificates, serveAddin, type ServedAddin } from '../../addin/build.js';
+import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
+import { SimWorkbook, type Op } from '../addin/support/simulatedExcel.js';
+import { fixtureSheet } from '../addin/support/fixture.js';
+import { startBackend, type Backend } from '../addin/support/backend.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(root, 'test-output', 'screenshots');
+const { yellow: YELLOW, orange: ORANGE, red: RED } = DEFAULT_SETTINGS.cardColors;
+
+let tmp: string;
+let backend: Backend;
+let served: ServedAddin;
+let context: BrowserContext;
+let pane: Page;
+let ribbon: Page;
+let workbook: SimWorkbook;
+let sheet: string;
+
+async function click(name: string): Promise<void> {
+  await ribbon.evaluate((n) => window.__dubanClick(n), name);
+}
+
+/** Waits until the pane's status line shows `text` (a clerk reads it there). */
+async function statusShows(text: string, level?: string): Promise<string> {
+  await pane.waitForFunction(
+    ([t, l]) => {
+      const el = document.querySelector('#status') as HTMLElement | null;
+      return (
+        !!el && !el.hidden && (el.textContent ?? '').includes(t as string) && (!l || el.dataset.level === l)
+      );
+    },
+    [text, level ?? null],
+    { timeout: 15_000 },
+  );
+  return (await pane.locator('#status').textContent()) ?? '';
+}
+
+async function shot(name: string): Promise<void> {
+  await pane.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
+  mkdirSync(SHOTS, { recursive: true });
+  const dist = join(tmp, 'dist');
+  await buildAddin({ outdir: dist });
+  const tls = await localhostCertificates(join(tmp, 'certs'));
+  backend = await startBackend('e2e');
+  served = await serveAddin({
+    port: 0,
+    dir: dist,
+    cert: tls.cert,
+    key: tls.key,
+    apiProxy: new URL(backend.url).origin,
+  });
+
+  const fixture = await fixtureSheet();
+  sheet = fixture.name;
+  workbook = new SimWorkbook({ excelApi: '1.12' });
+  workbook.addSheet(sheet, fixture.values);
+
+  const shim = await build({
+    entryPoints: [join(root, 'test/e2e/support/browserHost.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'silent',
+  });
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 340, height: 760 },
+    locale: 'zh-CN',
+  });
+  await context.route(/appsforoffice\.microsoft\.com/, (route) => route.abort());
+  await context.exposeBinding('__dubanExcel', (_source, ops: Op[]) => workbook.execute(ops));
+  await context.addInitScript(`window.__dubanExcelApi = '1.12';\n${shim.outputFiles[0]!.text}`);
+  pane = context.pages()[0] ?? (await context.newPage());
+  await pane.goto(`${served.url}/taskpane.html`);
+  await pane.waitForSelector('#tab-ledger');
+  ribbon = await context.newPage();
+  await ribbon.goto(`${served.url}/commands.html`);
+  await ribbon.waitForFunction(() => window.__dubanActions.size === 12);
+  await pane.bringToFront();
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await served?.close();
+  await backend?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the add-in in Chromium: a clerk’s day', () => {
+  it('设置: the clerk enters the backend and her name; kept in the browser, not the workbook', async () => {
+    await pane.click('#tab-settings');
+    await pane.fill('input[name=backendUrl]', '/api');
+    await pane.fill('input[name=functionKey]', backend.key);
+    await pane.fill('input[name=clerk]', '王督办');
+    await pane.click('#settings-form button[type=submit]');
+    await statusShows('设置已保存');
+    await pane.click('#test-connection');
+    await statusShows('已连接督办后台', 'success');
+    await shot('settings');
+    const stored = await pane.evaluate(() => localStorage.getItem('duban.prefs'));
+    expect(JSON.parse(stored!)).toMatchObject({ backendUrl: '/api', clerk: '王督办' });
+    expect(JSON.stringify(workbook.values(sheet))).not.toContain(backend.key);
+  });
+
+  it('同步台账 from the ribbon: ids written, non-standard cells marked (R1), problems listed with jump-to-cell', async () => {
+    const before = workbook.syncCount;
+    await click('syncLedger');
+    await statusShows('已同步 16 项任务，新编督办编号 16 个', 'success');
+    expect(workbook.syncCount - before).toBe(2);
+    expect(workbook.cell(sheet, 'M3').value).toBe('督办编号');
+    expect(workbook.cell(sheet, 'M5').value).toBe('DB-2026-0001');
+    expect(workbook.cell(sheet, 'E20').fill).toBe(PROBLEM_FILL);
+    await pane.waitForSelector('#problems li');
+    const problems = await pane.locator('#problems li .grow').allTextContents();
+    expect(problems).toEqual(['第20行E列（牵头领导）为空', '第21行H列（完成时限）为空']);
+    await shot('ledger-check');
+    await pane.locator('#problems li').nth(1).locator('button').click();
+    await expect.poll(() => workbook.selection?.boxes[0]).toEqual({ r0: 20, c0: 7, r1: 20, c1: 7 });
+  });
+
+  it('赋星 按类别 on the selected rows writes ★★★★ and leaves other rows alone (R5)', async () => {
+    workbook.select(sheet, 'A6:M6', 'A8:M8');
+    const row7 = JSON.stringify(workbook.cell(sheet, 'J7'));
+    await click('starsByKind');
+    await statusShows('已为 2 项任务赋星（按类别）', 'success');
+    expect(workbook.cell(sheet, 'J6').value).toBe('★★★★');
+    expect(workbook.cell(sheet, 'J8').value).toBe('★★★★');
+    expect(JSON.stringify(workbook.cell(sheet, 'J7'))).toBe(row7);
+  });
+
+  it('黄牌: the candidate’s reason (R9), the unit’s rows yellow (R13), the 提示函 number shown (R14)', async () => {
+    workbook.select(sheet, 'C20');
+    await click('yellowCard');
+    const text = await statusShows('友政督提〔2026〕1号', 'success');
+    expect(text).toContain('台账清单不规范');
+    expect(workbook.cell(sheet, 'A13').fill).toBe(YELLOW);
+    expect(workbook.cell(sheet, 'A20').fill).toBe(YELLOW);
+  });
+
+  it('黄牌 without a candidate: the pane asks the reason, the clerk picks it, the card is issued (R9)', async () => {
+    workbook.select(sheet, 'C7');
+    await click('yellowCard');
+    await pane.waitForSelector('#reason-form');
+    await pane.selectOption('#reason-form select[name=reason-0]', '报送材料质量不高');
+    await pane.click('#reason-form button[type=submit]');
+    const text = await statusShows('友政督提〔2026〕2号', 'success');
+    expect(text).toContain('县商务局：黄牌（报送材料质量不高）');
+    expect(workbook.cell(sheet, 'C9').fill).toBe(YELLOW);
+  });
+
+  it('橙牌: the unit’s rows orange, the 预警通知书 number and the rectification deadline (R10, R11, R13)', async () => {
+    workbook.select(sheet, 'C12');
+    await click('orangeCard');
+    const text = await statusShows('友政督警〔2026〕1号', 'success');
+    expect(text).toMatch(/限 \d{4}-\d{2}-\d{2} 前整改/);
+    expect(workbook.cell(sheet, 'A12').fill).toBe(ORANGE);
+  });
+
+  it('约谈登记 twice: the unit turns red at once, its rows red, the checklist shown and tickable (R12)', async () => {
+    workbook.select(sheet, 'C12');
+    for (const n of [1, 2]) {
+      await click('recordInterview');
+      await pane.waitForFunction(
+        () =>
+          (document.querySelector('#interview-form input[name=unit]') as HTMLInputElement | null)?.value ===
+          '县工信局',
+      );
+      await pane.fill('#interview-form input[name=leader]', '张海涛');
+      await pane.fill('#interview-form input[name=interviewee]', '李建军');
+      await pane.fill(
+        '#interview-form textarea[name=record]',
+        n === 1 ? '项目环评滞后，要求限期整改' : '=整改仍不到位',
+      );
+      await pane.click('#interview-form button[type=submit]');
+      if (n === 1) {
+        await statusShows('本年度第 1 次', 'success');
+        expect(workbook.cell(sheet, 'A12').fill).toBe(ORANGE);
+      }
+    }
+    await statusShows('亮红牌（R12）', 'success');
+    expect(workbook.cell(sheet, 'A12').fill).toBe(RED);
+    expect(workbook.cell(sheet, 'M12').fill).toBe(RED);
+    await pane.waitForSelector('#red-checklist');
+    expect(await pane.locator('#red-checklist label').count()).toBe(4);
+    await pane.locator('#red-checklist input[name=explain]').check();
+    await statusShows('已记录：牵头领导在县政府常务会议上作情况说明（已完成）', 'success');
+    await pane.waitForSelector('#units li[data-unit="县工信局"]');
+    expect(await pane.locator('#units li[data-unit="县工信局"] .chip').textContent()).toBe('红牌');
+    await shot('cards');
+  });
+
+  it('销号: the pane asks date and note, the status column says 已销号 for those tasks only (R3)', async () => {
+    workbook.select(sheet, 'A17:M18');
+    await click('closeTasks');
+    await pane.waitForSelector('#close-form');
+    await shot('close-form');
+    await pane.fill('#close-form textarea[name=note]', '年度目标已完成，见县人社局验收报告');
+    await pane.click('#close-form button[type=submit]');
+    await statusShows('已销号 2 项任务', 'success');
+    expect(workbook.cell(sheet, 'N3').value).toBe('办理状态');
+    expect(String(workbook.cell(sheet, 'N17').value)).toMatch(/^已销号（\d{4}-\d{2}-\d{2}）年度目标已完成/);
+    expect(workbook.cell(sheet, 'N16').value).toBe('');
+    expect(workbook.cell(sheet, 'N19').value).toBe('');
+  });
+
+  it('今日提示 and 历史 are one click away', async () => {
+    await click('todayReminders');
+    await pane.waitForFunction(
+      () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
+    );
+    await pane.waitForFunction(() => !document.body.textContent?.includes('正在读取'));
+    await shot('reminders');
+    await pane.click('#tab-history');
+    await pane.fill('input[name=subject]', '县工信局');
+    await pane.click('#view form button[type=submit]');
+    await pane.waitForSelector('ol.timeline li');
+    const lines = await pane.locator('ol.timeline li').allTextContents();
+    expect(lines.some((l) => l.includes('亮红牌') || l.includes('亮牌'))).toBe(true);
+    expect(lines.filter((l) => /^\S+ 约谈/.test(l)).length).toBe(2);
+    await shot('history');
+  });
+
+  it('a backend that is down: a clear message and a retry that works once it is back', async () => {
+    const port = backend.host.port;
+    const prefix = backend.prefix;
+    await backend.close();
+    await pane.click('#tab-ledger');
+    await pane.click('#sync');
+    const text = await statusShows('无法连接督办后台', 'error');
+    expect(text).toContain('重试');
+    await shot('backend-down');
+    const ids = workbook.values(sheet).map((r) => r[12]);
+    backend = await startBackend('e2e', { port, prefix });
+    await pane.click('#retry');
+    await statusShows('已同步 16 项任务', 'success');
+    expect(workbook.values(sheet).map((r) => r[12])).toEqual(ids);
+  });
+});
