@@ -96,6 +96,26 @@ function parseCompact(s0: string, year: number, end: boolean): IsoDate | null {
   return null;
 }
 
+// The date at the start of a phrase: 3月底前, 5月15日前, 2026年6月, 2026.6.30, 年底前, 三季度末 …
+export const DATE_PREFIX =
+  /^((?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬|份)?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{4}年(?:底|末)?|年底|年末|年内|(?:\d{4}年)?(?:第?[一二三四1-4])季度(?:末|底)?|(?:\d{4}年)?[上下]半年)(?:之前|以前|前|止|内)?[:：\s]*/;
+const PHRASE_SEPARATORS = /[；;，,。\r\n]+/;
+
+/**
+ * The latest date that starts a phrase of a longer text: `2026年6月底前完成初步设计` → 2026-06-30,
+ * `3月底前启动，12月底前完成` → 2026-12-31; null when no phrase starts with a date.
+ */
+export function latestDateIn(text: string, year: number): IsoDate | null {
+  let latest: IsoDate | null = null;
+  for (const part of compact(text).split(PHRASE_SEPARATORS)) {
+    const m = DATE_PREFIX.exec(part);
+    if (!m) continue;
+    const d = parseDateText(m[1]!, year, true);
+    if (d !== null && (latest === null || d > latest)) latest = d;
+  }
+  return latest;
+}
+
 /** Whether a number looks like an Excel date serial (1 Jan 1901 … 31 Dec 2200), not a year or a count. */
 export function isLikelySerial(n: number): boolean {
   return n >= 367 && n < 110_000;
@@ -121,7 +141,8 @@ export function parseDeadline(value: CellValue, year: number): Deadline {
   if (MONTHLY.test(s)) return { text, date: null, recurrence: 'monthly' };
   if (QUARTERLY.test(s)) return { text, date: null, recurrence: 'quarterly' };
   if (ONGOING.test(s)) return { text, date: null, recurrence: 'ongoing' };
-  return { text, date: parseDateText(text, year, true), recurrence: null };
+  // A date with words after it (2026年6月底前完成初步设计) is read by its date; of several, the last.
+  return { text, date: parseDateText(text, year, true) ?? latestDateIn(text, year), recurrence: null };
 }
 
 /** Whether a non-empty deadline was read as a date or a recurring term. */

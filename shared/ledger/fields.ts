@@ -1,7 +1,7 @@
 // The ledger's other cells: stars, kind, units, milestones, targets, status and the task number (R2, R5–R7).
 import type { Category, Milestone, Stars, Target } from '../model.js';
 import { type CellValue, cellText, chineseNumber, compact, excelSerialToIsoDate } from './cells.js';
-import { isLikelySerial, parseDateText } from './deadline.js';
+import { DATE_PREFIX, isLikelySerial, parseDateText } from './deadline.js';
 
 // ---------------------------------------------------------------- stars (R5)
 
@@ -69,9 +69,7 @@ const MILESTONE_SEPARATORS = /[；;，,。\r\n]+/;
 // (but not the 3. of 3.15前, which is a date).
 const ITEM_MARKER =
   /^(?:[(（]\d{1,2}[)）]|\d{1,2}[、)）]|\d{1,2}[.．](?=[\s\u3000]|\d{4})|[\u2460-\u2473])[\s\u3000]*/;
-// The date at the start of a milestone: 3月底前, 5月15日前, 2026年6月, 2026.6.30, 年底前 …
-const MILESTONE_DATE =
-  /^((?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬|份)?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{4}年(?:底|末)?|年底|年末|年内|(?:第?[一二三四1-4])季度(?:末|底)?|上半年|下半年)(?:之前|以前|前|止|内)?[:：\s]*/;
+// (A milestone's date is the same kind of date prefix as in a deadline: see DATE_PREFIX.)
 
 /**
  * 时间节点 → dated milestones: `3月底前完成立项；6月底前开工建设` → [{date:'2026-03-31', text:'完成立项'}, …].
@@ -89,7 +87,7 @@ export function parseMilestones(text: CellValue, year: number): Milestone[] {
     const part = raw.trim().replace(ITEM_MARKER, '');
     if (part === '') continue;
     const flat = compact(part);
-    const m = MILESTONE_DATE.exec(flat);
+    const m = DATE_PREFIX.exec(flat);
     if (!m) {
       out.push({ date: null, text: part });
       continue;

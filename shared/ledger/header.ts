@@ -87,6 +87,8 @@ const EXACT: Record<string, LedgerField> = {
 const RULES: [LedgerField, RegExp][] = [
   ['id', /督办编号|督查编号|督办号/],
   ['no', /序号/],
+  // 工作任务（目标） is still the task: the task words outrank the other keywords around them.
+  ['title', /^(?:重点)?工作任务|^重点任务|^任务(?:名称|内容)/],
   ['leadLeader', /领导/],
   ['leadUnit', /牵头.*(?:单位|部门|科室|机构)|(?:单位|部门).*牵头/],
   ['supportUnits', /责任单位|责任部门|责任科室|配合|协办|协同|参与单位|参与部门/],

@@ -207,6 +207,26 @@ describe('header', () => {
     });
   });
 
+  it('R4: 工作任务（目标） is the task column, not a target; 牵头单位（部门） the lead unit', () => {
+    const r = readLedger(
+      [
+        ['序号', '工作任务（目标）', '工作措施', '牵头领导', '牵头单位（部门）', '完成时限', '目标值'],
+        ['1', '新增就业1200人', '措施。', '孙丽', '县人社局', '年底前', '1200人'],
+      ],
+      { year: 2026 },
+    );
+    expect(r.header.columns).toEqual({
+      no: 0,
+      title: 1,
+      measures: 2,
+      leadLeader: 3,
+      leadUnit: 4,
+      deadline: 5,
+      target: 6,
+    });
+    expect(r.tasks[0]).toMatchObject({ title: '新增就业1200人', target: { value: 1200, unit: '人' } });
+  });
+
   it('R1: a required column missing from the header is one problem on the header row, not one per row', () => {
     const r = readLedger([
       ['序号', '工作任务', '牵头单位', '完成时限', '工作措施'],
