@@ -92,7 +92,9 @@ export async function ledgerCandidates(
       feedbackDue: r.feedbackDue,
     })),
     feedback,
-    problems: problems.flatMap((p) => (p.unit ? [{ unit: p.unit, row: p.row, message: p.message }] : [])),
+    problems: problems.flatMap((p) =>
+      p.unit ? [{ unit: p.unit, row: p.row, message: p.message, taskId: p.taskId ?? null }] : [],
+    ),
     asOf,
   });
   const orange = orangeCandidates({

@@ -26,7 +26,10 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export const SyncLedgerRequestSchema = z.object({
   ledgerId: Id,
   year: z.number().int().min(2000).max(2100),
-  tasks: z.array(LedgerTaskSchema.extend({ id: Id })).max(20_000),
+  // startDate (开始时间, when the ledger has one): a task not yet started gets no reminders (R18).
+  tasks: z
+    .array(LedgerTaskSchema.extend({ id: Id, startDate: IsoDateSchema.nullable().optional() }))
+    .max(20_000),
   problems: z.array(ProblemSchema).max(100_000).default([]),
   by: Who,
 });

@@ -79,8 +79,12 @@ export const syncLedger = api({}, async (call) => {
       throw e;
     }
   }
-  const unitByRow = new Map(body.tasks.map((t) => [t.row, t.leadUnit]));
-  const problems = body.problems.map((p) => ({ ...p, unit: unitByRow.get(p.row) ?? null }));
+  const taskByRow = new Map(body.tasks.map((t) => [t.row, t]));
+  const problems = body.problems.map((p) => ({
+    ...p,
+    unit: taskByRow.get(p.row)?.leadUnit ?? null,
+    taskId: taskByRow.get(p.row)?.id ?? null,
+  }));
   await replaceProblems(storage, body.ledgerId, problems);
   const at = call.now.toISOString();
   await putLedger(storage, {

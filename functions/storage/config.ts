@@ -110,19 +110,17 @@ export interface LedgerInfo {
 }
 
 export async function putLedger(storage: Storage, info: LedgerInfo): Promise<void> {
-  await storage
-    .table('Config')
-    .upsertEntity(
-      {
-        partitionKey: 'ledger',
-        rowKey: encodeKey(info.ledgerId),
-        year: info.year,
-        syncedAt: info.syncedAt,
-        by: info.by,
-        tasks: info.tasks,
-      },
-      'Replace',
-    );
+  await storage.table('Config').upsertEntity(
+    {
+      partitionKey: 'ledger',
+      rowKey: encodeKey(info.ledgerId),
+      year: info.year,
+      syncedAt: info.syncedAt,
+      by: info.by,
+      tasks: info.tasks,
+    },
+    'Replace',
+  );
 }
 
 export async function listLedgers(storage: Storage): Promise<LedgerInfo[]> {

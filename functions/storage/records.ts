@@ -40,17 +40,15 @@ export async function recordFeedback(
   f: Feedback,
   at: string,
 ): Promise<void> {
-  await storage
-    .table('Feedback')
-    .upsertEntity(
-      {
-        partitionKey: encodeKey(ledgerId),
-        rowKey: joinKey(f.taskId, f.period, at),
-        json: JSON.stringify(f),
-        at,
-      },
-      'Replace',
-    );
+  await storage.table('Feedback').upsertEntity(
+    {
+      partitionKey: encodeKey(ledgerId),
+      rowKey: joinKey(f.taskId, f.period, at),
+      json: JSON.stringify(f),
+      at,
+    },
+    'Replace',
+  );
 }
 
 export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {

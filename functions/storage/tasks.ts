@@ -77,7 +77,9 @@ export async function writeTasks(
 }
 
 export interface StoredProblem extends Problem {
+  /** The lead unit and 督办编号 of the problem's row, when the row is a task. */
   unit: string | null;
+  taskId?: string | null;
 }
 
 export async function replaceProblems(
@@ -100,6 +102,7 @@ export async function replaceProblems(
         rule: p.rule,
         message: p.message,
         unit: p.unit ?? '',
+        taskId: p.taskId ?? '',
       },
       'Replace',
     ]),
@@ -118,6 +121,7 @@ export async function listProblems(storage: Storage, ledgerId: string): Promise<
     rule: String(r.rule),
     message: String(r.message),
     unit: typeof r.unit === 'string' && r.unit ? r.unit : null,
+    taskId: typeof r.taskId === 'string' && r.taskId ? r.taskId : null,
   }));
 }
 

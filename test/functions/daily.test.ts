@@ -159,7 +159,7 @@ describe('runDaily', () => {
       c.taskIds,
     ]);
     expect(yellow).toContainEqual([A, '上报材料不及时', ['R2']]);
-    expect(yellow).toContainEqual([B, '台账清单不规范', []]);
+    expect(yellow).toContainEqual([B, '台账清单不规范', ['LATE']]);
     expect(res.body.orange.map((c: { unit: string; taskIds: string[] }) => [c.unit, c.taskIds])).toEqual([
       [B, ['LATE']],
     ]);

@@ -29,7 +29,7 @@ describe('POST /api/ledger/sync', () => {
     expect(res.status).toBe(200);
     expect(res.body.added).toEqual(['T1', 'T2', 'T3']);
     expect(res.body.problems).toEqual([
-      { row: 5, column: 'F', rule: 'R1', message: '完成时限无法识别', unit: '县/局#?' },
+      { row: 5, column: 'F', rule: 'R1', message: '完成时限无法识别', unit: '县/局#?', taskId: 'T2' },
     ]);
     const stored = await listTasks(api.storage, L);
     expect(stored.map((t) => [t.task.id, t.task.leadUnit, t.stars])).toEqual([
