@@ -214,6 +214,16 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await shot('cards');
   });
 
+  it('亮牌候选: one click on 确认 issues the proposed card and colours the unit’s rows (R9, R13)', async () => {
+    await pane.click('#tab-cards');
+    const candidate = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });
+    await candidate.waitFor();
+    await candidate.locator('button').click();
+    await statusShows('县医保局：黄牌（台账清单不规范），友政督提〔2026〕3号', 'success');
+    expect(workbook.cell(sheet, 'A21').fill).toBe(YELLOW);
+    expect(workbook.cell(sheet, 'H21').fill).toBe(PROBLEM_FILL);
+  });
+
   it('销号: the pane asks date and note, the status column says 已销号 for those tasks only (R3)', async () => {
     workbook.select(sheet, 'A17:M18');
     await click('closeTasks');

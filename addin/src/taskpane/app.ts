@@ -214,7 +214,9 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                     h(
                       'span',
                       { class: 'grow' },
-                      `第${p.row}行${p.column ? ` ${p.column}列` : ''}：${p.message}`,
+                      p.message.includes(`第${p.row}行`)
+                        ? p.message
+                        : `第${p.row}行${p.column ? ` ${p.column}列` : ''}：${p.message}`,
                     ),
                     h(
                       'button',

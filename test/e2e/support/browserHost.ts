@@ -11,8 +11,6 @@ declare global {
     __dubanActions: Map<string, (event: { completed(): void; source: { id: string } }) => void>;
     /** A click on a ribbon button: runs its associated function, resolves when it calls event.completed(). */
     __dubanClick(name: string): Promise<boolean>;
-    Office: unknown;
-    Excel: unknown;
   }
 }
 
@@ -33,8 +31,9 @@ window.__dubanClick = (name) =>
   });
 
 const documentSettings = new Map<string, unknown>();
-window.Excel = simulatedExcel((ops) => window.__dubanExcel(ops), supports);
-window.Office = {
+const globals = window as unknown as Record<string, unknown>;
+globals.Excel = simulatedExcel((ops) => window.__dubanExcel(ops), supports);
+globals.Office = {
   onReady(cb?: (info: { host: string; platform: string }) => void) {
     const info = { host: 'Excel', platform: 'OfficeOnline' };
     const ready = new Promise<typeof info>((resolve) => {
