@@ -155,6 +155,7 @@ const ITEM_ONLY = /^(?:[（(]\s*\d+\s*[）)]|\d+\s*[）)]|[\u2460-\u2473])$/;
  */
 export function parentOfNo(no: string): string | null {
   const s = no.trim();
+  if (s.length > 24) return null; // not a task number (and no backtracking over a long text)
   const m = CHILD_SEPARATED.exec(s) ?? CHILD_PAREN.exec(s);
   return m ? m[1]!.trim() : null;
 }

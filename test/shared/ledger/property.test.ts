@@ -3,7 +3,13 @@
 // xlsx-reader shape — every input row comes back once, in order, with the kind it was made as.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readLedger, type CellValue } from '../../../shared/ledger/index.js';
+import {
+  excelSerialToIsoDate,
+  isoDateToExcelSerial,
+  parseDeadline,
+  readLedger,
+  type CellValue,
+} from '../../../shared/ledger/index.js';
 import { HEADER, sheet, type Merge } from './sheet.js';
 
 type Kind = 'title' | 'header' | 'section' | 'blank' | 'note' | 'task' | 'error';
@@ -185,6 +191,54 @@ describe('R4: the reader never loses a row of a generated sheet', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('R4: arbitrary input never breaks the reader', () => {
+  const cell: fc.Arbitrary<CellValue> = fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.constantFrom(...HEADER, ...SECTIONS, ...NOTES, ...TITLES, '', '　', '（2）', '3-1'),
+    fc.double({ noNaN: false }),
+    fc.integer({ min: -5, max: 80_000 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
+  const values = fc.array(fc.array(cell, { maxLength: 14 }), { maxLength: 40 });
+
+  it('R4: any 2-D array of cell values (with or without a header) gives one row entry per input row, in order', () => {
+    fc.assert(
+      fc.property(values, fc.boolean(), (vals, withHeader) => {
+        const input = withHeader ? [HEADER, ...vals] : vals;
+        const r = readLedger(input, { year: 2026 });
+        expect(r.rows.map((x) => x.row)).toEqual(input.map((_, i) => i + 1));
+        const taskRows = new Set(r.tasks.map((t) => t.row));
+        for (const row of r.rows) expect(row.kind === 'task').toBe(taskRows.has(row.row));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('R4: parseDeadline reads any text or number without throwing, and an Excel serial round-trips', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.double(), fc.integer()), (v) => {
+        const d = parseDeadline(v, 2026);
+        expect(d.date === null || /^\d{4}-\d{2}-\d{2}$/.test(d.date)).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date(Date.UTC(1900, 2, 1)),
+          max: new Date(Date.UTC(2199, 11, 31)),
+          noInvalidDate: true,
+        }),
+        (dt) => {
+          const iso = dt.toISOString().slice(0, 10);
+          expect(excelSerialToIsoDate(isoDateToExcelSerial(iso))).toBe(iso);
+        },
+      ),
     );
   });
 });
