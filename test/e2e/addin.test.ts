@@ -244,6 +244,15 @@ describe('the add-in in Chromium: a clerk’s day', () => {
       () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
     );
     await pane.waitForFunction(() => !document.body.textContent?.includes('正在读取'));
+    // Monday 23 Nov 2026: the 5★ tasks' weekly prompt and the 4★ tasks' W−5 of November (R15).
+    await pane.fill('input[name=reminder-day]', '2026-11-23');
+    await pane.waitForSelector('#reminders li');
+    const reminders = await pane.locator('#reminders li').allTextContents();
+    expect(reminders.some((r) => r.includes('县教育局') && r.includes('★★★★★'))).toBe(true);
+    expect(reminders.some((r) => r.includes('★★★★ 2026-11'))).toBe(true);
+    await pane.click('#roundup button');
+    await pane.waitForSelector('#roundup-table');
+    expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);
     await shot('reminders');
     await pane.click('#tab-history');
     await pane.fill('input[name=subject]', '县工信局');

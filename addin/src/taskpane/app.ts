@@ -289,12 +289,20 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   // ---------------------------------------------------------------- 提示
   async function renderReminders(): Promise<void> {
     const env = deps.env();
-    const today = env.today();
-    clear(viewEl, h('h2', {}, `今日提示（${today}）`), h('p', { class: 'muted' }, '正在读取…'));
+    // 今日 by default; the clerk may look at another day of the period (e.g. the Monday of 5★ weekly prompts).
+    const today = reminderDay ?? env.today();
+    const title = () =>
+      h(
+        'div',
+        { class: 'row' },
+        h('h2', { style: 'flex:1' }, today === env.today() ? '今日提示' : '提示'),
+        dayPicker(today),
+      );
+    clear(viewEl, title(), h('p', { class: 'muted' }, '正在读取…'));
     const retry = () => void renderReminders();
     const api = await load('读取提示失败', async () => env.api(), retry);
     if (!api) {
-      clear(viewEl, h('h2', {}, `今日提示（${today}）`), h('p', { class: 'muted' }, '未能读取提示。'));
+      clear(viewEl, title(), h('p', { class: 'muted' }, '未能读取提示。'));
       return;
     }
     const [reminders, outbox] = await Promise.all([
@@ -356,11 +364,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     }
     clear(
       viewEl,
-      h('h2', {}, `今日提示（${today}）`),
+      title(),
       reminders === null
         ? h('p', { class: 'muted' }, '未能读取今日提示。')
         : reminders.length === 0
-          ? h('p', { class: 'muted', id: 'reminders-empty' }, '今天没有应发出的提示。')
+          ? h('p', { class: 'muted', id: 'reminders-empty' }, '当天没有应发出的提示。')
           : h(
               'ul',
               { class: 'list', id: 'reminders' },
@@ -379,7 +387,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             ),
       h('h2', {}, '送达情况'),
       outbox === null || outbox.length === 0
-        ? h('p', { class: 'muted' }, outbox === null ? '未能读取送达情况。' : '今天暂无发出的提示。')
+        ? h('p', { class: 'muted' }, outbox === null ? '未能读取送达情况。' : '当天暂无发出的提示。')
         : h(
             'ul',
             { class: 'list', id: 'outbox' },
@@ -405,6 +413,17 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     }
   }
   let pendingRoundup = false;
+  let reminderDay: string | null = null;
+
+  function dayPicker(day: string): HTMLElement {
+    const input = h('input', { type: 'date', name: 'reminder-day', value: day, style: 'width:auto' }) as HTMLInputElement;
+    input.addEventListener('change', () => {
+      if (!input.value) return;
+      reminderDay = input.value;
+      void renderReminders();
+    });
+    return input;
+  }
 
   // ---------------------------------------------------------------- 亮牌
   async function renderCards(): Promise<void> {
