@@ -1,6 +1,7 @@
 // The ledger reader (R1, R2, R4–R7): plain cell values in, tasks, rows and problems out.
+// Pure: no Node, Office or Azure. functions/xlsx.ts feeds it from a file, the add-in from range.values.
 export { type CellValue, columnLetter, excelSerialToIsoDate, isoDateToExcelSerial } from './cells.js';
-export { parseDeadline, parseDateText, deadlineIsReadable } from './deadline.js';
+export { parseDeadline, parseDateText, latestDateIn, deadlineIsReadable } from './deadline.js';
 export {
   parseStars,
   starCount,
@@ -12,5 +13,13 @@ export {
   parentOfNo,
   isItemNumber,
 } from './fields.js';
-export { type LedgerField, FIELD_LABELS, REQUIRED_FIELDS, headerScore, fieldOfHeader } from './header.js';
+export {
+  type LedgerField,
+  type HeaderMatch,
+  FIELD_LABELS,
+  REQUIRED_FIELDS,
+  headerScore,
+  findHeader,
+  fieldOfHeader,
+} from './header.js';
 export { readLedger, type LedgerResult, type LedgerTaskRead, type ReadLedgerOptions } from './read.js';

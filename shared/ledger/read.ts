@@ -92,9 +92,8 @@ function classifyNonTask(
   if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
   // One text and nothing else (a merged heading row, whichever way the reader fills merged cells).
   if (distinct === 1 && !NUMERIC.test(only)) return 'section';
-  // 一、经济发展 in the first cell with at most the same text in the title column.
-  if (SECTION_HEADING.test(firstText) && (titleText === '' || titleText === firstText || first === titleCol))
-    return onlyIn(texts, first, titleCol) ? 'section' : null;
+  // 一、经济发展 or （一） in the first cell, with at most a heading text in the title column.
+  if (SECTION_HEADING.test(firstText) && onlyIn(texts, first, titleCol)) return 'section';
   // 一 | 经济发展: a Chinese ordinal in the number column and a heading in the title column, nothing else.
   if (noCol !== undefined && CN_ORDINAL.test(texts[noCol] ?? '') && onlyIn(texts, noCol, titleCol))
     return 'section';
