@@ -117,8 +117,9 @@ export function fieldOfHeader(text: string): LedgerField | null {
   if (s === '' || s.length > MAX_LABEL) return null;
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
+  if (HEADING.test(text.trim())) return null;
   let field: LedgerField | null = EXACT[s] ?? null;
-  if (field === null && !HEADING.test(s) && !/^[\d.]+$/.test(s)) {
+  if (field === null && !/^[\d.]+$/.test(s)) {
     for (const [f, re] of RULES) {
       if (re.test(s)) {
         field = f;
@@ -134,7 +135,7 @@ export function fieldOfHeader(text: string): LedgerField | null {
 /** Short text that can be a header label (not a number, not a heading, not a sentence). */
 function isHeaderLike(text: string): boolean {
   const s = normalizeHeader(text);
-  return s.length <= MAX_LABEL && !/^[\d.\-/]+$/.test(s) && !HEADING.test(s);
+  return s.length <= MAX_LABEL && !/^[\d.\-/]+$/.test(s) && !HEADING.test(text.trim());
 }
 
 export interface HeaderMatch {

@@ -227,6 +227,16 @@ describe('header', () => {
     expect(r.tasks[0]).toMatchObject({ title: '新增就业1200人', target: { value: 1200, unit: '人' } });
   });
 
+  it('R4: section headings are never header labels (（一）重点任务, 三、工作任务 right under the header)', () => {
+    for (const heading of ['（一）重点任务', '三、工作任务', '1、重点任务']) {
+      const { excel, xlsx } = sheet([HEADER, [heading], taskRow('1', '任务一')], [[2, 1, 2, 12]]);
+      for (const values of [excel, xlsx]) {
+        const r = readLedger(values, { year: 2026 });
+        expect(r.rows.map((x) => x.kind)).toEqual(['header', 'section', 'task']);
+      }
+    }
+  });
+
   it('R1: a required column missing from the header is one problem on the header row, not one per row', () => {
     const r = readLedger([
       ['序号', '工作任务', '牵头单位', '完成时限', '工作措施'],
