@@ -1,5 +1,6 @@
 // `duban deliver [--now ISO] [--json]`: one delivery run against the configured storage, for operators
-// and tests. Exit 0 when the run completed (failures are in the outbox, visible), 1 when it could not run.
+// and tests. Exit 0 when the run completed (failed prompts are in the outbox, visible); 1 when it could
+// not run or a unit's delivery was interrupted (storage unavailable).
 import { parse, type Io } from './main.js';
 import { UsageError } from './errors.js';
 import { describeSummary, runDelivery } from '../timers/delivery.js';
@@ -17,5 +18,6 @@ export async function deliverCommand(argv: string[], io: Io): Promise<number> {
   }
   const summary = await runDelivery({ now: at, log: (line) => io.err(line) });
   io.out(values.json ? JSON.stringify(summary) : describeSummary(summary));
-  return 0;
+  for (const error of summary.errors) io.err(`投递中断：${error}`);
+  return summary.errors.length ? 1 : 0;
 }

@@ -89,6 +89,24 @@ export interface DeliverySummary {
   skipped: number;
   /** Units prompted in this run. */
   units: number;
+  /**
+   * Units whose group could not be finished (storage unavailable). Their entries stay claimed until
+   * the lease lapses and are then taken again: never lost, possibly sent twice if the send had
+   * already happened (at-least-once).
+   */
+  errors: string[];
+}
+
+/** Storage calls after a send are retried a little before giving up: a lost outcome means a resend. */
+async function persistently<T>(what: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await what();
+    } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
 }
 
 export const NO_CHANNEL_ERROR = (unit: string) =>
@@ -126,7 +144,15 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
   const nowIso = now.toISOString();
   const today = chinaToday(now);
   const runId = newRunId();
-  const summary: DeliverySummary = { messages: 0, sent: 0, retrying: 0, failed: 0, skipped: 0, units: 0 };
+  const summary: DeliverySummary = {
+    messages: 0,
+    sent: 0,
+    retrying: 0,
+    failed: 0,
+    skipped: 0,
+    units: 0,
+    errors: [],
+  };
 
   // The watermark is read before the scan: raising it later is ETag-checked against this read.
   const mark = await outbox.readWatermark();
@@ -143,6 +169,17 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
   }
 
   await inBatches([...groups.values()], policy.concurrency, async (group) => {
+    try {
+      await deliverGroup(group);
+    } catch (e) {
+      const unit = group[0]!.unit;
+      stillOpen.add(group[0]!.sendOn);
+      summary.errors.push(`${unit}（${group[0]!.sendOn}）：${describeError(e)}`);
+      log(`提示投递中断：${unit}（${group[0]!.sendOn}）：${describeError(e)}；租约到期后将重新处理`);
+    }
+  });
+
+  async function deliverGroup(group: OutboxItem[]): Promise<void> {
     const unit = group[0]!.unit;
     const claimed = await outbox.claim(group, new Date(now.getTime() + policy.leaseMs), runId);
     summary.skipped += group.length - claimed.length;
@@ -243,7 +280,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       return { item, patch };
     });
 
-    const lost = new Set(await outbox.settle(updates));
+    const lost = new Set(await persistently(() => outbox.settle(updates)));
     for (const { item, patch } of updates) {
       if (lost.has(item.key) || patch.status === 'retrying') stillOpen.add(item.sendOn);
       if (lost.has(item.key)) {
@@ -265,12 +302,17 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
         }
       }
     }
-  });
+  }
 
   const earliestOpen = [...stillOpen].sort()[0];
-  await outbox.advanceWatermark(
-    earliestOpen !== undefined && earliestOpen < today ? earliestOpen : today,
-    mark,
-  );
+  try {
+    await outbox.advanceWatermark(
+      earliestOpen !== undefined && earliestOpen < today ? earliestOpen : today,
+      mark,
+    );
+  } catch (e) {
+    // Harmless: the next run scans from the old mark.
+    log(`提示水位未更新：${describeError(e)}`);
+  }
   return summary;
 }

@@ -76,11 +76,13 @@ export async function runDelivery(
 }
 
 export function describeSummary(s: DeliverySummary): string {
-  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项`;
+  const interrupted = s.errors.length ? `，${s.errors.length}个单位中断（租约到期后重新处理）` : '';
+  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${interrupted}`;
 }
 
 export async function deliveryTimer(timer: Timer, context: InvocationContext): Promise<void> {
   if (timer.isPastDue) context.warn('督办提示投递：本次触发已延迟（isPastDue）');
   const summary = await runDelivery({ log: (line) => context.warn(line) });
   context.log(describeSummary(summary));
+  for (const error of summary.errors) context.error(`督办提示投递中断：${error}`);
 }

@@ -394,4 +394,58 @@ describe('deliverDue when storage goes away (R17)', () => {
       await azurite.stop();
     }
   }, 120_000);
+
+  it('R17: storage lost between sending and recording — the run reports it; after the lease the prompt is sent again (at-least-once, never lost)', async () => {
+    const azurite = await startAzurite();
+    try {
+      const ob = await createOutbox({
+        connectionString: azurite.connectionString,
+        tablePrefix: 'tnotifymid',
+      }).init();
+      await ob.enqueuePrompts([prompt(1, unit('县卫健委')), prompt(2, unit('县教育局'))]);
+      let stopDuringRun = true;
+      const lines: string[] = [];
+      const deliver = (now: Date) =>
+        deliverDue({
+          now,
+          outbox: ob,
+          policy: { concurrency: 1 },
+          log: (l) => void lines.push(l),
+          getUnitChannels: async (u) => {
+            // The storage goes away after the claim of the first unit, while its prompt is being sent.
+            if (stopDuringRun) {
+              stopDuringRun = false;
+              await azurite.stop();
+            }
+            return channels.get(u) ?? [];
+          },
+          channelsConfig: config,
+        });
+      const first = await deliver(MORNING);
+      // 县卫健委 (first in key order) was claimed and sent, then its outcome could not be written;
+      // 县教育局 could not even be claimed.
+      expect(first.errors).toHaveLength(2);
+      expect(first.errors[0]).toMatch(/^县卫健委（2026-03-17）：.*ECONNREFUSED/);
+      expect(first.errors[1]).toMatch(/^县教育局（2026-03-17）：.*ECONNREFUSED/);
+      expect(lines.join('\n')).toContain('租约到期后将重新处理');
+      expect(at('/sms/wjw')).toHaveLength(1);
+      expect(at('/dingtalk/jyj')).toHaveLength(0);
+
+      const again = await startAzurite({ port: azurite.port, location: azurite.location });
+      try {
+        // 县教育局 was never claimed: delivered at once. 县卫健委 is held until its lease lapses.
+        expect(await deliver(minutesAfter(MORNING, 5))).toMatchObject({ sent: 1, messages: 1, errors: [] });
+        expect(at('/dingtalk/jyj')).toHaveLength(1);
+        expect((await ob.listOutbox({ status: 'sending' })).items.map((i) => i.unit)).toEqual(['县卫健委']);
+        // After the lease: sent again — the one case of a second message, in exchange for never losing one.
+        expect(await deliver(minutesAfter(MORNING, 11))).toMatchObject({ sent: 1, messages: 1, errors: [] });
+        expect(at('/sms/wjw')).toHaveLength(2);
+        expect((await ob.listOutbox({ status: 'sent' })).items).toHaveLength(2);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await azurite.stop();
+    }
+  }, 120_000);
 });
