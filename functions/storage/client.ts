@@ -144,7 +144,7 @@ export class Storage {
 
   /**
    * Submits actions as transactions: grouped by partition, at most 100 per transaction (the service's
-   * limit). Upserts are idempotent, so a retried batch after a failure neither loses nor doubles rows.
+   * limit). The first failure stops further transactions and is thrown once the running ones end. Upserts are idempotent, so a retried batch after a failure neither loses nor doubles rows.
    */
   async submit(name: TableName, actions: TransactionAction[]): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
@@ -155,16 +155,24 @@ export class Storage {
       byPartition.set(pk, list);
     }
     const client = this.table(name);
-    for (const list of byPartition.values()) {
-      for (let i = 0; i < list.length; i += 100) {
-        const chunk = list.slice(i, i + 100);
-        try {
-          await client.submitTransaction(chunk);
-        } catch (e) {
-          throw transactionError(e);
+    // Chunks of one partition go in order; different partitions go side by side (8 at a time).
+    const partitions = [...byPartition.values()];
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (failure === undefined && next < partitions.length) {
+        const list = partitions[next++] as TransactionAction[];
+        for (let i = 0; i < list.length && failure === undefined; i += 100) {
+          try {
+            await client.submitTransaction(list.slice(i, i + 100));
+          } catch (e) {
+            failure ??= e;
+          }
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, partitions.length) }, worker));
+    if (failure !== undefined) throw transactionError(failure);
   }
 }
 

@@ -133,19 +133,23 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     const { queued, existing } = await outbox.enqueuePrompts(entries, { now });
     result.queued += queued;
     result.existing += existing;
-    // The reminder's history row has a deterministic id and instant (its send date, 08:00 Beijing),
-    // so a second run writes the same row again.
+    // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
+    // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
+    // date, 08:00 Beijing), so a second run writes the same row again. The task's own history gets
+    // the delivery's outcome (functions/timers/delivery.ts).
     await appendEvents(
       storage,
       keyed.map(({ r, key }): NewEvent => ({
-        subject: { ledgerId: ledger.ledgerId, taskId: r.taskId },
+        subject: { unit: r.leadUnit },
         type: 'reminder',
         date: r.sendOn,
         id: 'reminder-' + stableId(key),
         at: `${r.sendOn}T00:00:00.000Z`,
         data: {
           key,
-          unit: r.leadUnit,
+          ledgerId: ledger.ledgerId,
+          taskId: r.taskId,
+          taskNo: r.taskNo,
           period: r.period,
           reason: r.reason,
           feedbackDue: r.feedbackDue,

@@ -80,8 +80,8 @@ describe('runDaily', () => {
     expect(r).toMatchObject({ due: 4, queued: 0, existing: 4 });
     expect((await outbox().listOutbox({ date: '2026-03-17' })).items).toHaveLength(4);
     expect(await listReminders(api.storage, L)).toHaveLength(4);
-    const history = await subjectHistory(api.storage, { ledgerId: L, taskId: 'R1' });
-    expect(history.filter((h) => h.type === 'reminder')).toHaveLength(1);
+    const history = await subjectHistory(api.storage, { unit: A });
+    expect(history.filter((h) => h.type === 'reminder').map((h) => h.data.taskId)).toEqual(['R1', 'R2']);
   });
 
   it('R17: GET /api/reminders lists what is due on a date with its key and whether it is queued', async () => {
@@ -199,28 +199,38 @@ describe('runDaily', () => {
     expect(after.overdueRectifications).toEqual([]);
   });
 
-  it('GET /api/history pages a task’s history with a continuation token', async () => {
-    const first = await api.call('GET', `/history?ledgerId=${L}&taskId=R1&limit=1`);
-    expect(first.status).toBe(200);
-    expect(first.body.events).toHaveLength(1);
-    expect(first.body.continuation).toBeTruthy();
-    const all: string[] = [...first.body.events.map((e: { type: string }) => e.type)];
-    let token = first.body.continuation as string | null;
-    while (token) {
-      const next = await api.call(
+  it('GET /api/history pages a unit’s history with a continuation token, oldest first', async () => {
+    const path = `/history?unit=${encodeURIComponent(A)}`;
+    const whole = await api.call('GET', `${path}&limit=1000`);
+    expect(whole.body.continuation).toBeNull();
+    expect(whole.body.events.length).toBeGreaterThan(2);
+    const ids: string[] = [];
+    let token: string | null = null;
+    let pages = 0;
+    do {
+      const page: { body: { events: { id: string }[]; continuation: string | null } } = await api.call(
         'GET',
-        `/history?ledgerId=${L}&taskId=R1&limit=1&continuation=${encodeURIComponent(token)}`,
+        `${path}&limit=2${token ? `&continuation=${encodeURIComponent(token)}` : ''}`,
       );
-      all.push(...next.body.events.map((e: { type: string }) => e.type));
-      token = next.body.continuation;
-    }
-    expect(all).toEqual(['reminder', 'feedback']);
-    const unit = await api.call('GET', `/history?unit=${encodeURIComponent(B)}&limit=100`);
-    expect(unit.body.events.map((e: { type: string }) => e.type)).toEqual(
-      expect.arrayContaining(['card', 'candidate', 'rectification-overdue', 'rectification']),
+      expect(page.body.events.length).toBeLessThanOrEqual(2);
+      ids.push(...page.body.events.map((e) => e.id));
+      token = page.body.continuation;
+      pages++;
+    } while (token);
+    expect(pages).toBeGreaterThan(1);
+    expect(ids).toEqual(whole.body.events.map((e: { id: string }) => e.id));
+    const ats = whole.body.events.map((e: { at: string }) => e.at);
+    expect([...ats].sort()).toEqual(ats);
+    const task = await api.call('GET', `/history?ledgerId=${L}&taskId=R1`);
+    expect(task.body.events.map((e: { type: string }) => e.type)).toEqual(['feedback']);
+    const unitB = await api.call('GET', `/history?unit=${encodeURIComponent(B)}&limit=100`);
+    expect(unitB.body.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['reminder', 'card', 'candidate', 'rectification-overdue', 'rectification']),
     );
     const neither = await api.call('GET', '/history');
     expect(neither.status).toBe(400);
+    const both = await api.call('GET', `/history?unit=x&ledgerId=${L}`);
+    expect(both.status).toBe(400);
   });
 
   it('R21: GET /api/roundup reports the quarter per unit, with feedback, overdue tasks, cards and rank', async () => {

@@ -100,12 +100,10 @@ describe('Azurite stopped during a daily run', () => {
     expect(items).toHaveLength(TASKS);
     expect(new Set(items.map((i) => i.key)).size).toBe(TASKS);
     expect(await listReminders(again, L)).toHaveLength(TASKS);
-    for (const id of ['F000', 'F199', 'F399']) {
-      const h = await subjectHistory(again, { ledgerId: L, taskId: id });
-      expect(
-        h.filter((e) => e.type === 'reminder'),
-        id,
-      ).toHaveLength(1);
+    for (const unit of ['县第0局', '县第39局']) {
+      const reminders = (await subjectHistory(again, { unit })).filter((e) => e.type === 'reminder');
+      expect(reminders, unit).toHaveLength(TASKS / UNITS);
+      expect(new Set(reminders.map((e) => e.data.taskId)).size, unit).toBe(TASKS / UNITS);
     }
 
     const third = await runDaily({ on: '2026-03-17', storage: again, outbox: outbox2, env });

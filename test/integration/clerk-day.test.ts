@@ -242,14 +242,20 @@ describe('a clerk’s full day', () => {
       body: JSON.stringify({ text: '前期手续已办结' }),
     });
     expect(res.status).toBe(201);
+    const unitHistory = await api.call('GET', `/history?unit=${encodeURIComponent('县住建局')}&limit=1000`);
+    expect(
+      unitHistory.body.events
+        .filter((e: { type: string }) => e.type === 'reminder')
+        .map((e: { data: { taskId: string } }) => e.data.taskId),
+    ).toContain(ids.get(20));
     const history = await api.call(
       'GET',
       `/history?ledgerId=${encodeURIComponent(LEDGER)}&taskId=${ids.get(20)}`,
     );
-    // 赋星, the yellow card citing the row, the red card citing the unit's carded tasks, the reminder,
-    // its delivery and the unit's answer.
+    // 赋星, the yellow card citing the row, the red card citing the unit's carded tasks, the prompt's
+    // delivery and the unit's answer; the reminder itself is in the unit's history.
     expect(
       history.body.events.map((e: { type: string; data: { color?: string } }) => e.data.color ?? e.type),
-    ).toEqual(['stars', 'yellow', 'red', 'reminder', 'prompt', 'feedback']);
+    ).toEqual(['stars', 'yellow', 'red', 'prompt', 'feedback']);
   });
 });
