@@ -248,8 +248,8 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.fill('input[name=reminder-day]', '2026-11-23');
     await pane.waitForSelector('#reminders li');
     const reminders = await pane.locator('#reminders li').allTextContents();
-    expect(reminders.some((r) => r.includes('县教育局') && r.includes('★★★★★'))).toBe(true);
-    expect(reminders.some((r) => r.includes('★★★★ 2026-11'))).toBe(true);
+    expect(reminders.some((r) => r.includes('县教育局') && r.includes('★★★★★ 每周提示'))).toBe(true);
+    expect(reminders.some((r) => r.includes('★★★★ 月度提示 2026-11'))).toBe(true);
     await pane.click('#roundup button');
     await pane.waitForSelector('#roundup-table');
     expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);

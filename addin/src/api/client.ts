@@ -88,6 +88,7 @@ export const ReminderViewSchema = z.looseObject({
   sendOn: z.string(),
   feedbackDue: z.string(),
   taskTitle: z.string().optional(),
+  note: z.string().nullable().optional(),
   /** Queued in the outbox by the daily run (R17). */
   queued: z.boolean().optional(),
 });

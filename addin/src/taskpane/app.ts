@@ -38,6 +38,12 @@ const TABS: [Tab, string][] = [
   ['settings', '设置'],
 ];
 const STATE_NAME: Record<string, string> = { none: '无', yellow: '黄牌', orange: '橙牌', red: '红牌' };
+const REMINDER_NAME: Record<string, string> = {
+  quarterly: '季度提示',
+  monthly: '月度提示',
+  weekly: '每周提示',
+  milestone: '节点提示',
+};
 const YELLOW_REASONS = CardReasonSchema.options.filter((r) => r !== '工作进展缓慢');
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 
@@ -379,7 +385,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                   h(
                     'span',
                     { class: 'grow' },
-                    `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${r.period}，${r.feedbackDue} 前反馈`,
+                    `${r.leadUnit}：${r.taskNo ? `序号${r.taskNo} ` : ''}${'★'.repeat(r.stars)} ${REMINDER_NAME[r.reason] ?? r.reason} ${r.period}${r.note ? `（${r.note}）` : ''}，${r.feedbackDue} 前反馈`,
                   ),
                   h('span', { class: 'chip' }, r.queued ? '已排队' : '未排队'),
                 ),
@@ -416,7 +422,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let reminderDay: string | null = null;
 
   function dayPicker(day: string): HTMLElement {
-    const input = h('input', { type: 'date', name: 'reminder-day', value: day, style: 'width:auto' }) as HTMLInputElement;
+    const input = h('input', {
+      type: 'date',
+      name: 'reminder-day',
+      value: day,
+      style: 'width:auto',
+    }) as HTMLInputElement;
     input.addEventListener('change', () => {
       if (!input.value) return;
       reminderDay = input.value;

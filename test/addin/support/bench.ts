@@ -62,3 +62,45 @@ export async function syncsForCommand(
       : await RIBBON_COMMANDS[command]!(env);
   return { syncs: workbook.syncCount, level: outcome.level, text: outcome.text };
 }
+
+export interface AddinBenchmark {
+  /** Excel round trips (context.sync) per command, for 1, 100 and 5,000 selected rows. */
+  syncs: Record<BenchCommand, Record<'1' | '100' | '5000', number>>;
+  /** Minified script sizes of the built add-in, bytes (raw and gzip). */
+  bundle: Record<string, { bytes: number; gzip: number }>;
+}
+
+/** Everything `npm run bench` reports for the add-in: syncs per command and the pane's script size. */
+export async function addinBenchmark(): Promise<AddinBenchmark> {
+  const commands: BenchCommand[] = [
+    'syncLedger',
+    'checkLedger',
+    'starsByKind',
+    'stars4',
+    'yellowCard',
+    'orangeCard',
+    'closeTasks',
+  ];
+  const syncs = {} as AddinBenchmark['syncs'];
+  for (const c of commands) {
+    syncs[c] = { '1': 0, '100': 0, '5000': 0 };
+    for (const n of [1, 100, 5000] as const)
+      syncs[c][String(n) as '1' | '100' | '5000'] = (await syncsForCommand(c, n)).syncs;
+  }
+  const { buildAddin } = await import('../../../addin/build.js');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'duban-addin-bench-'));
+  try {
+    const built = await buildAddin({ outdir: dir });
+    const bundle: AddinBenchmark['bundle'] = {};
+    for (const [file, bytes] of Object.entries(built.sizes)) {
+      bundle[file] = { bytes, gzip: gzipSync(readFileSync(join(dir, file))).length };
+    }
+    return { syncs, bundle };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
