@@ -18,7 +18,13 @@
 import { randomUUID } from 'node:crypto';
 import { TableClient, odata, type TransactionAction, type TableEntityResult } from '@azure/data-tables';
 import type { Channel } from '../../shared/api.js';
-import { IsoDateSchema, type Reminder, type ReminderReason, type Stars } from '../../shared/model.js';
+import {
+  IsoDateSchema,
+  ReminderSchema,
+  type Reminder,
+  type ReminderReason,
+  type Stars,
+} from '../../shared/model.js';
 import { reminderKey } from '../../shared/rules/schedule.js';
 import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
 import { storageStatus } from '../errors.js';
@@ -310,6 +316,13 @@ export class Outbox {
     for (const entry of entries) {
       const parsedDate = IsoDateSchema.safeParse(entry.sendOn);
       if (!parsedDate.success) throw new Error(`提示的发送日期无效：${entry.sendOn}（任务 ${entry.taskId}）`);
+      const parsed = ReminderSchema.safeParse(entry);
+      if (!parsed.success) {
+        const why = parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；');
+        throw new Error(`提示数据无效（任务 ${entry.taskId}）：${why}`);
+      }
+      if (!entry.unit.trim()) throw new Error(`提示缺少接收单位（任务 ${entry.taskId}）`);
+      if (!entry.ledgerId.trim()) throw new Error(`提示缺少台账编号（任务 ${entry.taskId}）`);
       // The idempotency key is the rules' (R17), never re-derived here.
       const key = reminderKey(entry.ledgerId, entry);
       const rowKey = outboxRowKey(key);

@@ -102,6 +102,14 @@ describe('enqueuePrompts', () => {
     expect((await ob.listOutbox({})).items[0]!.feedbackUrl).toBe('https://x.example/f/T-0009?sig=s');
     await expect(ob.enqueuePrompts([{ ...bare, taskId: 'T-10' }])).rejects.toThrow(/缺少反馈链接/);
     await expect(ob.enqueuePrompts([prompt(11, { sendOn: '2026-02-30' })])).rejects.toThrow(/发送日期无效/);
+    await expect(ob.enqueuePrompts([prompt(12, { feedbackDue: '3月26日' })])).rejects.toThrow(
+      /提示数据无效（任务 T-0012）：feedbackDue：日期格式应为 YYYY-MM-DD/,
+    );
+    await expect(ob.enqueuePrompts([prompt(13, { unit: ' ' })])).rejects.toThrow(
+      /提示缺少接收单位（任务 T-0013）/,
+    );
+    // Nothing of a refused batch was written.
+    expect((await ob.listOutbox({})).items.map((i) => i.taskId)).toEqual(['T-0009']);
   });
 });
 
