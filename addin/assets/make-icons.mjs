@@ -105,7 +105,13 @@ function draw(spec, size) {
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'duban-icons-')), {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage();
 await page.setContent('<html><body style="font-family:\'Noto Sans CJK SC\'">督</body></html>');

@@ -16,6 +16,7 @@ import type { Mailbox, PaneRequest, Status } from '../../addin/src/mailbox.js';
 import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from './support/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { syncsForCommand } from './support/bench.js';
+import { generatedLedger } from './support/generatedLedger.js';
 
 function recordingMailbox() {
   const statuses: Status[] = [];
@@ -152,6 +153,17 @@ describe('the Excel adapter', () => {
     expect(workbook.requests.every((r) => r.bytes <= REQUEST_LIMIT_BYTES)).toBe(true);
     expect(MAX_BATCH_BYTES).toBeLessThan(REQUEST_LIMIT_BYTES);
     expect(workbook.cell('S', 'D3000').value).toBe(long);
+  });
+
+  it('reads a ledger too large for one 5 MB response in blocks of rows, every response under the limit', async () => {
+    const workbook = new SimWorkbook({ excelApi: '1.12' });
+    workbook.addSheet('台账', generatedLedger(12_000));
+    const box = recordingMailbox();
+    const outcome = await checkLedger(offlineEnv(workbook, box.mailbox));
+    expect(outcome.text).toBe('台账检查完成：12000 项任务，均规范。');
+    expect(workbook.requests[0]!.responseBytes).toBeGreaterThan(REQUEST_LIMIT_BYTES);
+    expect(workbook.syncCount).toBeGreaterThan(2);
+    expect(workbook.requests.slice(1).every((r) => (r.responseBytes ?? 0) <= REQUEST_LIMIT_BYTES)).toBe(true);
   });
 
   it('reads every area of a multi-area selection (ExcelApi 1.9) and ignores a selection on another sheet', async () => {

@@ -93,15 +93,68 @@ export async function readSheet(
   isSetSupported: SetSupported,
   opts: { fills?: boolean } = {},
 ): Promise<SheetRead> {
+  try {
+    return await readAtOnce(context, isSetSupported, opts);
+  } catch (err) {
+    if (!isPayloadLimit(err)) throw err;
+    // Past Excel on the web's 5 MB response limit (a very large ledger): read in blocks of rows.
+    return readInBlocks(context, isSetSupported, opts);
+  }
+}
+
+export function isPayloadLimit(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return /PayloadSizeLimitExceeded/.test(`${String(e?.code ?? '')} ${String(e?.message ?? '')}`);
+}
+
+function loadSelection(context: Excel.RequestContext, isSetSupported: SetSupported): { address(): string } {
+  if (isSetSupported('ExcelApi', '1.9')) {
+    const areas = context.workbook.getSelectedRanges();
+    areas.load('address');
+    return { address: () => areas.address };
+  }
+  const range = context.workbook.getSelectedRange();
+  range.load('address');
+  return { address: () => range.address };
+}
+
+function selectedRowsOf(
+  address: string,
+  sheetName: string,
+  firstRow: number,
+  rowCount: number,
+): { rows: number[]; elsewhere: boolean } {
+  const rows = new Set<number>();
+  let elsewhere = false;
+  for (const part of address.split(',').filter(Boolean)) {
+    const a = parseAddress(part.trim());
+    if (!a) continue;
+    if (a.sheet !== sheetName) {
+      elsewhere = true;
+      continue;
+    }
+    const last = Math.min(a.lastRow, firstRow + rowCount - 1);
+    for (let r = Math.max(a.firstRow, firstRow); r <= last; r++) rows.add(r);
+  }
+  return { rows: [...rows].sort((x, y) => x - y), elsewhere };
+}
+
+type FillProps = { value: { format?: { fill?: { color?: string } } }[][] };
+
+function fillGrid(props: FillProps): (string | null)[][] {
+  return props.value.map((row) => row.map((cell) => normalizeColor(cell.format?.fill?.color)));
+}
+
+async function readAtOnce(
+  context: Excel.RequestContext,
+  isSetSupported: SetSupported,
+  opts: { fills?: boolean },
+): Promise<SheetRead> {
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
   const used = sheet.getUsedRangeOrNullObject(true);
   used.load('values,rowIndex,columnIndex');
-  const multiArea = isSetSupported('ExcelApi', '1.9');
-  const selected = multiArea ? context.workbook.getSelectedRanges() : null;
-  if (selected) selected.load('address');
-  const single = multiArea ? null : context.workbook.getSelectedRange();
-  if (single) single.load('address');
+  const selection = loadSelection(context, isSetSupported);
   const fillProps =
     opts.fills && isSetSupported('ExcelApi', '1.9')
       ? used.getCellProperties({ format: { fill: { color: true } } })
@@ -112,32 +165,66 @@ export async function readSheet(
   const empty = used.isNullObject;
   const values = empty ? [] : (used.values as Cell[][]);
   const firstRow = empty ? 1 : used.rowIndex + 1;
-  const firstColumn = empty ? 0 : used.columnIndex;
-  const selectedRows = new Set<number>();
-  let selectionElsewhere = false;
-  const addresses = (selected ? selected.address : (single?.address ?? '')).split(',').filter(Boolean);
-  for (const address of addresses) {
-    const a = parseAddress(address.trim());
-    if (!a) continue;
-    if (a.sheet !== sheetName) {
-      selectionElsewhere = true;
+  const selected = selectedRowsOf(selection.address(), sheetName, firstRow, values.length);
+  return {
+    sheetName,
+    firstRow,
+    firstColumn: empty ? 0 : used.columnIndex,
+    values,
+    selectedRows: selected.rows,
+    selectionElsewhere: selected.elsewhere,
+    fills: fillProps && !empty ? fillGrid(fillProps as FillProps) : null,
+  };
+}
+
+/** The fallback for ledgers too large for one response: the range's extent first, then blocks of rows. */
+async function readInBlocks(
+  context: Excel.RequestContext,
+  isSetSupported: SetSupported,
+  opts: { fills?: boolean },
+): Promise<SheetRead> {
+  const sheet = context.workbook.worksheets.getActiveWorksheet();
+  sheet.load('name');
+  const used = sheet.getUsedRangeOrNullObject(true);
+  used.load('rowIndex,columnIndex,rowCount,columnCount');
+  const selection = loadSelection(context, isSetSupported);
+  await context.sync();
+  const sheetName = sheet.name;
+  if (used.isNullObject) {
+    return { sheetName, firstRow: 1, firstColumn: 0, values: [], selectedRows: [], selectionElsewhere: false, fills: null };
+  }
+  const firstRow = used.rowIndex + 1;
+  const firstColumn = used.columnIndex;
+  const lastColumn = firstColumn + used.columnCount - 1;
+  const withFills = !!opts.fills && isSetSupported('ExcelApi', '1.9');
+  const values: Cell[][] = [];
+  const fills: (string | null)[][] = [];
+  let block = 2000;
+  for (let row = firstRow; row < firstRow + used.rowCount; ) {
+    const last = Math.min(row + block - 1, firstRow + used.rowCount - 1);
+    const range = sheet.getRange(`${cellAddress(row, firstColumn)}:${cellAddress(last, lastColumn)}`);
+    range.load('values');
+    const props = withFills ? range.getCellProperties({ format: { fill: { color: true } } }) : null;
+    try {
+      await context.sync();
+    } catch (err) {
+      if (!isPayloadLimit(err) || block === 1) throw err;
+      block = Math.max(1, Math.floor(block / 2));
       continue;
     }
-    const last = Math.min(a.lastRow, firstRow + values.length - 1);
-    for (let r = Math.max(a.firstRow, firstRow); r <= last; r++) selectedRows.add(r);
+    values.push(...(range.values as Cell[][]));
+    if (props) fills.push(...fillGrid(props as FillProps));
+    row = last + 1;
   }
-  const fills =
-    fillProps && !empty
-      ? fillProps.value.map((row) => row.map((cell) => normalizeColor(cell.format?.fill?.color)))
-      : null;
+  const selected = selectedRowsOf(selection.address(), sheetName, firstRow, values.length);
   return {
     sheetName,
     firstRow,
     firstColumn,
     values,
-    selectedRows: [...selectedRows].sort((a, b) => a - b),
-    selectionElsewhere,
-    fills,
+    selectedRows: selected.rows,
+    selectionElsewhere: selected.elsewhere,
+    fills: withFills ? fills : null,
   };
 }
 

@@ -144,7 +144,7 @@ export class SimWorkbook {
   activeSheet = 0;
   selection: { sheet: string; boxes: Box[] } | null = null;
   syncCount = 0;
-  requests: { ops: number; bytes: number }[] = [];
+  requests: { ops: number; bytes: number; responseBytes?: number }[] = [];
   suspendedCalculation = 0;
   suspendedScreenUpdating = 0;
   readonly excelApi: string;
@@ -235,9 +235,19 @@ export class SimWorkbook {
     this.syncCount++;
     this.requests.push({ ops: ops.length, bytes });
     if (bytes > REQUEST_LIMIT_BYTES) {
-      throw new Error('RequestPayloadSizeLimitExceeded: 请求超过 5 MB（Excel 网页版的限制）。');
+      throw Object.assign(new Error('RequestPayloadSizeLimitExceeded: 请求超过 5 MB（Excel 网页版的限制）。'), {
+        code: 'RequestPayloadSizeLimitExceeded',
+      });
     }
-    return ops.map((op) => this.apply(op));
+    const results = ops.map((op) => this.apply(op));
+    const responseBytes = new TextEncoder().encode(JSON.stringify(results)).length;
+    this.requests[this.requests.length - 1]!.responseBytes = responseBytes;
+    if (responseBytes > REQUEST_LIMIT_BYTES) {
+      throw Object.assign(new Error('ResponsePayloadSizeLimitExceeded: 响应超过 5 MB（Excel 网页版的限制）。'), {
+        code: 'ResponsePayloadSizeLimitExceeded',
+      });
+    }
+    return results;
   }
 
   private apply(op: Op): unknown {
