@@ -43,7 +43,8 @@ export async function listTasks(
   opts: { includeRemoved?: boolean } = {},
 ): Promise<StoredTask[]> {
   const rows = await storage.listPartition('Tasks', encodeKey(ledgerId));
-  const tasks = rows.map(toStoredTask);
+  // Ledger order (RowKey order is the order of the encoded ids).
+  const tasks = rows.map(toStoredTask).sort((a, b) => a.task.row - b.task.row);
   return opts.includeRemoved ? tasks : tasks.filter((t) => !t.removed);
 }
 

@@ -1,5 +1,6 @@
 // Bad input gets the right status and a clear Chinese message, and changes nothing in storage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import azf from '@azure/functions';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
 import { KEY, snapshot, startApi, task, type TestApi } from './support/api.js';
 
@@ -109,6 +110,20 @@ describe('request bodies', () => {
     expect(res.body.error.message).toContain('请求体过大');
   });
 
+  it('the handler itself refuses an oversized body (under `func`, where no dev host reads it first)', async () => {
+    const { syncLedger } = await import('../../functions/http/syncLedger.js');
+    const req = new azf.HttpRequest({
+      method: 'POST',
+      url: 'http://localhost/api/ledger/sync',
+      headers: { 'x-functions-key': KEY, 'content-type': 'application/json' },
+      body: { bytes: new Uint8Array(MAX_BODY_BYTES + 1) },
+    });
+    const res = await syncLedger(req, new azf.InvocationContext());
+    expect(res.status).toBe(413);
+    expect(JSON.parse(String(res.body)).error.code).toBe('body_too_large');
+    expect(await snapshot(api.storage)).toBe(before);
+  });
+
   it('a non-JSON content type → 415', async () => {
     const res = await api.call('POST', '/stars', {
       raw: 'ledgerId=x',
@@ -161,6 +176,34 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     expect(states.body.units.map((u: { unit: string }) => u.unit)).toContain(unit);
     const history = await api.call('GET', `/history?unit=${encodeURIComponent(unit)}`);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['contacts', 'card']);
+    before = await snapshot(api.storage);
+  });
+
+  it('task ids and ledger ids with `/ \\ # ?` are stored under encoded keys and found again', async () => {
+    const ledgerId = 'a/b#?\\';
+    const sync = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId,
+        year: 2026,
+        by: '李文书',
+        tasks: [task('X/1#?', { row: 4 }), task("X'2|!%", { row: 5 })],
+      },
+    });
+    expect(sync.status).toBe(200);
+    const stars = await api.call('POST', '/stars', {
+      body: { ledgerId, taskIds: ['X/1#?', "X'2|!%"], stars: 4, by: '李文书' },
+    });
+    expect(stars.body.changes.map((c: { taskId: string }) => c.taskId)).toEqual(['X/1#?', "X'2|!%"]);
+    const listed = await api.call('GET', `/tasks?ledgerId=${encodeURIComponent(ledgerId)}`);
+    expect(listed.body.tasks.map((t: { id: string; stars: number }) => [t.id, t.stars])).toEqual([
+      ['X/1#?', 4],
+      ["X'2|!%", 4],
+    ]);
+    const history = await api.call(
+      'GET',
+      `/history?ledgerId=${encodeURIComponent(ledgerId)}&taskId=${encodeURIComponent('X/1#?')}`,
+    );
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['stars']);
     before = await snapshot(api.storage);
   });
 

@@ -27,6 +27,7 @@ beforeAll(async () => {
         task('R3', { row: 6, leadUnit: B, category: 'routine' }),
         task('RC', { row: 7, leadUnit: B, category: 'routine', closed: true }),
         task('I1', { row: 8, leadUnit: B, category: 'indicator', target: { value: 1200, unit: '人' } }),
+        task('LATER', { row: 10, leadUnit: A, category: 'routine', startDate: '2026-06-01' }),
         task('LATE', {
           row: 9,
           leadUnit: B,
@@ -69,6 +70,13 @@ describe('runDaily', () => {
     expect(page.items.every((i) => i.status === 'queued' && i.feedbackUrl.includes('/api/feedback/'))).toBe(
       true,
     );
+  });
+
+  it('R18: a task that has not started yet (开始时间 after the day) gets no reminder', async () => {
+    const page = await outbox().listOutbox({ date: '2026-03-17' });
+    expect(page.items.map((i) => i.taskId)).not.toContain('LATER');
+    const q3 = await api.call('GET', `/reminders?on=2026-09-16&ledgerId=${L}`);
+    expect(q3.body.reminders.map((r: { taskId: string }) => r.taskId)).toContain('LATER');
   });
 
   it('R17: a second run of the same day queues nothing new and writes no second history row', async () => {
@@ -142,6 +150,26 @@ describe('runDaily', () => {
     const expired = await api.call('POST', path, { key: null, body: { text: '过期后提交' } });
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toContain('过期');
+  });
+
+  it('POST /api/feedback-links makes a signed link for a unit, task and period that the unit can use', async () => {
+    clock = new Date('2026-03-20T02:00:00Z');
+    const res = await api.call('POST', '/feedback-links', {
+      body: { ledgerId: L, unit: B, taskId: 'R3', period: '2026-Q1', expires: '2026-04-30' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.url).toMatch(/^http:\/\/localhost:\d+\/api\/feedback\//);
+    const form = await fetch(res.body.url);
+    expect(await form.json()).toMatchObject({
+      unit: B,
+      taskId: 'R3',
+      period: '2026-Q1',
+      expires: '2026-04-30',
+    });
+    const unknown = await api.call('POST', '/feedback-links', {
+      body: { ledgerId: L, unit: B, taskId: 'NOPE', period: '2026-Q1' },
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('R9/R10: after the feedback due date the units that did not report are yellow candidates; past-deadline tasks orange', async () => {

@@ -78,7 +78,10 @@ export async function startApi(
 }
 
 /** A ledger task as the add-in's reader would send it. */
-export function task(id: string, over: Omit<Partial<LedgerTask>, 'id'> = {}): LedgerTask & { id: string } {
+export function task(
+  id: string,
+  over: Omit<Partial<LedgerTask & { startDate: string | null }>, 'id'> = {},
+): LedgerTask & { id: string; startDate?: string | null } {
   return {
     row: 3,
     id,

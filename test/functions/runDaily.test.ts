@@ -1,0 +1,63 @@
+// `duban run-daily`: the daily run for operators, against the storage of the environment.
+import { describe, expect, inject, it } from 'vitest';
+import { main } from '../../functions/cli/main.js';
+import { runDailyCommand } from '../../functions/cli/runDaily.js';
+import { openStorage, writeTasks, putLedger } from '../../functions/storage/index.js';
+import { LINK_SECRET, task, uniquePrefix } from './support/api.js';
+
+function io() {
+  const o = { out: '', err: '' };
+  return {
+    o,
+    io: { out: (t: string) => void (o.out += t + '\n'), err: (t: string) => void (o.err += t + '\n') },
+  };
+}
+
+describe('duban run-daily', () => {
+  it('R15/R17: runs the day once against DUBAN_STORAGE/DUBAN_TABLE_PREFIX and says what it queued; the second run queues nothing', async () => {
+    const prefix = uniquePrefix('cli');
+    const env = {
+      DUBAN_STORAGE: inject('azuriteConnectionString'),
+      DUBAN_TABLE_PREFIX: prefix,
+      DUBAN_LINK_SECRET: LINK_SECRET,
+    };
+    const storage = await openStorage({ connectionString: env.DUBAN_STORAGE, prefix });
+    await writeTasks(storage, 'L', [
+      {
+        next: {
+          task: task('Q1', { leadUnit: '县财政局' }),
+          stars: 3,
+          closed: false,
+          closedOn: null,
+          closeNote: null,
+          removed: false,
+          removedOn: null,
+        },
+        etag: null,
+      },
+    ]);
+    await putLedger(storage, {
+      ledgerId: 'L',
+      year: 2026,
+      syncedAt: new Date().toISOString(),
+      by: 't',
+      tasks: 1,
+    });
+    const first = io();
+    expect(await runDailyCommand(['--on', '2026-03-17'], first.io, env)).toBe(0);
+    expect(first.o.out).toContain('每日督办 2026-03-17');
+    expect(first.o.out).toContain('新入队 1 条');
+    const second = io();
+    expect(await runDailyCommand(['--on', '2026-03-17', '--json'], second.io, env)).toBe(0);
+    expect(JSON.parse(second.o.out)).toMatchObject({ due: 1, queued: 0, existing: 1 });
+  });
+
+  it('a bad date or an unknown option → exit 2 with a clear message', async () => {
+    const bad = io();
+    expect(await main(['run-daily', '--on', '2026-02-30'], bad.io)).toBe(2);
+    expect(bad.o.err).toContain('不是有效的日期');
+    const unknown = io();
+    expect(await main(['run-daily', '--at', '2026-02-03'], unknown.io)).toBe(2);
+    expect(unknown.o.err).toContain('参数错误');
+  });
+});
