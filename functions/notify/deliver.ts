@@ -125,6 +125,12 @@ function toPromptItem(e: OutboxItem): PromptItem {
   };
 }
 
+/** Failures that another attempt cannot cure: only malformed channels failed (the office must fix them). */
+function onlyInvalid(current: (ChannelRecord | undefined)[]): boolean {
+  const failing = current.filter((r) => r && !r.ok);
+  return failing.length > 0 && failing.every((r) => r!.kind === 'invalid');
+}
+
 async function inBatches<T>(list: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -255,14 +261,17 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
           nextAttemptAt: null,
           claimedUntil: null,
         };
-      } else if (noChannel || attempts >= policy.maxAttempts) {
+      } else if (noChannel || onlyInvalid(current) || attempts >= policy.maxAttempts) {
         const delivered = current.filter((r) => r?.ok).map((r) => r!.label);
         const suffix = delivered.length ? `（已送达：${delivered.join('、')}）` : '';
         patch = {
           status: 'failed',
           attempts,
           failedAt: nowIso,
-          lastError: noChannel ? lastError : `已尝试${attempts}次仍未送达：${lastError ?? ''}${suffix}`,
+          lastError:
+            noChannel || onlyInvalid(current)
+              ? `${lastError ?? ''}${suffix}`
+              : `已尝试${attempts}次仍未送达：${lastError ?? ''}${suffix}`,
           nextAttemptAt: null,
           claimedUntil: null,
         };
