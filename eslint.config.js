@@ -2,6 +2,7 @@
 // shared/ is the pure domain and imports nothing of Node, Office, Azure or HTTP.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.azurite/**', 'test-output/**', 'addin/dist/**'] },
@@ -13,8 +14,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    files: ['bin/**/*.mjs', 'addin/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     files: ['shared/**/*.ts'],

@@ -1,4 +1,4 @@
-/* global document, Buffer, console */
+/* global document */
 // Draws the ribbon icons (16/32/80 px PNGs) with Chromium's canvas, so they are crisp at every size
 // and the CJK glyphs use the machine's Noto CJK font. Run: node addin/assets/make-icons.mjs
 import { chromium } from 'playwright-core';

@@ -55,7 +55,7 @@ describe('duban ledger', () => {
       'blank',
       'note',
     ]);
-    expect(out.tasks).toHaveLength(18);
+    expect(out.tasks).toHaveLength(16);
     expect(out.tasks.find((t) => t.no === '3-2')).toMatchObject({
       parent: '3',
       leadUnit: '县商务局',

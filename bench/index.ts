@@ -1,0 +1,14 @@
+// Runs the benchmarks; `npm run bench -- ledger` runs one group.
+import { benchLedger } from './ledger.js';
+import { formatResults, type BenchResult } from './measure.js';
+
+const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
+  ledger: { title: 'Ledger reader and reminder plan (issue 2)', run: () => benchLedger() },
+};
+
+export async function runBenchmarks(only: string[]): Promise<void> {
+  for (const [key, g] of Object.entries(groups)) {
+    if (only.length && !only.includes(key)) continue;
+    console.log(formatResults(g.title, await g.run()) + '\n');
+  }
+}
