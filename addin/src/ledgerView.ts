@@ -68,7 +68,12 @@ export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
  * Stable ids (督办编号) for tasks that have none: `DB-<year>-<nnnn>`, numbered after the highest
  * number already in the ledger, so a row keeps its id when rows are inserted or sorted (序号 does not).
  */
-export function assignIds(view: LedgerView): { tasks: (LedgerTask & { id: string })[]; writes: CellWrite[] } {
+export function assignIds(view: LedgerView): {
+  tasks: (LedgerTask & { id: string })[];
+  writes: CellWrite[];
+  /** Rows whose id repeated an earlier row's (a copied row): they got a new id, and say so. */
+  renumbered: string[];
+} {
   const year = view.ledger.year;
   const prefix = `DB-${year}-`;
   let max = 0;
@@ -84,13 +89,23 @@ export function assignIds(view: LedgerView): { tasks: (LedgerTask & { id: string
     idColumn = view.lastColumn + 1;
     writes.push({ row: view.headerRow, column: idColumn, value: ID_HEADER });
   }
+  const seen = new Map<string, number>();
+  const renumbered: string[] = [];
   const tasks = view.ledger.tasks.map((t) => {
-    if (t.id) return { ...t, id: t.id };
+    const existing = t.id?.trim();
+    if (existing && !seen.has(existing)) {
+      seen.set(existing, t.row);
+      return { ...t, id: existing };
+    }
     const id = `${prefix}${String(++max).padStart(4, '0')}`;
+    if (existing)
+      renumbered.push(
+        `第${t.row}行的督办编号 ${existing} 与第${seen.get(existing)}行重复（复制的行？），已改为 ${id}`,
+      );
     writes.push({ row: t.row, column: idColumn, value: id });
     return { ...t, id };
   });
-  return { tasks, writes };
+  return { tasks, writes, renumbered };
 }
 
 export function starText(stars: Stars): string {

@@ -246,4 +246,21 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     const outcome = await syncLedger(env());
     expect(outcome.text).toContain('已同步 16 项任务；');
   });
+  it('a copied row that repeats another row’s 督办编号 gets a new id, and the status line says so (R4: no row lost)', async () => {
+    const row5 = workbook.values(sheet)[4]!;
+    await simulatedHost(workbook).excel.run(async (context) => {
+      context.workbook.worksheets.getItem(sheet).getRange('A23:M23').values = [
+        row5.slice(0, 13).map((v) => v ?? ''),
+      ];
+      await context.sync();
+    });
+    expect(workbook.cell(sheet, 'M23').value).toBe('DB-2026-0001');
+    const outcome = await syncLedger(env());
+    expect(outcome.text).toContain('已同步 17 项任务，新编督办编号 1 个');
+    expect(outcome.details).toEqual([
+      '第23行的督办编号 DB-2026-0001 与第5行重复（复制的行？），已改为 DB-2026-0017',
+    ]);
+    expect(workbook.cell(sheet, 'M23').value).toBe('DB-2026-0017');
+    expect(workbook.cell(sheet, 'M5').value).toBe('DB-2026-0001');
+  });
 });

@@ -103,7 +103,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const api = env.api();
       const read = await readSheet(context, env.isSetSupported, { fills: true });
       const view = viewLedger(read, env.settings);
-      const { tasks, writes } = assignIds(view);
+      const { tasks, writes, renumbered } = assignIds(view);
       const { problems, year } = view.ledger;
       await api.syncLedger({ ledgerId: ledgerIdFor(env.prefs(), year), year, tasks, problems, by });
       const states = await unitStates(api, env.today()).catch(() => null);
@@ -126,6 +126,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
         text: `已同步 ${tasks.length} 项任务${added ? `，新编督办编号 ${added} 个` : ''}；${
           problems.length ? `发现 ${problems.length} 处不规范，已标出。` : '台账规范。'
         }`,
+        details: renumbered,
       };
     });
   } catch (err) {

@@ -191,7 +191,15 @@ async function readInBlocks(
   await context.sync();
   const sheetName = sheet.name;
   if (used.isNullObject) {
-    return { sheetName, firstRow: 1, firstColumn: 0, values: [], selectedRows: [], selectionElsewhere: false, fills: null };
+    return {
+      sheetName,
+      firstRow: 1,
+      firstColumn: 0,
+      values: [],
+      selectedRows: [],
+      selectionElsewhere: false,
+      fills: null,
+    };
   }
   const firstRow = used.rowIndex + 1;
   const firstColumn = used.columnIndex;
@@ -200,7 +208,7 @@ async function readInBlocks(
   const values: Cell[][] = [];
   const fills: (string | null)[][] = [];
   let block = 2000;
-  for (let row = firstRow; row < firstRow + used.rowCount; ) {
+  for (let row = firstRow; row < firstRow + used.rowCount;) {
     const last = Math.min(row + block - 1, firstRow + used.rowCount - 1);
     const range = sheet.getRange(`${cellAddress(row, firstColumn)}:${cellAddress(last, lastColumn)}`);
     range.load('values');

@@ -14,6 +14,7 @@ import {
   type CommandEnv,
   type Outcome,
 } from '../commands/actions.js';
+import { RIBBON_COMMANDS } from '../commands/ribbon.js';
 import { selectCell } from '../excel/workbook.js';
 import { columnIndex } from '../ledgerView.js';
 import {
@@ -856,10 +857,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const again = s.retry ? () => void act('正在重试…', async () => runAgain(s.command)) : undefined;
     showStatus(s, again);
   }
+  /** 重试 of a ribbon command the pane heard about: the same command again, on the current selection. */
   async function runAgain(command: string): Promise<Outcome> {
-    if (command === 'syncLedger') return syncLedger(deps.env());
-    if (command === 'checkLedger') return checkLedger(deps.env());
-    return { level: 'info', text: '请在功能区再次点击该按钮。' };
+    const run = RIBBON_COMMANDS[command];
+    return run ? run(deps.env()) : { level: 'info', text: '请在功能区再次点击该按钮。' };
   }
 
   window.addEventListener('storage', (ev) => {

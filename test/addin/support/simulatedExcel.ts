@@ -235,17 +235,23 @@ export class SimWorkbook {
     this.syncCount++;
     this.requests.push({ ops: ops.length, bytes });
     if (bytes > REQUEST_LIMIT_BYTES) {
-      throw Object.assign(new Error('RequestPayloadSizeLimitExceeded: 请求超过 5 MB（Excel 网页版的限制）。'), {
-        code: 'RequestPayloadSizeLimitExceeded',
-      });
+      throw Object.assign(
+        new Error('RequestPayloadSizeLimitExceeded: 请求超过 5 MB（Excel 网页版的限制）。'),
+        {
+          code: 'RequestPayloadSizeLimitExceeded',
+        },
+      );
     }
     const results = ops.map((op) => this.apply(op));
     const responseBytes = new TextEncoder().encode(JSON.stringify(results)).length;
     this.requests[this.requests.length - 1]!.responseBytes = responseBytes;
     if (responseBytes > REQUEST_LIMIT_BYTES) {
-      throw Object.assign(new Error('ResponsePayloadSizeLimitExceeded: 响应超过 5 MB（Excel 网页版的限制）。'), {
-        code: 'ResponsePayloadSizeLimitExceeded',
-      });
+      throw Object.assign(
+        new Error('ResponsePayloadSizeLimitExceeded: 响应超过 5 MB（Excel 网页版的限制）。'),
+        {
+          code: 'ResponsePayloadSizeLimitExceeded',
+        },
+      );
     }
     return results;
   }
