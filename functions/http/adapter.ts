@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
 import { ApiError } from '../errors.js';
-import type { Storage } from '../storage/index.js';
+import { transactionError, type Storage } from '../storage/index.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
 
 z.config(z.locales.zhCN());
@@ -164,6 +164,14 @@ export function api(
       if (e instanceof ApiError) {
         if (e.status >= 500) ctx.error(`${e.code}: ${e.message}`);
         return json(e.status, errorBody(e.code, e.message), cors);
+      }
+      if ((e as Error | null)?.name === 'RestError') {
+        // A storage call outside the helpers that already translate (e.g. a paged query while Azurite is down).
+        const mapped = transactionError(e);
+        if (mapped instanceof ApiError) {
+          if (mapped.status >= 500) ctx.error(`${mapped.code}: ${mapped.message}`);
+          return json(mapped.status, errorBody(mapped.code, mapped.message), cors);
+        }
       }
       ctx.error(e);
       return json(500, errorBody('internal', `服务器内部错误：${(e as Error).message}`), cors);

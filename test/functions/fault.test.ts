@@ -15,6 +15,7 @@ import {
 } from '../../functions/storage/index.js';
 import { createOutbox } from '../../functions/notify/outbox.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
+import { startDevHost } from '../../functions/devhost.js';
 import { task, uniquePrefix, LINK_SECRET } from './support/api.js';
 
 let azurite: RunningAzurite;
@@ -108,5 +109,28 @@ describe('Azurite stopped during a daily run', () => {
 
     const third = await runDaily({ on: '2026-03-17', storage: again, outbox: outbox2, env });
     expect(third).toMatchObject({ queued: 0, existing: TASKS });
+  });
+});
+
+describe('the API while storage is down', () => {
+  it('answers 503 with a Chinese message (not a crash), and works again once storage is back', async () => {
+    const host = await startDevHost({
+      port: 0,
+      timers: false,
+      log: () => {},
+      env: { DUBAN_STORAGE: azurite.connectionString, DUBAN_TABLE_PREFIX: prefix, DUBAN_FUNCTION_KEY: 'k' },
+    });
+    try {
+      const get = () => fetch(`${host.url}/units`, { headers: { 'x-functions-key': 'k' } });
+      expect((await get()).status).toBe(200);
+      await azurite.stop();
+      const down = await get();
+      expect(down.status).toBe(503);
+      expect((await down.json()).error.message).toContain('存储服务暂不可用');
+      azurite = await startAzurite({ location, port: azurite.port });
+      expect((await get()).status).toBe(200);
+    } finally {
+      await host.close();
+    }
   });
 });
