@@ -214,6 +214,18 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await shot('cards');
   });
 
+  it('整改报告 after the orange card is recorded from the pane, and the unit no longer awaits one (R11)', async () => {
+    await pane.click('#tab-cards');
+    const button = pane.locator('button[data-rectify="县工信局"]');
+    await button.waitFor();
+    await button.click();
+    await pane.fill('#rectification-form textarea[name=note]', '已成立专班，环评已于本周提交');
+    await pane.click('#rectification-form button[type=submit]');
+    await statusShows('已登记 县工信局 的整改报告', 'success');
+    await pane.waitForSelector('#units li[data-unit="县工信局"]');
+    expect(await pane.locator('button[data-rectify="县工信局"]').count()).toBe(0);
+  });
+
   it('亮牌候选: one click on 确认 issues the proposed card and colours the unit’s rows (R9, R13)', async () => {
     await pane.click('#tab-cards');
     const candidate = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });

@@ -5,6 +5,7 @@ import {
   CloseTasksRequestSchema,
   IssueCardRequestSchema,
   RecordInterviewRequestSchema,
+  RectificationRequestSchema,
   SetStarsRequestSchema,
   SyncLedgerRequestSchema,
   TickChecklistRequestSchema,
@@ -13,7 +14,6 @@ import {
   type SetStarsRequest,
   type SyncLedgerRequest,
   type RecordInterviewRequest,
-  type UnitState,
 } from '../../../shared/api.js';
 import { SettingsSchema, type Settings } from '../../../shared/settings.js';
 
@@ -65,7 +65,26 @@ const InterviewResponse = z.looseObject({
     .nullable()
     .optional(),
 });
-const UnitsResponse = z.looseObject({ units: z.array(UnitStateSchema) });
+/** A unit's state (R13) with what the pane shows of each card: its rectification (R11) and red checklist (R12). */
+export const UnitViewSchema = UnitStateSchema.extend({
+  cards: z.array(
+    z.looseObject({
+      id: z.string(),
+      color: z.enum(['yellow', 'orange', 'red']),
+      docNo: z.string().nullable(),
+      date: z.string(),
+      reason: z.string().nullable().optional(),
+      rectifyBy: z.string().nullable().optional(),
+      rectifiedOn: z.string().nullable().optional(),
+      checklist: z
+        .array(z.looseObject({ id: z.string(), done: z.boolean() }))
+        .nullable()
+        .optional(),
+    }),
+  ),
+});
+export type UnitView = z.infer<typeof UnitViewSchema>;
+const UnitsResponse = z.looseObject({ units: z.array(UnitViewSchema) });
 export const CandidateSchema = z.looseObject({
   unit: z.string(),
   color: z.enum(['yellow', 'orange']),
@@ -235,11 +254,16 @@ export class DubanApi {
     return this.request('POST', `/cards/${encodeURIComponent(cardId)}/checklist`, body, z.looseObject({}));
   }
 
+  /** 整改报告 after an orange card (R11): ends the daily overdue flag. */
+  reportRectification(body: z.input<typeof RectificationRequestSchema>) {
+    return this.request('POST', '/rectifications', RectificationRequestSchema.parse(body), z.looseObject({}));
+  }
+
   closeTasks(body: z.input<typeof CloseTasksRequestSchema>) {
     return this.request('POST', '/tasks/close', CloseTasksRequestSchema.parse(body), z.looseObject({}));
   }
 
-  async units(asOf?: string): Promise<UnitState[]> {
+  async units(asOf?: string): Promise<UnitView[]> {
     const q = asOf ? `?asOf=${asOf}` : '';
     return (await this.request('GET', `/units${q}`, undefined, UnitsResponse)).units;
   }

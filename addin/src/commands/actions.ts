@@ -409,7 +409,10 @@ export async function submitInterview(
   try {
     const by = clerk(env);
     const api = env.api();
-    await api.recordInterview({ ...form, by });
+    // An orange card opens the interview to record (R11): link it to the unit's latest orange card.
+    const before = (await api.units(env.today())).find((u) => u.unit === form.unit);
+    const cardId = [...(before?.cards ?? [])].reverse().find((c) => c.color === 'orange')?.id || undefined;
+    await api.recordInterview({ ...form, by, ...(cardId ? { cardId } : {}) });
     const units = await api.units(env.today());
     const state = units.find((u) => u.unit === form.unit);
     const red = state?.state === 'red';
@@ -439,6 +442,19 @@ export async function submitInterview(
     };
   } catch (err) {
     return { ...failure(err), red: false, redCardId: null };
+  }
+}
+
+/** 整改报告 (R11): the unit's report on an orange card, recorded in the backend; ends the overdue flag. */
+export async function submitRectification(
+  env: CommandEnv,
+  input: { unit: string; cardId: string; date: IsoDate; note: string },
+): Promise<Outcome> {
+  try {
+    await env.api().reportRectification({ ...input, by: clerk(env) });
+    return { level: 'success', text: `已登记 ${input.unit} 的整改报告（${input.date}）。` };
+  } catch (err) {
+    return failure(err);
   }
 }
 

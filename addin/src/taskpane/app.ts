@@ -2,14 +2,14 @@
 // 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
 // It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
 import { CardReasonSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
-import type { UnitState } from '../../../shared/api.js';
-import { BackendError, type CandidateView, type HistoryEvent } from '../api/client.js';
+import { BackendError, type CandidateView, type HistoryEvent, type UnitView } from '../api/client.js';
 import {
   checkLedger,
   failure,
   issueCardsFor,
   submitClose,
   submitInterview,
+  submitRectification,
   syncLedger,
   type CommandEnv,
   type Outcome,
@@ -65,6 +65,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let cardReason: Extract<PaneRequest, { kind: 'cardReason' }> | null = null;
   let interviewUnit: string | null | undefined;
   let red: { unit: string; cardId: string | null } | null = null;
+  let rectify: { unit: string; cardId: string } | null = null;
   let busy = false;
   const seen = new Set<string>();
   /** The ledger the pane shows: the clerk's setting, else this year's ledger (ids follow ledgerIdFor). */
@@ -443,6 +444,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const parts: (HTMLElement | null)[] = [
       red ? redChecklist(red) : null,
       cardReason ? reasonForm(cardReason) : null,
+      rectify ? rectificationForm(rectify) : null,
       interviewForm(interviewUnit ?? ''),
       h('h2', {}, '单位亮牌情况'),
       h('p', { class: 'muted', id: 'units-loading' }, '正在读取…'),
@@ -464,7 +466,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     );
   }
 
-  function unitList(units: UnitState[] | null): HTMLElement {
+  function unitList(units: UnitView[] | null): HTMLElement {
     if (units === null) return h('p', { class: 'muted' }, '未能读取单位亮牌情况。');
     const shown = units.filter((u) => u.state !== 'none' || u.interviews > 0);
     if (shown.length === 0) return h('p', { class: 'muted', id: 'units' }, '本年度尚无单位被亮牌。');
@@ -498,13 +500,79 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             ),
           ),
           h(
-            'button',
-            { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) },
-            '约谈',
+            'span',
+            {},
+            h(
+              'button',
+              { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) },
+              '约谈',
+            ),
+            awaiting(u)
+              ? h(
+                  'button',
+                  {
+                    class: 'link',
+                    'data-rectify': u.unit,
+                    onclick: () => (
+                      (rectify = { unit: u.unit, cardId: awaiting(u)!.id }),
+                      void renderCards()
+                    ),
+                  },
+                  '整改',
+                )
+              : null,
           ),
         ),
       ),
     );
+  }
+
+  /** The orange card still waiting for its rectification report (R11), if any. */
+  function awaiting(u: UnitView): UnitView['cards'][number] | undefined {
+    return u.cards.find((c) => c.color === 'orange' && !c.rectifiedOn);
+  }
+
+  function rectificationForm(r: { unit: string; cardId: string }): HTMLElement {
+    const form = h(
+      'form',
+      { class: 'card', id: 'rectification-form' },
+      h('h2', {}, `整改报告：${r.unit}`),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '报告日期'),
+        h('input', { type: 'date', name: 'date', value: deps.env().today(), required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, '整改情况'),
+        h('textarea', { name: 'note', required: true }),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', type: 'submit' }, '登记整改'),
+        h(
+          'button',
+          { class: 'btn', type: 'button', onclick: () => ((rectify = null), void renderCards()) },
+          '取消',
+        ),
+      ),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const input = { ...r, date: value(form, 'date'), note: value(form, 'note') };
+      void act(
+        '正在登记整改报告…',
+        () => submitRectification(deps.env(), input),
+        (o) => {
+          if (o.level === 'success') rectify = null;
+          void renderCards();
+        },
+      );
+    });
+    return form;
   }
 
   function candidateList(candidates: CandidateView[] | null): HTMLElement {
