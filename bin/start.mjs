@@ -46,6 +46,7 @@ const azurite = spawn(
     join(root, '.azurite'),
     '--silent',
     '--skipApiVersionCheck',
+    '--disableTelemetry', // a county office's data stays in the county: no telemetry
   ],
   { stdio: 'inherit' },
 );

@@ -24,7 +24,7 @@ Usage:
       Card state (亮牌, R12/R13) of every unit from an exported history of card and interview events.
   duban run-daily --on YYYY-MM-DD [--json]
       Run the daily supervision once against the configured storage (AzureWebJobsStorage).
-  duban deliver [--json]
+  duban deliver [--now ISO-INSTANT] [--json]
       Deliver the queued prompts once (email, WeCom, DingTalk, webhook).
   duban help | --help
 

@@ -55,6 +55,7 @@ export async function startAzurite(opts: { port?: number; location?: string } = 
       '--silent',
       '--skipApiVersionCheck',
       '--disableProductStyleUrl',
+      '--disableTelemetry',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
