@@ -6,7 +6,7 @@ import azf from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
-import { ApiError } from '../errors.js';
+import { ApiError, describeIssues } from '../errors.js';
 import { transactionError, type Storage } from '../storage/index.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
 
@@ -86,18 +86,6 @@ export function checkKey(req: HttpRequest, env: Env): void {
   const given = req.headers.get('x-functions-key') ?? req.query.get('code');
   if (!given) throw new ApiError(401, 'missing_key', '缺少访问密钥：请在请求头 x-functions-key 中提供');
   if (!sameSecret(given, expected)) throw new ApiError(401, 'wrong_key', '访问密钥不正确');
-}
-
-/** Chinese text for zod issues, naming the field: `tasks[3].row：无效输入：期望 数字…`. */
-export function describeIssues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 5).map((i) => {
-    const path = i.path
-      .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
-      .join('');
-    return path ? `字段 ${path}：${i.message}` : i.message;
-  });
-  const more = error.issues.length > 5 ? `（另有 ${error.issues.length - 5} 处错误）` : '';
-  return `请求内容不符合要求：${lines.join('；')}${more}`;
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

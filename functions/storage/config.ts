@@ -3,7 +3,8 @@
 //   PartitionKey 'calendar', RowKey '2026'     → one HolidayYear (R16)
 //   PartitionKey 'ledger',   RowKey <ledgerId> → year, last sync
 import { makeSettings, type HolidayYear, type Settings, type SettingsInput } from '../../shared/settings.js';
-import { ApiError, staleEtag } from '../errors.js';
+import { ZodError } from 'zod';
+import { ApiError, describeIssues, staleEtag, storageStatus } from '../errors.js';
 import { encodeKey, decodeKey } from './keys.js';
 import { transactionError, type Storage } from './client.js';
 
@@ -47,7 +48,8 @@ export async function putSettings(
     try {
       settings = makeSettings(merged);
     } catch (e) {
-      throw new ApiError(400, 'invalid_settings', `设置无效：${(e as Error).message}`);
+      const detail = e instanceof ZodError ? describeIssues(e) : (e as Error).message;
+      throw new ApiError(400, 'invalid_settings', `设置无效：${detail}`);
     }
     const entity = { partitionKey: 'settings', rowKey: 'office', json: JSON.stringify(merged) };
     try {
@@ -97,6 +99,8 @@ export async function putCalendarYear(
       : await table.upsertEntity(entity, 'Replace');
     return { value, etag: res.etag ?? null };
   } catch (e) {
+    // If-Match on a year nobody stored yet: the client's copy is stale.
+    if (ifMatch && storageStatus(e) === 404) throw staleEtag();
     throw transactionError(e);
   }
 }
