@@ -742,9 +742,9 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             const env = deps.env();
             void act('正在记录…', async () => {
               if (!r.cardId) return { level: 'error', text: '找不到红牌编号，无法记录，请刷新“亮牌”页。' };
-              await env
-                .api()
-                .tickChecklist(r.cardId, item.id, box.checked, loadPrefs(deps.storage).clerk || '未填写');
+              const by = loadPrefs(deps.storage).clerk.trim();
+              if (!by) return { level: 'error', text: '请先在“设置”中填写经办人姓名。' };
+              await env.api().tickChecklist(r.cardId, item.id, box.checked, by);
               if (box.checked) done.add(item.id);
               else done.delete(item.id);
               deps.storage.setItem(key, JSON.stringify([...done]));

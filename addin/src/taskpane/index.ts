@@ -2,15 +2,24 @@
 import { browserEnv } from '../env.js';
 import { mountPane } from './app.js';
 
-Office.onReady(() => {
+if (typeof Office === 'undefined') {
+  // office.js did not load: the page was opened outside Excel, or the Office CDN is unreachable.
   const root = document.getElementById('app');
-  if (!root) return;
-  mountPane(root, { env: () => browserEnv(window), storage: window.localStorage });
-  // Open the pane with the workbook from now on (the manifest's TaskpaneId is Office.AutoShowTaskpaneWithDocument),
-  // so the ribbon's commands always have the pane to report to.
-  const settings = Office.context?.document?.settings;
-  if (settings && settings.get('Office.AutoShowTaskpaneWithDocument') !== true) {
-    settings.set('Office.AutoShowTaskpaneWithDocument', true);
-    settings.saveAsync();
+  if (root) {
+    root.textContent =
+      '督办面板需要在 Excel 中打开（功能区“督办”→“督办面板”）；若已在 Excel 中，请检查网络后重新打开。';
   }
-});
+} else {
+  Office.onReady(() => {
+    const root = document.getElementById('app');
+    if (!root) return;
+    mountPane(root, { env: () => browserEnv(window), storage: window.localStorage });
+    // Open the pane with the workbook from now on (the manifest's TaskpaneId is
+    // Office.AutoShowTaskpaneWithDocument), so the ribbon's commands always have the pane to report to.
+    const settings = Office.context?.document?.settings;
+    if (settings && settings.get('Office.AutoShowTaskpaneWithDocument') !== true) {
+      settings.set('Office.AutoShowTaskpaneWithDocument', true);
+      settings.saveAsync();
+    }
+  });
+}
