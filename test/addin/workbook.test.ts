@@ -174,6 +174,10 @@ describe('the Excel adapter', () => {
     const read = await excel.run((context) => readSheet(context, isSetSupported));
     expect(read.selectedRows).toEqual([5, 8, 9]);
     expect(parseAddress("'重点工作台账'!A5:L7")).toEqual({ sheet: '重点工作台账', firstRow: 5, lastRow: 7 });
+    // Whole rows, whole columns, absolute references and quoted names, as Excel writes them.
+    expect(parseAddress('Sheet1!6:8')).toEqual({ sheet: 'Sheet1', firstRow: 6, lastRow: 8 });
+    expect(parseAddress("'台 账''s'!C:C")).toEqual({ sheet: "台 账's", firstRow: 1, lastRow: 1_048_576 });
+    expect(parseAddress('Sheet1!$A$5:$L$7')).toEqual({ sheet: 'Sheet1', firstRow: 5, lastRow: 7 });
   });
 
   it('检查台账 marks the non-standard cells of the sample ledger (R1) in one read and one write, and lists them in the pane', async () => {
