@@ -1,0 +1,218 @@
+// The letters that follow a card (友政办发〔2023〕1号 二（二）, R8, R11, R14): a yellow card →
+// 《重点工作督办提示函》 to the lead unit; an orange card → 《重点工作督办预警通知书》 to the lead unit and the
+// responsible units, with the rectification deadline (限期整改). A red card has no letter of the office:
+// its follow-up (通报批评 by the county government office, R12) is tracked on the card's checklist.
+import type { CardColor, Deadline, DocKind, InterviewEvent, IsoDate } from '../model.js';
+import type { Settings } from '../settings.js';
+import type { WorkCalendar } from '../calendar.js';
+import { DOC_KIND_NAMES, docKindForColor } from '../rules/docNumber.js';
+import { rectificationDeadline } from '../rules/cards.js';
+import {
+  NOTICE_CITATION,
+  OFFICE_NAME,
+  chineseDate,
+  safeFileName,
+  type Block,
+  type DocumentContent,
+} from './content.js';
+
+/** The card as the letter needs it (a stored card record fits). */
+export interface LetterCard {
+  id: string;
+  unit: string;
+  color: CardColor;
+  reason: string;
+  taskIds: string[];
+  date: IsoDate;
+  docNo: string | null;
+  rectifyBy?: IsoDate | null;
+  note?: string | null;
+}
+
+/** A cited task as the ledger has it. */
+export interface LetterTask {
+  id: string;
+  no: string | null;
+  title: string;
+  leadUnit: string | null;
+  supportUnits: string[];
+  deadline: Deadline;
+}
+
+export interface LetterInput {
+  card: LetterCard;
+  /** The ledger's tasks (at least those the card cites); a cited task missing here is still listed, as missing. */
+  tasks: LetterTask[];
+  /** Interviews recorded against the card (orange, R11), oldest first. */
+  interviews?: InterviewEvent[];
+  settings: Settings;
+  calendar: WorkCalendar;
+  issuer?: string;
+}
+
+/** Why a card has no letter, in words for the clerk; null when it has one. */
+export function noLetterReason(color: CardColor): string | null {
+  return docKindForColor(color)
+    ? null
+    : '红牌不发提示函或预警通知书：按通知要求，由牵头领导在县政府常务会议上作情况说明、县政府办公室全县通报批评并以专题报告报县委（R12），请在该红牌的后续事项清单中办理';
+}
+
+/** The card's reason as the letter words it (the notice's own phrases). */
+const REASON_WORDING: Record<string, string> = {
+  贯彻落实不力: '贯彻落实不力',
+  工作不到位: '工作不到位',
+  上报材料不及时: '上报材料不及时，未在规定时限内报送工作进展情况',
+  报送材料质量不高: '报送材料质量不高',
+  台账清单不规范: '制定台账清单不规范',
+  工作进展缓慢: '推进落实年度重点工作不力，导致工作进展缓慢',
+};
+
+export function reasonWording(reason: string): string {
+  return REASON_WORDING[reason] ?? reason;
+}
+
+/** The cited tasks in the card's order; a task the ledger no longer has is listed as such, never dropped. */
+export function citedTasks(card: LetterCard, tasks: LetterTask[]): (LetterTask & { missing: boolean })[] {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return [...new Set(card.taskIds)].map((id) => {
+    const t = byId.get(id);
+    return t
+      ? { ...t, missing: false }
+      : {
+          id,
+          no: null,
+          title: `（台账中已无此任务，督办编号 ${id}）`,
+          leadUnit: null,
+          supportUnits: [],
+          deadline: { text: '', date: null, recurrence: null },
+          missing: true,
+        };
+  });
+}
+
+/** The responsible units (责任单位) of the cited tasks other than the lead unit, in order of first mention. */
+export function responsibleUnits(card: LetterCard, tasks: LetterTask[]): string[] {
+  const out: string[] = [];
+  for (const t of citedTasks(card, tasks))
+    for (const u of t.supportUnits) if (u !== card.unit && !out.includes(u)) out.push(u);
+  return out;
+}
+
+/** R11: the rectification deadline of an orange card — the one recorded on it, else computed from its date. */
+export function letterRectifyBy(card: LetterCard, calendar: WorkCalendar, settings: Settings): IsoDate {
+  return card.rectifyBy ?? rectificationDeadline(card.date, calendar, settings);
+}
+
+function deadlineText(d: Deadline): string {
+  if (d.text.trim()) return d.text.trim();
+  return d.date ? chineseDate(d.date) : '—';
+}
+
+/** The letter for a yellow or orange card; throws (with the clerk's message) for red or an unnumbered card. */
+export function cardLetter(input: LetterInput): DocumentContent {
+  const { card, settings, calendar } = input;
+  const kind: DocKind | null = docKindForColor(card.color);
+  if (!kind) throw new Error(noLetterReason(card.color) as string);
+  if (!card.docNo) throw new Error(`该牌没有文号，无法生成${DOC_KIND_NAMES[kind]}（R14）`);
+  const issuer = input.issuer ?? OFFICE_NAME;
+  const tasks = citedTasks(card, input.tasks);
+  const dateText = chineseDate(card.date);
+  const blocks: Block[] = [];
+
+  if (kind === 'tishihan') {
+    blocks.push({
+      kind: 'paragraph',
+      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经县政府督办检查室督查，你单位牵头的重点工作存在${reasonWording(card.reason)}的情况，现对你单位“亮黄牌”，并下发本提示函。`,
+    });
+  } else {
+    const support = responsibleUnits(card, input.tasks);
+    blocks.push({
+      kind: 'paragraph',
+      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经县政府督办检查室督查，${card.unit}牵头的重点工作存在${reasonWording(card.reason)}的情况，现对牵头单位${card.unit}“亮橙牌”，向牵头单位${support.length ? `和相关责任单位（${support.join('、')}）` : ''}发出本预警通知书，要求限期整改。`,
+    });
+    const interviews = input.interviews ?? [];
+    blocks.push({
+      kind: 'paragraph',
+      text: interviews.length
+        ? interviews
+            .map(
+              (i) =>
+                `${chineseDate(i.date)}，${i.leader ? `县政府分管领导${i.leader}` : '县政府分管领导'}约谈了${i.interviewee ?? `${card.unit}主要负责人`}，约谈记录已报县委、县政府。`,
+            )
+            .join('')
+        : `按照规定，县政府分管领导将约谈${card.unit}主要负责人，约谈记录报县委、县政府。`,
+    });
+  }
+
+  if (card.note?.trim()) blocks.push({ kind: 'paragraph', text: `具体问题：${card.note.trim()}` });
+
+  if (tasks.length) {
+    blocks.push({
+      kind: 'paragraph',
+      text: kind === 'tishihan' ? '涉及的重点工作任务如下：' : '涉及的重点工作任务及责任单位如下：',
+    });
+    blocks.push(
+      kind === 'tishihan'
+        ? {
+            kind: 'table',
+            columns: [
+              { title: '序号', width: 8, align: 'center' },
+              { title: '台账序号', width: 10, align: 'center' },
+              { title: '工作任务', width: 54 },
+              { title: '完成时限', width: 22, align: 'center' },
+            ],
+            rows: tasks.map((t, i) => [String(i + 1), t.no ?? '—', t.title, deadlineText(t.deadline)]),
+          }
+        : {
+            kind: 'table',
+            columns: [
+              { title: '序号', width: 7, align: 'center' },
+              { title: '台账序号', width: 9, align: 'center' },
+              { title: '工作任务', width: 40 },
+              { title: '责任单位', width: 22 },
+              { title: '完成时限', width: 18, align: 'center' },
+            ],
+            rows: tasks.map((t, i) => [
+              String(i + 1),
+              t.no ?? '—',
+              t.title,
+              t.supportUnits.length ? t.supportUnits.join('、') : '—',
+              deadlineText(t.deadline),
+            ]),
+          },
+    );
+  } else {
+    blocks.push({ kind: 'paragraph', text: '本次亮牌未列明具体任务。' });
+  }
+
+  if (kind === 'tishihan') {
+    blocks.push({
+      kind: 'paragraph',
+      text: `请你单位高度重视，认真查找问题原因，切实加以改进，并将改进落实情况及时书面报送县政府督办检查室。本次黄牌记入你单位年度排名（每张黄牌扣${settings.ranking.yellowPenalty}分）。`,
+    });
+  } else {
+    const rectifyBy = letterRectifyBy(card, calendar, settings);
+    blocks.push({
+      kind: 'paragraph',
+      text: `请牵头单位会同相关责任单位于${chineseDate(rectifyBy)}前（${settings.rectificationWorkingDays}个工作日内）完成整改，并将整改情况书面报送县政府督办检查室。逾期未报送整改情况的，县政府督办检查室将逐日督促，直至整改到位。`,
+    });
+    blocks.push({
+      kind: 'paragraph',
+      text: `本次橙牌记入牵头单位年度排名（每张橙牌扣${settings.ranking.orangePenalty}分）。一年内被约谈两次以上的牵头单位将被“亮红牌”，由牵头领导在县政府常务会议上进行情况说明，牵头部门主要负责人在县政府常务会议上进行检讨发言，并由县政府办公室给予全县通报批评。`,
+    });
+  }
+  blocks.push({ kind: 'paragraph', text: kind === 'tishihan' ? '特此函告。' : '特此通知。' });
+
+  const addressees = kind === 'tishihan' ? [card.unit] : [card.unit, ...responsibleUnits(card, input.tasks)];
+  return {
+    kind,
+    fileName: `${safeFileName(card.docNo)}.docx`,
+    issuer,
+    docNo: card.docNo,
+    title: DOC_KIND_NAMES[kind],
+    addressees,
+    blocks,
+    signature: { issuer, date: card.date, dateText },
+    imprint: { issuer, dateText },
+  };
+}
