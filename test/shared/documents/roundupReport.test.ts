@@ -1,0 +1,227 @@
+// The round-up report (督检汇总报告) as content, from a real roundupReport(): R21 per unit, R20 in rank order.
+import { describe, expect, it } from 'vitest';
+import { makeCalendar } from '../../../shared/calendar.js';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
+import type { Deadline, Feedback, Reminder, UnitEvent } from '../../../shared/model.js';
+import { roundupReport, type RoundupTask } from '../../../shared/rules/roundup.js';
+import { roundupDocument, type Block, type DocumentContent } from '../../../shared/documents/index.js';
+
+const EDU = '县教育局';
+const FIN = '县财政局';
+const WAT = '县水利局';
+const by = (date: string): Deadline => ({ text: '', date, recurrence: null });
+const calendar = makeCalendar(DEFAULT_SETTINGS);
+
+const tasks: RoundupTask[] = [
+  {
+    id: 'E1',
+    no: '1',
+    title: '校舍安全排查',
+    leadUnit: EDU,
+    stars: 3,
+    closed: false,
+    deadline: by('2026-03-31'),
+    milestones: [],
+  },
+  {
+    id: 'E2',
+    no: '2',
+    title: '义务教育优质均衡',
+    leadUnit: EDU,
+    stars: 3,
+    closed: false,
+    deadline: by('2026-12-31'),
+    milestones: [],
+  },
+  {
+    id: 'F1',
+    no: '3',
+    title: '预算公开',
+    leadUnit: FIN,
+    stars: 3,
+    closed: true,
+    deadline: by('2026-03-31'),
+    milestones: [],
+  },
+  {
+    id: 'F2',
+    no: '4',
+    title: '盘活存量资金',
+    leadUnit: FIN,
+    stars: 3,
+    closed: false,
+    deadline: by('2026-12-31'),
+    milestones: [],
+  },
+  {
+    id: 'W1',
+    no: '5',
+    title: '水库除险加固',
+    leadUnit: WAT,
+    stars: 3,
+    closed: false,
+    deadline: by('2026-12-31'),
+    milestones: [],
+  },
+];
+
+const reminder = (t: RoundupTask): Reminder => ({
+  taskId: t.id,
+  taskNo: t.no,
+  leadUnit: t.leadUnit as string,
+  stars: 3,
+  period: '2026-Q1',
+  reason: 'quarterly',
+  sendOn: '2026-03-17',
+  feedbackDue: '2026-03-26',
+  roundupOn: '2026-04-08',
+});
+
+const feedback: Feedback[] = [
+  { taskId: 'F1', unit: FIN, period: '2026-Q1', receivedOn: '2026-03-20', text: '预算已全部公开' },
+  {
+    taskId: 'F2',
+    unit: FIN,
+    period: '2026-Q1',
+    receivedOn: '2026-03-25',
+    text: '已盘活3000万元',
+    value: 3000,
+  },
+  { taskId: 'W1', unit: WAT, period: '2026-Q1', receivedOn: '2026-03-24', text: '主体工程已开工' },
+  { taskId: 'E1', unit: EDU, period: '2026-Q1', receivedOn: '2026-03-30', text: '排查过半' },
+];
+
+const events: UnitEvent[] = [
+  {
+    type: 'card',
+    unit: EDU,
+    color: 'yellow',
+    date: '2026-03-27',
+    id: 'y1',
+    reason: '上报材料不及时',
+    docNo: '友政督提〔2026〕1号',
+  },
+];
+
+const report = roundupReport({
+  period: '2026-Q1',
+  tasks,
+  reminders: tasks.map(reminder),
+  feedback,
+  events,
+  asOf: '2026-04-08',
+  settings: DEFAULT_SETTINGS,
+  calendar,
+});
+
+const paragraphs = (c: DocumentContent) =>
+  c.blocks.flatMap((b) => (b.kind === 'paragraph' || b.kind === 'heading' ? [b.text] : []));
+const tables = (c: DocumentContent) =>
+  c.blocks.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
+
+describe('督检汇总报告 (R21)', () => {
+  // Handed over in a scrambled order: the document puts the units in rank order itself.
+  const doc = roundupDocument(
+    { ...report, units: [...report.units].reverse() },
+    { settings: DEFAULT_SETTINGS },
+  );
+
+  it('R21: is addressed to the county government, titled with the period and dated with asOf', () => {
+    expect(doc.kind).toBe('roundup');
+    expect(doc.docNo).toBeNull();
+    expect(doc.title).toBe('关于2026年第一季度重点工作督检情况的汇总报告');
+    expect(doc.addressees).toEqual(['县人民政府']);
+    expect(doc.fileName).toBe('督检汇总报告（2026年第一季度）.docx');
+    expect(doc.signature.dateText).toBe('2026年4月8日');
+    expect(paragraphs(doc)[0]).toContain(
+      '2026年第一季度（2026年1月1日至2026年3月31日）3个牵头单位承担的5项重点工作',
+    );
+  });
+
+  it('R20/R21: the ranking table lists the units in rank order with score, feedback and cards', () => {
+    const ranking = tables(doc)[0];
+    expect(ranking?.columns.map((c) => c.title)).toEqual([
+      '排名',
+      '牵头单位',
+      '得分',
+      '任务（项）',
+      '按时反馈/提示',
+      '超期',
+      '滞后',
+      '亮牌',
+      '牌色',
+    ]);
+    const byRank = [...report.units].sort((a, b) => a.rank - b.rank);
+    expect(ranking?.rows.map((r) => r[1])).toEqual(byRank.map((u) => u.unit));
+    expect(ranking?.rows.map((r) => r[0])).toEqual(['1', '2', '3']);
+    // The education bureau: feedback late, its due task overdue, a yellow card: last, 0×40 + 0×60 − 2.
+    expect(ranking?.rows[2]).toEqual([String(3), EDU, '-2.00', '2', '0/2', '1', '0', '黄牌1张', '黄牌']);
+    expect(ranking?.rows.slice(0, 2).map((r) => r[2])).toEqual(['100.00', '100.00']);
+  });
+
+  it('R20: shows the scoring formula with the weights in force', () => {
+    expect(paragraphs(doc).join('\n')).toContain(
+      '得分 = 按时反馈率 × 40 + 到期任务完成率 × 60 − 黄牌 × 2 − 橙牌 × 5 − 红牌 × 10',
+    );
+  });
+
+  it('R21: one section per unit, in rank order, each with its tasks table', () => {
+    const headings = doc.blocks.flatMap((b) => (b.kind === 'heading' && b.level === 2 ? [b.text] : []));
+    const byRank = [...report.units].sort((a, b) => a.rank - b.rank);
+    expect(headings).toEqual(
+      byRank.map((u, i) => `（${['一', '二', '三'][i]}）${u.unit}（第${u.rank}名，得分${u.scoreText}）`),
+    );
+    const eduTasks = tables(doc).find(
+      (t) => t.rows.some((r) => r[1] === '校舍安全排查') && t.columns[2]?.title === '星级',
+    );
+    expect(eduTasks?.rows).toEqual([
+      ['1', '校舍安全排查', '★★★', '2026年3月31日', '超期未完成'],
+      ['2', '义务教育优质均衡', '★★★', '2026年12月31日', '推进中'],
+    ]);
+    const finTasks = tables(doc).find(
+      (t) => t.rows.some((r) => r[1] === '预算公开') && t.columns[2]?.title === '星级',
+    );
+    expect(finTasks?.rows[0]?.[4]).toBe('已销号');
+  });
+
+  it('R19/R21: feedback — who reported, who is late, what they said, the values', () => {
+    const text = paragraphs(doc).join('\n');
+    expect(text).toContain('反馈情况：本期提示2项次，按时反馈0项次，逾期反馈1项次，未反馈1项次。');
+    const eduFeedback = tables(doc).find(
+      (t) => t.columns[4]?.title === '反馈内容' && t.rows.some((r) => r[1] === '校舍安全排查'),
+    );
+    expect(eduFeedback?.rows).toEqual([
+      ['1', '校舍安全排查', '2026年3月26日', '逾期反馈（2026年3月30日）', '排查过半'],
+      ['2', '义务教育优质均衡', '2026年3月26日', '未反馈', '—'],
+    ]);
+    const finFeedback = tables(doc).find(
+      (t) => t.columns[4]?.title === '反馈内容' && t.rows.some((r) => r[1] === '盘活存量资金'),
+    );
+    expect(finFeedback?.rows.find((r) => r[1] === '盘活存量资金')?.[4]).toBe(
+      '已盘活3000万元（报送数值：3000）',
+    );
+  });
+
+  it('R21: overdue tasks and cards are named in the unit’s section', () => {
+    const text = paragraphs(doc).join('\n');
+    expect(text).toContain('超期未完成：第1项“校舍安全排查”（完成时限2026年3月31日）。');
+    expect(text).toContain(
+      '亮牌情况：2026年3月27日因上报材料不及时被亮黄牌（友政督提〔2026〕1号）；当前牌色为黄牌。',
+    );
+    expect(text).toContain('亮牌情况：年内未被亮牌。');
+  });
+
+  it('R21: the overall figures add up the units', () => {
+    expect(paragraphs(doc).join('\n')).toContain(
+      '本期共提示5项次，按时反馈3项次，逾期反馈1项次，未反馈1项次，未到反馈截止0项次。已销号任务1项，超期未完成任务1项，进度滞后任务0项，节点滞后0个。2026年以来共亮黄牌1张、橙牌0张、红牌0张。',
+    );
+  });
+
+  it('R16: a calendar year the office has not loaded is said in the report', () => {
+    const d = roundupDocument({
+      ...report,
+      notice: '2027年的节假日安排未载入，这些年份按周一至周五计算工作日',
+    });
+    expect(paragraphs(d).at(-1)).toBe('说明：2027年的节假日安排未载入，这些年份按周一至周五计算工作日。');
+  });
+});
