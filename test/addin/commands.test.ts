@@ -151,7 +151,7 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     const syncsBefore = workbook.syncCount;
     const asked = await issueCards(env(), 'yellow');
     expect(asked.level).toBe('info');
-    expect(asked.text).toContain('请在督办面板中选择黄牌理由');
+    expect(asked.text).toContain('请在下方选择黄牌理由');
     expect(workbook.syncCount - syncsBefore).toBe(1);
     expect(workbook.cell(sheet, 'A7').fill).toBeNull();
     const request = requests.find((r) => r.kind === 'cardReason');

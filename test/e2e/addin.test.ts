@@ -49,6 +49,8 @@ async function statusShows(text: string, level?: string): Promise<string> {
 
 async function shot(name: string): Promise<void> {
   await pane.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  // The pane as Excel shows it (its visible height), for the README.
+  await pane.screenshot({ path: join(SHOTS, `${name}-pane.png`) });
 }
 
 beforeAll(async () => {
@@ -248,6 +250,8 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(String(workbook.cell(sheet, 'N17').value)).toMatch(/^已销号（\d{4}-\d{2}-\d{2}）年度目标已完成/);
     expect(workbook.cell(sheet, 'N16').value).toBe('');
     expect(workbook.cell(sheet, 'N19').value).toBe('');
+    // The 亮牌 view the clerk left while it was loading did not spill into the 台账 view.
+    expect(await pane.locator('#view #units, #view #candidates').count()).toBe(0);
   });
 
   it('今日提示 and 历史 are one click away', async () => {

@@ -282,7 +282,7 @@ export async function issueCards(
         });
         return {
           level: 'info' as const,
-          text: `请在督办面板中选择${COLOR_NAME[color]}理由：${listNames(unasked)}没有系统提出的理由。`,
+          text: `请在下方选择${COLOR_NAME[color]}理由：${listNames(unasked)}没有系统提出的理由。`,
           details: notes,
         };
       }
@@ -387,7 +387,7 @@ export async function openInterview(env: CommandEnv): Promise<Outcome> {
     const tasks = await selectedTaskRefs(env).catch(() => []);
     const unit = tasks.find((t) => t.leadUnit)?.leadUnit ?? null;
     env.mailbox.ask({ kind: 'interview', unit });
-    return { level: 'info', text: `请在督办面板中填写约谈记录${unit ? `（${unit}）` : ''}。` };
+    return { level: 'info', text: `请在下方填写约谈记录${unit ? `（${unit}）` : ''}。` };
   } catch (err) {
     return failure(err);
   }
@@ -469,7 +469,7 @@ export async function openClose(env: CommandEnv): Promise<Outcome> {
         kind: 'close',
         tasks: tasks.map((t) => ({ id: t.id, no: t.no, title: t.title, row: t.row, leadUnit: t.leadUnit })),
       });
-      return { level: 'info' as const, text: `请在督办面板中填写销号日期和依据（${tasks.length} 项任务）。` };
+      return { level: 'info' as const, text: `请在下方填写销号日期和依据（${tasks.length} 项任务）。` };
     });
   } catch (err) {
     return failure(err);

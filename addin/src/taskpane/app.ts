@@ -167,7 +167,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     render();
   }
 
+  /** Bumped by every render: a slow load of a view the clerk has left must not write into the new one. */
+  let renderGen = 0;
+
   function render(): void {
+    renderGen++;
     if (tab === 'ledger') renderLedger();
     else if (tab === 'reminders') void renderReminders();
     else if (tab === 'cards') void renderCards();
@@ -296,6 +300,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
 
   // ---------------------------------------------------------------- 提示
   async function renderReminders(): Promise<void> {
+    const gen = ++renderGen;
     const env = deps.env();
     // 今日 by default; the clerk may look at another day of the period (e.g. the Monday of 5★ weekly prompts).
     const today = reminderDay ?? env.today();
@@ -309,6 +314,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     clear(viewEl, title(), h('p', { class: 'muted' }, '正在读取…'));
     const retry = () => void renderReminders();
     const api = await load('读取提示失败', async () => env.api(), retry);
+    if (gen !== renderGen) return;
     if (!api) {
       clear(viewEl, title(), h('p', { class: 'muted' }, '未能读取提示。'));
       return;
@@ -317,6 +323,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       load('读取今日提示失败', () => api.reminders(today, ledgerId()), retry),
       load('读取送达情况失败', () => api.outbox(today), retry),
     ]);
+    if (gen !== renderGen) return;
     const roundupBox = h(
       'div',
       { id: 'roundup' },
@@ -440,6 +447,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
 
   // ---------------------------------------------------------------- 亮牌
   async function renderCards(): Promise<void> {
+    const gen = ++renderGen;
     const env = deps.env();
     const parts: (HTMLElement | null)[] = [
       red ? redChecklist(red) : null,
@@ -458,6 +466,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           load('读取亮牌候选失败', () => api.candidates(ledgerId(), env.today()), retry),
         ])
       : [null, null];
+    if (gen !== renderGen) return;
     viewEl.querySelector('#units-loading')?.remove();
     viewEl.append(
       unitList(units),
