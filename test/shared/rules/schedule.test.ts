@@ -284,7 +284,10 @@ describe('reminderSchedule', () => {
         fc.integer({ min: 0, max: 80 }),
         (start, len, cut, send) => {
           const settings = makeSettings({
-            schedule: { three: { send, feedback: 0 }, four: { send: Math.min(send, 40) } },
+            schedule: {
+              three: { send, feedback: 0 },
+              four: { send: Math.min(send, 40), feedback: Math.min(2, send) },
+            },
           });
           const from = fromDayNumber(start);
           const to = addDays(from, len);
