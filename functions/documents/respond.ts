@@ -1,0 +1,57 @@
+// A .docx as an HTTP answer. The handler runs inside the shared adapter (key check, CORS, errors as
+// `{error:{code,message}}` in Chinese), which answers JSON or text; the document's bytes replace the
+// adapter's empty text body once the handler has produced them.
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { api, type ApiCall } from '../http/adapter.js';
+
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export interface WordFile {
+  /** The name a clerk sees, e.g. 友政督提〔2026〕7号.docx. */
+  fileName: string;
+  /** An ASCII name for clients that do not read RFC 5987 (filename*). */
+  asciiName: string;
+  bytes: Buffer;
+}
+
+/** RFC 5987 ext-value: UTF-8, percent-encoding everything but attr-char. */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** `attachment; filename="card-….docx"; filename*=UTF-8''%E5%8F%8B…` (RFC 6266 / 5987). */
+export function contentDisposition(fileName: string, asciiName: string): string {
+  const ascii = asciiName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(fileName)}`;
+}
+
+export function documentApi(
+  produce: (call: ApiCall) => Promise<WordFile>,
+): (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit> {
+  return async (req, ctx) => {
+    let file: WordFile | null = null;
+    const handler = api({}, async (call) => {
+      file = await produce(call);
+      return {
+        text: '',
+        headers: {
+          'Content-Type': DOCX_TYPE,
+          'Content-Disposition': contentDisposition(file.fileName, file.asciiName),
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+      };
+    });
+    const res = await handler(req, ctx);
+    const done = file as WordFile | null;
+    if (!done) return res; // an error or a CORS preflight, as the adapter answered it
+    const headers: Record<string, string> = { ...(res.headers as Record<string, string>) };
+    // The task pane (another origin) reads the file name from Content-Disposition.
+    if (headers['Access-Control-Allow-Origin'])
+      headers['Access-Control-Expose-Headers'] = 'ETag, Content-Disposition';
+    return { ...res, headers, body: done.bytes };
+  };
+}
