@@ -3,7 +3,7 @@
 // backend (the functions' dev host on Azurite) behind the add-in server's /api.
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,6 +228,18 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(await pane.locator('button[data-rectify="县工信局"]').count()).toBe(0);
   });
 
+  it('the letter that follows a card downloads as Word, named by its number (R14)', async () => {
+    await pane.click('#tab-cards');
+    const button = pane.locator('button[data-document="友政督警〔2026〕1号"]');
+    await button.waitFor();
+    const [download] = await Promise.all([pane.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toContain('友政督警〔2026〕1号');
+    expect(download.suggestedFilename()).toMatch(/\.docx$/);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    await statusShows('已下载', 'success');
+  });
+
   it('亮牌候选: one click on 确认 issues the proposed card and colours the unit’s rows (R9, R13)', async () => {
     await pane.click('#tab-cards');
     const candidate = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });
@@ -269,6 +281,13 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.click('#roundup button');
     await pane.waitForSelector('#roundup-table');
     expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);
+    const [report] = await Promise.all([pane.waitForEvent('download'), pane.click('#roundup-document')]);
+    expect(report.suggestedFilename()).toMatch(/\.docx$/);
+    expect(
+      readFileSync((await report.path())!)
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
     await shot('reminders');
     await pane.click('#tab-history');
     await pane.fill('input[name=subject]', '县工信局');

@@ -170,7 +170,8 @@ export class DubanApi {
     this.base = config.url.replace(/\/+$/, '');
   }
 
-  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  /** One HTTP exchange; any failure becomes a BackendError the clerk can act on. */
+  private async send(method: string, path: string, body: unknown): Promise<Response> {
     const url = `${this.base}${path}`;
     let res: Response;
     try {
@@ -188,6 +189,47 @@ export class DubanApi {
         `无法连接督办后台（${this.base}）。请检查网络，或在“设置”中核对后台地址，然后点“重试”。`,
       );
     }
+    if (res.ok) return res;
+    let json: unknown = null;
+    try {
+      json = JSON.parse(await res.text());
+    } catch {
+      json = null;
+    }
+    const err = ErrorBody.safeParse(json);
+    if (res.status === 401 || res.status === 403) {
+      throw new BackendError(
+        'unauthorized',
+        '后台拒绝访问：功能密钥不正确或未填写，请在“设置”中核对。',
+        res.status,
+      );
+    }
+    if (res.status === 502 || res.status === 503 || res.status === 504) {
+      throw new BackendError(
+        'unreachable',
+        `无法连接督办后台（${this.base}，HTTP ${res.status}）。请稍后点“重试”，或在“设置”中核对后台地址。`,
+        res.status,
+      );
+    }
+    if (res.status >= 500) {
+      throw new BackendError(
+        'unreachable',
+        err.success
+          ? `督办后台暂时出错：${err.data.error.message}`
+          : `督办后台暂时不可用（HTTP ${res.status}），请稍后点“重试”。`,
+        res.status,
+      );
+    }
+    throw new BackendError(
+      'rejected',
+      err.success ? err.data.error.message : `请求未被接受（HTTP ${res.status}）。`,
+      res.status,
+      err.success ? err.data.error.code : undefined,
+    );
+  }
+
+  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    const res = await this.send(method, path, body);
     const text = await res.text();
     let json: unknown = null;
     try {
@@ -195,42 +237,32 @@ export class DubanApi {
     } catch {
       json = null;
     }
-    if (!res.ok) {
-      const err = ErrorBody.safeParse(json);
-      if (res.status === 401 || res.status === 403) {
-        throw new BackendError(
-          'unauthorized',
-          '后台拒绝访问：功能密钥不正确或未填写，请在“设置”中核对。',
-          res.status,
-        );
-      }
-      if (res.status === 502 || res.status === 503 || res.status === 504) {
-        throw new BackendError(
-          'unreachable',
-          `无法连接督办后台（${this.base}，HTTP ${res.status}）。请稍后点“重试”，或在“设置”中核对后台地址。`,
-          res.status,
-        );
-      }
-      if (res.status >= 500) {
-        throw new BackendError(
-          'unreachable',
-          err.success
-            ? `督办后台暂时出错：${err.data.error.message}`
-            : `督办后台暂时不可用（HTTP ${res.status}），请稍后点“重试”。`,
-          res.status,
-        );
-      }
-      throw new BackendError(
-        'rejected',
-        err.success ? err.data.error.message : `请求未被接受（HTTP ${res.status}）。`,
-        res.status,
-        err.success ? err.data.error.code : undefined,
-      );
-    }
     const parsed = schema.safeParse(json);
     if (!parsed.success)
       throw new BackendError('rejected', `后台返回的数据无法识别（${method} ${path}）。`, res.status);
     return parsed.data;
+  }
+
+  /** A document (.docx) with the name the backend gives it (RFC 6266 filename*). */
+  private async download(path: string): Promise<{ blob: Blob; fileName: string }> {
+    const res = await this.send('GET', path, undefined);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+    const fileName = star ? decodeURIComponent(star) : (plain ?? 'document.docx');
+    return { blob: await res.blob(), fileName };
+  }
+
+  /** The letter that follows a card (R14): 提示函 for yellow, 预警通知书 for orange. */
+  cardDocument(cardId: string) {
+    return this.download(`/cards/${encodeURIComponent(cardId)}/document`);
+  }
+
+  /** The round-up report of a period (R21) as .docx. */
+  roundupDocument(ledgerId: string, period: string) {
+    return this.download(
+      `/roundup/document?ledgerId=${encodeURIComponent(ledgerId)}&period=${encodeURIComponent(period)}`,
+    );
   }
 
   syncLedger(body: SyncLedgerRequest) {

@@ -342,8 +342,23 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         clear(roundupBox, h('p', { class: 'muted' }, '未能读取督检汇总。'));
         return;
       }
+      const download = h(
+        'button',
+        {
+          class: 'btn',
+          id: 'roundup-document',
+          onclick: () =>
+            void act('正在生成督检汇总报告…', async () => {
+              const file = await deps.env().api().roundupDocument(ledgerId(), period);
+              saveFile(file);
+              return { level: 'success', text: `已下载《${file.fileName}》。` };
+            }),
+        },
+        '下载汇总报告（Word）',
+      );
       clear(
         roundupBox,
+        download,
         h(
           'p',
           { class: 'muted small' },
@@ -507,6 +522,24 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                 u.rectifyBy ? `；限 ${u.rectifyBy} 前整改` : ''
               }${u.rectificationOverdue ? '；整改已逾期' : ''}`,
             ),
+            ...u.cards
+              .filter((c) => c.docNo && c.color !== 'red')
+              .map((c) =>
+                h(
+                  'button',
+                  {
+                    class: 'link small',
+                    'data-document': c.docNo!,
+                    onclick: () =>
+                      void act('正在生成文书…', async () => {
+                        const file = await deps.env().api().cardDocument(c.id);
+                        saveFile(file);
+                        return { level: 'success', text: `已下载《${file.fileName}》。` };
+                      }),
+                  },
+                  `下载 ${c.docNo}`,
+                ),
+              ),
           ),
           h(
             'span',
@@ -953,6 +986,18 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   if (last && Date.now() - Date.parse(last.at) < REQUEST_MAX_AGE_MS) receiveStatus(last);
   void refreshSettings(deps);
   return { show, handle };
+}
+
+/** Hands a document to the browser (Excel on the web) or the webview (desktop) as a download. */
+function saveFile(file: { blob: Blob; fileName: string }): void {
+  const url = URL.createObjectURL(file.blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function deliveryName(status: string): string {
