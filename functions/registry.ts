@@ -26,6 +26,8 @@ import { getOutbox } from './http/getOutbox.js';
 import { getRoundup } from './http/getRoundup.js';
 import { createFeedbackLink } from './http/createFeedbackLink.js';
 import { getFeedbackForm, submitFeedback } from './http/feedback.js';
+import { cardDocument } from './http/cardDocument.js';
+import { roundupDocument } from './http/roundupDocument.js';
 import { errorBody } from './http/adapter.js';
 import { dailySupervision } from './timers/dailySupervision.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from './timers/delivery.js';
@@ -97,6 +99,8 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('roundup', 'roundup', { GET: getRoundup }),
   http('feedbackLinks', 'feedback-links', { POST: createFeedbackLink }),
   http('feedback', 'feedback/{token}', { GET: getFeedbackForm, POST: submitFeedback }, 'link'),
+  http('cardDocument', 'cards/{cardId}/document', { GET: cardDocument }),
+  http('roundupDocument', 'roundup/document', { GET: roundupDocument }),
   { name: 'dailySupervision', kind: 'timer', schedule: '0 0 0 * * *', handler: dailySupervision },
   { name: 'delivery', kind: 'timer', schedule: DELIVERY_SCHEDULE, handler: deliveryTimer },
 ];
