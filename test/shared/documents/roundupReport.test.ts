@@ -225,3 +225,64 @@ describe('督检汇总报告 (R21)', () => {
     expect(paragraphs(d).at(-1)).toBe('说明：2027年的节假日安排未载入，这些年份按周一至周五计算工作日。');
   });
 });
+
+describe('督检汇总报告: lagging, slips, an empty round', () => {
+  it('R6/R7/R21: a lagging 4★ task and a slipped 5★ milestone are named with the figures the rules computed', () => {
+    const r = roundupReport({
+      period: '2026-03',
+      tasks: [
+        {
+          id: 'J1',
+          no: '8',
+          title: '新增就业1200人',
+          leadUnit: '县人社局',
+          stars: 4,
+          closed: false,
+          deadline: by('2026-12-31'),
+          milestones: [],
+          target: { value: 1200, unit: '人' },
+          reported: 100,
+        },
+        {
+          id: 'P1',
+          no: '9',
+          title: '产业园建设',
+          leadUnit: '县人社局',
+          stars: 5,
+          closed: false,
+          deadline: by('2026-12-31'),
+          milestones: [{ date: '2026-03-20', text: '完成土地征收' }],
+        },
+      ],
+      reminders: [],
+      feedback: [],
+      events: [],
+      asOf: '2026-03-31',
+      settings: DEFAULT_SETTINGS,
+      calendar,
+    });
+    // 1200 × 90/365 days = 295.89 expected by 31 March (R6 pro rata), 100 reported.
+    expect(r.units[0]?.lagging[0]).toMatchObject({ checkpoint: '2026-03-31', reported: 100 });
+    const text = paragraphs(roundupDocument(r)).join('\n');
+    expect(text).toContain('进度滞后：第8项“新增就业1200人”截至2026年3月31日应完成295.89，实报100。');
+    expect(text).toContain('节点滞后：第9项“产业园建设”的节点“完成土地征收”（2026年3月20日）。');
+    const tasksTable = tables(roundupDocument(r)).find((t) => t.columns[2]?.title === '星级');
+    expect(tasksTable?.rows.map((row) => row[4])).toEqual(['进度滞后', '节点滞后']);
+  });
+
+  it('R21: a round with no lead unit says so instead of an empty table', () => {
+    const r = roundupReport({
+      period: '2026-Q1',
+      tasks: [],
+      reminders: [],
+      feedback: [],
+      events: [],
+      asOf: '2026-04-08',
+      settings: DEFAULT_SETTINGS,
+      calendar,
+    });
+    const d = roundupDocument(r);
+    expect(tables(d)).toEqual([]);
+    expect(paragraphs(d)).toContain('本期没有承担重点工作的牵头单位。');
+  });
+});
