@@ -62,6 +62,8 @@ export const LedgerTaskSchema = z.object({
   stars: StarsSchema.nullable(),
   suggestedStars: StarsSchema.nullable(),
   closed: z.boolean(),
+  /** When the office closed it (销号时间, or the date of a 已销号（date） mark), when the ledger says (R3). */
+  closedOn: IsoDateSchema.nullable().optional(),
   milestones: z.array(MilestoneSchema),
   progress: z.string().nullable(),
   target: TargetSchema.nullable(),

@@ -133,14 +133,43 @@ export function parseTarget(value: CellValue, fromTitle = false): Target | null 
 
 // ---------------------------------------------------------------- status (R3)
 
-const CLOSED = /^(?:已经?)?(?:完成|销号|办结|结项)$|已销号|已完成|已办结|^是$|^√$|^✓$/;
+// The whole cell, once punctuation is gone, must say closed: 已完成, 销号, 已办结, 是, √ … A longer text
+// (已完成前期手续，正在施工; 已办结3件，剩余2件) is a progress note, not a closing (R3).
+const STATUS_PUNCT = /[\s\u3000。．.！!，,、；;：:]/g;
+const CLOSED = /^(?:已经?)?(?:完成|销号|办结|结项)$|^(?:是|√|✓)$/;
+// The office's own closing mark, as the add-in writes it: 已销号（2026-03-20）evidence note.
+const CLOSED_MARK = /^\s*已?销号\s*[（(]([^）)]*)[）)]/;
+const CLOSING_WORD = /完成|销号|办结|结项/;
 const NOT_CLOSED = /未|不|没|待|暂/;
 
-/** 状态/完成情况 → closed (已完成, 已销号, 销号, 办结 …); 未完成, 待销号 and anything else → open. */
+/** 状态/完成情况 → closed (已完成, 已销号, 销号, 办结, 已销号（3月10日）…); 未完成, 待销号 and any other text → open. */
 export function parseClosed(value: CellValue): boolean {
-  const s = compact(cellText(value));
+  if (CLOSED_MARK.test(cellText(value))) return true;
+  const s = compact(cellText(value)).replace(STATUS_PUNCT, '');
   if (s === '' || NOT_CLOSED.test(s)) return false;
   return CLOSED.test(s);
+}
+
+/** The status cell as the reader needs it (R3): closed or not, the date of a 已销号（date） mark, and doubt. */
+export interface StatusRead {
+  closed: boolean;
+  /** The date in the office's mark 已销号（2026-03-20）…, when it has a readable one. */
+  closedOn: string | null;
+  /** Text that speaks of completion but is not a closing (已完成前期手续，正在施工): reported, kept open. */
+  notClosing: boolean;
+}
+
+export function readStatus(value: CellValue, year: number): StatusRead {
+  const text = cellText(value);
+  const mark = CLOSED_MARK.exec(text);
+  if (mark) return { closed: true, closedOn: parseDateText(mark[1]!, year, true), notClosing: false };
+  const closed = parseClosed(value);
+  const s = compact(text);
+  return {
+    closed,
+    closedOn: null,
+    notClosing: !closed && CLOSING_WORD.test(s) && !NOT_CLOSED.test(s),
+  };
 }
 
 // ---------------------------------------------------------------- task numbers (R2)

@@ -17,7 +17,8 @@ export type LedgerField =
   | 'status'
   | 'id'
   | 'target'
-  | 'startDate';
+  | 'startDate'
+  | 'closedOn';
 
 /** The office's own name of each column, used in messages when the sheet's header gives none. */
 export const FIELD_LABELS: Record<LedgerField, string> = {
@@ -37,6 +38,7 @@ export const FIELD_LABELS: Record<LedgerField, string> = {
   id: '督办编号',
   target: '目标值',
   startDate: '开始时间',
+  closedOn: '销号时间',
 };
 
 /** The columns R1 requires of every task row (工作任务 is required to find the header at all). */
@@ -93,12 +95,16 @@ const RULES: [LedgerField, RegExp][] = [
   ['leadUnit', /牵头.*(?:单位|部门|科室|机构)|(?:单位|部门).*牵头/],
   ['supportUnits', /责任单位|责任部门|责任科室|配合|协办|协同|参与单位|参与部门/],
   ['startDate', /开始|启动时间|起始/],
+  // 销号时间: a date there closes the task (R3); 办结时间 stays a deadline synonym.
+  ['closedOn', /销号(?:时间|日期)/],
   ['milestones', /节点|进度安排|推进计划|计划安排/],
   ['deadline', /时限|完成时间|完成日期|完成期限|截止|办结时间|期限/],
   ['source', /来源|出处|依据|交办/],
   ['measures', /措施|举措/],
   ['category', /类别|类型|分类/],
   ['stars', /星/],
+  // 进展及完成情况 is a progress narrative, not a status (R3): only a bare 完成情况 is the status.
+  ['progress', /(?:进展|进度).*完成情况|完成情况.*(?:进展|进度)/],
   ['status', /状态|完成情况|销号|是否完成|办结情况/],
   ['progress', /进展|进度|推进情况|落实情况/],
   ['target', /目标|指标/],

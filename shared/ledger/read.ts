@@ -7,8 +7,9 @@ import {
   isItemNumber,
   parentOfNo,
   parseCategory,
-  parseClosed,
   parseMilestones,
+  readStatus,
+  type StatusRead,
   parseTarget,
   splitUnits,
   starCount,
@@ -326,7 +327,7 @@ class TaskReader {
   private readonly deadlines = new Map<string, Deadline>();
   private readonly categories = new Map<string, Category | null>();
   private readonly stars = new Map<string, number | null>();
-  private readonly closed = new Map<string, boolean>();
+  private readonly statuses = new Map<string, StatusRead>();
   private readonly letters: Partial<Record<LedgerField, string>> = {};
 
   constructor(
@@ -362,6 +363,7 @@ class TaskReader {
   }
 
   private readonly parseDeadline = (v: CellValue): Deadline => parseDeadline(v, this.year);
+  private readonly parseStatus = (v: CellValue): StatusRead => readStatus(v, this.year);
 
   private readDeadline(v: CellValue): Deadline {
     const d = this.cached(this.deadlines, v, this.parseDeadline);
@@ -410,14 +412,35 @@ class TaskReader {
       category,
       stars: null,
       suggestedStars: null,
-      closed:
-        cols.status === undefined ? false : this.cached(this.closed, cellAt(row, cols.status), parseClosed),
+      closed: false,
       milestones:
         cols.milestones === undefined ? [] : parseMilestones(cellAt(row, cols.milestones), this.year),
       progress: textAt(texts, cols.progress),
       target: null,
       startDate: null,
     };
+
+    // R3: closed only by a closing status (已完成, 已销号（date）…) or a date in 销号时间.
+    if (cols.status !== undefined) {
+      const status = this.cached(this.statuses, cellAt(row, cols.status), this.parseStatus);
+      task.closed = status.closed;
+      if (status.closedOn !== null) task.closedOn = status.closedOn;
+      if (status.notClosing)
+        this.problem('status', sheetRow, 'R3', `“${texts[cols.status]}”不是销号状态，未按已销号处理`);
+    }
+    if (cols.closedOn !== undefined && texts[cols.closedOn] !== '') {
+      const cell = row[cols.closedOn];
+      const on =
+        typeof cell === 'number' && isLikelySerial(cell)
+          ? excelSerialToIsoDate(cell)
+          : parseDateText(texts[cols.closedOn]!, this.year, true);
+      if (on === null)
+        this.problem('closedOn', sheetRow, 'R3', `“${texts[cols.closedOn]}”无法识别为日期，未按已销号处理`);
+      else {
+        task.closed = true;
+        task.closedOn = on;
+      }
+    }
 
     // A child's required cells are often merged with its parent's, and Excel gives '' below the
     // merge's top cell: an empty one is the parent's (an xlsx reader repeats it; both read alike).

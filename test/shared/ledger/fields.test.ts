@@ -150,6 +150,13 @@ describe('stars, kinds and status', () => {
       expect(parseClosed(s), s).toBe(true);
     for (const s of ['未完成', '待销号', '正在推进', '', '不能销号']) expect(parseClosed(s), s).toBe(false);
   });
+
+  it('R3: a progress note that mentions completion does not close the task (已完成前期手续，正在施工)', () => {
+    for (const s of ['已完成前期手续，正在施工', '已完成投资1.2亿元，占年度计划的40%', '已办结3件，剩余2件'])
+      expect(parseClosed(s), s).toBe(false);
+    for (const s of ['已完成。', ' 已 销号 ', '是', '√', '已销号（2026-03-20）已完成年度目标，见验收报告'])
+      expect(parseClosed(s), s).toBe(true);
+  });
 });
 
 describe('task numbers', () => {

@@ -610,6 +610,48 @@ describe('tasks', () => {
   });
 });
 
+describe('closing (R3)', () => {
+  it('R3: progress text in 完成情况 keeps the task open and says so; only a closing status or 销号时间 closes it', () => {
+    const header = [...HEADER, '完成情况', '销号时间'];
+    const r = readLedger(
+      [
+        header,
+        [...taskRow('1', '甲'), '已完成前期手续，正在施工', ''],
+        [...taskRow('2', '乙'), '已完成投资1.2亿元，占年度计划的40%', ''],
+        [...taskRow('3', '丙'), '已办结3件，剩余2件', ''],
+        [...taskRow('4', '丁'), '已完成', ''],
+        [...taskRow('5', '戊'), '已销号（2026-03-20）已完成年度目标，见验收报告', ''],
+        [...taskRow('6', '己'), '推进中', 46110],
+        [...taskRow('7', '庚'), '', '下月'],
+      ],
+      { year: 2026 },
+    );
+    expect(r.tasks.map((t) => [t.no, t.closed, t.closedOn ?? null])).toEqual([
+      ['1', false, null],
+      ['2', false, null],
+      ['3', false, null],
+      ['4', true, null],
+      ['5', true, '2026-03-20'],
+      ['6', true, '2026-03-29'],
+      ['7', false, null],
+    ]);
+    expect(r.problems.map((p) => `${p.rule} ${p.message}`)).toEqual([
+      'R3 第2行M列（完成情况）“已完成前期手续，正在施工”不是销号状态，未按已销号处理',
+      'R3 第3行M列（完成情况）“已完成投资1.2亿元，占年度计划的40%”不是销号状态，未按已销号处理',
+      'R3 第4行M列（完成情况）“已办结3件，剩余2件”不是销号状态，未按已销号处理',
+      'R3 第8行N列（销号时间）“下月”无法识别为日期，未按已销号处理',
+    ]);
+  });
+
+  it('R3: a header 进展及完成情况 is the progress column, so its narrative never closes a task', () => {
+    const header = [...HEADER.filter((h) => h !== '进展情况'), '目前进展及完成情况'];
+    const row = taskRow('1', '甲').filter((_, i) => HEADER[i] !== '进展情况');
+    const r = readLedger([header, [...row, '已完成前期手续，正在施工']], { year: 2026 });
+    expect(r.header.columns.status).toBeUndefined();
+    expect(r.tasks[0]).toMatchObject({ closed: false, progress: '已完成前期手续，正在施工' });
+  });
+});
+
 describe('year (R4)', () => {
   const body = [HEADER, taskRow('1', '甲', { 完成时限: '6月底前' })];
 
