@@ -45,7 +45,7 @@ export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
     );
   }
   const columns = ledger.header.columns as Partial<Record<Field, number>>;
-  const width = Math.max(...read.values.map((r) => r.length));
+  const width = read.values.reduce((m, r) => Math.max(m, r.length), 0);
   const byRow = new Map(ledger.tasks.map((t) => [t.row, t]));
   return {
     read,
@@ -56,7 +56,7 @@ export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
     },
     firstColumn: read.firstColumn,
     lastColumn: read.firstColumn + width - 1,
-    headerRow: Math.min(...ledger.header.rows),
+    headerRow: ledger.header.rows.reduce((m, r) => Math.min(m, r), Infinity),
     taskAt: (row) => byRow.get(row),
     selectedTasks: read.selectedRows
       .map((r) => byRow.get(r))

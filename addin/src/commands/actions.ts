@@ -107,7 +107,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const { problems, year } = view.ledger;
       await api.syncLedger({ ledgerId: ledgerIdFor(env.prefs(), year), year, tasks, problems, by });
       const states = await unitStates(api, env.today()).catch(() => null);
-      const lastColumn = Math.max(view.lastColumn, ...writes.map((w) => w.column));
+      const lastColumn = writes.reduce((m, w) => Math.max(m, w.column), view.lastColumn);
       const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
       const fills = paintRows({
         view,

@@ -96,9 +96,11 @@ export async function readSheet(
   try {
     return await readAtOnce(context, isSetSupported, opts);
   } catch (err) {
-    if (!isPayloadLimit(err)) throw err;
     // Past Excel on the web's 5 MB response limit (a very large ledger): read in blocks of rows.
-    return readInBlocks(context, isSetSupported, opts);
+    if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, opts);
+    // The fills of an empty sheet's null range cannot be asked for: read again without them.
+    if (opts.fills) return readAtOnce(context, isSetSupported, {});
+    throw err;
   }
 }
 
