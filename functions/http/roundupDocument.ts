@@ -11,7 +11,8 @@ import { rulesContext } from './common.js';
 
 export const roundupDocument = documentApi(async (call) => {
   const res = await getRoundup(call.req, call.ctx);
-  const parsed: unknown = typeof res.body === 'string' && res.body ? JSON.parse(res.body) : null;
+  const parsed: unknown =
+    res.jsonBody ?? (typeof res.body === 'string' && res.body ? JSON.parse(res.body) : null);
   if ((res.status ?? 200) !== 200) {
     const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(

@@ -45,7 +45,10 @@ export interface DocumentContent {
   imprint: { issuer: string; dateText: string };
 }
 
-/** 成文日期 as GB/T 9704-2012 writes it: Arabic numerals, no leading zeros: 2026年3月17日. */
+/**
+ * 成文日期 as GB/T 9704-2012 writes it: Arabic numerals, no leading zeros: 2026年3月17日 (the older
+ * all-characters style 二〇二六年三月十七日 was dropped by that standard).
+ */
 export function chineseDate(d: IsoDate): string {
   const [y, m, day] = d.split('-').map(Number) as [number, number, number];
   return `${y}年${m}月${day}日`;
@@ -53,14 +56,7 @@ export function chineseDate(d: IsoDate): string {
 
 const DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-/** The older style, all in Chinese characters: 二〇二六年三月十七日. */
-export function hanziDate(d: IsoDate): string {
-  const [y, m, day] = d.split('-') as [string, string, string];
-  const year = [...y].map((c) => DIGITS[Number(c)]).join('');
-  return `${year}年${chineseNumber(Number(m))}月${chineseNumber(Number(day))}日`;
-}
-
-/** 1 → 一, 10 → 十, 17 → 十七, 31 → 三十一, 99 → 九十九 (headings and dates need no more). */
+/** 1 → 一, 10 → 十, 17 → 十七, 31 → 三十一, 99 → 九十九 (headings and quarters need no more). */
 export function chineseNumber(n: number): string {
   if (!Number.isInteger(n) || n < 0 || n > 99) return String(n);
   if (n < 10) return DIGITS[n] as string;

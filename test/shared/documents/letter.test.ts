@@ -7,7 +7,6 @@ import {
   cardLetter,
   chineseDate,
   chineseNumber,
-  hanziDate,
   noLetterReason,
   periodName,
   safeFileName,
@@ -236,11 +235,9 @@ describe('red cards and unnumbered cards', () => {
 });
 
 describe('wording helpers', () => {
-  it('dates in the 公文 style: 2026年3月17日, or all in characters 二〇二六年三月十七日', () => {
+  it('dates in the 公文 style of GB/T 9704-2012: 2026年3月17日', () => {
     expect(chineseDate('2026-03-17')).toBe('2026年3月17日');
     expect(chineseDate('2026-12-01')).toBe('2026年12月1日');
-    expect(hanziDate('2026-03-17')).toBe('二〇二六年三月十七日');
-    expect(hanziDate('2030-10-20')).toBe('二〇三〇年十月二十日');
   });
 
   it('Chinese numbers for headings', () => {
