@@ -73,11 +73,11 @@ export async function ledgerCandidates(
   year: number,
   asOf: string,
   settings: Settings,
-  preloaded?: { tasks?: StoredTask[] },
+  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[] },
 ): Promise<Candidate[]> {
   const [tasks, reminders, feedback, problems] = await Promise.all([
     preloaded?.tasks ?? listTasks(storage, ledgerId),
-    listReminders(storage, ledgerId),
+    preloaded?.reminders ?? listReminders(storage, ledgerId),
     listFeedback(storage, ledgerId),
     listProblems(storage, ledgerId),
   ]);

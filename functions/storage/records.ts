@@ -9,24 +9,35 @@ import type { Candidate } from '../../shared/rules/candidates.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
 
+/**
+ * Records reminders not recorded yet. Creates (cheaper than upserts for the store); if another run
+ * recorded some meanwhile (409), the batch is written again as upserts, which changes nothing there.
+ */
 export async function recordReminders(
   storage: Storage,
   ledgerId: string,
   items: { key: string; reminder: Reminder; queuedOn: string }[],
 ) {
   const pk = encodeKey(ledgerId);
-  const actions: TransactionAction[] = items.map(({ key, reminder, queuedOn }) => [
-    'upsert',
-    {
-      partitionKey: pk,
-      rowKey: encodeKey(key),
-      sendOn: reminder.sendOn,
-      queuedOn,
-      json: JSON.stringify(reminder),
-    },
-    'Replace',
-  ]);
-  await storage.submit('Reminders', actions);
+  const entities = items.map(({ key, reminder, queuedOn }) => ({
+    partitionKey: pk,
+    rowKey: encodeKey(key),
+    sendOn: reminder.sendOn,
+    queuedOn,
+    json: JSON.stringify(reminder),
+  }));
+  try {
+    await storage.submit(
+      'Reminders',
+      entities.map((e): TransactionAction => ['create', e]),
+    );
+  } catch (e) {
+    if ((e as { status?: number }).status !== 409) throw e;
+    await storage.submit(
+      'Reminders',
+      entities.map((e): TransactionAction => ['upsert', e, 'Replace']),
+    );
+  }
 }
 
 export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {

@@ -21,6 +21,7 @@ import {
   appendEvents,
   lastDailyRun,
   listLedgers,
+  listReminders,
   listTasks,
   loadSettings,
   recordReminders,
@@ -105,11 +106,11 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     const due = remindersBetween(tasks, from, on, calendar, settings);
     result.due += due.length;
     const keyed = due.map((r) => ({ r, key: reminderKey(ledger.ledgerId, r) }));
-    await recordReminders(
-      storage,
-      ledger.ledgerId,
-      keyed.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
-    );
+    // A reminder row is written last (below): its presence means the reminder's outbox entry and
+    // history row were written too, so a later run of the day skips them.
+    const recorded = await listReminders(storage, ledger.ledgerId);
+    const recordedKeys = new Set(recorded.map((r) => reminderKey(ledger.ledgerId, r)));
+    const unrecorded = keyed.filter(({ key }) => !recordedKeys.has(key));
     const entries: PromptEntry[] = due.map((r) => ({
       ...r,
       ledgerId: ledger.ledgerId,
@@ -135,11 +136,11 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     result.existing += existing;
     // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
     // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
-    // date, 08:00 Beijing), so a second run writes the same row again. The task's own history gets
-    // the delivery's outcome (functions/timers/delivery.ts).
+    // date, 08:00 Beijing), so writing it again after an interruption gives the same row. The task's
+    // own history gets the delivery's outcome (functions/timers/delivery.ts).
     await appendEvents(
       storage,
-      keyed.map(({ r, key }): NewEvent => ({
+      unrecorded.map(({ r, key }): NewEvent => ({
         subject: { unit: r.leadUnit },
         type: 'reminder',
         date: r.sendOn,
@@ -158,8 +159,16 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       })),
       now,
     );
+    await recordReminders(
+      storage,
+      ledger.ledgerId,
+      unrecorded.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
+    );
 
-    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, { tasks });
+    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
+      tasks,
+      reminders: [...recorded, ...unrecorded.map(({ r }) => r)],
+    });
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
     const fresh = await refreshCandidates(storage, ledger.ledgerId, candidates, on, async (list) => {

@@ -1,0 +1,99 @@
+// Issue 3 speed: the daily supervision run for 10,000 tasks across 300 units on a private Azurite —
+// wall time and storage round trips, compared with the floor (one transaction per 100 writes per
+// partition, plus the reads). The day is 2026-03-17 (W−10 of Q1), when every 3★ task is reminded:
+// the heaviest kind of morning.
+import { startAzurite } from '../test/support/azurite.js';
+import { openStorage, putLedger, writeTasks, type StoredTask } from '../functions/storage/index.js';
+import { createOutbox } from '../functions/notify/outbox.js';
+import { runDaily } from '../functions/timers/dailySupervision.js';
+import type { LedgerTask } from '../shared/model.js';
+import { time, type BenchResult } from './measure.js';
+
+function benchTask(i: number, units: number): Omit<StoredTask, 'etag' | 'ledgerId'> {
+  const task: LedgerTask & { id: string } = {
+    row: i + 4,
+    id: `DB${String(i).padStart(5, '0')}`,
+    no: String(i + 1),
+    parent: null,
+    title: `重点任务${i + 1}`,
+    measures: '按计划推进',
+    leadLeader: '张副县长',
+    leadUnit: `县第${i % units}单位`,
+    supportUnits: [],
+    deadline: { text: '2026年12月31日', date: '2026-12-31', recurrence: null },
+    category: 'routine',
+    stars: 3,
+    suggestedStars: 3,
+    closed: false,
+    milestones: [],
+    progress: null,
+    target: null,
+  };
+  return { task, stars: 3, closed: false, closedOn: null, closeNote: null, removed: false, removedOn: null };
+}
+
+export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResult[]> {
+  const azurite = await startAzurite();
+  try {
+    const prefix = `bench${Date.now().toString(36)}`;
+    const storage = await openStorage({ connectionString: azurite.connectionString, prefix });
+    await writeTasks(
+      storage,
+      'bench',
+      Array.from({ length: tasks }, (_, i) => ({ next: benchTask(i, units), etag: null })),
+    );
+    await putLedger(storage, {
+      ledgerId: 'bench',
+      year: 2026,
+      syncedAt: new Date().toISOString(),
+      by: 'bench',
+      tasks,
+    });
+    const env = {
+      DUBAN_LINK_SECRET: 'bench-link-secret-0123456789',
+      DUBAN_PUBLIC_URL: 'http://localhost:7071',
+    };
+    const outbox = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    await outbox.init();
+    let first = { roundTrips: 0, queued: 0 };
+    const firstMs = await time(async () => {
+      first = await runDaily({ on: '2026-03-17', storage, outbox, env });
+    });
+    let second = { roundTrips: 0, queued: 0, existing: 0 };
+    const secondMs = await time(async () => {
+      second = await runDaily({ on: '2026-03-17', storage, outbox, env });
+    });
+    const pages = (n: number) => Math.ceil(n / 1000); // a query returns at most 1,000 entities per page
+    const batches = (n: number) => Math.ceil(n / 100);
+    const perUnit = Math.ceil(tasks / units);
+    // Writes: the reminders (one partition), the outbox (one day partition), one reminder event per
+    // task in its unit's partition; reads: the tasks, the reminders and the outbox day once each.
+    const floor = batches(tasks) * 2 + units * batches(perUnit) + pages(tasks) * 3;
+    return [
+      {
+        name: `daily run, ${tasks} tasks / ${units} units, first run (queues ${first.queued})`,
+        value: firstMs,
+        unit: 'ms',
+      },
+      {
+        name: 'storage round trips, first run',
+        value: first.roundTrips,
+        unit: 'requests',
+        goal: `floor ≈ ${floor}`,
+      },
+      {
+        name: `second run of the same day (queues ${second.queued}, finds ${second.existing})`,
+        value: secondMs,
+        unit: 'ms',
+      },
+      {
+        name: 'storage round trips, second run',
+        value: second.roundTrips,
+        unit: 'requests',
+        goal: `floor ≈ ${floor}`,
+      },
+    ];
+  } finally {
+    await azurite.stop();
+  }
+}
