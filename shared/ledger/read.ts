@@ -16,6 +16,7 @@ import {
 } from './fields.js';
 import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
 import { suggestStars } from '../rules/stars.js';
+import { decompositionProblems, effectiveClosed } from '../rules/decomposition.js';
 
 export interface ReadLedgerOptions {
   /** The ledger's year when its title does not say it (R4). */
@@ -247,6 +248,21 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
     }
     rows[i] = { row: sheetRow, kind: 'task' };
     tasks.push(reader.read(row, texts, sheetRow));
+  }
+
+  // R2: a parent is complete only when all its items are (and then it is, even if only they were marked).
+  const rolled = effectiveClosed(tasks);
+  const r2 = decompositionProblems(
+    tasks,
+    noCol === undefined ? undefined : { letter: letter(noCol), label: labelOf('no') },
+  );
+  for (const t of tasks) {
+    t.closed = rolled.get(t.row) ?? t.closed;
+    if (!t.closed) delete t.closedOn;
+  }
+  if (r2.length) {
+    problems.push(...r2);
+    problems.sort((a, b) => a.row - b.row);
   }
 
   return {
