@@ -182,3 +182,27 @@ describe('POST /api/tasks/close (R3)', () => {
     expect(res.body.error.message).toContain('请填写销号依据');
   });
 });
+
+describe('two clerks at once', () => {
+  it('R3/R5: 赋星 and 销号 of the same tasks at the same moment both land (ETags, re-read, apply again)', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `C${i}`);
+    await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: 'busy',
+        year: 2026,
+        by: '李文书',
+        tasks: ids.map((id, i) => task(id, { row: i + 4 })),
+      },
+    });
+    const [stars, close] = await Promise.all([
+      api.call('POST', '/stars', { body: { ledgerId: 'busy', taskIds: ids, stars: 4, by: '李文书' } }),
+      api.call('POST', '/tasks/close', {
+        body: { ledgerId: 'busy', taskIds: ids, date: '2026-06-30', note: '完成', by: '王科长' },
+      }),
+    ]);
+    expect([stars.status, close.status]).toEqual([200, 200]);
+    const stored = await listTasks(api.storage, 'busy');
+    expect(stored.every((t) => t.stars === 4 && t.closed && t.closeNote === '完成')).toBe(true);
+    expect(stored).toHaveLength(30);
+  });
+});

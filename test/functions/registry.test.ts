@@ -5,6 +5,7 @@ import { FUNCTIONS, type HttpFunction } from '../../functions/registry.js';
 import { startDevHost } from '../../functions/devhost.js';
 import { startApi, type TestApi } from './support/api.js';
 import { subjectHistory } from '../../functions/storage/index.js';
+import { dailySupervision } from '../../functions/timers/dailySupervision.js';
 
 const httpFns = FUNCTIONS.filter((f): f is HttpFunction => f.kind === 'http');
 
@@ -86,5 +87,30 @@ describe('the dev host over real HTTP', () => {
     const runs = (await subjectHistory(api.storage, { office: true })).filter((h) => h.type === 'daily-run');
     expect(runs).toHaveLength(1);
     expect(runs[0]?.data).toMatchObject({ ledgers: 0, queued: 0 });
+  });
+});
+
+describe('the daily supervision timer handler', () => {
+  it('R22: runs for today in Beijing and logs a missed schedule (isPastDue)', async () => {
+    const api = await startApi('pastdue', { now: () => new Date('2026-03-16T23:30:00Z') });
+    try {
+      const logs: string[] = [];
+      const ctx = new azf.InvocationContext({
+        logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')),
+      });
+      await dailySupervision(
+        {
+          isPastDue: true,
+          schedule: { adjustForDST: false },
+          scheduleStatus: { last: '', next: '', lastUpdated: '' },
+        },
+        ctx,
+      );
+      expect(logs.join('\n')).toContain('isPastDue');
+      // 23:30 UTC on the 16th is 07:30 on the 17th in Beijing.
+      expect(logs.join('\n')).toContain('每日督办 2026-03-17');
+    } finally {
+      await api.close();
+    }
   });
 });
