@@ -12,7 +12,8 @@ import {
 
 const MONTHLY = /^(?:每个?月|按月|逐月)/;
 const QUARTERLY = /^(?:每个?季|按季|逐季)/;
-const ONGOING = /长期|持续|常态|长效|常年/;
+// Only a deadline that *is* a standing term is ongoing: 6月底前建立长效机制 is a date (R4).
+const ONGOING = /^(?:长期|持续|常态化?|长效|常年)/;
 
 // A time of day after a date ('2026-06-30 00:00:00', '2026-06-30T00:00:00Z'), dropped before parsing.
 const TIME_OF_DAY = /(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)$/;
@@ -38,6 +39,13 @@ function yearOf(s: string | undefined, year: number): number {
   return s ? Number(s) : year;
 }
 
+/** A year written in text is a year only within 1900–2200, as for a numeric cell (1130 is a typo). */
+function plausibleYear(s: string | undefined): boolean {
+  if (!s) return true;
+  const y = Number(s);
+  return y >= 1900 && y <= 2200;
+}
+
 /**
  * A date written in text → `YYYY-MM-DD`, or null. `end` decides what a month or a year alone means:
  * its last day (deadlines) or its first (start dates). The year, where the text has none, is `year`.
@@ -59,15 +67,18 @@ export function parseDateText(text: string, year: number, end = true): IsoDate |
 
 function parseCompact(s0: string, year: number, end: boolean): IsoDate | null {
   let m = YEAR_END.exec(s0);
+  if (m && !plausibleYear(m[1])) return null;
   if (m && (m[1] || m[2])) {
     // '2026', '2026年', '年底前', '2026年底前', '年内完成': the year's end (or its first day for a start).
     const y = yearOf(m[1], year);
     return end ? `${y}-12-31` : `${y}-01-01`;
   }
   const s = s0.replace(SUFFIX, '');
-  if ((m = FULL_DATE.exec(s))) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
+  if ((m = FULL_DATE.exec(s)))
+    return plausibleYear(m[1]) ? isoIfValid(Number(m[1]), Number(m[2]), Number(m[3])) : null;
   if ((m = MONTH_DAY.exec(s))) return isoIfValid(year, Number(m[1]), Number(m[2]));
   if ((m = MONTH.exec(s))) {
+    if (!plausibleYear(m[1])) return null;
     const y = yearOf(m[1], year);
     const mo = Number(m[2]);
     if (mo < 1 || mo > 12) return null;
@@ -78,6 +89,7 @@ function parseCompact(s0: string, year: number, end: boolean): IsoDate | null {
     return isoIfValid(y, mo, 1);
   }
   if ((m = YEAR_MONTH.exec(s))) {
+    if (!plausibleYear(m[1])) return null;
     const y = Number(m[1]);
     const mo = Number(m[2]);
     if (mo < 1 || mo > 12) return null;
@@ -99,7 +111,8 @@ function parseCompact(s0: string, year: number, end: boolean): IsoDate | null {
 // The date at the start of a phrase: 3月底前, 5月15日前, 2026年6月, 2026.6.30, 年底前, 三季度末 …
 export const DATE_PREFIX =
   /^((?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬|份)?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{4}年(?:底|末)?|年底|年末|年内|(?:\d{4}年)?(?:第?[一二三四1-4])季度(?:末|底)?|(?:\d{4}年)?[上下]半年)(?:之前|以前|前|止|内)?[:：\s]*/;
-const PHRASE_SEPARATORS = /[；;，,。\r\n]+/;
+// Split before compacting (compacting removes line breaks): 、 and line breaks separate dates too.
+const PHRASE_SEPARATORS = /[；;，,。、\r\n]+/;
 
 /**
  * The latest date that starts a phrase of a longer text: `2026年6月底前完成初步设计` → 2026-06-30,
@@ -107,7 +120,8 @@ const PHRASE_SEPARATORS = /[；;，,。\r\n]+/;
  */
 export function latestDateIn(text: string, year: number): IsoDate | null {
   let latest: IsoDate | null = null;
-  for (const part of compact(text).split(PHRASE_SEPARATORS)) {
+  for (const raw of text.split(PHRASE_SEPARATORS)) {
+    const part = compact(raw);
     const m = DATE_PREFIX.exec(part);
     if (!m) continue;
     const d = parseDateText(m[1]!, year, true);
@@ -140,9 +154,12 @@ export function parseDeadline(value: CellValue, year: number): Deadline {
   const s = compact(text);
   if (MONTHLY.test(s)) return { text, date: null, recurrence: 'monthly' };
   if (QUARTERLY.test(s)) return { text, date: null, recurrence: 'quarterly' };
-  if (ONGOING.test(s)) return { text, date: null, recurrence: 'ongoing' };
   // A date with words after it (2026年6月底前完成初步设计) is read by its date; of several, the last.
-  return { text, date: parseDateText(text, year, true) ?? latestDateIn(text, year), recurrence: null };
+  // The date comes first: 6月底前建立长效机制 has a date, and must not lose it to 长效.
+  const date = parseDateText(text, year, true) ?? latestDateIn(text, year);
+  if (date !== null) return { text, date, recurrence: null };
+  if (ONGOING.test(s)) return { text, date: null, recurrence: 'ongoing' };
+  return { text, date: null, recurrence: null };
 }
 
 /** Whether a non-empty deadline was read as a date or a recurring term. */

@@ -99,6 +99,22 @@ describe('deadlines', () => {
     expect(date(text)).toEqual({ text, date: null, recurrence });
   });
 
+  it.each([
+    ['6月底前建立长效机制', '2026-06-30'],
+    ['2026年底前完成持续整治', '2026-12-31'],
+    ['2026年6月30日前\n2026年9月30日前', '2026-09-30'],
+    ['2026年6月30日前\r\n2026年9月30日前', '2026-09-30'],
+    ['3月、6月、9月、12月底前', '2026-12-31'],
+  ])('R4: %j is read by its (last) date, not as a standing term or its first date', (text, expected) => {
+    expect(date(text)).toEqual({ text, date: expected, recurrence: null });
+  });
+
+  it('R4: four digits that are not a plausible year (1130) are not a deadline; 2026 still is', () => {
+    expect(date('1130')).toEqual({ text: '1130', date: null, recurrence: null });
+    expect(date('1130年6月30日').date).toBeNull();
+    expect(date('2026').date).toBe('2026-12-31');
+  });
+
   it.each(['尽快', '2026年13月', '2月30日前', '下步', 'TRUE', '3'])(
     'R1: %s cannot be read (no date, no recurrence)',
     (text) => {
