@@ -25,9 +25,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process'], message: 'shared/ is pure: no Node imports.' },
-            { group: ['@azure/*', 'exceljs', 'nodemailer', '@microsoft/*', 'office-*'], message: 'shared/ is pure: no Azure, Office or I/O imports.' },
-            { group: ['../addin/*', '../functions/*', '../../addin/*', '../../functions/*'], message: 'shared/ must not depend on the adapters.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process'],
+              message: 'shared/ is pure: no Node imports.',
+            },
+            {
+              group: ['@azure/*', 'exceljs', 'nodemailer', '@microsoft/*', 'office-*'],
+              message: 'shared/ is pure: no Azure, Office or I/O imports.',
+            },
+            {
+              group: ['../addin/*', '../functions/*', '../../addin/*', '../../functions/*'],
+              message: 'shared/ must not depend on the adapters.',
+            },
           ],
         },
       ],
