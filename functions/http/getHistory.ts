@@ -31,7 +31,8 @@ export const getHistory = api({}, async (call) => {
   try {
     page = await historyPage(storage, subject, q.limit, q.continuation);
   } catch (e) {
-    if (q.continuation && (e as { statusCode?: number }).statusCode === undefined) {
+    const err = e as { name?: string; statusCode?: number } | null;
+    if (q.continuation && (err?.name !== 'RestError' || err.statusCode === 400)) {
       throw new ApiError(400, 'invalid_continuation', '翻页标记（continuation）无效，请从第一页重新读取');
     }
     throw e;

@@ -227,3 +227,14 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     expect(res.body.error.message).toContain('channels[0]');
   });
 });
+
+describe('paging', () => {
+  it('a continuation token that is not one of ours → 400', async () => {
+    const res = await api.call(
+      'GET',
+      `/history?unit=${encodeURIComponent('县财政局')}&continuation=not-a-token`,
+    );
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('翻页标记');
+  });
+});
