@@ -19,7 +19,7 @@ import {
   VerticalAlignTable,
   WidthType,
   convertMillimetersToTwip,
-  type IRunOptions,
+  type IParagraphStyleOptions,
 } from 'docx';
 import type { Block, DocumentContent, TableColumn } from '../../shared/documents/content.js';
 
@@ -51,144 +51,203 @@ const MARGIN = {
 };
 const TEXT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 
-function run(
-  text: string | (string | Tab)[],
-  font: string,
-  size: number,
-  extra: Partial<IRunOptions> = {},
-): TextRun {
-  return new TextRun({
-    ...(typeof text === 'string' ? { text } : { children: text }),
-    font: { eastAsia: font, ascii: FONTS.latin, hAnsi: FONTS.latin, hint: 'eastAsia' },
-    size,
-    language: { value: 'en-US', eastAsia: 'zh-CN' },
-    ...extra,
-  });
-}
+/**
+ * Every paragraph takes one of these styles, named in Chinese so that a clerk can restyle a document in
+ * Word (e.g. another 仿宋 font) in one place; runs carry no formatting of their own.
+ */
+const STYLE = {
+  issuer: 'DubanIssuer',
+  docNo: 'DubanDocNo',
+  title: 'DubanTitle',
+  addressee: 'DubanAddressee',
+  body: 'DubanBody',
+  heading1: 'DubanHeading1',
+  heading2: 'DubanHeading2',
+  cell: 'DubanCell',
+  cellCenter: 'DubanCellCenter',
+  cellHead: 'DubanCellHead',
+  signature: 'DubanSignature',
+  date: 'DubanDate',
+  imprint: 'DubanImprint',
+} as const;
 
-const body = (text: string) => run(text, FONTS.body, SIZE.body);
+const font = (eastAsia: string) => ({ eastAsia, ascii: FONTS.latin, hAnsi: FONTS.latin, hint: 'eastAsia' });
+
+const PARAGRAPH_STYLES: IParagraphStyleOptions[] = [
+  {
+    id: STYLE.issuer,
+    name: '督办 发文机关标志',
+    basedOn: 'Normal',
+    run: { font: font(FONTS.title), size: SIZE.issuer, color: RED },
+    paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 240, after: 240 } },
+  },
+  {
+    id: STYLE.docNo,
+    name: '督办 发文字号',
+    basedOn: 'Normal',
+    paragraph: {
+      alignment: AlignmentType.CENTER,
+      // The red rule under the number is the paragraph's bottom border.
+      border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 8 } },
+      spacing: { before: 240, after: 480 },
+    },
+  },
+  {
+    id: STYLE.title,
+    name: '督办 标题',
+    basedOn: 'Normal',
+    run: { font: font(FONTS.title), size: SIZE.title },
+    paragraph: {
+      alignment: AlignmentType.CENTER,
+      spacing: { after: 480, line: 700, lineRule: LineRuleType.AT_LEAST },
+    },
+  },
+  { id: STYLE.addressee, name: '督办 主送', basedOn: 'Normal', paragraph: { spacing: LINE } },
+  {
+    id: STYLE.body,
+    name: '督办 正文',
+    basedOn: 'Normal',
+    paragraph: { alignment: AlignmentType.JUSTIFIED, indent: { firstLine: INDENT_2 }, spacing: LINE },
+  },
+  {
+    id: STYLE.heading1,
+    name: '督办 一级标题',
+    basedOn: STYLE.body,
+    run: { font: font(FONTS.heading1) },
+    paragraph: { keepNext: true },
+  },
+  {
+    id: STYLE.heading2,
+    name: '督办 二级标题',
+    basedOn: STYLE.body,
+    run: { font: font(FONTS.heading2) },
+    paragraph: { keepNext: true },
+  },
+  {
+    id: STYLE.cell,
+    name: '督办 表格文字',
+    basedOn: 'Normal',
+    run: { size: SIZE.table },
+    paragraph: { spacing: { line: 320, lineRule: LineRuleType.AT_LEAST } },
+  },
+  {
+    id: STYLE.cellCenter,
+    name: '督办 表格文字居中',
+    basedOn: STYLE.cell,
+    paragraph: { alignment: AlignmentType.CENTER },
+  },
+  {
+    id: STYLE.cellHead,
+    name: '督办 表头',
+    basedOn: STYLE.cellCenter,
+    run: { font: font(FONTS.heading1) },
+  },
+  {
+    id: STYLE.signature,
+    name: '督办 落款',
+    basedOn: 'Normal',
+    paragraph: { alignment: AlignmentType.RIGHT, indent: { right: INDENT_2 }, spacing: LINE },
+  },
+  {
+    // The date four characters from the right margin, as the standard shows it.
+    id: STYLE.date,
+    name: '督办 成文日期',
+    basedOn: STYLE.signature,
+    paragraph: { indent: { right: INDENT_2 * 2 } },
+  },
+  {
+    id: STYLE.imprint,
+    name: '督办 版记',
+    basedOn: 'Normal',
+    run: { size: SIZE.footer },
+    paragraph: {
+      indent: { left: 280 },
+      border: {
+        top: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 },
+        bottom: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 },
+      },
+      spacing: { before: 480, line: 440, lineRule: LineRuleType.AT_LEAST },
+    },
+  },
+];
+
+const para = (style: string, text: string | null) =>
+  new Paragraph({ style, children: text ? [new TextRun(text)] : [] });
 
 function blockElements(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'paragraph':
       return [
-        new Paragraph({
-          children: [body(block.text)],
-          indent: block.indent === false ? undefined : { firstLine: INDENT_2 },
-          alignment: AlignmentType.JUSTIFIED,
-          spacing: LINE,
-        }),
+        block.indent === false
+          ? new Paragraph({
+              style: STYLE.body,
+              indent: { firstLine: 0 },
+              children: [new TextRun(block.text)],
+            })
+          : para(STYLE.body, block.text),
       ];
     case 'heading':
-      return [
-        new Paragraph({
-          children: [run(block.text, block.level === 1 ? FONTS.heading1 : FONTS.heading2, SIZE.body)],
-          indent: { firstLine: INDENT_2 },
-          spacing: LINE,
-          keepNext: true,
-        }),
-      ];
+      return [para(block.level === 1 ? STYLE.heading1 : STYLE.heading2, block.text)];
     case 'table':
-      return [table(block.columns, block.rows), new Paragraph({ children: [], spacing: { line: 240 } })];
+      // An empty paragraph after the table, so two tables or a table and text never touch.
+      return [table(block.columns, block.rows), new Paragraph({ style: STYLE.cell, children: [] })];
   }
-}
-
-function cellParagraph(text: string, align: TableColumn['align'], header: boolean): Paragraph {
-  return new Paragraph({
-    children: [run(text, header ? FONTS.heading1 : FONTS.body, SIZE.table)],
-    alignment: header || align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
-    spacing: { line: 320, lineRule: LineRuleType.AT_LEAST },
-  });
 }
 
 function table(columns: TableColumn[], rows: string[][]): Table {
   const total = columns.reduce((n, c) => n + c.width, 0) || 1;
   const widths = columns.map((c) => Math.floor((TEXT_WIDTH * c.width) / total));
-  const cell = (text: string, i: number, header: boolean) =>
+  const cell = (text: string, i: number, style: string) =>
     new TableCell({
-      children: text.split('\n').map((line) => cellParagraph(line, columns[i]?.align, header)),
+      children: text.split('\n').map((line) => para(style, line)),
       width: { size: widths[i] ?? 0, type: WidthType.DXA },
       verticalAlign: VerticalAlignTable.CENTER,
-      margins: { left: 80, right: 80, top: 40, bottom: 40 },
     });
+  const styleOf = (i: number) => (columns[i]?.align === 'center' ? STYLE.cellCenter : STYLE.cell);
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
     columnWidths: widths,
+    margins: { left: 80, right: 80, top: 40, bottom: 40 },
     rows: [
       new TableRow({
         tableHeader: true,
         cantSplit: true,
-        children: columns.map((c, i) => cell(c.title, i, true)),
+        children: columns.map((c, i) => cell(c.title, i, STYLE.cellHead)),
       }),
       ...rows.map(
-        (r) => new TableRow({ cantSplit: true, children: columns.map((_, i) => cell(r[i] ?? '', i, false)) }),
+        (r) =>
+          new TableRow({ cantSplit: true, children: columns.map((_, i) => cell(r[i] ?? '', i, styleOf(i))) }),
       ),
     ],
   });
 }
 
 function head(content: DocumentContent): Paragraph[] {
-  const out = [
-    new Paragraph({
-      children: [run(content.issuer, FONTS.title, SIZE.issuer, { color: RED })],
-      alignment: AlignmentType.CENTER,
-      spacing: { before: 240, after: content.docNo ? 480 : 240 },
-    }),
+  return [
+    para(STYLE.issuer, content.issuer),
+    para(STYLE.docNo, content.docNo),
+    para(STYLE.title, content.title),
+    para(STYLE.addressee, `${content.addressees.join('、')}：`),
   ];
-  // The number on its own line above a red rule (the rule is the paragraph's bottom border).
-  out.push(
-    new Paragraph({
-      children: content.docNo ? [body(content.docNo)] : [],
-      alignment: AlignmentType.CENTER,
-      border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 8 } },
-      spacing: { after: 480 },
-    }),
-  );
-  out.push(
-    new Paragraph({
-      children: [run(content.title, FONTS.title, SIZE.title)],
-      alignment: AlignmentType.CENTER,
-      spacing: { after: 480, line: 700, lineRule: LineRuleType.AT_LEAST },
-    }),
-  );
-  out.push(new Paragraph({ children: [body(`${content.addressees.join('、')}：`)], spacing: LINE }));
-  return out;
 }
 
 function signature(content: DocumentContent): Paragraph[] {
-  // Right-aligned, the date indented four characters from the right margin as the standard shows.
   return [
-    new Paragraph({ children: [], spacing: LINE }),
-    new Paragraph({
-      children: [body(content.signature.issuer)],
-      alignment: AlignmentType.RIGHT,
-      indent: { right: INDENT_2 },
-      spacing: LINE,
-    }),
-    new Paragraph({
-      children: [body(content.signature.dateText)],
-      alignment: AlignmentType.RIGHT,
-      indent: { right: INDENT_2 * 2 },
-      spacing: LINE,
-    }),
+    para(STYLE.addressee, null),
+    para(STYLE.signature, content.signature.issuer),
+    para(STYLE.date, content.signature.dateText),
   ];
 }
 
-function imprint(content: DocumentContent): Paragraph[] {
-  const rule = { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 } as const;
-  return [
-    new Paragraph({ children: [], spacing: { before: 480 } }),
-    new Paragraph({
-      children: [
-        run(content.imprint.issuer, FONTS.body, SIZE.footer),
-        run([new Tab(), `${content.imprint.dateText}印发`], FONTS.body, SIZE.footer),
-      ],
-      tabStops: [{ type: 'right', position: TEXT_WIDTH - 280 }],
-      indent: { left: 280 },
-      border: { top: rule, bottom: rule },
-      spacing: { line: 440, lineRule: LineRuleType.AT_LEAST },
-    }),
-  ];
+function imprint(content: DocumentContent): Paragraph {
+  return new Paragraph({
+    style: STYLE.imprint,
+    tabStops: [{ type: 'right', position: TEXT_WIDTH - 280 }],
+    children: [
+      new TextRun(content.imprint.issuer),
+      new TextRun({ children: [new Tab(), `${content.imprint.dateText}印发`] }),
+    ],
+  });
 }
 
 function footer(): Footer {
@@ -214,12 +273,10 @@ export function buildDocument(content: DocumentContent): Document {
     title: content.docNo ? `${content.title}（${content.docNo}）` : content.title,
     description: '督办：县政府督办检查室重点工作督查文书',
     styles: {
+      paragraphStyles: PARAGRAPH_STYLES,
       default: {
         document: {
-          run: {
-            font: { eastAsia: FONTS.body, ascii: FONTS.latin, hAnsi: FONTS.latin },
-            size: SIZE.body,
-          },
+          run: { font: font(FONTS.body), size: SIZE.body, language: { value: 'en-US', eastAsia: 'zh-CN' } },
         },
       },
     },
@@ -231,7 +288,7 @@ export function buildDocument(content: DocumentContent): Document {
           ...head(content),
           ...content.blocks.flatMap(blockElements),
           ...signature(content),
-          ...imprint(content),
+          imprint(content),
         ],
       },
     ],

@@ -60,12 +60,20 @@ describe('a letter as .docx', () => {
       '2026年3月17日',
       '友谊县人民政府督办检查室2026年3月17日印发',
     ]);
-    // 公文 layout: A4 portrait, the issuer in red, 仿宋 body, 黑体 table header, East Asian language zh-CN.
+    // 公文 layout: A4 portrait; the issuer in red 小标宋, body 仿宋, table header 黑体, East Asian language zh-CN —
+    // each a named paragraph style, so a clerk can restyle the document in Word in one place.
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
-    expect(xml).toContain('w:color w:val="FF0000"');
-    expect(xml).toContain('w:eastAsia="仿宋_GB2312"');
-    expect(xml).toContain('w:eastAsia="黑体"');
-    expect(xml).toContain('w:eastAsia="zh-CN"');
+    expect(xml).toMatch(/<w:pStyle w:val="DubanIssuer"\/>[\s\S]*?友谊县人民政府督办检查室/);
+    const styles = files['word/styles.xml'] as string;
+    const style = (id: string) =>
+      new RegExp(`<w:style [^>]*w:styleId="${id}"[^>]*>[\\s\\S]*?</w:style>`).exec(styles)?.[0] ?? '';
+    expect(style('DubanIssuer')).toContain('w:color w:val="FF0000"');
+    expect(style('DubanIssuer')).toContain('w:eastAsia="方正小标宋简体"');
+    expect(style('DubanBody')).toContain('<w:name w:val="督办 正文"/>');
+    expect(style('DubanCellHead')).toContain('w:eastAsia="黑体"');
+    const defaults = /<w:docDefaults>[\s\S]*?<\/w:docDefaults>/.exec(styles)?.[0] ?? '';
+    expect(defaults).toContain('w:eastAsia="仿宋_GB2312"');
+    expect(defaults).toContain('w:eastAsia="zh-CN"');
     expect(files['docProps/core.xml']).toContain('重点工作督办提示函（友政督提〔2026〕7号）');
   });
 
