@@ -165,7 +165,7 @@ export function overdueRectifications(
 
 /**
  * R8, R11–R13: every unit named in the history, with its card state on `asOf`: the most severe card of
- * asOf's calendar year, and red whenever the interviews within the window reach redInterviewCount (red
+ * asOf's calendar year (or of `options.year`, for a report on a past year), and red whenever the interviews within the window reach redInterviewCount (red
  * is derived, so a history that lacks the red card event still gives red). Events after asOf are ignored.
  * Sorted by unit name (zh-CN).
  */
@@ -174,18 +174,21 @@ export function unitCardStates(
   asOf: IsoDate,
   settings: Settings,
   calendar: WorkCalendar = makeCalendar(settings),
+  options: { year?: number } = {},
 ): UnitCardState[] {
-  const year = yearOf(asOf);
+  // A report on a past year (the Q4 round-up, due in January) looks at that year's cards and
+  // interviews: up to its last day, or asOf if earlier. Rectification is judged as of asOf.
+  const year = options.year ?? yearOf(asOf);
+  const end = yearOf(asOf) > year ? `${year}-12-31` : asOf;
   const units = [...new Set(events.map((e) => e.unit))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
   const open = openRectifications(events, asOf, calendar, settings);
   return units.map((unit) => {
     const cards = events
       .filter(
-        (e): e is CardEvent =>
-          e.type === 'card' && e.unit === unit && e.date <= asOf && yearOf(e.date) === year,
+        (e): e is CardEvent => e.type === 'card' && e.unit === unit && e.date <= end && yearOf(e.date) === year,
       )
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    const interviews = interviewsInWindow(events, unit, asOf, settings);
+    const interviews = interviewsInWindow(events, unit, end, settings);
     const redByInterviews = interviews >= settings.redInterviewCount;
     let state: CardState = redByInterviews ? 'red' : 'none';
     for (const c of cards) state = moreSevere(state, c.color);

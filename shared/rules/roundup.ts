@@ -111,7 +111,7 @@ export interface RoundupInput {
  * R19, R21. Feedback per reminder of the period (sendOn in the period; one line per task and period).
  * Ranking (R20) inputs: feedback due = lines whose due date passed by asOf, on time = received by the due
  * date; tasks due = tasks with a deadline date on or before min(period end, asOf), done = closed; cards of
- * asOf's year, a red state without a red card event counting as one red.
+ * the period's year, a red state without a red card event counting as one red.
  */
 export function roundupReport(input: RoundupInput): RoundupReport {
   const { period, asOf, settings, calendar } = input;
@@ -138,7 +138,10 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     if (!prev || f.receivedOn >= prev.on) latestValue.set(f.taskId, { on: f.receivedOn, value: f.value });
   }
 
-  const states = new Map(unitCardStates(input.events, asOf, settings, calendar).map((s) => [s.unit, s]));
+  // The period's year, not asOf's: the Q4 round-up is due in January and must see the year's cards (R20).
+  const states = new Map(
+    unitCardStates(input.events, asOf, settings, calendar, { year }).map((s) => [s.unit, s]),
+  );
   const unitNames = new Set<string>(input.units ?? []);
   for (const t of input.tasks) if (t.leadUnit) unitNames.add(t.leadUnit);
   for (const r of input.reminders) unitNames.add(r.leadUnit);

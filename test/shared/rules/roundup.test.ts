@@ -182,6 +182,38 @@ describe('roundupReport', () => {
     expect(edu.cards.map((c) => c.id)).toEqual(['o1']);
   });
 
+  it('R20, R21: the 2026-Q4 round-up run on time (W+5 = 2027-01-07) still counts the 2026 cards and ranks by them', () => {
+    const COM = '县商务局';
+    const CLEAN = '县档案馆';
+    const q4 = (asOf: string) =>
+      roundupReport({
+        period: '2026-Q4',
+        units: [COM, CLEAN],
+        tasks: [],
+        reminders: [],
+        feedback: [],
+        events: [
+          { type: 'card', unit: COM, color: 'orange', date: '2026-11-02', id: 'o' },
+          { type: 'card', unit: COM, color: 'yellow', date: '2026-12-02', id: 'y' },
+          { type: 'interview', unit: COM, date: '2026-11-10' },
+        ],
+        asOf,
+        settings: DEFAULT_SETTINGS,
+        calendar: makeCalendar(),
+      });
+    for (const asOf of ['2026-12-31', '2027-01-07']) {
+      const com = q4(asOf).units.find((u) => u.unit === COM)!;
+      // 100 − 5 (orange) − 2 (yellow) = 93; the clean unit ranks first.
+      expect([com.rank, com.scoreText, com.state, com.cards.map((c) => c.id), com.interviews], asOf).toEqual([
+        2,
+        '93.00',
+        'orange',
+        ['o', 'y'],
+        1,
+      ]);
+    }
+  });
+
   it('R21: a period label that is not a quarter, month, week or year is refused with a clear message', () => {
     expect(() =>
       roundupReport({
