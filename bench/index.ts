@@ -1,9 +1,16 @@
-// Runs the benchmarks; `npm run bench -- ledger` runs one group.
+// Runs the benchmarks; `npm run bench -- ledger` runs one group (ledger, daily, addin).
+import { benchAddin } from './addin.js';
+import { benchDaily } from './daily.js';
 import { benchLedger } from './ledger.js';
 import { formatResults, type BenchResult } from './measure.js';
 
 const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
   ledger: { title: 'Ledger reader and reminder plan (issue 2)', run: () => benchLedger() },
+  daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
+  addin: {
+    title: 'Add-in: Excel round trips per command and script size (issue 4)',
+    run: () => benchAddin(),
+  },
 };
 
 export async function runBenchmarks(only: string[]): Promise<void> {
