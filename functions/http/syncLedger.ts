@@ -15,6 +15,8 @@ import {
 } from '../storage/index.js';
 import { api } from './adapter.js';
 
+const MAX_TASK_CHARS = 30_000;
+
 type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
 
 export const syncLedger = api({}, async (call) => {
@@ -26,6 +28,14 @@ export const syncLedger = api({}, async (call) => {
       throw new ApiError(400, 'duplicate_id', `督办编号 ${t.id} 重复：第 ${first} 行和第 ${t.row} 行`);
     }
     seen.set(t.id, t.row);
+    // A Table Storage string property holds at most 32K UTF-16 characters.
+    if (JSON.stringify(t).length > MAX_TASK_CHARS) {
+      throw new ApiError(
+        413,
+        'task_too_large',
+        `第 ${t.row} 行内容过长（超过 ${MAX_TASK_CHARS} 字），请精简工作措施或进展说明后再同步`,
+      );
+    }
   }
   const storage = await call.storage();
   const today = chinaToday(call.now);

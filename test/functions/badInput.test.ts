@@ -124,6 +124,19 @@ describe('request bodies', () => {
     expect(await snapshot(api.storage)).toBe(before);
   });
 
+  it('a ledger row longer than a stored task can hold → 413 naming the row', async () => {
+    const res = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: L,
+        year: 2026,
+        by: '李文书',
+        tasks: [task('T1', { row: 4 }), task('T9', { row: 12, measures: '措'.repeat(40_000) })],
+      },
+    });
+    await expectRefused(res, 413);
+    expect(res.body.error.message).toContain('第 12 行');
+  });
+
   it('a non-JSON content type → 415', async () => {
     const res = await api.call('POST', '/stars', {
       raw: 'ledgerId=x',
