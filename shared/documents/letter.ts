@@ -61,10 +61,10 @@ export function noLetterReason(color: CardColor): string | null {
 const REASON_WORDING: Record<string, string> = {
   贯彻落实不力: '贯彻落实不力',
   工作不到位: '工作不到位',
-  上报材料不及时: '上报材料不及时，未在规定时限内报送工作进展情况',
+  上报材料不及时: '上报材料不及时、未按规定时限报送工作进展',
   报送材料质量不高: '报送材料质量不高',
   台账清单不规范: '制定台账清单不规范',
-  工作进展缓慢: '推进落实年度重点工作不力，导致工作进展缓慢',
+  工作进展缓慢: '推进落实不力、工作进展缓慢',
 };
 
 export function reasonWording(reason: string): string {
@@ -122,13 +122,13 @@ export function cardLetter(input: LetterInput): DocumentContent {
   if (kind === 'tishihan') {
     blocks.push({
       kind: 'paragraph',
-      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经县政府督办检查室督查，你单位牵头的重点工作存在${reasonWording(card.reason)}的情况，现对你单位“亮黄牌”，并下发本提示函。`,
+      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经督查，你单位牵头的重点工作存在${reasonWording(card.reason)}的情况，现对你单位“亮黄牌”，并下发本提示函。`,
     });
   } else {
     const support = responsibleUnits(card, input.tasks);
     blocks.push({
       kind: 'paragraph',
-      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经县政府督办检查室督查，${card.unit}牵头的重点工作存在${reasonWording(card.reason)}的情况，现对牵头单位${card.unit}“亮橙牌”，向牵头单位${support.length ? `和相关责任单位（${support.join('、')}）` : ''}发出本预警通知书，要求限期整改。`,
+      text: `根据${NOTICE_CITATION}关于“亮牌”管理的规定，经督查，${card.unit}牵头的重点工作存在${reasonWording(card.reason)}的情况，现对牵头单位${card.unit}“亮橙牌”，向牵头单位${support.length ? `和相关责任单位（${support.join('、')}）` : ''}发出本预警通知书，要求限期整改。`,
     });
     const interviews = input.interviews ?? [];
     blocks.push({
