@@ -9,7 +9,7 @@ import { api } from './adapter.js';
 export const putSettings = api({}, async (call) => {
   const parsed = await call.body(PutSettingsRequestSchema);
   // zod fills defaults into absent fields; keep only what the client actually sent.
-  const sent = Object.keys((call.rawBody() ?? {}) as object);
+  const sent = Object.keys((call.rawBody() ?? {}) as object).filter((k) => k in (parsed as object));
   const patch = Object.fromEntries(
     sent.map((k) => [k, (parsed as Record<string, unknown>)[k]]),
   ) as SettingsInput;

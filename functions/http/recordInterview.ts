@@ -61,7 +61,14 @@ export const recordInterview = api({}, async (call) => {
           unit,
           color: 'red',
           reason: `${settings.redWindow === 'calendar' ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
-          taskIds: [...new Set(snap.cards.filter((c) => c.color !== 'red').flatMap((c) => c.taskIds))],
+          // The tasks of the unit's cards within the window: what the interviews were about.
+          taskIds: [
+            ...new Set(
+              snap.cards
+                .filter((c) => c.color !== 'red' && c.date >= start && c.date <= body.date)
+                .flatMap((c) => c.taskIds),
+            ),
+          ],
           ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
           date: body.date,
           docNo: null,
