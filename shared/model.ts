@@ -41,8 +41,16 @@ export const MilestoneSchema = z.object({
 });
 export type Milestone = z.infer<typeof MilestoneSchema>;
 
-/** A 4★ indicator target (R6): e.g. 1200 人, 3.2 亿元. */
-export const TargetSchema = z.object({ value: z.number(), unit: z.string() });
+/**
+ * A 4★ indicator target (R6): e.g. 1200 人, 3.2 亿元 (cumulative: pro-rated over the year), or 6 %,
+ * 95 % (a level: a rate or a growth, judged against the target itself). `kind` absent = derived from
+ * the unit and the title (see progress.ts `targetKind`).
+ */
+export const TargetSchema = z.object({
+  value: z.number(),
+  unit: z.string(),
+  kind: z.enum(['cumulative', 'level']).optional(),
+});
 export type Target = z.infer<typeof TargetSchema>;
 
 /** One task as read from a ledger row (R1, R2, R4). */

@@ -17,6 +17,8 @@ export const SettingsSchema = z.object({
   ledgerYear: z.number().int().min(2000).max(2100).nullable().default(null),
   /** R6: lagging = reported value below this share of the pro-rata target. */
   laggingThreshold: z.number().gt(0).max(1).default(0.8),
+  /** R6: target units that are a level (a rate), judged against the target, not pro-rated over the year. */
+  levelUnits: z.array(z.string().min(1)).default(['%', '‰', '个百分点']),
   /** R11: rectification deadline after an orange card, in working days. */
   rectificationWorkingDays: z.number().int().positive().default(10),
   /** R12: "within one year" — the same calendar year, or a rolling window of `rollingWindowDays`. */

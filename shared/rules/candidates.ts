@@ -2,7 +2,7 @@
 // progress). The program proposes; a candidate becomes a card only when a clerk confirms it.
 import type { CardReason, Deadline, IsoDate, Milestone, Stars, Target } from '../model.js';
 import type { Settings } from '../settings.js';
-import { isLagging, latestCheckpoint, milestoneSlips, proRataTarget } from './progress.js';
+import { judgeLagging, milestoneSlips } from './progress.js';
 
 export interface Candidate {
   unit: string;
@@ -101,9 +101,25 @@ export function yellowCandidates(input: {
   return out.result();
 }
 
+/**
+ * R10: a deadline date has passed once its day is over (deadline < asOf: on the day itself the task is
+ * still on time). A recurring deadline (每月, 长期坚持 …) has no date and never passes. The round-up's
+ * "due" (R20, R21) is the same test.
+ */
+export function deadlinePassed(deadline: Deadline, asOf: IsoDate): boolean {
+  return deadline.date !== null && deadline.date < asOf;
+}
+
+/** R10: a task past its deadline and not closed (R3). */
+export function isOverdue(task: { closed: boolean; deadline: Deadline }, asOf: IsoDate): boolean {
+  return !task.closed && deadlinePassed(task.deadline, asOf);
+}
+
 export interface CandidateTask {
   id: string;
   no: string | null;
+  /** The title, when known: 率/增长 in it make the 4★ target a level (R6). */
+  title?: string | null;
   leadUnit: string | null;
   closed: boolean;
   deadline: Deadline;
@@ -132,15 +148,21 @@ export function orangeCandidates(input: {
     if (t.closed || !t.leadUnit) continue;
     const label = taskLabel(t.id, t.no);
     const add = (detail: string) => out.add(t.leadUnit as string, 'orange', '工作进展缓慢', t.id, detail);
-    if (t.deadline.date !== null && t.deadline.date < asOf) {
+    if (isOverdue(t, asOf)) {
       add(`${label}已过完成时限（${t.deadline.date}）仍未销号`);
     }
-    if (t.stars === 4 && isLagging({ target: t.target, reported: t.reported, asOf, year, settings })) {
-      const checkpoint = latestCheckpoint(asOf, year) as IsoDate;
-      const expected = proRataTarget(t.target as number | Target, checkpoint, year);
+    const judged =
+      t.stars === 4
+        ? judgeLagging({ target: t.target, title: t.title, reported: t.reported, asOf, year, settings })
+        : null;
+    if (judged?.lagging) {
+      const threshold = Math.round(settings.laggingThreshold * 100);
       add(
-        `${label}进度滞后：截至${checkpoint}报送${fmt(t.reported as number)}，` +
-          `按序时进度应达${fmt(expected)}，低于${Math.round(settings.laggingThreshold * 100)}%`,
+        judged.kind === 'level'
+          ? `${label}进度滞后：截至${judged.checkpoint}报送${fmt(t.reported as number)}，` +
+              `目标为${fmt(judged.expected)}，低于目标的${threshold}%`
+          : `${label}进度滞后：截至${judged.checkpoint}报送${fmt(t.reported as number)}，` +
+              `按序时进度应达${fmt(judged.expected)}，低于${threshold}%`,
       );
     }
     if (t.stars === 5) {

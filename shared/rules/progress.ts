@@ -42,26 +42,87 @@ export function latestCheckpoint(asOf: IsoDate, year: number): IsoDate | null {
   return null;
 }
 
+export type TargetKind = 'cumulative' | 'level';
+
+// A title naming a rate or a growth (参保率, 增长6%) makes its target a level whatever its unit.
+const LEVEL_TITLE = /率|增长/;
+
+/**
+ * R6: whether a target accumulates over the year (1200 人: pro-rated) or is a level (a rate such as
+ * 参保率95% or 增长6%: the reported value is compared with the target itself). The target's own `kind`
+ * wins; else a unit in settings.levelUnits (%, ‰, 个百分点) or a title holding 率 or 增长 means level.
+ */
+export function targetKind(
+  target: number | Target,
+  title: string | null | undefined,
+  settings: Settings,
+): TargetKind {
+  if (typeof target !== 'number') {
+    if (target.kind) return target.kind;
+    if (settings.levelUnits.includes(target.unit)) return 'level';
+  }
+  return title && LEVEL_TITLE.test(title) ? 'level' : 'cumulative';
+}
+
 export interface LaggingInput {
   target: number | Target | null | undefined;
-  /** The value the unit last reported (cumulative for the year); null when nothing was reported. */
+  /** The task's title, when known: 率/增长 in it make the target a level (see `targetKind`). */
+  title?: string | null;
+  /** The value the unit last reported (cumulative for the year, or the level reached); null when nothing was reported. */
   reported: number | null | undefined;
   asOf: IsoDate;
   year: number;
   settings: Settings;
 }
 
+export interface LaggingJudgement {
+  lagging: boolean;
+  kind: TargetKind;
+  checkpoint: IsoDate;
+  /** What should have been reached at the checkpoint: the pro-rata target, or (a level) the target itself. */
+  expected: number;
+}
+
 /**
- * R6: lagging = the reported value is below laggingThreshold (default 80%) of the pro-rata target at the
- * latest 旬 checkpoint. No target or no reported value cannot be judged (not lagging; a missing report is
- * R9's late-report case instead).
+ * R6 in full: at the latest 旬 checkpoint, the expected value (pro-rata for a cumulative target, the
+ * target itself for a level) and whether the reported value is below laggingThreshold of it. Null when
+ * it cannot be judged: no target, nothing reported, or before the year's first checkpoint.
  */
-export function isLagging({ target, reported, asOf, year, settings }: LaggingInput): boolean {
-  if (target === null || target === undefined || reported === null || reported === undefined) return false;
+export function judgeLagging(input: LaggingInput): LaggingJudgement | null {
+  const { target, reported, asOf, year, settings } = input;
+  if (target === null || target === undefined || reported === null || reported === undefined) return null;
   const checkpoint = latestCheckpoint(asOf, year);
-  if (checkpoint === null) return false;
-  const expected = proRataTarget(target, checkpoint, year);
-  return reported < settings.laggingThreshold * expected;
+  if (checkpoint === null) return null;
+  const kind = targetKind(target, input.title, settings);
+  const value = typeof target === 'number' ? target : target.value;
+  const expected = kind === 'level' ? value : proRataTarget(value, checkpoint, year);
+  return { lagging: reported < settings.laggingThreshold * expected, kind, checkpoint, expected };
+}
+
+/**
+ * R6: lagging = the reported value is below laggingThreshold (default 80%) of what was expected at the
+ * latest 旬 checkpoint (see `judgeLagging`). No target or no reported value cannot be judged (not
+ * lagging; a missing report is R9's late-report case instead).
+ */
+export function isLagging(input: LaggingInput): boolean {
+  return judgeLagging(input)?.lagging ?? false;
+}
+
+/**
+ * R6: the latest indicator value each task's unit reported on or before `asOf` (a back-dated run must
+ * not see values from its future). Of two on the same day, the later in the list wins.
+ */
+export function latestReported(
+  feedback: readonly { taskId: string; receivedOn: IsoDate; value?: number | null }[],
+  asOf: IsoDate,
+): Map<string, number> {
+  const latest = new Map<string, { on: IsoDate; value: number }>();
+  for (const f of feedback) {
+    if (f.receivedOn > asOf || f.value === null || f.value === undefined) continue;
+    const prev = latest.get(f.taskId);
+    if (!prev || f.receivedOn >= prev.on) latest.set(f.taskId, { on: f.receivedOn, value: f.value });
+  }
+  return new Map([...latest].map(([id, v]) => [id, v.value]));
 }
 
 /** R7: milestones whose date has passed (date < asOf) and that are not done. */

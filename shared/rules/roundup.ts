@@ -15,7 +15,8 @@ import type {
 import type { Settings } from '../settings.js';
 import type { WorkCalendar } from '../calendar.js';
 import { periodRange, yearOf, type DateRange } from '../dates.js';
-import { isLagging, latestCheckpoint, milestoneSlips, proRataTarget } from './progress.js';
+import { judgeLagging, latestReported, milestoneSlips } from './progress.js';
+import { deadlinePassed, isOverdue } from './candidates.js';
 import { unitCardStates } from './cards.js';
 import { rankUnits, type RankedUnit } from './ranking.js';
 
@@ -110,7 +111,8 @@ export interface RoundupInput {
 /**
  * R19, R21. Feedback per reminder of the period (sendOn in the period; one line per task and period).
  * Ranking (R20) inputs: feedback due = lines whose due date passed by asOf, on time = received by the due
- * date; tasks due = tasks with a deadline date on or before min(period end, asOf), done = closed; cards of
+ * date; tasks due = tasks with a deadline date in the period that has passed by asOf (deadline < asOf, as
+ * for overdue), done = closed; cards of
  * the period's year, a red state without a red card event counting as one red.
  */
 export function roundupReport(input: RoundupInput): RoundupReport {
@@ -118,7 +120,6 @@ export function roundupReport(input: RoundupInput): RoundupReport {
   const range = periodRange(period);
   if (!range) throw new Error(`汇总周期「${period}」无法识别（应为 2026-Q1、2026-03、2026-W09 或 2026）`);
   const year = yearOf(range.end);
-  const dueLimit = asOf < range.end ? asOf : range.end;
 
   const feedbackByKey = new Map<string, Feedback[]>();
   for (const f of input.feedback) {
@@ -131,12 +132,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
   for (const list of feedbackByKey.values())
     list.sort((a, b) => (a.receivedOn < b.receivedOn ? -1 : a.receivedOn > b.receivedOn ? 1 : 0));
 
-  const latestValue = new Map<string, { on: IsoDate; value: number }>();
-  for (const f of input.feedback) {
-    if (f.receivedOn > asOf || f.value === null || f.value === undefined) continue;
-    const prev = latestValue.get(f.taskId);
-    if (!prev || f.receivedOn >= prev.on) latestValue.set(f.taskId, { on: f.receivedOn, value: f.value });
-  }
+  const latestValue = latestReported(input.feedback, asOf);
 
   // The period's year, not asOf's: the Q4 round-up is due in January and must see the year's cards (R20).
   const states = new Map(
@@ -190,24 +186,21 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     const slips: RoundupUnit['slips'] = [];
     for (const t of tasks) {
       if (t.closed) continue;
-      if (t.deadline.date !== null && t.deadline.date < asOf)
+      if (isOverdue(t, asOf) && t.deadline.date !== null)
         overdue.push({ taskId: t.id, taskNo: t.no, deadline: t.deadline.date });
-      const reported = t.reported ?? latestValue.get(t.id)?.value ?? null;
-      if (
-        t.stars === 4 &&
-        t.target != null &&
-        reported !== null &&
-        isLagging({ target: t.target, reported, asOf, year, settings })
-      ) {
-        const checkpoint = latestCheckpoint(asOf, year) as IsoDate;
+      const reported = t.reported ?? latestValue.get(t.id) ?? null;
+      const judged =
+        t.stars === 4
+          ? judgeLagging({ target: t.target, title: t.title, reported, asOf, year, settings })
+          : null;
+      if (judged?.lagging && reported !== null)
         lagging.push({
           taskId: t.id,
           taskNo: t.no,
-          checkpoint,
+          checkpoint: judged.checkpoint,
           reported,
-          expected: proRataTarget(t.target, checkpoint, year),
+          expected: judged.expected,
         });
-      }
       if (t.stars === 5)
         for (const m of milestoneSlips(t.milestones, asOf))
           slips.push({ taskId: t.id, taskNo: t.no, milestone: m });
@@ -216,7 +209,10 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     const st = states.get(unit);
     const cards = st?.cards ?? [];
     const recordedRed = cards.filter((c) => c.color === 'red').length;
-    const dueTasks = tasks.filter((t) => t.deadline.date !== null && t.deadline.date <= dueLimit);
+    // Due (R20) = the deadline is in the period and has passed (the same test as overdue, R10).
+    const dueTasks = tasks.filter(
+      (t) => t.deadline.date !== null && t.deadline.date <= range.end && deadlinePassed(t.deadline, asOf),
+    );
     rankingRows.push({
       unit,
       feedbackDue: lines.filter((l) => l.feedbackDue < asOf || l.status === 'onTime').length,

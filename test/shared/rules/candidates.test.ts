@@ -129,6 +129,16 @@ describe('orange candidates', () => {
     expect(run([t('L3', { stars: 3, target: 1000, reported: 10 })])).toEqual([]);
   });
 
+  it('R10, R6: a 4★ rate (参保率至95%) reported at 60% on 1 Jul is lagging against the rate itself', () => {
+    const c = run([
+      t('R', { stars: 4, title: '城乡居民医保参保率至95%', target: { value: 95, unit: '%' }, reported: 60 }),
+      t('G', { stars: 4, title: '地区生产总值增长6%以上', target: { value: 6, unit: '%' }, reported: 5.5 }),
+    ]);
+    expect(c.map((x) => [x.taskIds, x.details])).toEqual([
+      [['R'], ['第R项任务进度滞后：截至2026-06-30报送60，目标为95，低于目标的80%']],
+    ]);
+  });
+
   it('R10: a 5★ milestone slip makes its unit an orange candidate; a done milestone does not', () => {
     const c = run([
       t('M', {

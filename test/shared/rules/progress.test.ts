@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
 import {
   isLagging,
+  judgeLagging,
+  latestReported,
+  targetKind,
   latestCheckpoint,
   milestoneSlips,
   proRataTarget,
@@ -57,5 +60,57 @@ describe('progress', () => {
     expect(milestoneSlips(ms, '2026-03-31')).toEqual([]);
     expect(milestoneSlips(ms, '2026-04-01')).toEqual([{ date: '2026-03-31', text: '完成立项' }]);
     expect(milestoneSlips(ms, '2026-07-01').map((m) => m.text)).toEqual(['完成立项', '开工']);
+  });
+
+  it('R6: a rate target (参保率至95%) is a level: 60% on 30 Jun is lagging (below 80% of 95), not pro-rated to 47.4', () => {
+    const base = { asOf: '2026-06-30', year: 2026, settings: DEFAULT_SETTINGS };
+    const rate = { value: 95, unit: '%' };
+    expect(judgeLagging({ ...base, target: rate, title: '参保率至95%', reported: 60 })).toEqual({
+      lagging: true,
+      kind: 'level',
+      checkpoint: '2026-06-30',
+      expected: 95,
+    });
+    expect(isLagging({ ...base, target: rate, reported: 76 })).toBe(false);
+    // 增长6%以上 on 31 Mar: 4% is lagging (below 4.8), though pro-rata would have asked for 1.48 only.
+    const growth = { value: 6, unit: '%' };
+    expect(isLagging({ ...base, asOf: '2026-03-31', target: growth, reported: 4 })).toBe(true);
+    expect(isLagging({ ...base, asOf: '2026-03-31', target: growth, reported: 5 })).toBe(false);
+    // A count stays cumulative: 500 人 of 1200 by 30 Jun (pro-rata 595.1, 80% = 476) is on track.
+    expect(
+      judgeLagging({
+        ...base,
+        target: { value: 1200, unit: '人' },
+        title: '城镇新增就业1200人',
+        reported: 500,
+      }),
+    ).toMatchObject({ lagging: false, kind: 'cumulative' });
+  });
+
+  it('R6: the kind — explicit kind wins; %, ‰, 个百分点 or 率/增长 in the title mean level; the level units are a setting', () => {
+    const s = DEFAULT_SETTINGS;
+    expect(targetKind({ value: 6, unit: '%' }, null, s)).toBe('level');
+    expect(targetKind({ value: 2, unit: '‰' }, null, s)).toBe('level');
+    expect(targetKind({ value: 0.5, unit: '个百分点' }, null, s)).toBe('level');
+    expect(targetKind({ value: 95, unit: '' }, '城乡居民医保参保率达到95', s)).toBe('level');
+    expect(targetKind({ value: 3.2, unit: '亿元' }, '固定资产投资增长', s)).toBe('level');
+    expect(targetKind({ value: 3.2, unit: '亿元' }, '完成固定资产投资', s)).toBe('cumulative');
+    expect(targetKind({ value: 6, unit: '%', kind: 'cumulative' }, '增长6%', s)).toBe('cumulative');
+    expect(targetKind({ value: 6, unit: '%' }, null, makeSettings({ levelUnits: ['‰'] }))).toBe('cumulative');
+    expect(targetKind(1200, null, s)).toBe('cumulative');
+  });
+
+  it('R6: the latest reported value as of a date ignores values received after it (a back-dated run)', () => {
+    const fb = [
+      { taskId: 'A', receivedOn: '2026-03-05', value: 100 },
+      { taskId: 'A', receivedOn: '2026-04-05', value: 300 },
+      { taskId: 'A', receivedOn: '2026-04-06', value: null },
+      { taskId: 'B', receivedOn: '2026-04-07', value: 9 },
+    ];
+    expect([...latestReported(fb, '2026-03-31')]).toEqual([['A', 100]]);
+    expect([...latestReported(fb, '2026-04-30')]).toEqual([
+      ['A', 300],
+      ['B', 9],
+    ]);
   });
 });

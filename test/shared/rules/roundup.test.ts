@@ -214,6 +214,32 @@ describe('roundupReport', () => {
     }
   });
 
+  it('R20, R10: on its deadline day an open task is neither overdue nor "due and not done"; the next day it is both', () => {
+    const run = (asOf: string) =>
+      roundupReport({
+        period: '2026-06',
+        tasks: [
+          {
+            id: 'T',
+            no: '1',
+            leadUnit: EDU,
+            stars: 3,
+            closed: false,
+            deadline: by('2026-06-30'),
+            milestones: [],
+          },
+        ],
+        reminders: [],
+        feedback: [],
+        events: [],
+        asOf,
+        settings: DEFAULT_SETTINGS,
+        calendar: makeCalendar(),
+      }).units[0]!;
+    expect([run('2026-06-30').overdue.length, run('2026-06-30').scoreText]).toEqual([0, '100.00']);
+    expect([run('2026-07-01').overdue.length, run('2026-07-01').scoreText]).toEqual([1, '40.00']);
+  });
+
   it('R21: a period label that is not a quarter, month, week or year is refused with a clear message', () => {
     expect(() =>
       roundupReport({
