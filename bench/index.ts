@@ -1,12 +1,14 @@
-// Runs the benchmarks; `npm run bench -- ledger` runs one group (ledger, daily, addin).
+// Runs the benchmarks; `npm run bench -- ledger` runs one group (ledger, daily, documents, addin).
 import { benchAddin } from './addin.js';
 import { benchDaily } from './daily.js';
+import { benchDocuments } from './documents.js';
 import { benchLedger } from './ledger.js';
 import { formatResults, type BenchResult } from './measure.js';
 
 const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
   ledger: { title: 'Ledger reader and reminder plan (issue 2)', run: () => benchLedger() },
   daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
+  documents: { title: 'Documents (.docx) against the JSON they are made from', run: () => benchDocuments() },
   addin: {
     title: 'Add-in: Excel round trips per command and script size (issue 4)',
     run: () => benchAddin(),
