@@ -18,6 +18,12 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const Who = z.string().trim().min(1, '请填写经办人').max(50);
 const Id = z.string().trim().min(1).max(200);
 const Text = (max: number) => z.string().max(max);
+/**
+ * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:
+ * the server then answers with what the first request did instead of doing it twice (a second card
+ * and number, or a second interview that would make the unit red).
+ */
+const RequestId = z.string().trim().min(8).max(100);
 
 export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
@@ -53,6 +59,7 @@ export const IssueCardRequestSchema = z.object({
   taskIds: z.array(Id).max(1000).default([]),
   date: IsoDateSchema.optional(),
   note: Text(2000).optional(),
+  requestId: RequestId.optional(),
   by: Who,
 });
 export type IssueCardRequest = z.input<typeof IssueCardRequestSchema>;
@@ -65,6 +72,7 @@ export const RecordInterviewRequestSchema = z.object({
   interviewee: z.string().trim().min(1, '请填写被约谈人').max(50),
   record: Text(5000).default(''),
   cardId: Id.optional(),
+  requestId: RequestId.optional(),
   by: Who,
 });
 export type RecordInterviewRequest = z.input<typeof RecordInterviewRequestSchema>;

@@ -1,7 +1,7 @@
 // POST /api/cards — 亮牌: a yellow or orange card to a lead unit, with reason and tasks (R8). Each card
 // gets its document number (R14, shared formatDocNumber; the store hands out n without gaps or
 // repeats); an orange card opens an interview to record and a rectification deadline (R11).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { IssueCardRequestSchema } from '../../shared/api.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
 import { docKindForColor, formatDocNumber } from '../../shared/rules/docNumber.js';
@@ -12,7 +12,9 @@ import {
   cardEntity,
   cardToEvent,
   changeUnit,
+  issuedDocNumbers,
   takeDocNumber,
+  unitSnapshot,
   type CardRecord,
   type NewEvent,
 } from '../storage/index.js';
@@ -38,16 +40,33 @@ export const issueCard = api({}, async (call) => {
   }
   const date = body.date ?? chinaToday(call.now);
   const { settings, calendar } = await rulesContext(storage);
-  const id = `${date.replace(/-/g, '')}-${body.color}-${randomUUID().slice(0, 8)}`;
+  const id = `${date.replace(/-/g, '')}-${body.color}-${body.requestId ? 'r' + requestHash(unit, body.requestId) : randomUUID().slice(0, 8)}`;
+  // A retried request (same requestId): answer with the card the first one issued, and write its
+  // history rows again (same keys, so nothing doubles) in case the first stopped before them.
+  const earlier = body.requestId
+    ? (await unitSnapshot(storage, unit)).cards.find((c) => c.id === id)
+    : undefined;
+  if (earlier) {
+    const { etag, ...card } = earlier;
+    await appendEvents(storage, cardEvents(card), call.now);
+    return { status: 200, etag, body: { card, interviewToRecord: interviewToRecord(card), replayed: true } };
+  }
   const kind = docKindForColor(body.color);
   const year = yearOf(date);
-  const doc = kind
-    ? await takeDocNumber(storage, kind, year, {
-        cardId: id,
-        unit,
-        docNo: (n) => formatDocNumber(kind, year, n, settings),
-      })
-    : null;
+  // The number a first attempt took before it stopped is the card's number: R14 stays gap-free.
+  const taken =
+    kind && body.requestId
+      ? (await issuedDocNumbers(storage, kind, year)).find((d) => d.cardId === id)
+      : undefined;
+  const doc = taken
+    ? taken
+    : kind
+      ? await takeDocNumber(storage, kind, year, {
+          cardId: id,
+          unit,
+          docNo: (n) => formatDocNumber(kind, year, n, settings),
+        })
+      : null;
   const card: Omit<CardRecord, 'etag'> = {
     id,
     unit,
@@ -65,8 +84,9 @@ export const issueCard = api({}, async (call) => {
     by: body.by,
     at: call.now.toISOString(),
   };
-  const { etags } = await changeUnit(storage, unit, () => ({
-    writes: [{ entity: cardEntity(card) }],
+  const { etags } = await changeUnit(storage, unit, (snap) => ({
+    // Never overwrite a card (two retries of one request racing: the first one stands).
+    writes: snap.cards.some((c) => c.id === id) ? [] : [{ entity: cardEntity(card) }],
     result: null,
   }));
   await appendEvents(storage, cardEvents(card), call.now);
@@ -75,10 +95,19 @@ export const issueCard = api({}, async (call) => {
     etag: etags.get(cardEntity(card).rowKey) ?? null,
     body: {
       card,
-      interviewToRecord: card.color === 'orange' ? { cardId: id, unit, rectifyBy: card.rectifyBy } : null,
+      interviewToRecord: interviewToRecord(card),
     },
   };
 });
+
+function interviewToRecord(card: Omit<CardRecord, 'etag'>) {
+  return card.color === 'orange' ? { cardId: card.id, unit: card.unit, rectifyBy: card.rectifyBy } : null;
+}
+
+/** A short stable id part from the client's requestId (scoped to the unit). */
+export function requestHash(unit: string, requestId: string): string {
+  return createHash('sha256').update(`${unit}\u0000${requestId}`).digest('hex').slice(0, 16);
+}
 
 /** The card in the unit's history and, as a reference, in the history of each task it cites. */
 export function cardEvents(card: Omit<CardRecord, 'etag'>): NewEvent[] {

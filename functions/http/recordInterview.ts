@@ -13,10 +13,13 @@ import {
   interviewEntity,
   type CardRecord,
   type NewEvent,
+  type UnitChange,
 } from '../storage/index.js';
 import { api } from './adapter.js';
 import { rulesContext, unitName } from './common.js';
-import { cardEvents } from './issueCard.js';
+import { cardEvents, requestHash } from './issueCard.js';
+
+const stripEtag = ({ etag: _etag, ...card }: CardRecord): Omit<CardRecord, 'etag'> => card;
 
 export const recordInterview = api({}, async (call) => {
   const body = await call.body(RecordInterviewRequestSchema);
@@ -28,7 +31,7 @@ export const recordInterview = api({}, async (call) => {
     type: 'interview',
     unit,
     date: body.date,
-    id: `${body.date.replace(/-/g, '')}-interview-${randomUUID().slice(0, 8)}`,
+    id: `${body.date.replace(/-/g, '')}-interview-${body.requestId ? 'r' + requestHash(unit, body.requestId) : randomUUID().slice(0, 8)}`,
     ...(body.cardId ? { cardId: body.cardId } : {}),
     leader: body.leader,
     interviewee: body.interviewee,
@@ -36,70 +39,94 @@ export const recordInterview = api({}, async (call) => {
     by: body.by,
     at,
   };
-  const { result } = await changeUnit(storage, unit, (snap) => {
-    const writes: {
-      entity: ReturnType<typeof cardEntity> | ReturnType<typeof interviewEntity>;
-      etag?: string;
-    }[] = [{ entity: interviewEntity(interview) }];
-    if (body.cardId) {
-      const card = snap.cards.find((c) => c.id === body.cardId);
-      if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
-      const { etag, ...data } = card;
-      writes.push({
-        entity: cardEntity({ ...data, interviewIds: [...data.interviewIds, interview.id] }),
-        etag,
-      });
-    }
-    let red: Omit<CardRecord, 'etag'> | null = null;
-    if (interviewMakesRed(snap.events, interview, settings)) {
-      // A third interview keeps the unit red; it does not issue a second red card in the same window.
-      const start = redWindowStart(body.date, settings);
-      const alreadyRed = snap.cards.some((c) => c.color === 'red' && c.date >= start && c.date <= body.date);
-      if (!alreadyRed) {
-        red = {
-          id: `${body.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
-          unit,
-          color: 'red',
-          reason: `${settings.redWindow === 'calendar' ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
-          // The tasks of the unit's cards within the window: what the interviews were about.
-          taskIds: [
-            ...new Set(
-              snap.cards
-                .filter((c) => c.color !== 'red' && c.date >= start && c.date <= body.date)
-                .flatMap((c) => c.taskIds),
-            ),
-          ],
-          ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
-          date: body.date,
-          docNo: null,
-          rectifyBy: null,
-          interviewIds: [
-            ...snap.interviews.filter((i) => i.date >= start).map((i) => i.id as string),
-            interview.id,
-          ],
-          rectifiedOn: null,
-          checklist: RED_CHECKLIST.map((c) => ({ id: c.id, text: c.text, done: false, by: null, at: null })),
-          note: null,
-          by: body.by,
-          at,
-        };
-        writes.push({ entity: cardEntity(red) });
+  const { result } = await changeUnit(
+    storage,
+    unit,
+    (snap): UnitChange<{ red: Omit<CardRecord, 'etag'> | null; replayed: InterviewEvent | null }> => {
+      // A retried request (same requestId): the interview is recorded already; it is not a second one.
+      const earlier = snap.interviews.find((i) => i.id === interview.id);
+      if (earlier) {
+        const red = snap.cards.find((c) => c.color === 'red' && c.interviewIds.includes(interview.id));
+        return { writes: [], result: { red: red ? stripEtag(red) : null, replayed: earlier } };
       }
-    }
-    return { writes, result: red };
-  });
+      const writes: {
+        entity: ReturnType<typeof cardEntity> | ReturnType<typeof interviewEntity>;
+        etag?: string;
+      }[] = [{ entity: interviewEntity(interview) }];
+      if (body.cardId) {
+        const card = snap.cards.find((c) => c.id === body.cardId);
+        if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
+        const { etag, ...data } = card;
+        writes.push({
+          entity: cardEntity({ ...data, interviewIds: [...data.interviewIds, interview.id] }),
+          etag,
+        });
+      }
+      let red: Omit<CardRecord, 'etag'> | null = null;
+      if (interviewMakesRed(snap.events, interview, settings)) {
+        // A third interview keeps the unit red; it does not issue a second red card in the same window.
+        const start = redWindowStart(body.date, settings);
+        const alreadyRed = snap.cards.some(
+          (c) => c.color === 'red' && c.date >= start && c.date <= body.date,
+        );
+        if (!alreadyRed) {
+          red = {
+            id: `${body.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
+            unit,
+            color: 'red',
+            reason: `${settings.redWindow === 'calendar' ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
+            // The tasks of the unit's cards within the window: what the interviews were about.
+            taskIds: [
+              ...new Set(
+                snap.cards
+                  .filter((c) => c.color !== 'red' && c.date >= start && c.date <= body.date)
+                  .flatMap((c) => c.taskIds),
+              ),
+            ],
+            ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
+            date: body.date,
+            docNo: null,
+            rectifyBy: null,
+            interviewIds: [
+              ...snap.interviews.filter((i) => i.date >= start).map((i) => i.id as string),
+              interview.id,
+            ],
+            rectifiedOn: null,
+            checklist: RED_CHECKLIST.map((c) => ({
+              id: c.id,
+              text: c.text,
+              done: false,
+              by: null,
+              at: null,
+            })),
+            note: null,
+            by: body.by,
+            at,
+          };
+          writes.push({ entity: cardEntity(red) });
+        }
+      }
+      return { writes, result: { red, replayed: null } };
+    },
+  );
+  const recorded = result.replayed ?? interview;
+  // On a replay the same rows are written again (same ids and instants): nothing doubles, and what a
+  // first attempt did not get to write is written now.
   const events: NewEvent[] = [
     {
       subject: { unit },
       type: 'interview',
-      date: body.date,
-      by: body.by,
-      data: interview,
+      date: recorded.date,
+      by: recorded.by ?? body.by,
+      data: recorded,
       id: interview.id,
-      at,
+      at: recorded.at ?? at,
     },
-    ...(result ? cardEvents(result) : []),
+    ...(result.red ? cardEvents(result.red) : []),
   ];
   await appendEvents(storage, events, call.now);
-  return { status: 201, body: { interview, red: result } };
+  return {
+    status: result.replayed ? 200 : 201,
+    body: { interview: recorded, red: result.red, ...(result.replayed ? { replayed: true } : {}) },
+  };
 });

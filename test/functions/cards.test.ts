@@ -303,3 +303,64 @@ describe('R14: document numbers under concurrency', () => {
     expect(res.body.card.docNo).toBe('友政督提〔2027〕1号');
   });
 });
+
+describe('retries (requestId)', () => {
+  it('R14: a card request sent again with the same requestId gives the same card and number, not a second one', async () => {
+    const body = {
+      ledgerId: L,
+      unit: '县审计局',
+      color: 'yellow',
+      reason: '工作不到位',
+      date: '2026-10-09',
+      requestId: 'click-0001-aaaa',
+      by: '李文书',
+    };
+    const first = await api.call('POST', '/cards', { body });
+    const again = await api.call('POST', '/cards', { body });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({
+      replayed: true,
+      card: { id: first.body.card.id, docNo: first.body.card.docNo },
+    });
+    const issued = (await issuedDocNumbers(api.storage, 'tishihan', 2026)).filter(
+      (d) => d.unit === '县审计局',
+    );
+    expect(issued).toHaveLength(1);
+    const history = (await subjectHistory(api.storage, { unit: '县审计局' })).filter(
+      (h) => h.type === 'card',
+    );
+    expect(history).toHaveLength(1);
+  });
+
+  it('R12: an interview sent again with the same requestId is not a second interview (no red)', async () => {
+    const body = {
+      unit: '县审计局',
+      date: '2026-10-10',
+      leader: '张副县长',
+      interviewee: '郑局长',
+      requestId: 'click-0002-bbbb',
+      by: '李文书',
+    };
+    const first = await api.call('POST', '/interviews', { body });
+    const again = await api.call('POST', '/interviews', { body });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({
+      replayed: true,
+      red: null,
+      interview: { id: first.body.interview.id },
+    });
+    const states = await api.call('GET', '/units?asOf=2026-10-10');
+    expect(states.body.units.find((u: { unit: string }) => u.unit === '县审计局')).toMatchObject({
+      state: 'yellow',
+      interviews: 1,
+    });
+    const second = await api.call('POST', '/interviews', {
+      body: { ...body, date: '2026-10-20', requestId: 'click-0003-cccc' },
+    });
+    expect(second.body.red).toMatchObject({ color: 'red' });
+    const replayRed = await api.call('POST', '/interviews', {
+      body: { ...body, date: '2026-10-20', requestId: 'click-0003-cccc' },
+    });
+    expect(replayRed.body.red?.id).toBe(second.body.red.id);
+  });
+});
