@@ -1,17 +1,33 @@
 // `duban plan FILE.xlsx --from --to`: the reminder schedule (R15) for the ledger's open tasks (R18).
 import { makeCalendar } from '../../shared/calendar.js';
 import type { LedgerTask } from '../../shared/model.js';
-import { reminderSchedule, type ScheduleTask } from '../../shared/rules/schedule.js';
-import { effectiveStars } from '../../shared/rules/stars.js';
+import { reminderSchedule, schedulableTasks, type ScheduleTask } from '../../shared/rules/schedule.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { UsageError } from './errors.js';
 import { loadLedger } from './ledger.js';
 import { optionalYear, parse, requireDate, type Io } from './main.js';
 import { renderTable } from './table.js';
 
-/** The id a task is known by: its 督办编号 once synced, else its 序号, else its row. */
-export function taskKey(t: LedgerTask): string {
-  return t.id ?? (t.no ? `no:${t.no}` : `row:${t.row}`);
+/**
+ * The id a task is known by: its 督办编号 once synced, else its 序号, else its row. A 序号 that is not
+ * unique in the ledger (numbering restarting per section, 3.10 stored as 3.1) would give two tasks one
+ * id, so such tasks are known by their row (R2).
+ */
+export function taskKey(t: LedgerTask, repeatedNos?: ReadonlySet<string>): string {
+  if (t.id) return t.id;
+  return t.no && !repeatedNos?.has(t.no) ? `no:${t.no}` : `row:${t.row}`;
+}
+
+/** The 序号 values that more than one task of the ledger carries. */
+export function repeatedNumbers(tasks: readonly LedgerTask[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const t of tasks) {
+    if (t.id || !t.no) continue;
+    if (seen.has(t.no)) repeated.add(t.no);
+    seen.add(t.no);
+  }
+  return repeated;
 }
 
 export interface PlanInput {
@@ -20,35 +36,14 @@ export interface PlanInput {
   unscheduled: { row: number; taskNo: string | null; reason: string }[];
 }
 
+/** The ledger's open tasks as the schedule takes them, decided by shared/rules/schedule (R15, R18). */
 export function scheduleTasksOf(tasks: LedgerTask[]): PlanInput {
-  const out: PlanInput = { tasks: [], unscheduled: [] };
-  for (const t of tasks) {
-    if (t.closed) continue;
-    const stars = effectiveStars(t);
-    if (!t.leadUnit) {
-      out.unscheduled.push({ row: t.row, taskNo: t.no, reason: '牵头单位为空，无法提示' });
-      continue;
-    }
-    if (!stars) {
-      out.unscheduled.push({
-        row: t.row,
-        taskNo: t.no,
-        reason: '未赋星且工作类别无法确定，无法确定提示频次',
-      });
-      continue;
-    }
-    out.tasks.push({
-      id: taskKey(t),
-      no: t.no,
-      leadUnit: t.leadUnit,
-      stars,
-      closed: t.closed,
-      startDate: t.startDate ?? null,
-      deadline: t.deadline,
-      milestones: t.milestones,
-    });
-  }
-  return out;
+  const repeated = repeatedNumbers(tasks);
+  const result = schedulableTasks(tasks.map((t) => ({ ...t, id: taskKey(t, repeated) })));
+  return {
+    tasks: result.tasks,
+    unscheduled: result.unscheduled.map((u) => ({ row: u.row ?? 0, taskNo: u.taskNo, reason: u.reason })),
+  };
 }
 
 const REASON_LABEL = {

@@ -356,8 +356,12 @@ class TaskReader {
     for (const f of Object.keys(columns) as LedgerField[]) this.letters[f] = letter(columns[f]!);
   }
 
+  // Numbers seen in the current section (items keyed under their parent), for R2's duplicate check.
+  private sectionNos = new Map<string, number>();
+
   sectionStarts(): void {
     this.itemParent = null;
+    this.sectionNos = new Map();
   }
 
   private where(f: LedgerField, row: number): string {
@@ -402,7 +406,16 @@ class TaskReader {
         'R2',
         `被Excel存成了日期（${m}月${d}日），已按“${no}”读取；请把该列设为文本格式`,
       );
-    } else no = textAt(texts, cols.no);
+    } else {
+      no = textAt(texts, cols.no);
+      if (typeof noCell === 'number' && !Number.isInteger(noCell))
+        this.problem(
+          'no',
+          sheetRow,
+          'R2',
+          `被Excel存成了数字（${no}），${no}0 与 ${no} 无法区分；请把该列设为文本格式`,
+        );
+    }
     const item = no !== null && isItemNumber(no);
     let parent: string | null = null;
     if (no !== null) {
@@ -411,6 +424,13 @@ class TaskReader {
         this.problem('no', sheetRow, 'R2', `“${no}”的上级任务“${parent}”不在它上面的行中`);
     }
     const parentTask = parent !== null ? (this.byNo.get(parent) ?? null) : null;
+    if (no !== null) {
+      const key = item ? `${parent ?? ''}\u0000${no}` : no;
+      const earlier = this.sectionNos.get(key);
+      if (earlier !== undefined)
+        this.problem('no', sheetRow, 'R2', `“${no}”与第${earlier}行的序号重复，请修改其中一个`);
+      else this.sectionNos.set(key, sheetRow);
+    }
 
     const categoryCell = cellAt(row, cols.category);
     const category = this.cached(this.categories, categoryCell, parseCategory);

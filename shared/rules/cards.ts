@@ -185,7 +185,8 @@ export function unitCardStates(
   return units.map((unit) => {
     const cards = events
       .filter(
-        (e): e is CardEvent => e.type === 'card' && e.unit === unit && e.date <= end && yearOf(e.date) === year,
+        (e): e is CardEvent =>
+          e.type === 'card' && e.unit === unit && e.date <= end && yearOf(e.date) === year,
       )
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const interviews = interviewsInWindow(events, unit, end, settings);

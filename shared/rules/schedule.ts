@@ -1,5 +1,5 @@
 // R15 (the reminder schedule) and R18 (closed and not-yet-started tasks get none).
-import type { Deadline, IsoDate, Milestone, Reminder, Stars } from '../model.js';
+import type { Category, Deadline, IsoDate, Milestone, Reminder, Stars } from '../model.js';
 import type { Settings } from '../settings.js';
 import type { WorkCalendar } from '../calendar.js';
 import {
@@ -14,6 +14,7 @@ import {
   startOfMonth,
   startOfQuarter,
 } from '../dates.js';
+import { effectiveStars } from './stars.js';
 
 export interface ScheduleTask {
   id: string;
@@ -25,6 +26,67 @@ export interface ScheduleTask {
   /** Not used for the cadence: a recurring or passed deadline changes nothing (only closing does). */
   deadline?: Deadline;
   milestones: Milestone[];
+}
+
+/** A task as the ledger or storage holds it, before it is known whether it can be scheduled. */
+export interface SchedulableTask {
+  id: string;
+  no: string | null;
+  /** The sheet row, when known (for the clerk's message). */
+  row?: number | null;
+  leadUnit: string | null;
+  stars: Stars | null;
+  category: Category | null;
+  closed: boolean;
+  startDate?: IsoDate | null;
+  deadline?: Deadline;
+  milestones: Milestone[];
+}
+
+/** An open task that cannot be reminded, and why (never dropped silently). */
+export interface UnscheduledTask {
+  taskId: string;
+  row: number | null;
+  taskNo: string | null;
+  reason: string;
+}
+
+/**
+ * R15, R18: the open tasks the schedule can take (closed ones are left out: they get no reminders), and
+ * the open tasks it cannot — no lead unit, or no star even by kind (R5) — each with the reason, for the
+ * clerk to fix. The one place this is decided, for `duban plan` and the daily run alike.
+ */
+export function schedulableTasks(tasks: readonly SchedulableTask[]): {
+  tasks: ScheduleTask[];
+  unscheduled: UnscheduledTask[];
+} {
+  const out: ScheduleTask[] = [];
+  const unscheduled: UnscheduledTask[] = [];
+  for (const t of tasks) {
+    if (t.closed) continue;
+    const stars = effectiveStars(t);
+    const missing = !t.leadUnit
+      ? '牵头单位为空，无法提示'
+      : !stars
+        ? '未赋星且工作类别无法确定，无法确定提示频次'
+        : null;
+    if (missing !== null || !t.leadUnit || !stars) {
+      unscheduled.push({ taskId: t.id, row: t.row ?? null, taskNo: t.no, reason: missing ?? '' });
+      continue;
+    }
+    const task: ScheduleTask = {
+      id: t.id,
+      no: t.no,
+      leadUnit: t.leadUnit,
+      stars,
+      closed: false,
+      startDate: t.startDate ?? null,
+      milestones: t.milestones,
+    };
+    if (t.deadline) task.deadline = t.deadline;
+    out.push(task);
+  }
+  return { tasks: out, unscheduled };
 }
 
 /** The dates one period's reminder gives every task of a star level (shared by all those tasks). */

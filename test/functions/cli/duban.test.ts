@@ -4,6 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLedger } from '../../../shared/ledger/index.js';
+import { scheduleTasksOf } from '../../../functions/cli/plan.js';
+import { HEADER, taskRow } from '../../shared/ledger/sheet.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'ledger-2026.xlsx');
@@ -180,6 +183,30 @@ describe('duban plan', () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { warnings: string[] };
     expect(out.warnings.join()).toContain('2031');
+  });
+
+  it('R2, R15: tasks sharing a 序号 (numbering restarting per section) are planned as two tasks, not one; unschedulable ones are listed', () => {
+    const ledger = readLedger(
+      [
+        HEADER,
+        ['一、经济发展'],
+        taskRow('1', '甲', { 牵头单位: '县发改局' }),
+        ['二、民生保障'],
+        taskRow('1', '乙', { 牵头单位: '县民政局' }),
+        taskRow('2', '丙', { 牵头单位: '' }),
+        taskRow('3', '丁', { 星级: '', 工作类别: '' }),
+      ],
+      { year: 2026 },
+    );
+    const plan = scheduleTasksOf(ledger.tasks);
+    expect(plan.tasks.map((t) => [t.id, t.leadUnit])).toEqual([
+      ['row:3', '县发改局'],
+      ['row:5', '县民政局'],
+    ]);
+    expect(plan.unscheduled).toEqual([
+      { row: 6, taskNo: '2', reason: '牵头单位为空，无法提示' },
+      { row: 7, taskNo: '3', reason: '未赋星且工作类别无法确定，无法确定提示频次' },
+    ]);
   });
 
   it('exits 2 on a bad date or a reversed range', async () => {

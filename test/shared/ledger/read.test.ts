@@ -479,7 +479,50 @@ describe('tasks', () => {
       ['7-1', '7'],
     ]);
     expect(r.problems).toEqual([
+      {
+        row: 3,
+        column: 'A',
+        rule: 'R2',
+        message: '第3行A列（序号）被Excel存成了数字（3.2），3.20 与 3.2 无法区分；请把该列设为文本格式',
+      },
       { row: 4, column: 'A', rule: 'R2', message: '第4行A列（序号）“7-1”的上级任务“7”不在它上面的行中' },
+    ]);
+  });
+
+  it('R2: 3.10 typed as a number reads as 3.1 and collides with the real 3.1: both are reported', () => {
+    const r = readLedger(
+      [
+        HEADER,
+        taskRow('3', '父'),
+        [3.1, ...taskRow('', '一').slice(1)],
+        [3.1, ...taskRow('', '十').slice(1)],
+      ],
+      { year: 2026 },
+    );
+    expect(r.problems.map((p) => p.message)).toEqual([
+      '第3行A列（序号）被Excel存成了数字（3.1），3.10 与 3.1 无法区分；请把该列设为文本格式',
+      '第4行A列（序号）被Excel存成了数字（3.1），3.10 与 3.1 无法区分；请把该列设为文本格式',
+      '第4行A列（序号）“3.1”与第3行的序号重复，请修改其中一个',
+    ]);
+  });
+
+  it('R2: a number repeated within one section is reported; numbering restarting after a section heading, and （1） under different parents, are not', () => {
+    const r = readLedger(
+      [
+        HEADER,
+        ['一、经济发展'],
+        taskRow('1', '甲'),
+        taskRow('（1）', '甲一'),
+        taskRow('2', '乙'),
+        taskRow('（1）', '乙一'),
+        taskRow('2', '丙'),
+        ['二、民生保障'],
+        taskRow('1', '丁'),
+      ],
+      { year: 2026 },
+    );
+    expect(r.problems.map((p) => p.message)).toEqual([
+      '第7行A列（序号）“2”与第5行的序号重复，请修改其中一个',
     ]);
   });
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decompositionProblems,
-  effectiveClosed,
-  openChildren,
-} from '../../../shared/rules/decomposition.js';
+import { decompositionProblems, effectiveClosed, openChildren } from '../../../shared/rules/decomposition.js';
 import { readLedger } from '../../../shared/ledger/index.js';
 import { HEADER, taskRow } from '../ledger/sheet.js';
 
