@@ -38,7 +38,14 @@ export function columnIndex(letters: string): number {
 export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
   if (read.values.length === 0)
     throw new LedgerError(`工作表“${read.sheetName}”是空的，请切换到台账工作表后再试。`);
-  const ledger = readLedger(read.values, { firstRow: read.firstRow, settings });
+  // Sheet coordinates throughout: rows and column letters of problems are the sheet's, and the merged
+  // areas (R4: Excel gives a merged value in the top-left cell only) are placed by them.
+  const ledger = readLedger(read.values, {
+    firstRow: read.firstRow,
+    firstColumn: read.firstColumn + 1,
+    ...(read.merges ? { merges: read.merges } : {}),
+    settings,
+  });
   if (ledger.header.rows.length === 0) {
     throw new LedgerError(
       `工作表“${read.sheetName}”中没有找到台账表头（工作任务、牵头单位、完成时限等），请切换到台账工作表后再试。`,

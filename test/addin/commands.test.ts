@@ -63,8 +63,9 @@ beforeAll(async () => {
   backend = await startBackend('cmd');
   const fixture = await fixtureSheet();
   sheet = fixture.name;
-  workbook = new SimWorkbook({ excelApi: '1.12' });
+  workbook = new SimWorkbook({ excelApi: '1.13' });
   workbook.addSheet(sheet, fixture.values);
+  workbook.merge(sheet, ...fixture.merges);
 });
 afterAll(async () => {
   await backend?.close();

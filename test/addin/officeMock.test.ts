@@ -2,7 +2,7 @@
 // operations Office receives — text format before the value, suspensions before the writes.
 import { describe, expect, it } from 'vitest';
 import { OfficeMockObject } from 'office-addin-mock';
-import { selectCell, writePlan } from '../../addin/src/excel/workbook.js';
+import { readSheet, selectCell, writePlan } from '../../addin/src/excel/workbook.js';
 
 interface Recorded {
   address: string;
@@ -104,5 +104,95 @@ describe('the adapter through office-addin-mock', () => {
       'select 重点工作台账!H21',
       'sync ',
     ]);
+  });
+});
+
+/**
+ * The read through office-addin-mock: properties can only be read after load + sync (the mock answers
+ * an error text otherwise, which the adapter would then parse as garbage, so the assertions catch it).
+ */
+function mockReader(values: unknown[][], mergedAddress: string | null) {
+  const calls: string[] = [];
+  let syncs = 0;
+  const merged = { address: mergedAddress ?? '' };
+  const data = {
+    context: {
+      workbook: {
+        worksheets: {
+          active: {
+            name: '台账',
+            used: {
+              values,
+              rowIndex: 0,
+              columnIndex: 0,
+              merged,
+              getMergedAreasOrNullObject: function (this: { merged: unknown }) {
+                calls.push('getMergedAreasOrNullObject');
+                return this.merged;
+              },
+            },
+            getUsedRangeOrNullObject: function (this: { used: unknown }) {
+              return this.used;
+            },
+          },
+          getActiveWorksheet: function (this: { active: unknown }) {
+            return this.active;
+          },
+        },
+        selected: { address: '台账!A3:L3' },
+        getSelectedRanges: function (this: { selected: unknown }) {
+          return this.selected;
+        },
+      },
+    },
+  };
+  const mock = new OfficeMockObject(data) as unknown as {
+    context: Excel.RequestContext & { sync(): Promise<void> };
+  };
+  // isNullObject comes with every sync in Office.js, without a load.
+  const ws = (mock.context.workbook.worksheets as unknown as { active: { used: Record<string, unknown> } })
+    .active;
+  Object.defineProperty(ws.used, 'isNullObject', { value: false });
+  Object.defineProperty(ws.used.merged, 'isNullObject', { value: mergedAddress === null });
+  const sync = mock.context.sync.bind(mock.context);
+  mock.context.sync = async () => {
+    syncs++;
+    await sync();
+    // The mock settles nested properties in later microtasks.
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { context: mock.context, calls, syncs: () => syncs };
+}
+
+describe('the read through office-addin-mock (R4: merged areas)', () => {
+  const values = [
+    ['序号', '工作任务', '牵头单位'],
+    ['1', '任务一', '县财政局'],
+    ['2', '任务二', ''],
+  ];
+
+  it('R4: with ExcelApi 1.13 the merged areas are loaded in the one read sync and passed on as A1 areas', async () => {
+    const m = mockReader(values, '台账!A1:C1,台账!C2:C3');
+    const read = await readSheet(m.context, () => true);
+    expect(m.calls).toEqual(['getMergedAreasOrNullObject']);
+    expect(m.syncs()).toBe(1);
+    expect(read.merges).toEqual(['台账!A1:C1', '台账!C2:C3']);
+    expect(read.values).toEqual(values);
+    expect(read.selectedRows).toEqual([3]);
+  });
+
+  it('R4: a sheet without merged areas gives an empty list (a null object), still one sync', async () => {
+    const m = mockReader(values, null);
+    const read = await readSheet(m.context, () => true);
+    expect(read.merges).toEqual([]);
+    expect(m.syncs()).toBe(1);
+  });
+
+  it('R4: below ExcelApi 1.13 the merged areas are never asked for (the reader infers them)', async () => {
+    const m = mockReader(values, '台账!C2:C3');
+    const read = await readSheet(m.context, (_n, v) => Number(v.split('.')[1]) <= 12);
+    expect(m.calls).toEqual([]);
+    expect(read.merges).toBeNull();
+    expect(m.syncs()).toBe(1);
   });
 });

@@ -32,10 +32,11 @@ function recordingMailbox() {
   return { mailbox, statuses, requests };
 }
 
-async function fixtureWorkbook(excelApi = '1.12') {
-  const { name, values } = await fixtureSheet();
+async function fixtureWorkbook(excelApi = '1.13') {
+  const { name, values, merges } = await fixtureSheet();
   const workbook = new SimWorkbook({ excelApi });
   workbook.addSheet(name, values);
+  workbook.merge(name, ...merges);
   return { workbook, name };
 }
 

@@ -70,8 +70,9 @@ beforeAll(async () => {
 
   const fixture = await fixtureSheet();
   sheet = fixture.name;
-  workbook = new SimWorkbook({ excelApi: '1.12' });
+  workbook = new SimWorkbook({ excelApi: '1.13' });
   workbook.addSheet(sheet, fixture.values);
+  workbook.merge(sheet, ...fixture.merges);
 
   const shim = await build({
     entryPoints: [join(root, 'test/e2e/support/browserHost.ts')],
@@ -96,7 +97,7 @@ beforeAll(async () => {
   });
   await context.route(/appsforoffice\.microsoft\.com/, (route) => route.abort());
   await context.exposeBinding('__dubanExcel', (_source, ops: Op[]) => workbook.execute(ops));
-  await context.addInitScript(`window.__dubanExcelApi = '1.12';\n${shim.outputFiles[0]!.text}`);
+  await context.addInitScript(`window.__dubanExcelApi = '1.13';\n${shim.outputFiles[0]!.text}`);
   pane = context.pages()[0] ?? (await context.newPage());
   await pane.goto(`${served.url}/taskpane.html`);
   await pane.waitForSelector('#tab-ledger');

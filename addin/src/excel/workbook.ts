@@ -24,6 +24,12 @@ export interface SheetRead {
   selectionElsewhere: boolean;
   /** Fill colour of each cell of values (uppercase #RRGGBB, or null for none/mixed); only when requested and ExcelApi 1.9. */
   fills: (string | null)[][] | null;
+  /**
+   * The sheet's merged areas as A1 ranges (`台账!E7:E9`), for readLedger's `merges` (R4): Excel's values
+   * hold a merged value only in the top-left cell. Null when they could not be read (ExcelApi below 1.13,
+   * or more than 512 areas, which Excel refuses to list): the reader then infers the usual merges.
+   */
+  merges: string[] | null;
 }
 
 export interface CellWrite {
@@ -93,15 +99,54 @@ export async function readSheet(
   isSetSupported: SetSupported,
   opts: { fills?: boolean } = {},
 ): Promise<SheetRead> {
+  const merges = isSetSupported('ExcelApi', '1.13');
   try {
-    return await readAtOnce(context, isSetSupported, opts);
+    return await readAtOnce(context, isSetSupported, { fills: opts.fills, merges });
   } catch (err) {
     // Past Excel on the web's 5 MB response limit (a very large ledger): read in blocks of rows.
-    if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, opts);
-    // The fills of an empty sheet's null range cannot be asked for: read again without them.
+    if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, { fills: opts.fills, merges });
+    // Excel refuses to list more than 512 merged areas, and the fills or merged areas of an empty
+    // sheet's null range cannot be asked for: read again without them (the reader infers merges).
+    if (merges) {
+      try {
+        return await readAtOnce(context, isSetSupported, { fills: opts.fills });
+      } catch (again) {
+        if (!opts.fills) throw again;
+      }
+      return readAtOnce(context, isSetSupported, {});
+    }
     if (opts.fills) return readAtOnce(context, isSetSupported, {});
     throw err;
   }
+}
+
+/**
+ * A RangeAreas address (`台账!A1:L1,台账!E7:E9`, `'重点 工作'!E7:E9`) split into its areas. A comma
+ * inside a quoted sheet name is part of the name.
+ */
+export function splitAreas(address: string): string[] {
+  const out: string[] = [];
+  let part = '';
+  let quoted = false;
+  for (const ch of address) {
+    if (ch === "'") quoted = !quoted;
+    if (ch === ',' && !quoted) {
+      if (part.trim()) out.push(part.trim());
+      part = '';
+      continue;
+    }
+    part += ch;
+  }
+  if (part.trim()) out.push(part.trim());
+  return out;
+}
+
+/** Queues the merged areas of `range` (ExcelApi 1.13) in the read's own sync; null when not asked for. */
+function loadMerges(range: Excel.Range, want: boolean | undefined): (() => string[]) | null {
+  if (!want) return null;
+  const areas = range.getMergedAreasOrNullObject();
+  areas.load('address');
+  return () => (areas.isNullObject ? [] : splitAreas(areas.address));
 }
 
 export function isPayloadLimit(err: unknown): boolean {
@@ -128,7 +173,7 @@ function selectedRowsOf(
 ): { rows: number[]; elsewhere: boolean } {
   const rows = new Set<number>();
   let elsewhere = false;
-  for (const part of address.split(',').filter(Boolean)) {
+  for (const part of splitAreas(address)) {
     const a = parseAddress(part.trim());
     if (!a) continue;
     if (a.sheet !== sheetName) {
@@ -150,7 +195,7 @@ function fillGrid(props: FillProps): (string | null)[][] {
 async function readAtOnce(
   context: Excel.RequestContext,
   isSetSupported: SetSupported,
-  opts: { fills?: boolean },
+  opts: { fills?: boolean; merges?: boolean },
 ): Promise<SheetRead> {
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
@@ -161,6 +206,7 @@ async function readAtOnce(
     opts.fills && isSetSupported('ExcelApi', '1.9')
       ? used.getCellProperties({ format: { fill: { color: true } } })
       : null;
+  const merges = loadMerges(used, opts.merges);
   await context.sync();
 
   const sheetName = sheet.name;
@@ -176,6 +222,7 @@ async function readAtOnce(
     selectedRows: selected.rows,
     selectionElsewhere: selected.elsewhere,
     fills: fillProps && !empty ? fillGrid(fillProps as FillProps) : null,
+    merges: merges && !empty ? merges() : null,
   };
 }
 
@@ -183,14 +230,30 @@ async function readAtOnce(
 async function readInBlocks(
   context: Excel.RequestContext,
   isSetSupported: SetSupported,
-  opts: { fills?: boolean },
+  opts: { fills?: boolean; merges?: boolean },
 ): Promise<SheetRead> {
-  const sheet = context.workbook.worksheets.getActiveWorksheet();
-  sheet.load('name');
-  const used = sheet.getUsedRangeOrNullObject(true);
-  used.load('rowIndex,columnIndex,rowCount,columnCount');
-  const selection = loadSelection(context, isSetSupported);
-  await context.sync();
+  const queueExtent = (withMerges: boolean | undefined) => {
+    const sheet = context.workbook.worksheets.getActiveWorksheet();
+    sheet.load('name');
+    const used = sheet.getUsedRangeOrNullObject(true);
+    used.load('rowIndex,columnIndex,rowCount,columnCount');
+    return {
+      sheet,
+      used,
+      selection: loadSelection(context, isSetSupported),
+      merges: loadMerges(used, withMerges),
+    };
+  };
+  let extent = queueExtent(opts.merges);
+  try {
+    await context.sync();
+  } catch (err) {
+    if (!opts.merges) throw err;
+    // More than 512 merged areas: the extent again, without them (the reader infers merges).
+    extent = queueExtent(false);
+    await context.sync();
+  }
+  const { sheet, used, selection, merges } = extent;
   const sheetName = sheet.name;
   if (used.isNullObject) {
     return {
@@ -201,6 +264,7 @@ async function readInBlocks(
       selectedRows: [],
       selectionElsewhere: false,
       fills: null,
+      merges: null,
     };
   }
   const firstRow = used.rowIndex + 1;
@@ -235,6 +299,7 @@ async function readInBlocks(
     selectedRows: selected.rows,
     selectionElsewhere: selected.elsewhere,
     fills: withFills ? fills : null,
+    merges: merges ? merges() : null,
   };
 }
 

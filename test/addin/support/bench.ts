@@ -34,7 +34,7 @@ export async function syncsForCommand(
   command: BenchCommand,
   rows: number,
 ): Promise<{ syncs: number; level: string; text: string }> {
-  const workbook = new SimWorkbook({ excelApi: '1.12' });
+  const workbook = new SimWorkbook({ excelApi: '1.13' });
   workbook.addSheet(
     '台账',
     generatedLedger(rows, { withIds: command !== 'syncLedger' && command !== 'checkLedger' }),

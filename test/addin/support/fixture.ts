@@ -27,7 +27,10 @@ function excelValue(cell: ExcelJS.Cell): SimCell {
   return v as SimCell;
 }
 
-export async function fixtureSheet(file = FIXTURE): Promise<{ name: string; values: SimCell[][] }> {
+/** The sample ledger's first sheet: its values as Excel gives them, and its merged areas (`A1:L1`…). */
+export async function fixtureSheet(
+  file = FIXTURE,
+): Promise<{ name: string; values: SimCell[][]; merges: string[] }> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.worksheets[0]!;
@@ -37,5 +40,5 @@ export async function fixtureSheet(file = FIXTURE): Promise<{ name: string; valu
     for (let c = 1; c <= ws.columnCount; c++) row.push(excelValue(ws.getCell(r, c)));
     values.push(row);
   }
-  return { name: ws.name, values };
+  return { name: ws.name, values, merges: [...((ws.model as { merges?: string[] }).merges ?? [])] };
 }

@@ -4,7 +4,10 @@
 // - reading a property that was not loaded (or loaded but not yet synced) throws, as Office.js does;
 // - a string written to a cell that is not formatted as text is read as Excel reads typed input: a
 //   leading = + - @ makes a formula, a numeric string becomes a number;
-// - a request over 5 MB fails as it does in Excel on the web.
+// - a request over 5 MB fails as it does in Excel on the web;
+// - merged cells hold their value in the top-left cell only (merging keeps that one, as Excel does);
+//   getMergedAreasOrNullObject needs ExcelApi 1.13 and fails past 512 areas, as documented;
+// - workbook settings (ExcelApi 1.4) keep JSON values with the workbook.
 // It has no Node imports: the same code runs in vitest and, bundled, in Chromium for the e2e tests,
 // where the workbook lives in Node and each sync() crosses to it (one round trip per sync).
 
@@ -24,6 +27,8 @@ export type Target =
   | { t: 'used'; sheet: SheetSel; valuesOnly: boolean }
   | { t: 'selection' }
   | { t: 'selectionAreas' }
+  | { t: 'merged'; of: Target }
+  | { t: 'setting'; key: string }
   | { t: 'app' };
 
 export type Op =
@@ -34,6 +39,7 @@ export type Op =
   | { op: 'select'; target: Target }
   | { op: 'activate'; target: Target }
   | { op: 'cellFills'; target: Target }
+  | { op: 'setSetting'; key: string; value: unknown }
   | { op: 'suspendCalculation' }
   | { op: 'suspendScreenUpdating' };
 
@@ -81,8 +87,12 @@ function boxAddress(sheet: string, b: Box): string {
   return `${quote(sheet)}!${a === z ? a : `${a}:${z}`}`;
 }
 
+/** Excel lists at most this many merged areas of a range (getMergedAreasOrNullObject fails past it). */
+export const MAX_MERGED_AREAS = 512;
+
 class SimSheet {
   cells = new Map<string, CellState>();
+  merged: Box[] = [];
   constructor(public name: string) {}
   key(r: number, c: number) {
     return `${r},${c}`;
@@ -144,6 +154,8 @@ export class SimWorkbook {
   activeSheet = 0;
   selection: { sheet: string; boxes: Box[] } | null = null;
   syncCount = 0;
+  /** Workbook settings (Excel.SettingCollection): they travel with the workbook. */
+  settings = new Map<string, unknown>();
   requests: { ops: number; bytes: number; responseBytes?: number }[] = [];
   suspendedCalculation = 0;
   suspendedScreenUpdating = 0;
@@ -176,6 +188,21 @@ export class SimWorkbook {
     const s = 'active' in sel ? this.sheets[this.activeSheet] : this.sheets.find((x) => x.name === sel.name);
     if (!s) throw new Error(`ItemNotFound: 找不到工作表 ${'name' in sel ? sel.name : '(active)'}`);
     return s;
+  }
+
+  /**
+   * Merges each area as Excel's 合并单元格 does: the top-left value stays, the other cells are emptied,
+   * and from then on range.values gives the value in the top-left cell only.
+   */
+  merge(sheet: string, ...addresses: string[]): void {
+    const s = this.sheet({ name: sheet });
+    for (const address of addresses) {
+      const b = parseLocal(address);
+      for (let r = b.r0; r <= b.r1; r++)
+        for (let c = b.c0; c <= b.c1; c++)
+          if (r !== b.r0 || c !== b.c0) s.put(r, c, { value: '', formula: null });
+      s.merged.push(b);
+    }
   }
 
   /** Select areas of a sheet, like a clerk's click or Ctrl+click: select('台账', 'A5:L5', 'A8:L9'). */
@@ -276,6 +303,9 @@ export class SimWorkbook {
       }
       case 'load':
         return this.load(op.target, op.props);
+      case 'setSetting':
+        this.settings.set(op.key, JSON.parse(JSON.stringify(op.value)));
+        return null;
       case 'cellFills': {
         if (!this.isSetSupported('ExcelApi', '1.9')) throw new Error('ApiNotFound: getCellProperties');
         const { sheet, box } = this.box(op.target);
@@ -337,6 +367,31 @@ export class SimWorkbook {
       return { name: s.name };
     }
     if (target.t === 'app') return {};
+    if (target.t === 'setting') {
+      return this.settings.has(target.key)
+        ? {
+            isNullObject: false,
+            ...(props.includes('value') ? { value: this.settings.get(target.key) } : {}),
+          }
+        : { isNullObject: true };
+    }
+    if (target.t === 'merged') {
+      const { sheet, box } = this.box(target.of);
+      const inside = box
+        ? sheet.merged.filter((m) => m.r0 <= box.r1 && m.r1 >= box.r0 && m.c0 <= box.c1 && m.c1 >= box.c0)
+        : [];
+      if (inside.length > MAX_MERGED_AREAS) {
+        throw Object.assign(new Error(`GeneralException: 合并区域超过 ${MAX_MERGED_AREAS} 个，无法列出`), {
+          code: 'GeneralException',
+        });
+      }
+      if (inside.length === 0) return { isNullObject: true };
+      const all: Record<string, unknown> = {
+        address: inside.map((m) => boxAddress(sheet.name, m)).join(','),
+        areaCount: inside.length,
+      };
+      return { isNullObject: false, ...Object.fromEntries(props.map((p) => [p, all[p]])) };
+    }
     if (target.t === 'selectionAreas') {
       const sel = this.selection ?? {
         sheet: this.sheets[this.activeSheet]!.name,
@@ -485,6 +540,11 @@ class SimRange extends Proxy {
   select(): void {
     this.ctx.queue({ op: 'select', target: this.target });
   }
+  getMergedAreasOrNullObject(): SimRangeAreas {
+    if (!this.ctx.supports('ExcelApi', '1.13'))
+      throw new Error('ApiNotFound: getMergedAreasOrNullObject 需要 ExcelApi 1.13');
+    return new SimRangeAreas(this.ctx, { t: 'merged', of: this.target });
+  }
   getCellProperties(_spec: unknown): { value: unknown } {
     const result: { value: unknown; _v?: unknown; _set?: boolean } = {
       get value() {
@@ -506,6 +566,20 @@ class SimRangeAreas extends Proxy {
   }
   get areaCount(): number {
     return this.read('areaCount') as number;
+  }
+  get isNullObject(): boolean {
+    if (!this.loaded.has('isNullObject')) throw new NotLoaded('isNullObject');
+    return this.loaded.get('isNullObject') as boolean;
+  }
+}
+
+class SimSetting extends Proxy {
+  get value(): unknown {
+    return this.read('value');
+  }
+  get isNullObject(): boolean {
+    if (!this.loaded.has('isNullObject')) throw new NotLoaded('isNullObject');
+    return this.loaded.get('isNullObject') as boolean;
   }
 }
 
@@ -542,7 +616,7 @@ export class SimContext {
   readonly workbook: unknown;
   constructor(
     private transport: Transport,
-    private supports: (name: string, version: string) => boolean,
+    readonly supports: (name: string, version: string) => boolean,
   ) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the workbook's methods create proxies of this context
     const ctx = this;
@@ -555,6 +629,10 @@ export class SimContext {
       getSelectedRanges: () => {
         if (!supports('ExcelApi', '1.9')) throw new Error('ApiNotFound: getSelectedRanges 需要 ExcelApi 1.9');
         return new SimRangeAreas(ctx, { t: 'selectionAreas' });
+      },
+      settings: {
+        getItemOrNullObject: (key: string) => new SimSetting(ctx, { t: 'setting', key }),
+        add: (key: string, value: unknown) => ctx.queue({ op: 'setSetting', key, value }),
       },
       application: {
         suspendApiCalculationUntilNextSync: () => ctx.queue({ op: 'suspendCalculation' }),
