@@ -26,6 +26,7 @@ import { getOutbox } from './http/getOutbox.js';
 import { getRoundup } from './http/getRoundup.js';
 import { createFeedbackLink } from './http/createFeedbackLink.js';
 import { getFeedbackForm, submitFeedback } from './http/feedback.js';
+import { listFeedback } from './http/listFeedback.js';
 import { cardDocument } from './http/cardDocument.js';
 import { roundupDocument } from './http/roundupDocument.js';
 import { errorBody } from './http/adapter.js';
@@ -98,6 +99,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('outbox', 'outbox', { GET: getOutbox }),
   http('roundup', 'roundup', { GET: getRoundup }),
   http('feedbackLinks', 'feedback-links', { POST: createFeedbackLink }),
+  http('feedbackList', 'feedback', { GET: listFeedback }),
   http('feedback', 'feedback/{token}', { GET: getFeedbackForm, POST: submitFeedback }, 'link'),
   http('cardDocument', 'cards/{cardId}/document', { GET: cardDocument }),
   http('roundupDocument', 'roundup/document', { GET: roundupDocument }),

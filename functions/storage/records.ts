@@ -3,7 +3,7 @@
 //   Reminders:  PartitionKey <ledgerId>, RowKey <reminderKey> (ledger|task|period|reason, R17) → the Reminder
 //   Feedback:   PartitionKey <ledgerId>, RowKey <taskId>|<period>|<UTC instant> → one feedback received
 //   Candidates: PartitionKey <ledgerId>, RowKey <color>|<unit>|<reason> → the candidate, since when
-import type { TransactionAction } from '@azure/data-tables';
+import { odata, type TransactionAction } from '@azure/data-tables';
 import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
 import { encodeKey, joinKey } from './keys.js';
@@ -65,6 +65,39 @@ export async function recordFeedback(
 export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {
   const rows = await storage.listPartition('Feedback', encodeKey(ledgerId));
   return rows.map((r) => JSON.parse(String(r.json)) as Feedback);
+}
+
+// ---- Feedback as received, for GET /api/feedback (the add-in writes it back into the ledger, R19).
+
+/** One feedback as received: the unit's answer and the UTC instant it arrived (`at`). */
+export interface ReceivedFeedback extends Feedback {
+  /** Stable identity of this feedback: `<taskId>|<period>|<at>` (its RowKey, decoded). */
+  id: string;
+  at: string;
+}
+
+/**
+ * One page of a ledger's feedback received at or after `since` (a UTC ISO instant, as stored), in
+ * RowKey order (task, period, instant), resuming from an opaque continuation token.
+ */
+export async function receivedFeedbackPage(
+  storage: Storage,
+  ledgerId: string,
+  since: string | null,
+  limit: number,
+  continuation?: string,
+): Promise<{ items: ReceivedFeedback[]; next: string | null }> {
+  const pk = encodeKey(ledgerId);
+  const filter = since ? odata`PartitionKey eq ${pk} and at ge ${since}` : odata`PartitionKey eq ${pk}`;
+  const { items, next } = await storage.page('Feedback', filter, limit, continuation);
+  return {
+    items: items.map((r) => {
+      const f = JSON.parse(String(r.json)) as Feedback;
+      const at = String(r.at);
+      return { ...f, id: `${f.taskId}|${f.period}|${at}`, at };
+    }),
+    next,
+  };
 }
 
 export interface StoredCandidate extends Candidate {
