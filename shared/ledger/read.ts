@@ -77,10 +77,12 @@ function classifyNonTask(
 ): Exclude<RowKind, 'task' | 'header' | 'title'> | null {
   let first = -1;
   let distinct = 0;
+  let count = 0;
   let only = '';
   for (let c = 0; c < texts.length; c++) {
     const t = texts[c]!;
     if (t === '') continue;
+    count++;
     if (first === -1) first = c;
     if (distinct === 0) {
       distinct = 1;
@@ -92,8 +94,12 @@ function classifyNonTask(
   const titleText = texts[titleCol] ?? '';
   // 注：… (merged across the row, or typed in the first cell).
   if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
-  // One text and nothing else (a merged heading row, whichever way the reader fills merged cells).
-  if (distinct === 1 && !NUMERIC.test(only)) return 'section';
+  // One text and nothing else is a heading when it sits in the row's first column (a merged heading as
+  // Excel gives it), is repeated along the row (as an xlsx reader gives a merge) or reads as a heading.
+  // A lone text in the title column is a task with only its title (R1 reports what it lacks), never a
+  // silent section.
+  if (distinct === 1 && !NUMERIC.test(only) && (first === 0 || count > 1 || SECTION_HEADING.test(only)))
+    return 'section';
   // 一、经济发展 or （一） in the first cell, with at most a heading text in the title column.
   if (SECTION_HEADING.test(firstText) && onlyIn(texts, first, titleCol)) return 'section';
   // 一 | 经济发展: a Chinese ordinal in the number column and a heading in the title column, nothing else.
@@ -118,8 +124,10 @@ function onlyIn(texts: string[], a: number, b: number): boolean {
  * - above the header: `title` (or `blank`); the header is the row, or pair of rows, in the first 40
  *   that names the most ledger columns (工作任务 and at least two more); a repeat of it is `header`;
  * - `blank`: no text at all; `note`: the first text starts 注/备注/说明;
- * - `section`: the row holds one text and nothing else (a merged heading, whichever way the merge
- *   comes), or a heading such as 一、/（一）/第一部分 with at most the title column beside it;
+ * - `section`: the row holds one text and nothing else, in its first column or repeated along it (a
+ *   merged heading, whichever way the merge comes) or reading as a heading; or a heading such as
+ *   一、/（一）/第一部分 with at most the title column beside it (a lone text in the title column is a
+ *   task, whose missing cells R1 reports);
  * - `task`: 工作任务 is filled; `error`: anything else with content (message and an R1 problem).
  *
  * Task numbers (R2) are kept as written. `3-2`, `3.2`, `3（2）` have parent `3`; an item number

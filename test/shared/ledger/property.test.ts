@@ -80,7 +80,17 @@ const taskSpec = (withTitle: boolean) =>
     span: fc.nat(3),
   });
 
+// A task row with nothing but its title (R1: the most non-standard row): a task, not a heading —
+// unless the title column is the sheet's first, where a lone text is how a merged heading looks.
+const titleOnlySpec = fc.record({
+  kind: fc.constant('titleOnly' as const),
+  cells: text.map((s) => ({ s })),
+  at: fc.constant(0),
+  span: fc.constant(0),
+});
+
 const otherSpec = fc.oneof(
+  titleOnlySpec,
   fc.record({
     kind: fc.constant('blank' as const),
     cells: fc.constant({}),
@@ -90,7 +100,17 @@ const otherSpec = fc.oneof(
   fc.record({
     kind: fc.constant('section' as const),
     cells: fc.constantFrom(...SECTIONS).map((s) => ({ s })),
-    at: fc.constantFrom(0, 2),
+    at: fc.constant(0),
+    span: fc.nat(11),
+  }),
+  // In the title column a heading must read as one (一、…) or be repeated along the row (a merge as an
+  // xlsx reader gives it, or as the add-in gives it with the merged areas): a lone word there is a task.
+  fc.record({
+    kind: fc.constant('section' as const),
+    cells: fc
+      .constantFrom(...SECTIONS.filter((x) => /^[一二三四五六七八九十（第]/.test(x)))
+      .map((s) => ({ s })),
+    at: fc.constant(2),
     span: fc.nat(11),
   }),
   fc.record({
@@ -145,7 +165,11 @@ function build(l: Ledger) {
   } else add(names, 'header');
   for (const spec of l.body) {
     if (spec.kind === 'blank') add([], 'blank');
-    else if (spec.kind === 'section' || spec.kind === 'note') {
+    else if (spec.kind === 'titleOnly') {
+      const row: CellValue[] = new Array(width).fill('');
+      row[titleCol] = spec.cells.s;
+      add(row, titleCol === 0 ? 'section' : 'task');
+    } else if (spec.kind === 'section' || spec.kind === 'note') {
       const at = spec.kind === 'section' ? Math.min(spec.at === 2 ? titleCol : 0, width - 1) : 0;
       const row: CellValue[] = new Array(width).fill('');
       row[at] = spec.cells.s as string;

@@ -327,6 +327,32 @@ describe('rows (R4: every row accounted for)', () => {
     expect(r.tasks.map((t) => t.row)).toEqual([3]);
   });
 
+  it('R1, R4: a row with only 工作任务 filled (推进老旧小区改造) is a task with its R1 problems, not a silent section', () => {
+    const r = readLedger(
+      [[TITLE], HEADER, ['', '', '推进老旧小区改造'], ['', '', '', '', '', '', '', '孤立文字']],
+      {
+        year: 2026,
+      },
+    );
+    expect(r.rows.map((x) => x.kind)).toEqual(['title', 'header', 'task', 'error']);
+    expect(r.tasks.map((t) => t.title)).toEqual(['推进老旧小区改造']);
+    expect(r.problems.filter((p) => p.row === 3).map((p) => p.message)).toEqual([
+      '第3行D列（工作措施）为空',
+      '第3行E列（牵头领导）为空',
+      '第3行F列（牵头单位）为空',
+      '第3行H列（完成时限）为空',
+    ]);
+    expect(r.problems.find((p) => p.row === 4)?.message).toBe(
+      '第4行有内容，但C列（工作任务）为空，未能作为任务读取',
+    );
+    // The same words as a merged heading (first column, or repeated along the row) stay a section.
+    expect(kinds([HEADER, ['推进老旧小区改造'], ['', '', '生态环境', '生态环境', '生态环境']])).toEqual([
+      'header',
+      'section',
+      'section',
+    ]);
+  });
+
   it('R4: a sheet without a ledger header loses no row: each non-blank row is an error, with one problem', () => {
     const r = readLedger([['名单'], ['张三', '县发改局'], [], ['李四', '县财政局']], { year: 2026 });
     expect(r.rows.map((x) => x.kind)).toEqual(['error', 'error', 'blank', 'error']);
