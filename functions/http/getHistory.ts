@@ -1,5 +1,6 @@
-// GET /api/history?unit=… | ?ledgerId=…&taskId=… | ?ledgerId=… [&limit=50&continuation=…] — the
-// append-only history (R8) of a unit, a task or a ledger, oldest first, one page at a time.
+// GET /api/history?unit=… | ?ledgerId=…&taskId=… | ?ledgerId=… | ?office=true [&limit=&continuation=]
+// — the append-only history (R8) of a unit, a task, a ledger or the office (settings, daily runs),
+// oldest first, one page at a time.
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { historyPage, type EventSubject } from '../storage/index.js';
@@ -10,6 +11,7 @@ const Query = z.object({
   unit: UnitNameSchema.optional(),
   ledgerId: z.string().trim().min(1).max(200).optional(),
   taskId: z.string().trim().min(1).max(200).optional(),
+  office: z.enum(['true']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   continuation: z.string().max(4000).optional(),
 });
@@ -17,14 +19,15 @@ const Query = z.object({
 export const getHistory = api({}, async (call) => {
   const q = call.query(Query);
   let subject: EventSubject;
-  if (q.unit && !q.ledgerId && !q.taskId) subject = { unit: q.unit };
+  if (q.office && !q.unit && !q.ledgerId && !q.taskId) subject = { office: true };
+  else if (q.unit && !q.ledgerId && !q.taskId) subject = { unit: q.unit };
   else if (q.ledgerId && q.taskId && !q.unit) subject = { ledgerId: q.ledgerId, taskId: q.taskId };
   else if (q.ledgerId && !q.taskId && !q.unit) subject = { ledgerId: q.ledgerId };
   else
     throw new ApiError(
       400,
       'invalid_request',
-      '请指定 unit（单位），或 ledgerId 与 taskId（任务），或仅 ledgerId（台账）',
+      '请指定 unit（单位），或 ledgerId 与 taskId（任务），或仅 ledgerId（台账），或 office=true（设置与每日运行）',
     );
   const storage = await call.storage();
   let page;

@@ -87,6 +87,8 @@ describe('the dev host over real HTTP', () => {
     const runs = (await subjectHistory(api.storage, { office: true })).filter((h) => h.type === 'daily-run');
     expect(runs).toHaveLength(1);
     expect(runs[0]?.data).toMatchObject({ ledgers: 0, queued: 0 });
+    const office = await api.call('GET', '/history?office=true');
+    expect(office.body.events.map((e: { type: string }) => e.type)).toEqual(['daily-run']);
   });
 });
 
