@@ -630,6 +630,34 @@ describe('tasks', () => {
     expect(offset.tasks).toEqual(readLedger(xlsx.slice(1), { year: 2026, firstRow: 2 }).tasks);
   });
 
+  it('R4: one unit leading sibling tasks 1–3 (牵头领导/牵头单位 merged down, no parent/child) reads alike from Excel with its merged areas and from xlsx', () => {
+    const rows = [
+      HEADER,
+      taskRow('1', '招商引资', { 牵头领导: '李红', 牵头单位: '县商务局' }),
+      taskRow('2', '外贸稳增长', { 牵头领导: '', 牵头单位: '' }),
+      taskRow('3', '消费提振', { 牵头领导: '', 牵头单位: '' }),
+    ];
+    const { excel, xlsx } = sheet(rows, [
+      [2, 5, 4, 5],
+      [2, 6, 4, 6],
+    ]);
+    // Without the areas Excel's '' below the merge top is an empty cell: four false R1 problems.
+    expect(readLedger(excel, { year: 2026 }).problems.map((p) => p.message)).toEqual([
+      '第3行E列（牵头领导）为空',
+      '第3行F列（牵头单位）为空',
+      '第4行E列（牵头领导）为空',
+      '第4行F列（牵头单位）为空',
+    ]);
+    const merged = readLedger(excel, { year: 2026, merges: ['E2:E4', 'F2:F4'] });
+    expect(merged).toEqual(readLedger(xlsx, { year: 2026 }));
+    expect(merged.problems).toEqual([]);
+    expect(merged.tasks.map((t) => [t.no, t.parent, t.leadLeader, t.leadUnit])).toEqual([
+      ['1', null, '李红', '县商务局'],
+      ['2', null, '李红', '县商务局'],
+      ['3', null, '李红', '县商务局'],
+    ]);
+  });
+
   it('R7: milestones come from 时间节点 with the ledger year; an undated milestone is a problem', () => {
     const r = readLedger([
       ['友谊县2025年重点工作台账'],
