@@ -26,6 +26,15 @@ export function unitName(raw: string, what = '单位名称'): string {
   return name;
 }
 
+/**
+ * A route parameter as the client encoded it. The dev host decodes `%2F` inside a segment; the
+ * Functions host (ASP.NET Core routing) leaves `%2F` and `%5C` encoded in route values, so they are
+ * decoded here: a unit named `县/局` reaches the handler as `县/局` under both hosts.
+ */
+export function pathParam(raw: string): string {
+  return raw.replace(/%2F/gi, '/').replace(/%5C/gi, '\\');
+}
+
 export const UnitNameSchema = z
   .string()
   .trim()

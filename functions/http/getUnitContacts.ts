@@ -2,10 +2,10 @@
 import { notFound } from '../errors.js';
 import { getUnitContacts as readContacts } from '../storage/index.js';
 import { api } from './adapter.js';
-import { unitName } from './common.js';
+import { pathParam, unitName } from './common.js';
 
 export const getUnitContacts = api({}, async (call) => {
-  const unit = unitName(call.param('unit'));
+  const unit = unitName(pathParam(call.param('unit')));
   const storage = await call.storage();
   const c = await readContacts(storage, unit);
   if (!c) throw notFound(`单位「${unit}」的联系方式`);

@@ -4,10 +4,10 @@ import { UnitContactRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import { appendEvents, putUnitContacts as writeContacts } from '../storage/index.js';
 import { api } from './adapter.js';
-import { unitName } from './common.js';
+import { pathParam, unitName } from './common.js';
 
 export const putUnitContacts = api({}, async (call) => {
-  const unit = unitName(call.param('unit'));
+  const unit = unitName(pathParam(call.param('unit')));
   const body = await call.body(UnitContactRequestSchema);
   const storage = await call.storage();
   const saved = await writeContacts(storage, unit, body, call.ifMatch());

@@ -220,6 +220,19 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     before = await snapshot(api.storage);
   });
 
+  it('a `/` left encoded in the route value (as the Functions host gives it) still names the unit', async () => {
+    const { getUnitContacts } = await import('../../functions/http/getUnitContacts.js');
+    const req = new azf.HttpRequest({
+      method: 'GET',
+      url: 'http://localhost/api/units/x',
+      headers: { 'x-functions-key': KEY },
+      params: { unit: '县%2F局#?%5C' },
+    });
+    const res = await getUnitContacts(req, new azf.InvocationContext());
+    expect(res.status).toBe(200);
+    expect(JSON.parse(String(res.body))).toMatchObject({ unit: '县/局#?\\', head: '周局长' });
+  });
+
   it('a unit name with control characters → 400, nothing stored', async () => {
     const res = await api.call('POST', '/cards', {
       body: { ledgerId: L, unit: '县\u0007局', color: 'yellow', reason: '工作不到位', by: '李文书' },
