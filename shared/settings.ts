@@ -21,8 +21,13 @@ export const SettingsSchema = z.object({
   levelUnits: z.array(z.string().min(1)).default(['%', '‰', '个百分点']),
   /** R11: rectification deadline after an orange card, in working days. */
   rectificationWorkingDays: z.number().int().positive().default(10),
-  /** R12: "within one year" — the same calendar year, or a rolling window of `rollingWindowDays`. */
+  /**
+   * R12: "within one year" — the same calendar year, or a rolling window: by default one calendar year
+   * back (the same date a year earlier, + 1 day: 366 days across a 29 Feb), or, with
+   * rollingWindowUnit 'days', exactly `rollingWindowDays` days.
+   */
   redWindow: z.enum(['calendar', 'rolling']).default('calendar'),
+  rollingWindowUnit: z.enum(['year', 'days']).default('year'),
   rollingWindowDays: z.number().int().positive().default(365),
   /** R12: interviews within the window that make a unit red (「两次以上」 includes two). */
   redInterviewCount: z.number().int().min(1).default(2),
@@ -62,6 +67,8 @@ export const SettingsSchema = z.object({
         .object({
           feedbackAfter: z.number().int().min(1).default(2),
           milestoneLead: z.number().int().min(1).default(5),
+          /** The weekly round-up: W+roundup of the week (never before the feedback is due). */
+          roundup: z.number().int().min(1).default(1),
         })
         .prefault({}),
     })
@@ -77,10 +84,29 @@ export const SettingsSchema = z.object({
       yellowPenalty: z.number().min(0).default(2),
       orangePenalty: z.number().min(0).default(5),
       redPenalty: z.number().min(0).default(10),
+      /** The rate a unit gets when nothing fell due (the notice is silent): 1 = not punished for it. */
+      rateWhenNothingDue: z.number().min(0).max(1).default(1),
     })
     .prefault({}),
   /** R16: the office's own calendar entries, by year; they replace the built-in year where given. */
-  holidays: z.record(z.string().regex(/^\d{4}$/), HolidayYearSchema).default({}),
+  holidays: z
+    .record(z.string().regex(/^\d{4}$/, '年份应为四位数字'), HolidayYearSchema)
+    .default({})
+    .superRefine((years, ctx) => {
+      // An entry keyed 2027 holding 2026 dates would silently change nothing in 2027.
+      for (const [year, entry] of Object.entries(years)) {
+        for (const list of ['holidays', 'workdays'] as const) {
+          entry[list].forEach((d, i) => {
+            if (d.slice(0, 4) !== year)
+              ctx.addIssue({
+                code: 'custom',
+                path: [year, list, i],
+                message: `${year}年的节假日数据中的日期${d}不属于${year}年`,
+              });
+          });
+        }
+      }
+    }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsInput = z.input<typeof SettingsSchema>;

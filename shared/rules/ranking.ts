@@ -28,9 +28,12 @@ export interface RankedUnit extends RankingInput {
   cards: number;
 }
 
-/** A rate where nothing was due counts as 1: a unit is not punished for having nothing due. */
-function rate(done: number, due: number): number {
-  if (due <= 0) return 1;
+/**
+ * A rate; where nothing was due it is settings.ranking.rateWhenNothingDue ([default] 1: a unit is not
+ * punished for having nothing due — the notice does not say).
+ */
+function rate(done: number, due: number, settings: Settings): number {
+  if (due <= 0) return settings.ranking.rateWhenNothingDue;
   return Math.min(1, Math.max(0, done / due));
 }
 
@@ -38,8 +41,8 @@ function rate(done: number, due: number): number {
 export function unitScore(row: RankingInput, settings: Settings): number {
   const w = settings.ranking;
   return (
-    100 * rate(row.feedbackOnTime, row.feedbackDue) * w.feedbackWeight +
-    100 * rate(row.tasksDone, row.tasksDue) * w.completionWeight -
+    100 * rate(row.feedbackOnTime, row.feedbackDue, settings) * w.feedbackWeight +
+    100 * rate(row.tasksDone, row.tasksDue, settings) * w.completionWeight -
     w.yellowPenalty * row.yellow -
     w.orangePenalty * row.orange -
     w.redPenalty * row.red
@@ -60,8 +63,8 @@ export function rankUnits(rows: RankingInput[], settings: Settings): RankedUnit[
       score,
       scoreText: score.toFixed(2),
       rank: 0,
-      onTimeFeedbackRate: rate(row.feedbackOnTime, row.feedbackDue),
-      completionRate: rate(row.tasksDone, row.tasksDue),
+      onTimeFeedbackRate: rate(row.feedbackOnTime, row.feedbackDue, settings),
+      completionRate: rate(row.tasksDone, row.tasksDue, settings),
       cards: row.yellow + row.orange + row.red,
     };
   });

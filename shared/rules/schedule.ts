@@ -97,55 +97,56 @@ interface PeriodDates {
   roundupOn: IsoDate;
 }
 
-/** 3★: one reminder per quarter, at W−send, feedback W−feedback, round-up W+roundup (R15). */
+/** 3★: one reminder per quarter, at W−send, feedback W−feedback, round-up W+roundup (R15); sent within [from, to]. */
 function quarterlyDates(from: IsoDate, to: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates[] {
   const { send, feedback, roundup } = s.schedule.three;
-  return periodsAround(from, to, send, startOfQuarter, (d) => addDays(endOfQuarter(d), 1)).map((start) => {
-    const end = endOfQuarter(start);
-    return {
-      period: quarterOf(start),
-      sendOn: cal.wMinus(end, send),
-      feedbackDue: cal.wMinus(end, feedback),
-      roundupOn: cal.wPlus(end, roundup),
-    };
-  });
+  return periodDates(from, to, send, startOfQuarter, endOfQuarter, quarterOf, cal, feedback, roundup);
 }
 
-/** 4★: one reminder per month, at W−send, feedback W−feedback, round-up W+roundup (R15). */
+/** 4★: one reminder per month, at W−send, feedback W−feedback, round-up W+roundup (R15); sent within [from, to]. */
 function monthlyDates(from: IsoDate, to: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates[] {
   const { send, feedback, roundup } = s.schedule.four;
-  return periodsAround(from, to, send, startOfMonth, (d) => addDays(endOfMonth(d), 1)).map((start) => {
-    const end = endOfMonth(start);
-    return {
-      period: monthOf(start),
-      sendOn: cal.wMinus(end, send),
-      feedbackDue: cal.wMinus(end, feedback),
-      roundupOn: cal.wPlus(end, roundup),
-    };
-  });
+  return periodDates(from, to, send, startOfMonth, endOfMonth, monthOf, cal, feedback, roundup);
 }
 
 /**
- * The starts of the periods whose reminder could be sent within [from, to]: a reminder is sent inside
- * or shortly before its period, so look a margin past `to` (W−n may reach back about 2n calendar days,
- * more across a long holiday).
+ * The dates of the periods whose reminder is sent within [from, to]. A reminder is sent inside or shortly
+ * before its period (W−n may reach back about 2n calendar days, more across a long holiday), so periods
+ * ending up to a margin past `to` are looked at; one whose earliest possible send date is after `to` is
+ * not, and a period's feedback and round-up dates are computed only when its send date is in range — so
+ * the calendar is consulted (and a missing year reported, R16) only for dates a reminder really uses.
  */
-function periodsAround(
+function periodDates(
   from: IsoDate,
   to: IsoDate,
-  sendWorkingDays: number,
+  send: number,
   startOf: (d: IsoDate) => IsoDate,
-  nextStart: (d: IsoDate) => IsoDate,
-): IsoDate[] {
-  const last = addDays(to, sendWorkingDays * 3 + 20);
-  const starts: IsoDate[] = [];
-  for (let start = startOf(from); start <= last; start = nextStart(start)) starts.push(start);
-  return starts;
+  endOf: (d: IsoDate) => IsoDate,
+  label: (d: IsoDate) => string,
+  cal: WorkCalendar,
+  feedback: number,
+  roundup: number,
+): PeriodDates[] {
+  const margin = send * 3 + 20;
+  const out: PeriodDates[] = [];
+  for (let start = startOf(from); ; start = addDays(endOf(start), 1)) {
+    const end = endOf(start);
+    if (addDays(end, -margin) > to) break;
+    const sendOn = cal.wMinus(end, send);
+    if (sendOn < from || sendOn > to) continue;
+    out.push({
+      period: label(start),
+      sendOn,
+      feedbackDue: cal.wMinus(end, feedback),
+      roundupOn: cal.wPlus(end, roundup),
+    });
+  }
+  return out;
 }
 
 /**
- * 5★ weekly dates for the ISO week holding `sendOn`. Round-up: the first working day after the week
- * (W+1 of the week), but never before the feedback is due — a week whose only working day is its
+ * 5★ weekly dates for the ISO week holding `sendOn`. Round-up: W+settings.schedule.five.roundup of the
+ * week ([default] 1: the first working day after it), but never before the feedback is due — a week whose only working day is its
  * Friday has its feedback due the next Tuesday, and the round-up waits for it.
  */
 function fiveStarDates(sendOn: IsoDate, cal: WorkCalendar, s: Settings): PeriodDates {
@@ -155,7 +156,7 @@ function fiveStarDates(sendOn: IsoDate, cal: WorkCalendar, s: Settings): PeriodD
     period: isoWeek(sendOn),
     sendOn,
     feedbackDue,
-    roundupOn: maxDate(cal.wPlus(weekEnd, 1), feedbackDue),
+    roundupOn: maxDate(cal.wPlus(weekEnd, s.schedule.five.roundup), feedbackDue),
   };
 }
 
@@ -243,13 +244,12 @@ export function reminderSchedule(
 ): Reminder[] {
   if (to < from) return [];
   const open = tasks.filter((t) => !t.closed);
-  const inRange = (p: PeriodDates) => p.sendOn >= from && p.sendOn <= to;
   // Each star level's dates are computed once for all its tasks, and only when some open task needs them
   // (so a plan with no 5★ task does not consult the calendar of the week before `from`).
   const needed = new Set(open.map((t) => t.stars));
   const byStars: Record<Stars, PeriodDates[]> = {
-    3: needed.has(3) ? quarterlyDates(from, to, calendar, settings).filter(inRange) : [],
-    4: needed.has(4) ? monthlyDates(from, to, calendar, settings).filter(inRange) : [],
+    3: needed.has(3) ? quarterlyDates(from, to, calendar, settings) : [],
+    4: needed.has(4) ? monthlyDates(from, to, calendar, settings) : [],
     5: needed.has(5) ? weeklyDates(from, to, calendar, settings) : [],
   };
   const reasonOf: Record<Stars, Reminder['reason']> = { 3: 'quarterly', 4: 'monthly', 5: 'weekly' };

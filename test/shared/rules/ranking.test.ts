@@ -74,4 +74,16 @@ describe('ranking', () => {
       [3, '县公安局', '98.00', 1],
     ]);
   });
+
+  it('R20: a unit with nothing due scores the full rate by default; the office may set that rate (e.g. 0.5)', () => {
+    const idle = row('县档案馆');
+    expect(unitScore(idle, DEFAULT_SETTINGS)).toBeCloseTo(100);
+    expect(unitScore(idle, makeSettings({ ranking: { rateWhenNothingDue: 0.5 } }))).toBeCloseTo(50);
+    expect(
+      unitScore(
+        row('X', { tasksDue: 2, tasksDone: 1 }),
+        makeSettings({ ranking: { rateWhenNothingDue: 0 } }),
+      ),
+    ).toBeCloseTo(30);
+  });
 });

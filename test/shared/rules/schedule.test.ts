@@ -55,6 +55,25 @@ describe('reminderSchedule', () => {
     expect(r.every((x) => x.reason === 'weekly')).toBe(true);
   });
 
+  it('R15: the 5★ weekly round-up day is a setting (W+2 of the week instead of W+1)', () => {
+    const settings = makeSettings({ schedule: { five: { roundup: 2 } } });
+    const r = reminderSchedule([task('t5', 5)], '2026-03-02', '2026-03-08', makeCalendar(settings), settings);
+    expect(r.map((x) => [x.period, x.sendOn, x.roundupOn])).toEqual([
+      ['2026-W10', '2026-03-02', '2026-03-10'],
+    ]);
+  });
+
+  it('R16: a plan for 1–20 Dec 2026 with a 4★ task has no reminder in range, so no warning about 2027 (no calendar data) either', () => {
+    const cal = makeCalendar(DEFAULT_SETTINGS);
+    expect(reminderSchedule([task('t4', 4)], '2026-12-01', '2026-12-20', cal, DEFAULT_SETTINGS)).toEqual([]);
+    expect(cal.fallbackYears()).toEqual([]);
+    // The December reminder itself (sent 24 Dec) rounds up in January 2027: then the fallback is real.
+    const later = makeCalendar(DEFAULT_SETTINGS);
+    const dec = reminderSchedule([task('t4', 4)], '2026-12-01', '2026-12-31', later, DEFAULT_SETTINGS);
+    expect(dec.map((x) => x.period)).toEqual(['2026-12']);
+    expect(later.fallbackYears()).toEqual([2027]);
+  });
+
   it('R15: the week of 国庆 2026 is reminded on its first working day, Thu 8 Oct', () => {
     const r = reminderSchedule([task('t5', 5)], '2026-10-05', '2026-10-11', makeCalendar(), DEFAULT_SETTINGS);
     expect(r.map((x) => [x.period, x.sendOn, x.feedbackDue])).toEqual([
