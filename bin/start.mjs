@@ -32,12 +32,19 @@ const local = JSON.parse(readFileSync(settingsFile, 'utf8'));
 for (const [k, v] of Object.entries(local.Values ?? {}))
   if (process.env[k] === undefined) process.env[k] = String(v);
 
-// 1. Azurite: the embedded default for Table Storage.
+// 1. Azurite: the embedded default for Table Storage. With `func`, the Functions host also keeps its
+//    timer leases in Blob storage and may use Queues (AzureWebJobsStorage), so all three services run.
+const func = spawnSync('func', ['--version'], { encoding: 'utf8' });
+const withFunc = func.status === 0;
 mkdirSync(join(root, '.azurite'), { recursive: true });
 const azurite = spawn(
   process.execPath,
   [
-    join(root, 'node_modules/azurite/dist/src/table/main.js'),
+    join(
+      root,
+      withFunc ? 'node_modules/azurite/dist/src/azurite.js' : 'node_modules/azurite/dist/src/table/main.js',
+    ),
+    ...(withFunc ? ['--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1'] : []),
     '--tableHost',
     '127.0.0.1',
     '--tablePort',
@@ -59,12 +66,13 @@ for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-console.log('Azurite Table service: http://127.0.0.1:10002 (data in ./.azurite)');
+console.log(
+  `Azurite ${withFunc ? 'Blob (10000), Queue (10001) and ' : ''}Table service: http://127.0.0.1:10002 (data in ./.azurite)`,
+);
 
 // 2. The functions.
-const func = spawnSync('func', ['--version'], { encoding: 'utf8' });
 register();
-if (func.status === 0) {
+if (withFunc) {
   console.log(`Azure Functions Core Tools ${func.stdout.trim()} found: building and running \`func start\`.`);
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
