@@ -79,6 +79,13 @@ export function addDays(d: IsoDate, n: number): IsoDate {
   return fromDayNumber(toDayNumber(d) + n);
 }
 
+/** The same date n years later (or earlier); 29 Feb in a year without one becomes 28 Feb. */
+export function addYears(d: IsoDate, n: number): IsoDate {
+  const y = yearOf(d) + n;
+  const m = monthNumberOf(d);
+  return makeDate(y, m, Math.min(dayOfMonth(d), daysInMonth(y, m)));
+}
+
 /** Negative when a is earlier, 0 when equal, positive when later (sort comparator). */
 export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;

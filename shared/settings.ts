@@ -22,13 +22,12 @@ export const SettingsSchema = z.object({
   /** R11: rectification deadline after an orange card, in working days. */
   rectificationWorkingDays: z.number().int().positive().default(10),
   /**
-   * R12: "within one year" — the same calendar year, or a rolling window: by default one calendar year
-   * back (the same date a year earlier, + 1 day: 366 days across a 29 Feb), or, with
-   * rollingWindowUnit 'days', exactly `rollingWindowDays` days.
+   * R12: "within one year" — the same calendar year, or a rolling window: one year back by the calendar
+   * (the same date a year earlier + 1 day: 366 days across a 29 Feb) when rollingWindowDays is null
+   * (default), else exactly that many days.
    */
   redWindow: z.enum(['calendar', 'rolling']).default('calendar'),
-  rollingWindowUnit: z.enum(['year', 'days']).default('year'),
-  rollingWindowDays: z.number().int().positive().default(365),
+  rollingWindowDays: z.number().int().positive().nullable().default(null),
   /** R12: interviews within the window that make a unit red (「两次以上」 includes two). */
   redInterviewCount: z.number().int().min(1).default(2),
   /** R13: the colours of a unit's rows in the ledger. */

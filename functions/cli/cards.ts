@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UnitEventSchema } from '../../shared/model.js';
-import { unitCardStates } from '../../shared/rules/cards.js';
+import { redWindowLabel, unitCardStates } from '../../shared/rules/cards.js';
 import { makeSettings } from '../../shared/settings.js';
 import { makeCalendar } from '../../shared/calendar.js';
 import { UsageError } from './errors.js';
@@ -50,7 +50,7 @@ export async function cardsCommand(argv: string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ asOf, window, units }, null, 2));
     return 0;
   }
-  io.out(`截至 ${asOf}（${window === 'calendar' ? '同一自然年' : `滚动${settings.rollingWindowDays}天`}）`);
+  io.out(`截至 ${asOf}（${redWindowLabel(settings)}）`);
   io.out(
     renderTable(
       ['牵头单位', '亮牌', '约谈次数'],

@@ -4,7 +4,7 @@
 import type { CardEvent, CardState, InterviewEvent, IsoDate, UnitEvent } from '../model.js';
 import type { Settings } from '../settings.js';
 import { makeCalendar, type WorkCalendar } from '../calendar.js';
-import { addDays, daysBetween, yearOf } from '../dates.js';
+import { addDays, addYears, yearOf } from '../dates.js';
 
 export interface UnitCardState {
   unit: string;
@@ -36,13 +36,30 @@ export function cardKey(card: CardEvent): string {
 }
 
 /**
- * R12's window ending on `asOf`: the calendar year of asOf (default), or the `rollingWindowDays` days
- * ending on asOf, both ends inclusive (365 days: asOf − 364 … asOf).
+ * R12's rolling window starting on `start`: one calendar year ([default], rollingWindowDays null: up
+ * to the day before the same date a year later, so 2028-01-01 … 2028-12-31 across a 29 Feb), or
+ * rollingWindowDays days; inclusive.
+ */
+function rollingEnd(start: IsoDate, settings: Settings): IsoDate {
+  const days = settings.rollingWindowDays;
+  return days === null ? addDays(addYears(start, 1), -1) : addDays(start, days - 1);
+}
+
+/**
+ * R12's window ending on `asOf`: the calendar year of asOf (default), or the rolling window ending on
+ * asOf — one year (the same date a year earlier + 1 day … asOf) or rollingWindowDays days, both ends
+ * inclusive.
  */
 export function redWindowStart(asOf: IsoDate, settings: Settings): IsoDate {
-  return settings.redWindow === 'calendar'
-    ? `${asOf.slice(0, 4)}-01-01`
-    : addDays(asOf, -(settings.rollingWindowDays - 1));
+  if (settings.redWindow === 'calendar') return `${asOf.slice(0, 4)}-01-01`;
+  const days = settings.rollingWindowDays;
+  return days === null ? addDays(addYears(asOf, -1), 1) : addDays(asOf, -(days - 1));
+}
+
+/** R12's window in words, for the clerk: 同一自然年, 滚动一年 or 滚动N天. */
+export function redWindowLabel(settings: Settings): string {
+  if (settings.redWindow === 'calendar') return '同一自然年';
+  return settings.rollingWindowDays === null ? '滚动一年' : `滚动${settings.rollingWindowDays}天`;
 }
 
 /** Interviews of one unit in the window ending on asOf; the same interview recorded twice (same id) counts once. */
@@ -73,7 +90,7 @@ export function rectificationDeadline(
 /**
  * R12: whether, once `interview` is recorded, the unit has settings.redInterviewCount interviews
  * (「两次以上」 includes two) within one window holding the interview — the same calendar year, or (rolling)
- * some span of rollingWindowDays days around it. Then the unit is red at once. A backdated interview
+ * some one-year (or rollingWindowDays) span around it. Then the unit is red at once. A backdated interview
  * that becomes the second of its year counts too; the same interview recorded again (same id) does not.
  * Also true for a third interview: whether a red card already exists is for the caller to check.
  */
@@ -97,13 +114,12 @@ export function interviewMakesRed(
     const year = interview.date.slice(0, 4);
     return others.filter((d) => d.slice(0, 4) === year).length + 1 >= need;
   }
-  // Rolling: try each window of N days that holds the interview and starts on an interview's date.
-  const span = settings.rollingWindowDays - 1;
-  const near = others.filter((d) => Math.abs(daysBetween(interview.date, d)) <= span);
-  const starts = [...near.filter((d) => d <= interview.date), interview.date];
+  // Rolling: try each window that holds the interview and starts on an interview's date.
+  const starts = [...others.filter((d) => d <= interview.date && rollingEnd(d, settings) >= interview.date)];
+  starts.push(interview.date);
   return starts.some((start) => {
-    const end = addDays(start, span);
-    return near.filter((d) => d >= start && d <= end).length + 1 >= need;
+    const end = rollingEnd(start, settings);
+    return others.filter((d) => d >= start && d <= end).length + 1 >= need;
   });
 }
 

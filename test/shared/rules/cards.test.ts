@@ -74,6 +74,22 @@ describe('card state', () => {
     ).toBe('none');
   });
 
+  it('R12: in a leap year, interviews on 2028-01-01 and 2028-12-31 are within one rolling year (366 days), as by the calendar', () => {
+    const rolling = makeSettings({ redWindow: 'rolling' });
+    const first: UnitEvent = { type: 'interview', unit: U, date: '2028-01-01', id: 'a' };
+    const second: UnitEvent = { type: 'interview', unit: U, date: '2028-12-31', id: 'b' };
+    expect(stateOf([first, second], '2028-12-31', rolling)).toMatchObject({ state: 'red', interviews: 2 });
+    expect(interviewMakesRed([first], second, rolling)).toBe(true);
+    expect(stateOf([first, second], '2028-12-31', makeSettings())).toMatchObject({ state: 'red' });
+    // A day later the first interview has left the rolling year.
+    expect(stateOf([first, second], '2029-01-01', rolling)).toMatchObject({ state: 'none', interviews: 1 });
+    // An explicit day count is still honoured: 365 days do not reach back to 1 Jan.
+    expect(
+      stateOf([first, second], '2028-12-31', makeSettings({ redWindow: 'rolling', rollingWindowDays: 365 }))
+        .state,
+    ).toBe('none');
+  });
+
   it('R12: interviewMakesRed counts the prior interviews of that unit in the window, the same interview once', () => {
     const prior: UnitEvent[] = [
       { type: 'interview', unit: U, date: '2026-02-01', id: 'i1' },
