@@ -147,11 +147,11 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
     },
   };
   const mock = new OfficeMockObject(data) as unknown as {
-    context: Excel.RequestContext & { sync(): Promise<void> };
+    context: { workbook: unknown; sync(): Promise<void> };
   };
   // isNullObject comes with every sync in Office.js, without a load.
-  const ws = (mock.context.workbook.worksheets as unknown as { active: { used: Record<string, unknown> } })
-    .active;
+  const ws = (mock.context.workbook as { worksheets: { active: { used: Record<string, unknown> } } })
+    .worksheets.active;
   Object.defineProperty(ws.used, 'isNullObject', { value: false });
   Object.defineProperty(ws.used.merged, 'isNullObject', { value: mergedAddress === null });
   const sync = mock.context.sync.bind(mock.context);
@@ -161,7 +161,7 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
     // The mock settles nested properties in later microtasks.
     await new Promise((r) => setTimeout(r, 0));
   };
-  return { context: mock.context, calls, syncs: () => syncs };
+  return { context: mock.context as unknown as Excel.RequestContext, calls, syncs: () => syncs };
 }
 
 describe('the read through office-addin-mock (R4: merged areas)', () => {

@@ -133,6 +133,23 @@ export const HistoryEventSchema = z.looseObject({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+/** A feedback as received (GET /feedback, R19): what a unit answered through its signed link, and when. */
+export const ReceivedFeedbackSchema = z.looseObject({
+  id: z.string(),
+  taskId: z.string(),
+  unit: z.string(),
+  period: z.string(),
+  receivedOn: z.string(),
+  text: z.string(),
+  value: z.number().nullable().optional(),
+  /** The UTC instant it arrived. */
+  at: z.string(),
+});
+export type ReceivedFeedback = z.infer<typeof ReceivedFeedbackSchema>;
+const FeedbackResponse = z.looseObject({
+  feedback: z.array(ReceivedFeedbackSchema),
+  continuation: z.string().nullable().optional(),
+});
 const HistoryResponse = z.looseObject({
   events: z.array(HistoryEventSchema),
   continuation: z.string().nullable().optional(),
@@ -324,6 +341,27 @@ export class DubanApi {
         : `ledgerId=${encodeURIComponent(subject.ledgerId)}&taskId=${encodeURIComponent(subject.taskId)}`;
     const p = continuation ? `&continuation=${encodeURIComponent(continuation)}` : '';
     return this.request('GET', `/history?${q}${p}`, undefined, HistoryResponse);
+  }
+
+  /** Every feedback of a ledger received at or after `since` (UTC ISO), all pages. */
+  async feedbackSince(ledgerId: string, since: string | null): Promise<ReceivedFeedback[]> {
+    const out: ReceivedFeedback[] = [];
+    let continuation: string | null | undefined = null;
+    do {
+      const q =
+        `ledgerId=${encodeURIComponent(ledgerId)}&limit=1000` +
+        (since ? `&since=${encodeURIComponent(since)}` : '') +
+        (continuation ? `&continuation=${encodeURIComponent(continuation)}` : '');
+      const page: z.infer<typeof FeedbackResponse> = await this.request(
+        'GET',
+        `/feedback?${q}`,
+        undefined,
+        FeedbackResponse,
+      );
+      out.push(...page.feedback);
+      continuation = page.continuation;
+    } while (continuation);
+    return out;
   }
 
   /** The office's settings (GET /settings): card colours and every [default] of RULES.md. */

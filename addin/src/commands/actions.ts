@@ -24,6 +24,14 @@ import {
   type LedgerView,
 } from '../ledgerView.js';
 import type { Mailbox, TaskRef } from '../mailbox.js';
+import {
+  FEEDBACK_SETTING,
+  askSince,
+  cursorOf,
+  planFeedback,
+  withCursor,
+  type FeedbackPlan,
+} from '../ledgerFeedback.js';
 import { ledgerIdFor, type Prefs } from '../prefs.js';
 
 export interface CommandEnv {
@@ -95,19 +103,35 @@ function selectedWithIds(view: LedgerView): (LedgerTask & { id: string })[] {
   return selected as (LedgerTask & { id: string })[];
 }
 
-/** 同步台账: ids for new rows, tasks to the backend, non-standard cells marked (R1), rows coloured (R13). */
+/**
+ * 同步台账: ids for new rows, tasks to the backend, non-standard cells marked (R1), rows coloured (R13),
+ * and the units' feedback written back into the 进展情况 column (R19) — one read, one write.
+ */
 export async function syncLedger(env: CommandEnv): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {
       const by = clerk(env);
       const api = env.api();
-      const read = await readSheet(context, env.isSetSupported, { fills: true });
+      const read = await readSheet(context, env.isSetSupported, { fills: true, setting: FEEDBACK_SETTING });
       const view = viewLedger(read, env.settings);
       const { tasks, writes, renumbered } = assignIds(view);
       const { problems, year } = view.ledger;
-      await api.syncLedger({ ledgerId: ledgerIdFor(env.prefs(), year), year, tasks, problems, by });
+      const ledgerId = ledgerIdFor(env.prefs(), year);
+      await api.syncLedger({ ledgerId, year, tasks, problems, by });
       const states = await unitStates(api, env.today()).catch(() => null);
-      const lastColumn = writes.reduce((m, w) => Math.max(m, w.column), view.lastColumn);
+      // Feedback is pulled after the sync succeeded; if only the pull fails, the sync still stands.
+      const cursor = cursorOf(read.setting, ledgerId);
+      let feedback: FeedbackPlan | null = null;
+      let feedbackError: string | null = null;
+      try {
+        const received = await api.feedbackSince(ledgerId, askSince(cursor));
+        const lastColumn = writes.reduce((m, w) => Math.max(m, w.column), view.lastColumn);
+        feedback = planFeedback({ view, tasks, received, cursor, newColumn: lastColumn + 1 });
+      } catch (err) {
+        feedbackError = failure(err).text;
+      }
+      const cells = [...writes, ...(feedback?.cells ?? [])];
+      const lastColumn = cells.reduce((m, w) => Math.max(m, w.column), view.lastColumn);
       const rows = [...tasks.map((t) => t.row), ...problems.map((p) => p.row)];
       const fills = paintRows({
         view,
@@ -118,15 +142,25 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
         current: read.fills,
         lastColumn,
       });
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells: writes, fills });
+      const settings = feedback
+        ? [{ key: FEEDBACK_SETTING, value: withCursor(read.setting, ledgerId, feedback.cursor) }]
+        : [];
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills, settings });
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
       const added = writes.filter((w) => w.row !== view.headerRow).length;
+      const pulled = feedback?.written.length ?? 0;
+      const unplaced = feedback?.unplaced ?? [];
+      const feedbackNote = feedbackError
+        ? `反馈未能拉取（${feedbackError}），下次同步再试。`
+        : `${pulled ? `写入单位反馈 ${pulled} 条。` : ''}${
+            unplaced.length ? `${unplaced.length} 条反馈找不到对应督办编号，见下方。` : ''
+          }`;
       return {
-        level: 'success' as const,
+        level: unplaced.length || feedbackError ? ('info' as const) : ('success' as const),
         text: `已同步 ${tasks.length} 项任务${added ? `，新编督办编号 ${added} 个` : ''}；${
           problems.length ? `发现 ${problems.length} 处不规范，已标出。` : '台账规范。'
-        }`,
-        details: renumbered,
+        }${feedbackNote}`,
+        details: [...renumbered, ...unplaced, ...(feedback?.written ?? [])],
       };
     });
   } catch (err) {

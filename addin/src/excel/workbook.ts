@@ -30,6 +30,8 @@ export interface SheetRead {
    * or more than 512 areas, which Excel refuses to list): the reader then infers the usual merges.
    */
   merges: string[] | null;
+  /** The value of the workbook setting asked for in `readSheet`'s `setting` (null when absent or not asked). */
+  setting: unknown;
 }
 
 export interface CellWrite {
@@ -48,6 +50,8 @@ export interface FillWrite {
 export interface WritePlan {
   cells: CellWrite[];
   fills: FillWrite[];
+  /** Workbook settings (ExcelApi 1.4) written in the same batch as the cells, so they never disagree. */
+  settings?: { key: string; value: string }[];
   /** A cell to select afterwards (jump-to-cell). */
   select?: { row: number; column: number };
 }
@@ -97,27 +101,37 @@ function normalizeColor(c: unknown): string | null {
 export async function readSheet(
   context: Excel.RequestContext,
   isSetSupported: SetSupported,
-  opts: { fills?: boolean } = {},
+  opts: { fills?: boolean; setting?: string } = {},
 ): Promise<SheetRead> {
   const merges = isSetSupported('ExcelApi', '1.13');
+  const setting = opts.setting;
   try {
-    return await readAtOnce(context, isSetSupported, { fills: opts.fills, merges });
+    return await readAtOnce(context, isSetSupported, { fills: opts.fills, merges, setting });
   } catch (err) {
     // Past Excel on the web's 5 MB response limit (a very large ledger): read in blocks of rows.
-    if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, { fills: opts.fills, merges });
+    if (isPayloadLimit(err))
+      return readInBlocks(context, isSetSupported, { fills: opts.fills, merges, setting });
     // Excel refuses to list more than 512 merged areas, and the fills or merged areas of an empty
     // sheet's null range cannot be asked for: read again without them (the reader infers merges).
     if (merges) {
       try {
-        return await readAtOnce(context, isSetSupported, { fills: opts.fills });
+        return await readAtOnce(context, isSetSupported, { fills: opts.fills, setting });
       } catch (again) {
         if (!opts.fills) throw again;
       }
-      return readAtOnce(context, isSetSupported, {});
+      return readAtOnce(context, isSetSupported, { setting });
     }
-    if (opts.fills) return readAtOnce(context, isSetSupported, {});
+    if (opts.fills) return readAtOnce(context, isSetSupported, { setting });
     throw err;
   }
+}
+
+/** Queues a workbook setting's value (ExcelApi 1.4) in the read's own sync. */
+function loadSetting(context: Excel.RequestContext, key: string | undefined): () => unknown {
+  if (!key) return () => null;
+  const item = context.workbook.settings.getItemOrNullObject(key);
+  item.load('value');
+  return () => (item.isNullObject ? null : (item.value as unknown));
 }
 
 /**
@@ -195,8 +209,9 @@ function fillGrid(props: FillProps): (string | null)[][] {
 async function readAtOnce(
   context: Excel.RequestContext,
   isSetSupported: SetSupported,
-  opts: { fills?: boolean; merges?: boolean },
+  opts: { fills?: boolean; merges?: boolean; setting?: string },
 ): Promise<SheetRead> {
+  const setting = loadSetting(context, opts.setting);
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
   const used = sheet.getUsedRangeOrNullObject(true);
@@ -223,6 +238,7 @@ async function readAtOnce(
     selectionElsewhere: selected.elsewhere,
     fills: fillProps && !empty ? fillGrid(fillProps as FillProps) : null,
     merges: merges && !empty ? merges() : null,
+    setting: setting(),
   };
 }
 
@@ -230,9 +246,10 @@ async function readAtOnce(
 async function readInBlocks(
   context: Excel.RequestContext,
   isSetSupported: SetSupported,
-  opts: { fills?: boolean; merges?: boolean },
+  opts: { fills?: boolean; merges?: boolean; setting?: string },
 ): Promise<SheetRead> {
   const queueExtent = (withMerges: boolean | undefined) => {
+    const setting = loadSetting(context, opts.setting);
     const sheet = context.workbook.worksheets.getActiveWorksheet();
     sheet.load('name');
     const used = sheet.getUsedRangeOrNullObject(true);
@@ -242,6 +259,7 @@ async function readInBlocks(
       used,
       selection: loadSelection(context, isSetSupported),
       merges: loadMerges(used, withMerges),
+      setting,
     };
   };
   let extent = queueExtent(opts.merges);
@@ -253,7 +271,7 @@ async function readInBlocks(
     extent = queueExtent(false);
     await context.sync();
   }
-  const { sheet, used, selection, merges } = extent;
+  const { sheet, used, selection, merges, setting } = extent;
   const sheetName = sheet.name;
   if (used.isNullObject) {
     return {
@@ -265,6 +283,7 @@ async function readInBlocks(
       selectionElsewhere: false,
       fills: null,
       merges: null,
+      setting: setting(),
     };
   }
   const firstRow = used.rowIndex + 1;
@@ -300,12 +319,13 @@ async function readInBlocks(
     selectionElsewhere: selected.elsewhere,
     fills: withFills ? fills : null,
     merges: merges ? merges() : null,
+    setting: setting(),
   };
 }
 
 interface Op {
   bytes: number;
-  apply(sheet: Excel.Worksheet): void;
+  apply(sheet: Excel.Worksheet, context: Excel.RequestContext): void;
 }
 
 /** Groups cell writes into vertical runs of one column, so a 5,000-row column is one range, not 5,000. */
@@ -372,6 +392,15 @@ function fillOps(fills: FillWrite[]): Op[] {
   });
 }
 
+function settingOps(settings: { key: string; value: string }[]): Op[] {
+  return settings.map((s) => ({
+    bytes: JSON.stringify(s).length + 120,
+    apply(_sheet: Excel.Worksheet, context: Excel.RequestContext) {
+      context.workbook.settings.add(s.key, s.value);
+    },
+  }));
+}
+
 /**
  * Sync 2: every write of a command in one batch, with calculation and screen updating suspended.
  * Fills go after values so a problem mark painted over a card colour stays visible.
@@ -382,7 +411,7 @@ export async function writePlan(
   sheetName: string,
   plan: WritePlan,
 ): Promise<{ syncs: number }> {
-  const ops = [...cellOps(plan.cells), ...fillOps(plan.fills)];
+  const ops = [...cellOps(plan.cells), ...fillOps(plan.fills), ...settingOps(plan.settings ?? [])];
   if (ops.length === 0 && !plan.select) return { syncs: 0 };
   const sheet = context.workbook.worksheets.getItem(sheetName);
   const suspend = () => {
@@ -399,7 +428,7 @@ export async function writePlan(
       bytes = 0;
       suspend();
     }
-    op.apply(sheet);
+    op.apply(sheet, context);
     bytes += op.bytes;
   }
   if (plan.select) sheet.getRange(cellAddress(plan.select.row, plan.select.column)).select();

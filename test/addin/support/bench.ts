@@ -17,11 +17,13 @@ function stubBackend(): typeof fetch {
     const body = init?.body ? (JSON.parse(String(init.body)) as { unit?: string; color?: string }) : {};
     const json = url.includes('/units')
       ? { units: [] }
-      : url.includes('/candidates')
-        ? { candidates: [] }
-        : url.endsWith('/cards')
-          ? { card: { id: 'c', unit: body.unit, color: body.color, docNo: '友政督提〔2026〕1号' } }
-          : {};
+      : url.includes('/feedback?')
+        ? { feedback: [], continuation: null }
+        : url.includes('/candidates')
+          ? { candidates: [] }
+          : url.endsWith('/cards')
+            ? { card: { id: 'c', unit: body.unit, color: body.color, docNo: '友政督提〔2026〕1号' } }
+            : {};
     return new Response(JSON.stringify(json), {
       status: 200,
       headers: { 'content-type': 'application/json' },
