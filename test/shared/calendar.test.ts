@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeCalendar } from '../../shared/calendar.js';
 import { BUILTIN_HOLIDAYS } from '../../shared/holidays.js';
-import { makeSettings } from '../../shared/settings.js';
+import { SettingsSchema, makeSettings } from '../../shared/settings.js';
 import { dayOfWeek, eachDate, fromDayNumber, toDayNumber } from '../../shared/dates.js';
 
 const dateIn = (from: string, to: string) =>
@@ -119,6 +119,16 @@ describe('WorkCalendar', () => {
         makeSettings({ holidays: { '2027': { holidays: ['2027-02-06'], workdays: ['2027-02-06'] } } }),
       ),
     ).toThrow('2027年节假日安排有误：2027-02-06 同时列为放假日和调休上班日');
+  });
+
+  it('R16: an office entry keyed 2027 that holds a 2026 date is refused, naming the date', () => {
+    const r = SettingsSchema.safeParse({
+      holidays: { '2027': { holidays: ['2027-02-06', '2026-10-01'], workdays: [] } },
+    });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['holidays.2027.holidays.1', '2027年的节假日数据中的日期2026-10-01不属于2027年'],
+    ]);
   });
 
   it('R16: a working day is never a holiday, and a holiday never a working day', () => {
