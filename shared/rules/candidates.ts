@@ -96,7 +96,11 @@ export function yellowCandidates(input: {
     out.add(r.leadUnit, 'yellow', '上报材料不及时', r.taskId, detail);
   }
   for (const p of input.problems) {
-    out.add(p.unit, 'yellow', '台账清单不规范', p.taskId ?? null, `台账第${p.row}行：${p.message}`);
+    // The reader's messages already name the row (第20行E列…): say it once.
+    const detail = p.message.startsWith(`第${p.row}行`)
+      ? `台账${p.message}`
+      : `台账第${p.row}行：${p.message}`;
+    out.add(p.unit, 'yellow', '台账清单不规范', p.taskId ?? null, detail);
   }
   return out.result();
 }

@@ -84,6 +84,14 @@ describe('yellow candidates', () => {
       ['县教育局', '台账清单不规范', []],
     ]);
     expect(c[1]!.details).toEqual(['台账第12行：缺少完成时限（R1）', '台账第15行：完成时限「尽快」无法识别']);
+    // A message that already names its row says it once: not 台账第20行：第20行E列…
+    const named = yellowCandidates({
+      reminders: [],
+      feedback: [],
+      problems: [{ unit: '县民政局', row: 20, message: '第20行E列（牵头领导）为空' }],
+      asOf: '2026-04-01',
+    });
+    expect(named[0]!.details).toEqual(['台账第20行E列（牵头领导）为空']);
   });
 });
 
