@@ -300,6 +300,36 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await shot('history');
   });
 
+  it('R19: a unit answers through its signed link; 同步台账 writes it into 进展情况, and formula-looking text stays text', async () => {
+    const taskId = String(workbook.cell(sheet, 'M6').value);
+    const link = await fetch(`${backend.url}/feedback-links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-functions-key': backend.key },
+      body: JSON.stringify({ ledgerId: 'ledger-2026', unit: '县财政局', taskId, period: '2026-Q4' }),
+    });
+    expect(link.status).toBe(201);
+    const { token } = (await link.json()) as { token: string };
+    // The unit's page: the form its link opens in a browser, posting to POST /api/feedback/{token}.
+    const unit = await context.newPage();
+    await unit.goto(`${backend.url}/feedback/${token}`);
+    await unit.fill('textarea[name=text]', '=HYPERLINK("http://evil.example","点我")');
+    await unit.click('button');
+    await unit.waitForFunction(() => document.querySelector('#r')?.textContent === '已收到，谢谢。');
+    await unit.close();
+    await pane.bringToFront();
+
+    const before = workbook.syncCount;
+    await click('syncLedger');
+    await statusShows('写入单位反馈 1 条', 'success');
+    expect(workbook.syncCount - before).toBe(2);
+    const cell = workbook.cell(sheet, 'K6');
+    expect(cell.value).toMatch(
+      /^【\d{1,2}月\d{1,2}日 县财政局反馈】=HYPERLINK\("http:\/\/evil\.example","点我"\)$/,
+    );
+    expect(cell.formula).toBeNull();
+    await shot('feedback');
+  });
+
   it('a backend that is down: a clear message and a retry that works once it is back', async () => {
     const port = backend.host.port;
     const prefix = backend.prefix;
