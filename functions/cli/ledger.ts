@@ -1,6 +1,8 @@
 // `duban ledger FILE.xlsx`: every row of the ledger accounted for (R4), non-standard rows reported (R1).
 import { existsSync } from 'node:fs';
+import { chinaToday } from '../../shared/dates.js';
 import { readLedger, type LedgerResult } from '../../shared/ledger/index.js';
+import type { Settings } from '../../shared/settings.js';
 import { pickLedgerSheet, readWorkbookSheets } from '../xlsx.js';
 import { UsageError } from './errors.js';
 import { optionalYear, parse, type Io } from './main.js';
@@ -14,7 +16,7 @@ export interface LoadedLedger {
 /** Reads a workbook from disk and the ledger in it; a missing or unreadable file is a UsageError. */
 export async function loadLedger(
   file: string | undefined,
-  opts: { sheet?: string; year?: number },
+  opts: { sheet?: string; year?: number; settings?: Settings },
 ): Promise<LoadedLedger> {
   if (!file) throw new UsageError('缺少台账文件 missing FILE.xlsx');
   if (!existsSync(file)) throw new UsageError(`找不到文件 file not found: ${file}`);
@@ -30,7 +32,11 @@ export async function loadLedger(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const result = readLedger(picked.values, { year: opts.year });
+  const result = readLedger(picked.values, {
+    year: opts.year,
+    settings: opts.settings,
+    today: chinaToday(new Date()),
+  });
   return { sheet: picked.name, result };
 }
 

@@ -1,5 +1,6 @@
 // Cell values as Excel's `range.values` gives them, and the small conversions every reader needs.
 import type { IsoDate } from '../model.js';
+import { daysInMonth } from '../dates.js';
 
 /**
  * One cell as Excel's `range.values` gives it: dates are Excel serial numbers, '' for an empty cell.
@@ -40,12 +41,8 @@ export function isoIfValid(y: number, m: number, d: number): IsoDate | null {
   return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-export function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return MONTH_DAYS[m - 1] ?? 0;
-}
+// One calendar arithmetic for the domain: the ledger's cells use dates.ts's.
+export { daysInMonth };
 
 export function endOfMonthIso(y: number, m: number): IsoDate {
   return isoIfValid(y, m, daysInMonth(y, m)) as IsoDate;

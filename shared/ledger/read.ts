@@ -15,6 +15,7 @@ import {
   starCount,
 } from './fields.js';
 import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
+import { chinaToday, yearOf } from '../dates.js';
 import { suggestStars } from '../rules/stars.js';
 import { decompositionProblems, effectiveClosed } from '../rules/decomposition.js';
 
@@ -65,8 +66,9 @@ const NUMERIC = /^[\d.\-\s]+$/;
 
 function yearFromToday(today: IsoDate | undefined): number {
   if (today && /^\d{4}-/.test(today)) return Number(today.slice(0, 4));
-  // R22: the current year in China Standard Time.
-  return new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  // R22: the current year in China Standard Time. Adapters should pass `today` (duban does); this is the
+  // last resort of a caller that did not, decided by dates.ts like every other CST date.
+  return yearOf(chinaToday(new Date()));
 }
 
 /** The kinds of a row that are not tasks, decided from its cell texts alone. */
