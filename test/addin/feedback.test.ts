@@ -109,7 +109,7 @@ describe('同步台账 writes the units’ feedback into the ledger (R19)', () =
     const outcome = await syncLedger(env());
     expect(workbook.syncCount - before).toBe(2);
     expect(outcome.text).toContain('写入单位反馈 3 条');
-    expect(outcome.text).toContain('1 条反馈找不到对应督办编号');
+    expect(outcome.text).toContain('1 条反馈未能写入');
     expect(outcome.details).toContainEqual(expect.stringContaining(`督办编号 ${goneId} 在台账中找不到`));
     expect(outcome.details).toContainEqual(expect.stringContaining('隐患已全部整改'));
 
@@ -134,7 +134,7 @@ describe('同步台账 writes the units’ feedback into the ledger (R19)', () =
     const outcome = await syncLedger(env());
     expect(workbook.cell(sheet, 'K6').value).toBe('一季度完成0.75亿元（已核实）');
     expect(outcome.text).not.toContain('写入单位反馈');
-    expect(outcome.text).toContain('1 条反馈找不到对应督办编号');
+    expect(outcome.text).toContain('1 条反馈未能写入');
   });
 
   it('R19: a new answer from the unit replaces the cell again', async () => {
@@ -189,6 +189,28 @@ describe('planning the feedback writes', () => {
       { row: 2, column: 12, value: PROGRESS_HEADER },
       { row: 3, column: 12, value: '【3月25日 县财政局反馈】进展顺利' },
     ]);
+  });
+
+  it('R19: a 进展情况 cell merged with the one above is not written (Excel would hide it): reported and kept for the next sync', async () => {
+    const wb = new SimWorkbook({ excelApi: '1.13' });
+    wb.addSheet('台账', generatedLedger(2, { withIds: true }));
+    wb.merge('台账', 'K3:K4');
+    const host = simulatedHost(wb);
+    const v = await host.excel.run(async (context) =>
+      viewLedger(await readSheet(context, host.isSetSupported), DEFAULT_SETTINGS),
+    );
+    const tasks = v.ledger.tasks.map((t) => ({ id: t.id!, row: t.row, no: t.no }));
+    const answer = f({ taskId: 'DB-2026-0002' });
+    const plan = planFeedback({
+      view: v,
+      tasks,
+      received: [answer],
+      cursor: cursorOf(null, 'x'),
+      newColumn: 13,
+    });
+    expect(plan.cells).toEqual([]);
+    expect(plan.unplaced).toEqual([expect.stringContaining('第4行的“进展情况”单元格与上方单元格合并')]);
+    expect(plan.cursor.pending).toEqual([answer]);
   });
 
   it('R19: a late arrival older than an answer already written never covers it; the next pull asks again for the overlap window', async () => {

@@ -153,7 +153,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const feedbackNote = feedbackError
         ? `反馈未能拉取（${feedbackError}），下次同步再试。`
         : `${pulled ? `写入单位反馈 ${pulled} 条。` : ''}${
-            unplaced.length ? `${unplaced.length} 条反馈找不到对应督办编号，见下方。` : ''
+            unplaced.length ? `${unplaced.length} 条反馈未能写入（原因见下方），下次同步再试。` : ''
           }`;
       return {
         level: unplaced.length || feedbackError ? ('info' as const) : ('success' as const),
