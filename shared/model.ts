@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /** A calendar date in China Standard Time, `YYYY-MM-DD` (R22). */
 export const IsoDateSchema = z
-  .string()
+  .string({ error: '日期应为 YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => {
     const [y, m, d] = s.split('-').map(Number) as [number, number, number];
@@ -99,7 +99,9 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-export const CardColorSchema = z.enum(['yellow', 'orange', 'red']);
+export const CardColorSchema = z.enum(['yellow', 'orange', 'red'], {
+  error: '颜色应为 yellow、orange 或 red',
+});
 export type CardColor = z.infer<typeof CardColorSchema>;
 export const CardStateSchema = z.enum(['none', 'yellow', 'orange', 'red']);
 export type CardState = z.infer<typeof CardStateSchema>;
@@ -151,9 +153,11 @@ export type Reminder = z.infer<typeof ReminderSchema>;
  * History events, append-only (R8). `date` is the CST calendar date the event counts for;
  * `at` is the UTC instant it was recorded. Minimal shapes (as in an exported history) are valid.
  */
+const UnitNameSchema = z.string({ error: '应写明单位 unit' }).min(1, '单位 unit 不能为空');
+
 export const CardEventSchema = z.object({
   type: z.literal('card'),
-  unit: z.string().min(1),
+  unit: UnitNameSchema,
   color: CardColorSchema,
   date: IsoDateSchema,
   id: z.string().optional(),
@@ -165,7 +169,7 @@ export const CardEventSchema = z.object({
 });
 export const InterviewEventSchema = z.object({
   type: z.literal('interview'),
-  unit: z.string().min(1),
+  unit: UnitNameSchema,
   date: IsoDateSchema,
   id: z.string().optional(),
   cardId: z.string().optional(),
@@ -177,18 +181,18 @@ export const InterviewEventSchema = z.object({
 });
 export const RectificationEventSchema = z.object({
   type: z.literal('rectification'),
-  unit: z.string().min(1),
-  cardId: z.string(),
+  unit: UnitNameSchema,
+  cardId: z.string({ error: '整改报告应写明所针对的牌 cardId' }),
   date: IsoDateSchema,
   note: z.string().optional(),
   by: z.string().optional(),
   at: InstantSchema.optional(),
 });
-export const UnitEventSchema = z.discriminatedUnion('type', [
-  CardEventSchema,
-  InterviewEventSchema,
-  RectificationEventSchema,
-]);
+export const UnitEventSchema = z.discriminatedUnion(
+  'type',
+  [CardEventSchema, InterviewEventSchema, RectificationEventSchema],
+  { error: '事件类型 type 应为 card（亮牌）、interview（约谈）或 rectification（整改）' },
+);
 export type CardEvent = z.infer<typeof CardEventSchema>;
 export type InterviewEvent = z.infer<typeof InterviewEventSchema>;
 export type RectificationEvent = z.infer<typeof RectificationEventSchema>;

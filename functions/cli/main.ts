@@ -1,7 +1,13 @@
 // `duban`: the office's admin command. Human-readable tables by default, `--json` for machines.
 // Exit 0 when the input was read (even with problems reported), 2 for bad arguments or unreadable input.
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_SETTINGS, makeSettings, type Settings } from '../../shared/settings.js';
 import { UsageError } from './errors.js';
+
+// The clerk reads zod's own messages (too small, expected number …) in Chinese, as from the API.
+z.config(z.locales.zhCN());
 
 export interface Io {
   out(text: string): void;
@@ -18,10 +24,12 @@ export const HELP = `duban — 督办 command line (友政办发〔2023〕1号 �
 Usage:
   duban ledger FILE.xlsx [--sheet NAME] [--year YYYY] [--json]
       Read a ledger workbook (台账): every row accounted for, tasks, non-standard rows (R1, R4).
-  duban plan FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet NAME] [--year YYYY] [--json]
+  duban plan FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet NAME] [--year YYYY] [--settings FILE.json] [--json]
       The reminder schedule (提示, R15) for the ledger's open tasks between two dates.
-  duban cards --events FILE.json --as-of YYYY-MM-DD [--window calendar|rolling] [--json]
+  duban cards --events FILE.json --as-of YYYY-MM-DD [--window calendar|rolling] [--settings FILE.json] [--json]
       Card state (亮牌, R12/R13) of every unit from an exported history of card and interview events.
+  --settings FILE.json: the office's settings (as stored: schedule, holidays, redWindow …); the
+      defaults of RULES.md otherwise.
   duban run-daily --on YYYY-MM-DD [--json]
       Run the daily supervision once against the configured storage (AzureWebJobsStorage).
   duban deliver [--now ISO-INSTANT] [--json]
@@ -73,6 +81,32 @@ export function optionalYear(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{4}$/.test(value))
     throw new UsageError(`--year 需要四位年份 (got ${JSON.stringify(value)})`);
   return Number(value);
+}
+
+/**
+ * The office's settings from a JSON file (`--settings`), validated by makeSettings; DEFAULT_SETTINGS
+ * when no file is given. A bad file is a UsageError (exit 2) naming the field, in Chinese.
+ */
+export function loadSettingsFile(file: unknown): Settings {
+  if (file === undefined) return DEFAULT_SETTINGS;
+  if (typeof file !== 'string' || file === '') throw new UsageError('--settings 需要一个 JSON 文件');
+  if (!existsSync(file)) throw new UsageError(`找不到设置文件 file not found: ${file}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`无法解析设置文件 cannot parse ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return makeSettings(raw as Parameters<typeof makeSettings>[0]);
+  } catch (e) {
+    if (!(e instanceof z.ZodError)) throw e;
+    const lines = e.issues.slice(0, 5).map((i) => {
+      const path = i.path.map(String).join('.');
+      return path ? `字段 ${path}：${i.message}` : i.message;
+    });
+    throw new UsageError(`设置文件 ${file} 有误：${lines.join('；')}`);
+  }
 }
 
 type Command = (argv: string[], io: Io) => Promise<number>;

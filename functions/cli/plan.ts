@@ -2,10 +2,9 @@
 import { makeCalendar } from '../../shared/calendar.js';
 import type { LedgerTask } from '../../shared/model.js';
 import { reminderSchedule, schedulableTasks, type ScheduleTask } from '../../shared/rules/schedule.js';
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { UsageError } from './errors.js';
 import { loadLedger } from './ledger.js';
-import { optionalYear, parse, requireDate, type Io } from './main.js';
+import { loadSettingsFile, optionalYear, parse, requireDate, type Io } from './main.js';
 import { renderTable } from './table.js';
 
 /**
@@ -59,17 +58,20 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     to: { type: 'string' },
     sheet: { type: 'string' },
     year: { type: 'string' },
+    settings: { type: 'string' },
   });
   const from = requireDate(values.from, '--from');
   const to = requireDate(values.to, '--to');
   if (from > to) throw new UsageError(`--from ${from} 晚于 --to ${to}`);
+  const settings = loadSettingsFile(values.settings);
   const { result } = await loadLedger(positionals[0], {
     sheet: values.sheet as string | undefined,
     year: optionalYear(values.year),
+    settings,
   });
-  const calendar = makeCalendar(DEFAULT_SETTINGS);
+  const calendar = makeCalendar(settings);
   const input = scheduleTasksOf(result.tasks);
-  const reminders = reminderSchedule(input.tasks, from, to, calendar, DEFAULT_SETTINGS).map((r) => ({
+  const reminders = reminderSchedule(input.tasks, from, to, calendar, settings).map((r) => ({
     taskNo: r.taskNo,
     leadUnit: r.leadUnit,
     stars: r.stars,

@@ -209,6 +209,60 @@ describe('duban plan', () => {
     ]);
   });
 
+  it('R15, R16: --settings applies the office’s W−n and its 2031 calendar; a bad settings file exits 2 naming the field in Chinese', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-settings-'));
+    const file = join(dir, 'settings.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schedule: { four: { send: 3, feedback: 1 } },
+        holidays: { '2031': { holidays: ['2031-03-31'], workdays: [] } },
+      }),
+    );
+    const { code, stdout } = await duban(
+      'plan',
+      fixture,
+      '--from',
+      '2031-03-01',
+      '--to',
+      '2031-03-31',
+      '--year',
+      '2031',
+      '--settings',
+      file,
+      '--json',
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { reminders: Record<string, unknown>[]; warnings: string[] };
+    // March 2031: 31 Mar is the office's day off, so the last working day is Fri 28 Mar; W−3 = Tue 25 Mar.
+    expect(out.reminders).toContainEqual(
+      expect.objectContaining({
+        taskNo: '1',
+        period: '2031-03',
+        sendOn: '2031-03-25',
+        feedbackDue: '2031-03-27',
+      }),
+    );
+    expect(out.warnings.join()).not.toContain('2031');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schedule: { four: { send: -1 } } }));
+    const r = await duban('plan', fixture, '--from', '2026-03-01', '--to', '2026-03-31', '--settings', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/设置文件 .*bad\.json 有误：字段 schedule\.four\.send：.*[\u4e00-\u9fff]/);
+    const missing = await duban(
+      'plan',
+      fixture,
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--settings',
+      join(dir, 'none.json'),
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('找不到设置文件');
+  });
+
   it('exits 2 on a bad date or a reversed range', async () => {
     expect((await duban('plan', fixture, '--from', '2026-02-30', '--to', '2026-03-31')).code).toBe(2);
     const rev = await duban('plan', fixture, '--from', '2026-04-01', '--to', '2026-03-01');
@@ -249,7 +303,12 @@ describe('duban cards', () => {
     const cal = JSON.parse(
       (await duban('cards', '--events', events, '--as-of', '2027-01-10', '--json')).stdout,
     ) as { units: { unit: string; state: string }[] };
-    expect(cal.units.find((u) => u.unit === '县教育局')?.state).not.toBe('red');
+    // 2026's orange card is last year's; of the two interviews only 5 Jan 2027 is in this calendar year.
+    expect(cal.units.find((u) => u.unit === '县教育局')).toMatchObject({
+      unit: '县教育局',
+      state: 'none',
+      interviews: 1,
+    });
     const roll = JSON.parse(
       (await duban('cards', '--events', events, '--as-of', '2027-01-10', '--window', 'rolling', '--json'))
         .stdout,
@@ -257,6 +316,59 @@ describe('duban cards', () => {
       units: { unit: string; state: string; interviews: number }[];
     };
     expect(roll.units.find((u) => u.unit === '县教育局')).toMatchObject({ state: 'red', interviews: 2 });
+  });
+
+  it('R12, R8: an interview exported twice is counted twice (history is not rewritten) but the clerk is warned', async () => {
+    const dup = join(dir, 'dup.json');
+    const interview = { type: 'interview', unit: '县水务局', date: '2026-05-06', leader: '王志刚' };
+    writeFileSync(
+      dup,
+      JSON.stringify([
+        interview,
+        { leader: '王志刚', date: '2026-05-06', unit: '县水务局', type: 'interview' },
+      ]),
+    );
+    const r = await duban('cards', '--events', dup, '--as-of', '2026-06-01', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { units: unknown[]; warnings: string[] };
+    expect(out.units).toEqual([{ unit: '县水务局', state: 'red', interviews: 2 }]);
+    expect(out.warnings).toEqual([
+      '第2个事件与第1个事件完全相同（是否重复导出？），两次都已计入；约谈重复会多计一次约谈',
+    ]);
+    expect(r.stderr).toContain('第2个事件与第1个事件完全相同');
+  });
+
+  it('R12: --settings applies the office’s window (rolling) unless --window says otherwise; a bad file exits 2 naming the field', async () => {
+    const rolling = join(dir, 'rolling.json');
+    writeFileSync(rolling, JSON.stringify({ redWindow: 'rolling' }));
+    const roll = JSON.parse(
+      (await duban('cards', '--events', events, '--as-of', '2027-01-10', '--settings', rolling, '--json'))
+        .stdout,
+    ) as { window: string; units: { unit: string; state: string }[] };
+    expect(roll.window).toBe('rolling');
+    expect(roll.units.find((u) => u.unit === '县教育局')).toMatchObject({ state: 'red' });
+    const cal = JSON.parse(
+      (
+        await duban(
+          'cards',
+          '--events',
+          events,
+          '--as-of',
+          '2027-01-10',
+          '--settings',
+          rolling,
+          '--window',
+          'calendar',
+          '--json',
+        )
+      ).stdout,
+    ) as { units: { unit: string; state: string }[] };
+    expect(cal.units.find((u) => u.unit === '县教育局')).toMatchObject({ state: 'none' });
+    const bad = join(dir, 'bad-settings.json');
+    writeFileSync(bad, JSON.stringify({ redInterviewCount: 0 }));
+    const r = await duban('cards', '--events', events, '--as-of', '2027-01-10', '--settings', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/设置文件 .*bad-settings\.json 有误：字段 redInterviewCount：.*[\u4e00-\u9fff]/);
   });
 
   it('exits 2 naming the bad event when the history is malformed', async () => {
@@ -271,6 +383,7 @@ describe('duban cards', () => {
     const r = await duban('cards', '--events', bad, '--as-of', '2026-02-01');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('第2个事件');
+    expect(r.stderr).toContain('第2个事件 (events[1].color)：颜色应为 yellow、orange 或 red');
     const notJson = join(dir, 'x.json');
     writeFileSync(notJson, '{oops');
     expect((await duban('cards', '--events', notJson, '--as-of', '2026-02-01')).code).toBe(2);
