@@ -1,7 +1,7 @@
 // The ledger as the add-in sees it: what readLedger (shared/ledger) makes of the sheet's values, in
 // sheet coordinates, and the writes a command makes from it. No Excel calls here (those are in excel/).
 import { readLedger, type LedgerResult, type LedgerTaskRead } from '../../shared/ledger/index.js';
-import type { CardState, LedgerTask, Problem, Stars } from '../../shared/model.js';
+import type { CardState, IsoDate, LedgerTask, Problem, Stars } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { CellWrite, FillWrite, SheetRead } from './excel/workbook.js';
 
@@ -35,7 +35,8 @@ export function columnIndex(letters: string): number {
   return n - 1;
 }
 
-export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
+/** `today` (CST, the env's clock) gives the ledger's year when neither its title nor the settings do (R22). */
+export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate): LedgerView {
   if (read.values.length === 0)
     throw new LedgerError(`工作表“${read.sheetName}”是空的，请切换到台账工作表后再试。`);
   // Sheet coordinates throughout: rows and column letters of problems are the sheet's, and the merged
@@ -45,6 +46,7 @@ export function viewLedger(read: SheetRead, settings: Settings): LedgerView {
     firstColumn: read.firstColumn + 1,
     ...(read.merges ? { merges: read.merges } : {}),
     settings,
+    ...(today ? { today } : {}),
   });
   if (ledger.header.rows.length === 0) {
     throw new LedgerError(

@@ -242,6 +242,19 @@ describe('the Excel adapter', () => {
     expect(workbook.syncCount).toBe(2);
   });
 
+  it('R22: a ledger whose title names no year takes the year of the clerk’s today (China time), not the machine’s clock', async () => {
+    const values = generatedLedger(2);
+    values[0] = ['重点工作落实“四个体系”台账'];
+    const workbook = new SimWorkbook();
+    workbook.addSheet('台账', values);
+    const { excel, isSetSupported } = simulatedHost(workbook);
+    const read = await excel.run((context) => readSheet(context, isSetSupported));
+    for (const today of ['2027-01-05', '2025-12-31']) {
+      const view = viewLedger(read, DEFAULT_SETTINGS, today);
+      expect(view.ledger).toMatchObject({ year: Number(today.slice(0, 4)), yearSource: 'today' });
+    }
+  });
+
   it('says plainly when the active sheet is not a ledger, and writes nothing', async () => {
     const workbook = new SimWorkbook();
     workbook.addSheet('说明', [['这是说明页'], ['没有表头']]);

@@ -113,7 +113,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const by = clerk(env);
       const api = env.api();
       const read = await readSheet(context, env.isSetSupported, { fills: true, setting: FEEDBACK_SETTING });
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const { tasks, writes, renumbered } = assignIds(view);
       const { problems, year } = view.ledger;
       const ledgerId = ledgerIdFor(env.prefs(), year);
@@ -173,7 +173,7 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {
       const read = await readSheet(context, env.isSetSupported, { fills: true });
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const { problems, tasks } = view.ledger;
       let states: Map<string, CardState> | null = null;
       try {
@@ -210,7 +210,7 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
     return await env.excel.run(async (context) => {
       const by = clerk(env);
       const read = await readSheet(context, env.isSetSupported);
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const selected = selectedWithIds(view);
       const starColumn = view.column('stars');
       if (starColumn === null) throw new LedgerError('台账中没有“星级”列，请先在表头添加“星级”列。');
@@ -283,7 +283,7 @@ export async function issueCards(
     return await env.excel.run(async (context) => {
       clerk(env);
       const read = await readSheet(context, env.isSetSupported);
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const selected = selectedWithIds(view);
       const { units, noUnit } = groupByUnit(selected);
       const notes = noUnit.map((t) => `${rowLabel(t)}没有牵头单位，未亮牌`);
@@ -392,7 +392,7 @@ export async function issueCardsFor(
   try {
     return await env.excel.run(async (context) => {
       const read = await readSheet(context, env.isSetSupported);
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       return issueAndPaint(env, context, view, color, orders);
     });
   } catch (err) {
@@ -404,7 +404,7 @@ export async function issueCardsFor(
 export async function selectedTaskRefs(env: CommandEnv): Promise<TaskRef[]> {
   return env.excel.run(async (context) => {
     const read = await readSheet(context, env.isSetSupported);
-    const view = viewLedger(read, env.settings);
+    const view = viewLedger(read, env.settings, env.today());
     return view.selectedTasks.map((t) => ({
       id: t.id ?? '',
       no: t.no,
@@ -455,7 +455,7 @@ export async function submitInterview(
     if (red) {
       await env.excel.run(async (context) => {
         const read = await readSheet(context, env.isSetSupported);
-        const view = viewLedger(read, env.settings);
+        const view = viewLedger(read, env.settings, env.today());
         const fills = paintRows({
           view,
           rows: rowsOfUnits(view, [form.unit]),
@@ -497,7 +497,7 @@ export async function openClose(env: CommandEnv): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {
       const read = await readSheet(context, env.isSetSupported);
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const tasks = selectedWithIds(view);
       env.mailbox.ask({
         kind: 'close',
@@ -522,7 +522,7 @@ export async function submitClose(
     return await env.excel.run(async (context) => {
       const by = clerk(env);
       const read = await readSheet(context, env.isSetSupported);
-      const view = viewLedger(read, env.settings);
+      const view = viewLedger(read, env.settings, env.today());
       const ids = new Set(input.taskIds);
       const tasks = view.ledger.tasks.filter((t) => t.id !== null && ids.has(t.id));
       if (tasks.length === 0)
