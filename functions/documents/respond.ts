@@ -6,12 +6,17 @@ import { api, type ApiCall } from '../http/adapter.js';
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
+/** Whether a card's letter is the one kept when it was issued (`as-issued`) or built today (`rebuilt`), R8. */
+export const LETTER_HEADER = 'X-Duban-Letter';
+
 export interface WordFile {
   /** The name a clerk sees, e.g. 友政督提〔2026〕7号.docx. */
   fileName: string;
   /** An ASCII name for clients that do not read RFC 5987 (filename*). */
   asciiName: string;
   bytes: Buffer;
+  /** Headers that say something about the file (e.g. LETTER_HEADER); readable by the task pane too. */
+  headers?: Record<string, string>;
 }
 
 /** RFC 5987 ext-value: UTF-8, percent-encoding everything but attr-char. */
@@ -42,6 +47,7 @@ export function documentApi(
           'Content-Disposition': contentDisposition(file.fileName, file.asciiName),
           'Cache-Control': 'no-store',
           'X-Content-Type-Options': 'nosniff',
+          ...file.headers,
         },
       };
     });
@@ -49,9 +55,13 @@ export function documentApi(
     const done = file as WordFile | null;
     if (!done) return res; // an error or a CORS preflight, as the adapter answered it
     const headers: Record<string, string> = { ...(res.headers as Record<string, string>) };
-    // The task pane (another origin) reads the file name from Content-Disposition.
+    // The task pane (another origin) reads the file name from Content-Disposition, and the file's own headers.
     if (headers['Access-Control-Allow-Origin'])
-      headers['Access-Control-Expose-Headers'] = 'ETag, Content-Disposition';
+      headers['Access-Control-Expose-Headers'] = [
+        'ETag',
+        'Content-Disposition',
+        ...Object.keys(done.headers ?? {}),
+      ].join(', ');
     return { ...res, headers, body: done.bytes };
   };
 }

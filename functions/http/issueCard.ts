@@ -1,11 +1,14 @@
 // POST /api/cards — 亮牌: a yellow or orange card to a lead unit, with reason and tasks (R8). Each card
 // gets its document number (R14, shared formatDocNumber; the store hands out n without gaps or
-// repeats); an orange card opens an interview to record and a rectification deadline (R11).
+// repeats); an orange card opens an interview to record and a rectification deadline (R11). The letter
+// that goes with a yellow or orange card is built here, from the tasks and settings of this moment, and
+// kept with the card in the same transaction: later downloads are the letter as issued (R8).
 import { createHash, randomUUID } from 'node:crypto';
 import { IssueCardRequestSchema } from '../../shared/api.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
 import { docKindForColor, formatDocNumber } from '../../shared/rules/docNumber.js';
 import { rectificationDeadline } from '../../shared/rules/cards.js';
+import { cardLetter, letterTask } from '../../shared/documents/index.js';
 import { ApiError } from '../errors.js';
 import {
   appendEvents,
@@ -18,6 +21,7 @@ import {
   type CardRecord,
   type NewEvent,
 } from '../storage/index.js';
+import { assertLetterFits, letterEntity } from '../storage/letters.js';
 import { api } from './adapter.js';
 import { rulesContext, tasksByIds, unitName } from './common.js';
 
@@ -53,6 +57,29 @@ export const issueCard = api({}, async (call) => {
   }
   const kind = docKindForColor(body.color);
   const year = yearOf(date);
+  const cardWith = (docNo: string | null): Omit<CardRecord, 'etag'> => ({
+    id,
+    unit,
+    color: body.color,
+    reason: body.reason,
+    taskIds: [...new Set(body.taskIds)],
+    ledgerId: body.ledgerId,
+    date,
+    docNo,
+    rectifyBy: body.color === 'orange' ? rectificationDeadline(date, calendar, settings) : null,
+    interviewIds: [],
+    rectifiedOn: null,
+    checklist: null,
+    note: body.note ?? null,
+    by: body.by,
+    at: call.now.toISOString(),
+  });
+  // The letter as of now: a new card has no interview yet, so a 预警通知书 says the interview is to come.
+  const letterOf = (c: Omit<CardRecord, 'etag'>) =>
+    cardLetter({ card: c, tasks: tasks.map((t) => letterTask(t.task)), interviews: [], settings, calendar });
+  // A letter too long to keep is refused before a number is taken (no gap in R14's numbers); the
+  // longest number a year can have stands in for the one not taken yet.
+  if (kind) assertLetterFits(letterOf(cardWith(formatDocNumber(kind, year, 999_999, settings))));
   // The number a first attempt took before it stopped is the card's number: R14 stays gap-free.
   const taken =
     kind && body.requestId
@@ -67,26 +94,13 @@ export const issueCard = api({}, async (call) => {
           docNo: (n) => formatDocNumber(kind, year, n, settings),
         })
       : null;
-  const card: Omit<CardRecord, 'etag'> = {
-    id,
-    unit,
-    color: body.color,
-    reason: body.reason,
-    taskIds: [...new Set(body.taskIds)],
-    ledgerId: body.ledgerId,
-    date,
-    docNo: doc?.docNo ?? null,
-    rectifyBy: body.color === 'orange' ? rectificationDeadline(date, calendar, settings) : null,
-    interviewIds: [],
-    rectifiedOn: null,
-    checklist: null,
-    note: body.note ?? null,
-    by: body.by,
-    at: call.now.toISOString(),
-  };
+  const card = cardWith(doc?.docNo ?? null);
+  const letter = kind ? letterEntity(unit, id, letterOf(card), card.at) : null;
   const { etags } = await changeUnit(storage, unit, (snap) => ({
-    // Never overwrite a card (two retries of one request racing: the first one stands).
-    writes: snap.cards.some((c) => c.id === id) ? [] : [{ entity: cardEntity(card) }],
+    // Never overwrite a card or its letter (two retries of one request racing: the first one stands).
+    writes: snap.cards.some((c) => c.id === id)
+      ? []
+      : [{ entity: cardEntity(card) }, ...(letter ? [{ entity: letter }] : [])],
     result: null,
   }));
   await appendEvents(storage, cardEvents(card), call.now);

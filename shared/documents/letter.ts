@@ -2,7 +2,7 @@
 // 《重点工作督办提示函》 to the lead unit; an orange card → 《重点工作督办预警通知书》 to the lead unit and the
 // responsible units, with the rectification deadline (限期整改). A red card has no letter of the office:
 // its follow-up (通报批评 by the county government office, R12) is tracked on the card's checklist.
-import type { CardColor, Deadline, DocKind, InterviewEvent, IsoDate } from '../model.js';
+import type { CardColor, Deadline, DocKind, InterviewEvent, IsoDate, LedgerTask } from '../model.js';
 import type { Settings } from '../settings.js';
 import type { WorkCalendar } from '../calendar.js';
 import { DOC_KIND_NAMES, docKindForColor } from '../rules/docNumber.js';
@@ -37,6 +37,18 @@ export interface LetterTask {
   leadUnit: string | null;
   supportUnits: string[];
   deadline: Deadline;
+}
+
+/** A ledger task as the letter cites it (only what the letter shows, so a kept letter stays small). */
+export function letterTask(t: LedgerTask & { id: string }): LetterTask {
+  return {
+    id: t.id,
+    no: t.no,
+    title: t.title,
+    leadUnit: t.leadUnit,
+    supportUnits: t.supportUnits,
+    deadline: t.deadline,
+  };
 }
 
 export interface LetterInput {

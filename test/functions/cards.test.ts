@@ -1,7 +1,9 @@
 // 亮牌, 约谈登记, the red checklist, rectification reports and card states over the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, task, type TestApi } from './support/api.js';
-import { issuedDocNumbers, subjectHistory } from '../../functions/storage/index.js';
+import { encodeKey, issuedDocNumbers, subjectHistory, takeDocNumber } from '../../functions/storage/index.js';
+import { issuedLetter, letterRowKey } from '../../functions/storage/letters.js';
+import { requestHash } from '../../functions/http/issueCard.js';
 
 let api: TestApi;
 const L = 'cards-ledger';
@@ -362,5 +364,67 @@ describe('retries (requestId)', () => {
       body: { ...body, date: '2026-10-20', requestId: 'click-0003-cccc' },
     });
     expect(replayRed.body.red?.id).toBe(second.body.red.id);
+  });
+});
+
+describe('R8: the letter is kept with the card', () => {
+  it('R8/R14: issuing writes the letter beside the card in the unit’s record, in the same transaction; a retry leaves it as it was', async () => {
+    const unit = '县商务局';
+    const body = {
+      ledgerId: L,
+      unit,
+      color: 'yellow',
+      reason: '报送材料质量不高',
+      date: '2026-11-02',
+      note: '10月进展材料缺少数据支撑',
+      requestId: 'click-letter-0001',
+      by: '李文书',
+    };
+    const first = await api.call('POST', '/cards', { body });
+    expect(first.status).toBe(201);
+    const card = first.body.card;
+    const rows = await api.storage.listPartition('Cards', encodeKey(unit));
+    expect(rows.map((r) => r.rowKey).sort()).toEqual(
+      [`card|${encodeKey(card.id)}`, letterRowKey(card.id), '~version'].sort(),
+    );
+    // One transaction: the version row moved once for the card and its letter together.
+    expect(rows.find((r) => r.rowKey === '~version')?.n).toBe(1);
+    const kept = await issuedLetter(api.storage, unit, card.id);
+    expect(kept?.content).toMatchObject({ kind: 'tishihan', docNo: card.docNo, addressees: [unit] });
+    expect(JSON.stringify(kept?.content.blocks)).toContain('具体问题：10月进展材料缺少数据支撑');
+    const letterRow = rows.find((r) => r.rowKey === letterRowKey(card.id));
+
+    const again = await api.call('POST', '/cards', { body });
+    expect(again.status).toBe(200);
+    const after = await api.storage.get('Cards', encodeKey(unit), letterRowKey(card.id));
+    expect(after?.etag).toBe(letterRow?.etag);
+  });
+
+  it('R8/R14: a retry after the first attempt took a number but stopped keeps that number, in the card and its letter', async () => {
+    const unit = '县统计局';
+    const date = '2026-11-03';
+    const requestId = 'click-letter-0002';
+    const id = `${date.replace(/-/g, '')}-orange-r${requestHash(unit, requestId)}`;
+    const taken = await takeDocNumber(api.storage, 'yujing', 2026, {
+      cardId: id,
+      unit,
+      docNo: (n) => `友政督警〔2026〕${n}号`,
+    });
+    const res = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit, color: 'orange', reason: '工作进展缓慢', date, requestId, by: '李文书' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.card).toMatchObject({ id, docNo: taken.docNo });
+    const kept = await issuedLetter(api.storage, unit, id);
+    expect(kept?.content).toMatchObject({
+      kind: 'yujing',
+      docNo: taken.docNo,
+      fileName: `${taken.docNo}.docx`,
+    });
+  });
+
+  it('R12: a red card has no letter kept (none is sent for red)', async () => {
+    expect(redId).not.toBe('');
+    expect(await issuedLetter(api.storage, UNIT, redId)).toBeNull();
   });
 });

@@ -110,7 +110,7 @@ describe('GET /api/cards/{cardId}/document', () => {
     expect(text.join('\n')).toContain('2026年2月10日');
   });
 
-  it('R11: an orange card’s 预警通知书 goes to the lead and responsible units, states the interview and the 限期整改 date', async () => {
+  it('R11: an orange card’s 预警通知书 goes to the lead and responsible units, with the interview to come and the 限期整改 date (R8: as issued, before the interview)', async () => {
     const res = await download(`/cards/${encodeURIComponent(orangeId)}/document`);
     expect(res.status).toBe(200);
     expect(savedName(res.headers.get('content-disposition'))).toBe('友政督警〔2026〕1号.docx');
@@ -121,7 +121,9 @@ describe('GET /api/cards/{cardId}/document', () => {
       `${UNIT}、县财政局、县发改局：`,
     ]);
     const all = text.join('\n');
-    expect(all).toContain('2026年3月5日，县政府分管领导张副县长约谈了赵局长');
+    expect(res.headers.get('x-duban-letter')).toBe('as-issued');
+    expect(all).toContain(`按照规定，县政府分管领导将约谈${UNIT}主要负责人，约谈记录报县委、县政府。`);
+    expect(all).not.toContain('约谈了赵局长');
     expect(all).toContain('于2026年3月16日前（10个工作日内）完成整改');
     expect(text).toEqual(expect.arrayContaining(['老旧小区改造120个', '城区供热管网改造']));
   });
