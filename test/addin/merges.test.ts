@@ -155,6 +155,18 @@ describe('merged cells read alike in Excel and in an xlsx file (R4)', () => {
     expect(workbook.syncCount).toBe(2);
   });
 
+  it(`R4: a ledger past Excel on the web's 5 MB response and past ${MAX_MERGED_AREAS} merged areas still reads, in blocks of rows`, async () => {
+    const rows = 12_000;
+    const workbook = new SimWorkbook({ excelApi: '1.13' });
+    workbook.addSheet('台账', generatedLedger(rows));
+    const merges: string[] = [];
+    for (let r = 3; r + 1 < 3 + 1200; r += 2) merges.push(`B${r}:B${r + 1}`);
+    workbook.merge('台账', ...merges);
+    const requests: PaneRequest[] = [];
+    const outcome = await checkLedger(offlineEnv(workbook, requests));
+    expect(outcome.text).toBe(`台账检查完成：${rows} 项任务，均规范。`);
+  });
+
   it('R4: a RangeAreas address splits into its areas, a comma inside a quoted sheet name kept', () => {
     expect(splitAreas("台账!A1:L1,'重点,工作'!E7:E9, Sheet1!$B$2")).toEqual([
       '台账!A1:L1',

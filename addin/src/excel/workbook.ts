@@ -94,8 +94,8 @@ function normalizeColor(c: unknown): string | null {
 }
 
 /**
- * Sync 1: the active sheet's used range (values), the selection, and (if asked and ExcelApi 1.9 is
- * there) the cells' fill colours. The ledger is the active sheet: a table on it lies inside its used
+ * Sync 1: the active sheet's used range (values), the selection, with ExcelApi 1.13 its merged areas,
+ * if asked and ExcelApi 1.9 is there the cells' fill colours, and if asked a workbook setting. The ledger is the active sheet: a table on it lies inside its used
  * range, and Excel extends the table when the 督办编号 column is written beside it.
  */
 export async function readSheet(
@@ -105,25 +105,25 @@ export async function readSheet(
 ): Promise<SheetRead> {
   const merges = isSetSupported('ExcelApi', '1.13');
   const setting = opts.setting;
-  try {
-    return await readAtOnce(context, isSetSupported, { fills: opts.fills, merges, setting });
-  } catch (err) {
-    // Past Excel on the web's 5 MB response limit (a very large ledger): read in blocks of rows.
-    if (isPayloadLimit(err))
-      return readInBlocks(context, isSetSupported, { fills: opts.fills, merges, setting });
-    // Excel refuses to list more than 512 merged areas, and the fills or merged areas of an empty
-    // sheet's null range cannot be asked for: read again without them (the reader infers merges).
-    if (merges) {
-      try {
-        return await readAtOnce(context, isSetSupported, { fills: opts.fills, setting });
-      } catch (again) {
-        if (!opts.fills) throw again;
-      }
-      return readAtOnce(context, isSetSupported, { setting });
+  // Excel refuses to list more than 512 merged areas, and the fills or merged areas of an empty
+  // sheet's null range cannot be asked for: each failure reads again with less (without merged areas
+  // the reader infers them). Past Excel on the web's 5 MB response limit (a very large ledger) the
+  // ledger is read in blocks of rows.
+  const attempts = [
+    { fills: opts.fills, merges },
+    ...(merges ? [{ fills: opts.fills, merges: false }] : []),
+    ...(opts.fills ? [{ fills: false, merges: false }] : []),
+  ];
+  let failure: unknown;
+  for (const attempt of attempts) {
+    try {
+      return await readAtOnce(context, isSetSupported, { ...attempt, setting });
+    } catch (err) {
+      if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, { ...attempt, setting });
+      failure = err;
     }
-    if (opts.fills) return readAtOnce(context, isSetSupported, { setting });
-    throw err;
   }
+  throw failure;
 }
 
 /** Queues a workbook setting's value (ExcelApi 1.4) in the read's own sync. */
