@@ -65,13 +65,9 @@ export function schedulableTasks(tasks: readonly SchedulableTask[]): {
   for (const t of tasks) {
     if (t.closed) continue;
     const stars = effectiveStars(t);
-    const missing = !t.leadUnit
-      ? '牵头单位为空，无法提示'
-      : !stars
-        ? '未赋星且工作类别无法确定，无法确定提示频次'
-        : null;
-    if (missing !== null || !t.leadUnit || !stars) {
-      unscheduled.push({ taskId: t.id, row: t.row ?? null, taskNo: t.no, reason: missing ?? '' });
+    if (!t.leadUnit || !stars) {
+      const reason = !t.leadUnit ? '牵头单位为空，无法提示' : '未赋星且工作类别无法确定，无法确定提示频次';
+      unscheduled.push({ taskId: t.id, row: t.row ?? null, taskNo: t.no, reason });
       continue;
     }
     const task: ScheduleTask = {

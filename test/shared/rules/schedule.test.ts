@@ -8,6 +8,7 @@ import {
   reminderKey,
   reminderSchedule,
   remindersDueOn,
+  schedulableTasks,
   type ScheduleTask,
 } from '../../../shared/rules/schedule.js';
 
@@ -321,5 +322,25 @@ describe('reminderSchedule', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('R18, R15: schedulableTasks leaves closed tasks out and lists, never drops, open ones with no lead unit or no star', () => {
+    const base = {
+      no: null,
+      closed: false,
+      milestones: [],
+      deadline: { text: '', date: null, recurrence: null },
+    };
+    const r = schedulableTasks([
+      { ...base, id: 'A', row: 5, leadUnit: '县发改局', stars: null, category: 'indicator' },
+      { ...base, id: 'B', row: 6, leadUnit: null, stars: 3, category: null },
+      { ...base, id: 'C', row: 7, leadUnit: '县民政局', stars: null, category: null },
+      { ...base, id: 'D', row: 8, leadUnit: '县民政局', stars: 5, category: null, closed: true },
+    ]);
+    expect(r.tasks.map((t) => [t.id, t.stars, t.leadUnit])).toEqual([['A', 4, '县发改局']]);
+    expect(r.unscheduled).toEqual([
+      { taskId: 'B', row: 6, taskNo: null, reason: '牵头单位为空，无法提示' },
+      { taskId: 'C', row: 7, taskNo: null, reason: '未赋星且工作类别无法确定，无法确定提示频次' },
+    ]);
   });
 });
