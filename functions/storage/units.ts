@@ -118,17 +118,23 @@ export const rectificationEntity = (r: RectificationEvent & { id: string }) => (
   json: JSON.stringify(r),
 });
 
+/**
+ * The letters as issued (`letter|<cardId>` rows, R8) are archive copies, read only when a letter is
+ * downloaded: card states, the daily run and round-ups never need them, so their queries skip them.
+ */
+const WITHOUT_LETTERS = ` and (RowKey lt 'letter|' or RowKey ge 'letter}')`;
+
 export async function unitSnapshot(
   storage: Storage,
   unit: string,
 ): Promise<UnitSnapshot & { version: StoredEntity | null }> {
-  const rows = await storage.listPartition('Cards', encodeKey(unit));
+  const rows = await storage.list('Cards', odata`PartitionKey eq ${encodeKey(unit)}` + WITHOUT_LETTERS);
   return { ...snapshotOf(unit, rows), version: rows.find((r) => r.rowKey === '~version') ?? null };
 }
 
 /** Every unit's record, as the shared rules take it (one query over the whole table). */
 export async function allUnitSnapshots(storage: Storage): Promise<UnitSnapshot[]> {
-  const rows = await storage.list('Cards');
+  const rows = await storage.list('Cards', WITHOUT_LETTERS.replace(' and ', ''));
   const byUnit = new Map<string, StoredEntity[]>();
   for (const r of rows) {
     const list = byUnit.get(r.partitionKey) ?? [];
