@@ -261,9 +261,16 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   }
 
   // R2: a parent is complete only when all its items are (and then it is, even if only they were marked).
-  const rolled = effectiveClosed(tasks);
+  const decomposition = tasks.map((t) => ({
+    row: t.row,
+    no: t.no,
+    parent: t.parent,
+    closed: t.closed,
+    statusBlank: !t.closed && reader.statusBlank(t.row),
+  }));
+  const rolled = effectiveClosed(decomposition);
   const r2 = decompositionProblems(
-    tasks,
+    decomposition,
     noCol === undefined ? undefined : { letter: letter(noCol), label: labelOf('no') },
   );
   for (const t of tasks) {
@@ -354,6 +361,12 @@ class TaskReader {
   private readonly categories = new Map<string, Category | null>();
   private readonly stars = new Map<string, number | null>();
   private readonly statuses = new Map<string, StatusRead>();
+  // Rows whose status (状态 and 销号时间) says nothing at all: for R2, their items decide.
+  private readonly blankStatus = new Set<number>();
+
+  statusBlank(row: number): boolean {
+    return this.blankStatus.has(row);
+  }
   private readonly letters: Partial<Record<LedgerField, string>> = {};
 
   constructor(
@@ -467,6 +480,11 @@ class TaskReader {
     };
 
     // R3: closed only by a closing status (已完成, 已销号（date）…) or a date in 销号时间.
+    if (
+      (cols.status === undefined || texts[cols.status] === '') &&
+      (cols.closedOn === undefined || texts[cols.closedOn] === '')
+    )
+      this.blankStatus.add(sheetRow);
     if (cols.status !== undefined) {
       const status = this.cached(this.statuses, cellAt(row, cols.status), this.parseStatus);
       task.closed = status.closed;

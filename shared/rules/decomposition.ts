@@ -11,6 +11,11 @@ export interface DecompositionTask {
   parent: string | null;
   /** Closed by its own status (R3). */
   closed: boolean;
+  /**
+   * True when the task's own status says nothing (an empty cell): a parent whose status the clerk keeps
+   * only on its items. Absent/false: its own status counts.
+   */
+  statusBlank?: boolean;
 }
 
 /**
@@ -38,9 +43,10 @@ export function childrenByRow<T extends DecompositionTask>(tasks: readonly T[]):
 
 /**
  * R2: whether each task (by row) is complete. A task without items is complete when it is closed; a
- * parent is complete when every one of its items is (recursively: 3 ← 3-1 ← 3-1-1). So a parent marked
- * 已完成 with an open item is open, and a parent whose items are all closed is complete even when only
- * the items were marked (its work is its items' work).
+ * parent only when every one of its items is (recursively: 3 ← 3-1 ← 3-1-1) and it is closed itself —
+ * or its own status is blank (the clerk keeps the status on the items only; then its items decide).
+ * So a parent marked 已完成 with an open item is open; a parent marked 推进中 stays open until the
+ * office closes it (R3), and a parent with an empty status closes with its last item.
  */
 export function effectiveClosed(tasks: readonly DecompositionTask[]): Map<number, boolean> {
   const children = childrenByRow(tasks);
@@ -50,7 +56,10 @@ export function effectiveClosed(tasks: readonly DecompositionTask[]): Map<number
     if (known !== undefined) return known;
     const kids = children.get(t.row);
     // (depth guards a malformed ledger whose numbers refer in a loop; rows only point upwards, so it never trips)
-    const closed = kids && depth < 50 ? kids.every((k) => decide(k, depth + 1)) : t.closed;
+    const closed =
+      kids && depth < 50
+        ? kids.every((k) => decide(k, depth + 1)) && (t.closed || t.statusBlank === true)
+        : t.closed;
     out.set(t.row, closed);
     return closed;
   };

@@ -24,16 +24,22 @@ describe('R2: a parent is complete only when all its children are', () => {
     expect(openChildren(tasks, 3).map((c) => c.no)).toEqual(['3-1', '3-2']);
   });
 
-  it('R2: a parent whose items are all closed is complete even when only the items were marked; grandchildren count', () => {
+  it('R2: a parent with an empty status closes with its last item; grandchildren count; one marked 推进中 waits for the office', () => {
+    const blank = (row: number, no: string, parent: string | null) => ({
+      ...t(row, no, parent, false),
+      statusBlank: true,
+    });
     const tasks = [
-      t(2, '3', null, false),
+      blank(2, '3', null),
       t(3, '3-1', '3', true),
-      t(4, '3-2', '3', false),
+      blank(4, '3-2', '3'),
       t(5, '3-2-1', '3-2', true),
-      t(6, '4', null, false),
+      blank(6, '4', null),
+      t(7, '5', null, false),
+      t(8, '5-1', '5', true),
     ];
     const closed = effectiveClosed(tasks);
-    expect([closed.get(2), closed.get(4), closed.get(6)]).toEqual([true, true, false]);
+    expect([closed.get(2), closed.get(4), closed.get(6), closed.get(7)]).toEqual([true, true, false, false]);
     expect(decompositionProblems(tasks)).toEqual([]);
     expect(openChildren(tasks, 2)).toEqual([]);
   });
@@ -55,6 +61,8 @@ describe('R2: a parent is complete only when all its children are', () => {
         [...taskRow('4', '老旧小区改造'), ''],
         [...taskRow('4-1', '东区'), '已销号'],
         [...taskRow('（2）', '西区'), '已完成'],
+        [...taskRow('5', '农村公路'), '推进中'],
+        [...taskRow('5-1', '县道'), '已完成'],
       ],
       { year: 2026 },
     );
@@ -65,6 +73,8 @@ describe('R2: a parent is complete only when all its children are', () => {
       ['4', true],
       ['4-1', true],
       ['（2）', true],
+      ['5', false],
+      ['5-1', true],
     ]);
     expect(r.problems.filter((p) => p.rule === 'R2').map((p) => p.message)).toEqual([
       '第2行A列（序号）“3”已销号，但其子任务“3-1”“3-2”未完成，按未销号处理',
