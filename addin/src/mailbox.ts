@@ -3,6 +3,7 @@
 // localStorage, and the pane hears every change through the `storage` event. Office documents this
 // as the way for a function file and a task pane to share data.
 import type { Problem, Stars } from '../../shared/model.js';
+import type { CardOrder } from './commands/actions.js';
 
 export type StatusLevel = 'info' | 'success' | 'error' | 'progress';
 
@@ -17,6 +18,8 @@ export interface Status {
   details?: string[];
   /** The command can be run again from the pane (backend down). */
   retry?: boolean;
+  /** Card orders a 重试 sends again (only the failed ones, with their first requestIds). */
+  pendingCards?: { color: 'yellow' | 'orange'; orders: CardOrder[] };
 }
 
 export interface TaskRef {

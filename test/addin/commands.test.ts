@@ -7,6 +7,7 @@ import { DubanApi } from '../../addin/src/api/client.js';
 import {
   issueCards,
   issueCardsFor,
+  newRequestId,
   openClose,
   setStars,
   submitClose,
@@ -162,7 +163,7 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
       units: [{ unit: '县商务局', taskIds: ['DB-2026-0003'] }],
     });
     const outcome = await issueCardsFor(env(), 'yellow', [
-      { unit: '县商务局', taskIds: ['DB-2026-0003'], reason: '工作不到位' },
+      { unit: '县商务局', taskIds: ['DB-2026-0003'], reason: '工作不到位', requestId: newRequestId() },
     ]);
     expect(outcome.details?.[0]).toBe('县商务局：黄牌（工作不到位），友政督提〔2026〕2号');
     for (const row of [7, 8, 9]) expect(workbook.cell(sheet, `B${row}`).fill).toBe(YELLOW);

@@ -50,6 +50,23 @@ export interface Outcome {
   text: string;
   details?: string[];
   retry?: boolean;
+  /**
+   * The card orders still to issue after a failure, each with the requestId it was first sent with:
+   * 重试 sends only these, with the same ids, so a card the backend committed before a 502 is not
+   * issued twice (R14: one number) — see issueCardsFor.
+   */
+  pendingCards?: { color: 'yellow' | 'orange'; orders: CardOrder[] };
+}
+
+/**
+ * A fresh id for one action the clerk confirmed (a card order, an interview): sent again, unchanged,
+ * on every retry of that action, so the backend answers a retry with what the first request did.
+ */
+export function newRequestId(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 const SLOW_PROGRESS: CardReason = '工作进展缓慢';
@@ -320,7 +337,13 @@ export async function issueCards(
           details: notes,
         };
       }
-      const list = [...units].map(([unit, taskIds]) => ({ unit, taskIds, reason: chosen.get(unit)! }));
+      // The ribbon click is the clerk's confirmation: each order gets its requestId now, kept for retries.
+      const list = [...units].map(([unit, taskIds]) => ({
+        unit,
+        taskIds,
+        reason: chosen.get(unit)!,
+        requestId: newRequestId(),
+      }));
       const outcome = await issueAndPaint(env, context, view, color, list);
       return { ...outcome, details: [...(outcome.details ?? []), ...notes] };
     });
@@ -333,6 +356,8 @@ export interface CardOrder {
   unit: string;
   taskIds: string[];
   reason: CardReason;
+  /** Made once when the clerk confirms (newRequestId); the same on every retry of this order. */
+  requestId: string;
 }
 
 /** Issues one card per unit (in the backend first), then colours those units' rows by their new state (R13). */
@@ -350,18 +375,36 @@ async function issueAndPaint(
   const issued: string[] = [];
   const notes: string[] = [];
   const failures: string[] = [];
-  for (const { unit, taskIds, reason } of orders) {
+  const failed: CardOrder[] = [];
+  let firstError = '';
+  let retryable = false;
+  for (const order of orders) {
+    const { unit, taskIds, reason, requestId } = order;
     try {
-      const res = await api.issueCard({ ledgerId, unit, color, reason, taskIds, date: today, by });
+      const res = await api.issueCard({ ledgerId, unit, color, reason, taskIds, date: today, by, requestId });
       issued.push(unit);
       const rectify = res.card.rectifyBy ? `，限 ${res.card.rectifyBy} 前整改` : '';
       notes.push(
         `${unit}：${COLOR_NAME[color]}（${reason}）${res.card.docNo ? `，${res.card.docNo}` : ''}${rectify}`,
       );
     } catch (err) {
-      if (issued.length === 0) throw err;
-      failures.push(`${unit}：${failure(err).text}`);
+      const o = failure(err);
+      if (o.retry) retryable = true;
+      firstError ||= o.text;
+      failed.push(order);
+      failures.push(`${unit}：${o.text}`);
     }
+  }
+  const pendingCards = failed.length ? { color, orders: failed } : undefined;
+  if (issued.length === 0) {
+    // Nothing issued: nothing to paint, the workbook stays as it was.
+    return {
+      level: 'error',
+      text: orders.length === 1 ? firstError : `亮${COLOR_NAME[color]}未成功：${firstError}`,
+      details: orders.length === 1 ? [] : failures,
+      retry: retryable,
+      ...(retryable ? { pendingCards } : {}),
+    };
   }
   const states = await unitStates(api, today).catch(
     () => new Map(issued.map((u) => [u, color as CardState])),
@@ -377,9 +420,10 @@ async function issueAndPaint(
   await writePlan(context, env.isSetSupported, view.read.sheetName, { cells: [], fills });
   return {
     level: failures.length ? 'error' : 'success',
-    text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功，可重试` : ''}。`,
+    text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功${retryable ? '，点“重试”只重发这些单位' : ''}` : ''}。`,
     details: [...notes, ...failures],
-    retry: failures.length > 0,
+    retry: retryable,
+    ...(retryable ? { pendingCards } : {}),
   };
 }
 
@@ -433,6 +477,11 @@ export interface InterviewForm {
   leader: string;
   interviewee: string;
   record: string;
+  /**
+   * Made when the clerk confirms the form and sent again on every retry: a retry after a 502 whose
+   * request the backend did commit is then not a second interview (which would turn the unit red, R12).
+   */
+  requestId?: string;
 }
 
 /** 约谈登记 (R11, R12): recorded in the backend; a unit that turns red is coloured red at once. */

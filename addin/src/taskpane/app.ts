@@ -7,6 +7,7 @@ import {
   checkLedger,
   failure,
   issueCardsFor,
+  newRequestId,
   submitClose,
   submitInterview,
   submitRectification,
@@ -129,9 +130,29 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     } finally {
       busy = false;
     }
-    showStatus(outcome, outcome.retry ? () => void act(progress, fn, after) : undefined);
+    const pending = outcome.pendingCards;
+    // After a partial failure only the failed card orders are sent again, with their first requestIds.
+    const again = pending
+      ? () => void act(progress, () => issueCardsFor(deps.env(), pending.color, pending.orders), after)
+      : () => void act(progress, fn, after);
+    showStatus(outcome, outcome.retry ? again : undefined);
     after?.(outcome);
     return outcome;
+  }
+
+  /**
+   * One requestId per action the clerk confirms: confirming the same thing again (the same card
+   * order, the same interview form) after a failure reuses it, so the backend does it once.
+   */
+  const requestIds = new Map<string, string>();
+  function requestIdFor(action: unknown): string {
+    const key = JSON.stringify(action);
+    let id = requestIds.get(key);
+    if (!id) {
+      id = newRequestId();
+      requestIds.set(key, id);
+    }
+    return id;
   }
 
   /** Loads data for a view; failures show in the status line with a retry of the same load. */
@@ -648,7 +669,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                   '正在亮牌…',
                   () =>
                     issueCardsFor(deps.env(), c.color, [
-                      { unit: c.unit, taskIds: c.taskIds, reason: c.reason as CardReason },
+                      {
+                        unit: c.unit,
+                        taskIds: c.taskIds,
+                        reason: c.reason as CardReason,
+                        requestId: requestIdFor(['card', c.color, c.unit, c.reason, c.taskIds]),
+                      },
                     ]),
                   () => void renderCards(),
                 ),
@@ -691,11 +717,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      const orders = req.units.map((u, i) => ({
-        unit: u.unit,
-        taskIds: u.taskIds,
-        reason: value(form, `reason-${i}`) as CardReason,
-      }));
+      const orders = req.units.map((u, i) => {
+        const reason = value(form, `reason-${i}`) as CardReason;
+        const requestId = requestIdFor(['card', req.color, u.unit, reason, u.taskIds]);
+        return { unit: u.unit, taskIds: u.taskIds, reason, requestId };
+      });
       void act(
         '正在亮牌…',
         () => issueCardsFor(deps.env(), req.color, orders),
@@ -749,10 +775,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         interviewee: value(form, 'interviewee'),
         record: value(form, 'record'),
       };
+      const request = { ...input, requestId: requestIdFor(['interview', input]) };
       void act(
         '正在登记约谈…',
         async () => {
-          const o = await submitInterview(deps.env(), input);
+          const o = await submitInterview(deps.env(), request);
           if (o.red) red = { unit: input.unit, cardId: o.redCardId };
           if (o.level === 'success') interviewUnit = null;
           return o;
@@ -964,7 +991,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   function receiveStatus(s: Status | null): void {
     if (!s || seen.has(s.id)) return;
     seen.add(s.id);
-    const again = s.retry ? () => void act('正在重试…', async () => runAgain(s.command)) : undefined;
+    const pending = s.pendingCards;
+    const again = !s.retry
+      ? undefined
+      : pending
+        ? () => void act('正在重试…', () => issueCardsFor(deps.env(), pending.color, pending.orders))
+        : () => void act('正在重试…', async () => runAgain(s.command));
     showStatus(s, again);
   }
   /** 重试 of a ribbon command the pane heard about: the same command again, on the current selection. */
