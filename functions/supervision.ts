@@ -1,10 +1,17 @@
 // Gathers what the shared rules need from storage and hands it to them. Nothing here decides a rule:
 // it only translates stored records into the plain inputs of shared/rules/* (ARCHITECTURE.md).
-import type { Feedback, Reminder } from '../shared/model.js';
+import type { Reminder } from '../shared/model.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';
 import { effectiveStars } from '../shared/rules/stars.js';
-import { reminderSchedule, remindersDueOn, type ScheduleTask } from '../shared/rules/schedule.js';
+import {
+  reminderSchedule,
+  remindersDueOn,
+  schedulableTasks,
+  type ScheduleTask,
+  type UnscheduledTask,
+} from '../shared/rules/schedule.js';
+import { latestReported } from '../shared/rules/progress.js';
 import { orangeCandidates, yellowCandidates, type Candidate } from '../shared/rules/candidates.js';
 import {
   listFeedback,
@@ -15,26 +22,29 @@ import {
   type StoredTask,
 } from './storage/index.js';
 
-/** Open tasks as the schedule takes them; tasks with no lead unit or no star (even by kind) cannot be reminded. */
-export function scheduleTasks(tasks: StoredTask[]): ScheduleTask[] {
-  const out: ScheduleTask[] = [];
-  for (const t of tasks) {
-    if (t.removed) continue;
-    const stars = effectiveStars({ stars: t.stars, category: t.task.category });
-    if (!t.task.leadUnit || stars === null) continue;
-    const startDate = (t.task as { startDate?: string | null }).startDate ?? null;
-    out.push({
-      id: t.task.id,
-      no: t.task.no,
-      leadUnit: t.task.leadUnit,
-      stars,
-      closed: t.closed,
-      startDate,
-      deadline: t.task.deadline,
-      milestones: t.task.milestones,
-    });
-  }
-  return out;
+/**
+ * The ledger's tasks as the schedule takes them (R15, R18), decided by shared `schedulableTasks`: the
+ * open tasks it can remind, and the open tasks it cannot (no lead unit, no star even by kind) with the
+ * reason, so that nobody's prompt vanishes unseen. A task removed from the ledger is a storage fact
+ * (not a rule) and is left out here.
+ */
+export function scheduleOf(tasks: StoredTask[]): { tasks: ScheduleTask[]; unscheduled: UnscheduledTask[] } {
+  return schedulableTasks(
+    tasks
+      .filter((t) => !t.removed)
+      .map((t) => ({
+        id: t.task.id,
+        no: t.task.no,
+        row: t.task.row,
+        leadUnit: t.task.leadUnit,
+        stars: t.stars,
+        category: t.task.category,
+        closed: t.closed,
+        startDate: t.task.startDate ?? null,
+        deadline: t.task.deadline,
+        milestones: t.task.milestones,
+      })),
+  );
 }
 
 export function dueReminders(
@@ -42,8 +52,9 @@ export function dueReminders(
   on: string,
   calendar: WorkCalendar,
   settings: Settings,
-): Reminder[] {
-  return remindersDueOn(scheduleTasks(tasks), on, calendar, settings);
+): { reminders: Reminder[]; unscheduled: UnscheduledTask[] } {
+  const plan = scheduleOf(tasks);
+  return { reminders: remindersDueOn(plan.tasks, on, calendar, settings), unscheduled: plan.unscheduled };
 }
 
 export function remindersBetween(
@@ -52,19 +63,12 @@ export function remindersBetween(
   to: string,
   calendar: WorkCalendar,
   settings: Settings,
-): Reminder[] {
-  return reminderSchedule(scheduleTasks(tasks), from, to, calendar, settings);
-}
-
-/** The latest indicator value each task's unit reported (for R6 lagging). */
-export function latestValues(feedback: Feedback[]): Map<string, number> {
-  const latest = new Map<string, Feedback>();
-  for (const f of feedback) {
-    if (f.value === null || f.value === undefined) continue;
-    const prev = latest.get(f.taskId);
-    if (!prev || f.receivedOn >= prev.receivedOn) latest.set(f.taskId, f);
-  }
-  return new Map([...latest].map(([k, f]) => [k, f.value as number]));
+): { reminders: Reminder[]; unscheduled: UnscheduledTask[] } {
+  const plan = scheduleOf(tasks);
+  return {
+    reminders: reminderSchedule(plan.tasks, from, to, calendar, settings),
+    unscheduled: plan.unscheduled,
+  };
 }
 
 export async function ledgerCandidates(
@@ -82,7 +86,7 @@ export async function ledgerCandidates(
     listProblems(storage, ledgerId),
   ]);
   const open = tasks.filter((t) => !t.removed);
-  const reported = latestValues(feedback);
+  const reported = latestReported(feedback, asOf);
   const yellow = yellowCandidates({
     reminders: reminders.map((r) => ({
       taskId: r.taskId,

@@ -1,5 +1,6 @@
 // GET /api/reminders?on=YYYY-MM-DD[&ledgerId=…] — the reminders due on a date (R15, R18; shared
-// remindersDueOn), each with its idempotency key (R17) and whether it is already in the outbox.
+// remindersDueOn), each with its idempotency key (R17) and whether it is already in the outbox, and
+// the open tasks that cannot be reminded with the reason (`unscheduled`, shared schedulableTasks).
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
 import { chinaToday } from '../../shared/dates.js';
@@ -24,6 +25,7 @@ export const getReminders = api({}, async (call) => {
     throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
   const { settings, calendar } = await rulesContext(storage);
   const out = [];
+  const unscheduled = [];
   for (const l of ledgers) {
     const [tasks, queued] = await Promise.all([
       listTasks(storage, l.ledgerId),
@@ -31,7 +33,9 @@ export const getReminders = api({}, async (call) => {
     ]);
     const queuedKeys = new Set(queued.map((r) => reminderKey(l.ledgerId, r)));
     const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
-    for (const r of dueReminders(tasks, on, calendar, settings)) {
+    const plan = dueReminders(tasks, on, calendar, settings);
+    unscheduled.push(...plan.unscheduled.map((u) => ({ ledgerId: l.ledgerId, ...u })));
+    for (const r of plan.reminders) {
       const key = reminderKey(l.ledgerId, r);
       out.push({
         ...r,
@@ -42,5 +46,5 @@ export const getReminders = api({}, async (call) => {
       });
     }
   }
-  return { body: { on, workingDay: calendar.isWorkingDay(on), reminders: out } };
+  return { body: { on, workingDay: calendar.isWorkingDay(on), reminders: out, unscheduled } };
 });

@@ -12,7 +12,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { makeCalendar } from '../../shared/calendar.js';
 import { addDays, chinaToday } from '../../shared/dates.js';
 import type { IsoDate } from '../../shared/model.js';
-import { reminderKey } from '../../shared/rules/schedule.js';
+import { reminderKey, type UnscheduledTask } from '../../shared/rules/schedule.js';
 import { overdueRectifications } from '../../shared/rules/cards.js';
 import { createOutbox, type Outbox, type PromptEntry } from '../notify/outbox.js';
 import { feedbackUrl, signFeedbackToken } from '../feedbackLink.js';
@@ -59,6 +59,8 @@ export interface DailyRunResult {
   existing: number;
   candidates: { yellow: number; orange: number; new: number };
   overdueRectifications: { unit: string; cardId: string; rectifyBy: IsoDate }[];
+  /** Open tasks the schedule cannot take (no lead unit, no star even by kind), with the reason (R15, R18). */
+  unscheduled: (UnscheduledTask & { ledgerId: string })[];
   roundTrips: number;
 }
 
@@ -95,6 +97,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     existing: 0,
     candidates: { yellow: 0, orange: 0, new: 0 },
     overdueRectifications: [],
+    unscheduled: [],
     roundTrips: 0,
   };
   const nowIso = now.toISOString();
@@ -103,8 +106,16 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     result.ledgers++;
     const tasks = await listTasks(storage, ledger.ledgerId);
     const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
-    const due = remindersBetween(tasks, from, on, calendar, settings);
+    const { reminders: due, unscheduled } = remindersBetween(tasks, from, on, calendar, settings);
     result.due += due.length;
+    result.unscheduled.push(...unscheduled.map((u) => ({ ledgerId: ledger.ledgerId, ...u })));
+    if (unscheduled.length)
+      log(
+        `台账 ${ledger.ledgerId}: ${unscheduled.length} 项未办结任务无法提示：${unscheduled
+          .slice(0, 20)
+          .map((u) => `${u.row ? `第${u.row}行` : ''}${u.taskNo ?? ''}（${u.taskId}）${u.reason}`)
+          .join('；')}${unscheduled.length > 20 ? ' 等' : ''}`,
+      );
     const keyed = due.map((r) => ({ r, key: reminderKey(ledger.ledgerId, r) }));
     // A reminder row is written last (below): its presence means the reminder's outbox entry and
     // history row were written too, so a later run of the day skips them.
@@ -226,7 +237,13 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
         subject: { office: true },
         type: 'daily-run',
         date: on,
-        data: { ...result, overdueRectifications: result.overdueRectifications.length },
+        data: {
+          ...result,
+          overdueRectifications: result.overdueRectifications.length,
+          // The history row stays small: the first 50 are listed, the count is exact.
+          unscheduled: result.unscheduled.slice(0, 50),
+          unscheduledCount: result.unscheduled.length,
+        },
       },
     ],
     now,
@@ -243,6 +260,6 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
   const storage = await runtimeStorage();
   const result = await runDaily({ on, storage, now, log: (l) => context.log(l) });
   context.log(
-    `每日督办 ${on}（${result.from} 起）：到期提示 ${result.due}，新入队 ${result.queued}，候选 黄${result.candidates.yellow}/橙${result.candidates.orange}，整改逾期 ${result.overdueRectifications.length}，存储往返 ${result.roundTrips}`,
+    `每日督办 ${on}（${result.from} 起）：到期提示 ${result.due}，新入队 ${result.queued}，候选 黄${result.candidates.yellow}/橙${result.candidates.orange}，整改逾期 ${result.overdueRectifications.length}，无法提示的任务 ${result.unscheduled.length}，存储往返 ${result.roundTrips}`,
   );
 }
