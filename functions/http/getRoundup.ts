@@ -5,9 +5,9 @@ import { IsoDateSchema } from '../../shared/model.js';
 import { chinaToday, periodRange } from '../../shared/dates.js';
 import { effectiveStars } from '../../shared/rules/stars.js';
 import { roundupReport } from '../../shared/rules/roundup.js';
+import { latestReported } from '../../shared/rules/progress.js';
 import { ApiError } from '../errors.js';
 import { allUnitEvents, getLedger, listFeedback, listReminders, listTasks } from '../storage/index.js';
-import { latestValues } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
@@ -33,7 +33,7 @@ export const getRoundup = api({}, async (call) => {
     listFeedback(storage, q.ledgerId),
     allUnitEvents(storage),
   ]);
-  const reported = latestValues(feedback.filter((f) => f.receivedOn <= asOf));
+  const reported = latestReported(feedback, asOf);
   const report = roundupReport({
     period: q.period,
     units: [...new Set(tasks.flatMap((t) => (t.task.leadUnit ? [t.task.leadUnit] : [])))],
