@@ -1,14 +1,44 @@
 // POST /api/tasks/close — 销号 (R3): closed with a date and a note of evidence; the task stays in the
-// ledger and in history, and gets no more reminders (R18) or cards.
+// ledger and in history, and gets no more reminders (R18) or cards. A decomposed task (R2) closes only
+// when all its items are complete (shared openChildren): closing a parent with open items is refused
+// (409) naming the items, unless the same request closes them too.
 import { CloseTasksRequestSchema } from '../../shared/api.js';
-import { appendEvents, updateTasks } from '../storage/index.js';
+import { openChildren } from '../../shared/rules/decomposition.js';
+import { ApiError } from '../errors.js';
+import { appendEvents, listTasks, updateTasks } from '../storage/index.js';
 import { api } from './adapter.js';
 import { tasksByIds } from './common.js';
 
 export const closeTasks = api({}, async (call) => {
   const body = await call.body(CloseTasksRequestSchema);
   const storage = await call.storage();
-  await tasksByIds(storage, body.ledgerId, body.taskIds);
+  const named = await tasksByIds(storage, body.ledgerId, body.taskIds);
+  const closing = new Set(body.taskIds);
+  const ledger = (await listTasks(storage, body.ledgerId)).map((t) => ({
+    row: t.task.row,
+    no: t.task.no,
+    parent: t.task.parent,
+    closed: t.closed || closing.has(t.task.id),
+    id: t.task.id,
+  }));
+  const blocked = named
+    .filter((t) => !t.closed && !t.removed)
+    .map((t) => ({ t, open: openChildren(ledger, t.task.row) }))
+    .filter((b) => b.open.length > 0);
+  if (blocked.length) {
+    const lines = blocked.slice(0, 10).map(
+      ({ t, open }) =>
+        `第${t.task.row}行“${t.task.no ?? t.task.id}”（${t.task.id}）的子任务${open
+          .slice(0, 10)
+          .map((c) => `“${c.no ?? `第${c.row}行`}”（${c.id}）`)
+          .join('')}${open.length > 10 ? ` 等 ${open.length} 项` : ''}未完成`,
+    );
+    throw new ApiError(
+      409,
+      'open_items',
+      `细化分解的任务须其子任务全部完成后才能销号（R2）：${lines.join('；')}${blocked.length > 10 ? ` 等 ${blocked.length} 项` : ''}`,
+    );
+  }
   const written = await updateTasks(storage, body.ledgerId, body.taskIds, (t) =>
     t.closed
       ? null
