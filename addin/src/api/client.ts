@@ -177,11 +177,15 @@ export type RoundupView = z.infer<typeof RoundupResponse>;
 
 type Fetch = typeof fetch;
 
+/** How long one request may take before the clerk is told the backend does not answer. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export class DubanApi {
   private readonly base: string;
   constructor(
     private readonly config: BackendConfig,
     private readonly fetchImpl: Fetch = (...a) => fetch(...a),
+    private readonly timeoutMs: number = REQUEST_TIMEOUT_MS,
   ) {
     if (!config.url.trim()) throw new BackendError('config', '尚未设置督办后台地址，请在“设置”中填写。');
     this.base = config.url.replace(/\/+$/, '');
@@ -199,8 +203,17 @@ export class DubanApi {
           ...(this.config.key ? { 'x-functions-key': this.config.key } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // A backend that accepts the connection and never answers must not hold the pane (busy) or a
+        // ribbon command (event.completed) forever.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
-    } catch {
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+        throw new BackendError(
+          'unreachable',
+          `督办后台 ${Math.round(this.timeoutMs / 1000)} 秒内没有应答（${this.base}）。请稍后点“重试”。`,
+        );
+      }
       throw new BackendError(
         'unreachable',
         `无法连接督办后台（${this.base}）。请检查网络，或在“设置”中核对后台地址，然后点“重试”。`,

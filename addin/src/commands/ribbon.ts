@@ -37,14 +37,20 @@ export const RIBBON_COMMANDS: Record<string, (env: CommandEnv) => Promise<Outcom
   },
 };
 
-/** Runs one command for a ribbon click: status before and after, event.completed() always. */
+/**
+ * Runs one command for a ribbon click: status before and after, event.completed() always — even when
+ * building the environment fails (localStorage blocked in a third-party iframe throws on access), which
+ * is why the environment comes as a factory called inside the try.
+ */
 export async function runRibbonCommand(
   name: string,
-  env: CommandEnv,
+  makeEnv: () => CommandEnv,
   event: { completed(options?: unknown): void },
 ): Promise<Outcome> {
   let outcome: Outcome = { level: 'error', text: `未知命令：${name}` };
+  let env: CommandEnv | null = null;
   try {
+    env = makeEnv();
     const command = RIBBON_COMMANDS[name];
     if (command) {
       if (progress[name]) env.mailbox.report({ command: name, level: 'progress', text: progress[name] });
@@ -54,7 +60,7 @@ export async function runRibbonCommand(
     outcome = { level: 'error', text: `操作未完成：${err instanceof Error ? err.message : String(err)}` };
   } finally {
     try {
-      env.mailbox.report({ command: name, ...outcome });
+      env?.mailbox.report({ command: name, ...outcome });
     } finally {
       event.completed();
     }
@@ -67,6 +73,6 @@ export function registerRibbon(
   env: () => CommandEnv,
 ): void {
   for (const name of Object.keys(RIBBON_COMMANDS)) {
-    associate(name, (event) => void runRibbonCommand(name, env(), event));
+    associate(name, (event) => void runRibbonCommand(name, env, event));
   }
 }

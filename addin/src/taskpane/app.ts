@@ -68,6 +68,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let red: { unit: string; cardId: string | null } | null = null;
   let rectify: { unit: string; cardId: string } | null = null;
   let busy = false;
+  let busyWith = '';
   const seen = new Set<string>();
   /** The ledger the pane shows: the clerk's setting, else this year's ledger (ids follow ledgerIdFor). */
   const ledgerId = () => ledgerIdFor(loadPrefs(deps.storage), Number(deps.env().today().slice(0, 4)));
@@ -119,8 +120,15 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     fn: () => Promise<Outcome>,
     after?: (o: Outcome) => void,
   ): Promise<Outcome> {
-    if (busy) return { level: 'info', text: '上一项操作尚未完成，请稍候。' };
+    if (busy) {
+      // Said where the clerk looks (the click otherwise seems to do nothing); the running work's
+      // progress stays on screen, and the backend's 30 s timeout bounds the wait.
+      const o: Outcome = { level: 'info', text: `上一项操作尚未完成（${busyWith}），请稍候再试。` };
+      showStatus({ level: 'progress', text: o.text });
+      return o;
+    }
     busy = true;
+    busyWith = progress.replace(/…$/, '');
     showStatus({ level: 'progress', text: progress });
     let outcome: Outcome;
     try {
