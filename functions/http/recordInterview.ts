@@ -74,7 +74,7 @@ export const recordInterview = api({}, async (call) => {
             id: `${body.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
             unit,
             color: 'red',
-            reason: `${settings.redWindow === 'calendar' ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
+            reason: `${settings.redWindow === 'calendar' || settings.rollingWindowDays === null ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
             // The tasks of the unit's cards within the window: what the interviews were about.
             taskIds: [
               ...new Set(
