@@ -72,7 +72,6 @@ describe('the adapter through office-addin-mock', () => {
       fills: [{ row: 20, column: 4, columnEnd: 4, color: '#FFC7CE' }],
     });
     expect(log.map((l) => `${l.what} ${l.address}`)).toEqual([
-      'suspendCalculation ',
       'suspendScreen ',
       'numberFormat 台账!M6',
       'values 台账!M5:M7',
@@ -87,13 +86,13 @@ describe('the adapter through office-addin-mock', () => {
     ]);
   });
 
-  it('skips suspensions the host does not support (ExcelApi 1.8 has no screen-updating suspension)', async () => {
+  it('skips suspensions the host does not support (ExcelApi 1.8 has no screen-updating suspension), and never suspends calculation', async () => {
     const { excel, log } = mockWorkbook();
     await writePlan(excel.context, (_n, v) => v === '1.8', '台账', {
       cells: [{ row: 2, column: 0, value: 'x' }],
       fills: [],
     });
-    expect(log.map((l) => l.what)).toEqual(['suspendCalculation', 'values', 'sync']);
+    expect(log.map((l) => l.what)).toEqual(['values', 'sync']);
   });
 
   it('jump-to-cell activates the ledger sheet and selects the cell, in one sync', async () => {

@@ -353,7 +353,7 @@ function cellOps(cells: CellWrite[]): Op[] {
           : `${cellAddress(first, column)}:${cellAddress(last, column)}`;
       const textRows = run.filter((_, i) => formats[i] === '@').map((c) => c.row);
       ops.push({
-        bytes: JSON.stringify(values).length + 120 + textRows.length * 80,
+        bytes: utf8Bytes(values) + 120 + textRows.length * 80,
         apply(sheet) {
           for (const r of textRows) sheet.getRange(cellAddress(r, column)).numberFormat = [['@']];
           sheet.getRange(address).values = values;
@@ -375,6 +375,15 @@ function cellOps(cells: CellWrite[]): Op[] {
   return ops;
 }
 
+const utf8 = new TextEncoder();
+/**
+ * The size of a value in the request, in bytes: Excel on the web's 5 MB limit counts the UTF-8 body,
+ * where a Chinese character is 3 bytes (JSON.stringify(...).length would count it as 1).
+ */
+export function utf8Bytes(value: unknown): number {
+  return utf8.encode(JSON.stringify(value)).length;
+}
+
 function fillOps(fills: FillWrite[]): Op[] {
   return fills.map((f) => {
     const address =
@@ -394,7 +403,7 @@ function fillOps(fills: FillWrite[]): Op[] {
 
 function settingOps(settings: { key: string; value: string }[]): Op[] {
   return settings.map((s) => ({
-    bytes: JSON.stringify(s).length + 120,
+    bytes: utf8Bytes(s) + 120,
     apply(_sheet: Excel.Worksheet, context: Excel.RequestContext) {
       context.workbook.settings.add(s.key, s.value);
     },
@@ -402,8 +411,15 @@ function settingOps(settings: { key: string; value: string }[]): Op[] {
 }
 
 /**
- * Sync 2: every write of a command in one batch, with calculation and screen updating suspended.
+ * Sync 2: every write of a command in one batch, with screen updating suspended (ExcelApi 1.9).
  * Fills go after values so a problem mark painted over a card colour stays visible.
+ *
+ * Calculation is deliberately NOT suspended. suspendApiCalculationUntilNextSync() is documented as
+ * "Once set, it is the developer's responsibility to re-calc the workbook, to ensure that any
+ * dependencies are propagated": the clerk's own formulas over the ledger (a COUNTIF of ★★★★★, a
+ * completion rate over 办理状态) would keep their old values after 赋星/销号/同步台账. Re-calculating
+ * would cost a third sync (application.calculate after the write), and for the few columns a command
+ * writes, Excel's automatic calculation recomputes only the dependents — cheaper than both.
  */
 export async function writePlan(
   context: Excel.RequestContext,
@@ -415,7 +431,6 @@ export async function writePlan(
   if (ops.length === 0 && !plan.select) return { syncs: 0 };
   const sheet = context.workbook.worksheets.getItem(sheetName);
   const suspend = () => {
-    if (isSetSupported('ExcelApi', '1.8')) context.workbook.application.suspendApiCalculationUntilNextSync();
     if (isSetSupported('ExcelApi', '1.9')) context.workbook.application.suspendScreenUpdatingUntilNextSync();
   };
   let syncs = 0;

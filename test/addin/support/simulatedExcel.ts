@@ -41,6 +41,7 @@ export type Op =
   | { op: 'cellFills'; target: Target }
   | { op: 'setSetting'; key: string; value: unknown }
   | { op: 'suspendCalculation' }
+  | { op: 'calculate' }
   | { op: 'suspendScreenUpdating' };
 
 export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -159,6 +160,12 @@ export class SimWorkbook {
   requests: { ops: number; bytes: number; responseBytes?: number }[] = [];
   suspendedCalculation = 0;
   suspendedScreenUpdating = 0;
+  /**
+   * A sync that wrote cells with calculation suspended leaves dependent formulas stale until the
+   * workbook is re-calculated (application.calculate): "it is the developer's responsibility to
+   * re-calc the workbook" (suspendApiCalculationUntilNextSync, ExcelApi 1.6).
+   */
+  staleFormulas = false;
   readonly excelApi: string;
 
   constructor(opts: SimOptions = {}) {
@@ -258,7 +265,8 @@ export class SimWorkbook {
 
   /** One sync(): executes the batch in order and returns one result per op. */
   execute(ops: Op[]): unknown[] {
-    const bytes = JSON.stringify(ops).length;
+    // Excel on the web's limit is on the UTF-8 body (a Chinese character is 3 bytes), not on characters.
+    const bytes = new TextEncoder().encode(JSON.stringify(ops)).length;
     this.syncCount++;
     this.requests.push({ ops: ops.length, bytes });
     if (bytes > REQUEST_LIMIT_BYTES) {
@@ -270,6 +278,9 @@ export class SimWorkbook {
       );
     }
     const results = ops.map((op) => this.apply(op));
+    if (ops.some((o) => o.op === 'suspendCalculation') && ops.some((o) => o.op === 'setValues'))
+      this.staleFormulas = true;
+    if (ops.some((o) => o.op === 'calculate')) this.staleFormulas = false;
     const responseBytes = new TextEncoder().encode(JSON.stringify(results)).length;
     this.requests[this.requests.length - 1]!.responseBytes = responseBytes;
     if (responseBytes > REQUEST_LIMIT_BYTES) {
@@ -285,8 +296,10 @@ export class SimWorkbook {
 
   private apply(op: Op): unknown {
     switch (op.op) {
+      case 'calculate':
+        return null;
       case 'suspendCalculation':
-        if (!this.isSetSupported('ExcelApi', '1.8'))
+        if (!this.isSetSupported('ExcelApi', '1.6'))
           throw new Error('ApiNotFound: suspendApiCalculationUntilNextSync');
         this.suspendedCalculation++;
         return null;
@@ -636,6 +649,7 @@ export class SimContext {
       },
       application: {
         suspendApiCalculationUntilNextSync: () => ctx.queue({ op: 'suspendCalculation' }),
+        calculate: () => ctx.queue({ op: 'calculate' }),
         suspendScreenUpdatingUntilNextSync: () => ctx.queue({ op: 'suspendScreenUpdating' }),
       },
     };
