@@ -258,6 +258,23 @@ describe('the Excel adapter', () => {
     }
   });
 
+  it('a multi-area selection on ExcelApi 1.8 (Excel 2019): getSelectedRange throws as in Excel, the clerk reads what to do, nothing is written', async () => {
+    const { workbook, name } = await fixtureWorkbook('1.8');
+    workbook.select(name, 'A6:M6', 'A8:M9');
+    const before = JSON.stringify(workbook.values(name));
+    const outcome = await checkLedger(offlineEnv(workbook, recordingMailbox().mailbox));
+    expect(outcome).toEqual({ level: 'error', text: 'Excel 2019 不支持多处选择，请选中连续的行后再试。' });
+    // No retried reads: one sync, then the message.
+    expect(workbook.syncCount).toBe(1);
+    expect(JSON.stringify(workbook.values(name))).toBe(before);
+    // From ExcelApi 1.9 the same selection reads, both areas.
+    const newer = await fixtureWorkbook('1.9');
+    newer.workbook.select(newer.name, 'A6:M6', 'A8:M9');
+    const { excel, isSetSupported } = simulatedHost(newer.workbook);
+    const read = await excel.run((context) => readSheet(context, isSetSupported));
+    expect(read.selectedRows).toEqual([6, 8, 9]);
+  });
+
   it('says plainly when the active sheet is not a ledger, and writes nothing', async () => {
     const workbook = new SimWorkbook();
     workbook.addSheet('说明', [['这是说明页'], ['没有表头']]);

@@ -9,6 +9,7 @@ import { BackendError, type DubanApi } from '../api/client.js';
 import {
   readSheet,
   writePlan,
+  WorkbookError,
   type ExcelHost,
   type SetSupported,
   type CellWrite,
@@ -94,7 +95,8 @@ export function failure(err: unknown): Outcome {
   if (err instanceof BackendError) {
     return { level: 'error', text: err.message, retry: err.kind === 'unreachable' };
   }
-  if (err instanceof LedgerError) return { level: 'error', text: err.message };
+  if (err instanceof LedgerError || err instanceof WorkbookError)
+    return { level: 'error', text: err.message };
   if (err && typeof err === 'object' && 'issues' in err) {
     const issues = (err as { issues: { message: string; path: PropertyKey[] }[] }).issues;
     return { level: 'error', text: `数据未通过检查：${issues.map((i) => i.message).join('；')}` };

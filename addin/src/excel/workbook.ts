@@ -59,6 +59,15 @@ export interface WritePlan {
 /** Excel on the web rejects requests over 5 MB; stay well under it per sync. */
 export const MAX_BATCH_BYTES = 4_000_000;
 
+/** A refusal the clerk can act on (Chinese message), raised by the adapter itself. */
+export class WorkbookError extends Error {}
+
+/** Excel's error code (`InvalidSelection`, `MergedRangeConflict`…), from an Office error or a plain one. */
+export function excelCode(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return `${String(e?.code ?? '')} ${String(e?.message ?? '')}`;
+}
+
 /** A leading = + - @ would make Excel read text as a formula (or an error). */
 export function looksLikeFormula(value: string): boolean {
   return /^[=+\-@]/.test(value);
@@ -120,6 +129,11 @@ export async function readSheet(
       return await readAtOnce(context, isSetSupported, { ...attempt, setting });
     } catch (err) {
       if (isPayloadLimit(err)) return readInBlocks(context, isSetSupported, { ...attempt, setting });
+      // Below ExcelApi 1.9 only getSelectedRange() exists, and it throws when several areas are
+      // selected (Ctrl+click): no retry reads it otherwise, the clerk has to select one block.
+      if (!isSetSupported('ExcelApi', '1.9') && /InvalidSelection/.test(excelCode(err))) {
+        throw new WorkbookError('Excel 2019 不支持多处选择，请选中连续的行后再试。');
+      }
       failure = err;
     }
   }

@@ -256,6 +256,11 @@ export class SimWorkbook {
           return { sheet, box: { r0: 0, c0: 0, r1: 0, c1: 0 } };
         }
         const sheet = this.sheet({ name: this.selection.sheet });
+        // Like Excel: getSelectedRange() "will throw an error" when several ranges are selected.
+        if (target.t === 'selection' && this.selection.boxes.length > 1)
+          throw Object.assign(new Error('InvalidSelection: 当前选择对此操作无效（选中了多个区域）。'), {
+            code: 'InvalidSelection',
+          });
         return { sheet, box: this.selection.boxes[0] ?? null };
       }
       default:
