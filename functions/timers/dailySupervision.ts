@@ -21,7 +21,8 @@ import {
   appendEvents,
   lastDailyRun,
   listLedgers,
-  listReminders,
+  listRecordedReminders,
+  markRemindersDone,
   listTasks,
   loadSettings,
   recordReminders,
@@ -117,12 +118,31 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
           .join('；')}${unscheduled.length > 20 ? ' 等' : ''}`,
       );
     const keyed = due.map((r) => ({ r, key: reminderKey(ledger.ledgerId, r) }));
-    // A reminder row is written last (below): its presence means the reminder's outbox entry and
-    // history row were written too, so a later run of the day skips them.
-    const recorded = await listReminders(storage, ledger.ledgerId);
-    const recordedKeys = new Set(recorded.map((r) => reminderKey(ledger.ledgerId, r)));
-    const unrecorded = keyed.filter(({ key }) => !recordedKeys.has(key));
-    const entries: PromptEntry[] = due.map((r) => ({
+    // R17: the key (ledger|task|period|reason) is the reminder's identity, whatever its send date. A
+    // changed setting, calendar, star or start date can move a reminder's send date after it was
+    // queued; the reminder recorded first stays the one (its send date is its outbox partition), so
+    // the moved one is not queued again. The Reminders row is written first, `pending` until the
+    // outbox entry and the history row are written (below); a run interrupted in between leaves it
+    // pending, and the next run finishes it on the recorded date, due again or not.
+    const recorded = new Map(
+      (await listRecordedReminders(storage, ledger.ledgerId)).map((x) => [
+        reminderKey(ledger.ledgerId, x.reminder),
+        x,
+      ]),
+    );
+    const firstSeen = keyed.filter(({ key }) => !recorded.has(key));
+    const settled = keyed.filter(({ key }) => recorded.get(key)?.pending === false).length;
+    await recordReminders(
+      storage,
+      ledger.ledgerId,
+      firstSeen.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
+      { pending: true },
+    );
+    const unrecorded = [
+      ...firstSeen,
+      ...[...recorded].flatMap(([key, x]) => (x.pending ? [{ r: x.reminder, key }] : [])),
+    ];
+    const entries: PromptEntry[] = unrecorded.map(({ r }) => ({
       ...r,
       ledgerId: ledger.ledgerId,
       unit: r.leadUnit,
@@ -144,7 +164,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     }));
     const { queued, existing } = await outbox.enqueuePrompts(entries, { now });
     result.queued += queued;
-    result.existing += existing;
+    result.existing += existing + settled;
     // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
     // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
     // date, 08:00 Beijing), so writing it again after an interruption gives the same row. The task's
@@ -170,15 +190,18 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       })),
       now,
     );
-    await recordReminders(
+    await markRemindersDone(
       storage,
       ledger.ledgerId,
-      unrecorded.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
+      unrecorded.map(({ key }) => key),
     );
 
     const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
-      reminders: [...recorded, ...unrecorded.map(({ r }) => r)],
+      reminders: [
+        ...[...recorded.values()].filter((x) => !x.pending).map((x) => x.reminder),
+        ...unrecorded.map(({ r }) => r),
+      ],
     });
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
