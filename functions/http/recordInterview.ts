@@ -1,10 +1,10 @@
-// POST /api/interviews — 约谈登记 (R11, R12). Whether this interview makes the unit red is decided by
-// shared interviewMakesRed; the decision and the write are one transaction on the unit's record, so
+// POST /api/interviews — 约谈登记 (R11, R12). Whether this interview issues a red card is decided by
+// shared redCardFor; the decision and the write are one transaction on the unit's record, so
 // two clerks recording at once still get exactly one red card, with its four-item checklist.
 import { randomUUID } from 'node:crypto';
 import { RecordInterviewRequestSchema } from '../../shared/api.js';
 import { RED_CHECKLIST, type InterviewEvent } from '../../shared/model.js';
-import { interviewMakesRed, redWindowStart } from '../../shared/rules/cards.js';
+import { redCardFor } from '../../shared/rules/redCard.js';
 import { ApiError } from '../errors.js';
 import {
   appendEvents,
@@ -63,48 +63,34 @@ export const recordInterview = api({}, async (call) => {
         });
       }
       let red: Omit<CardRecord, 'etag'> | null = null;
-      if (interviewMakesRed(snap.events, interview, settings)) {
-        // A third interview keeps the unit red; it does not issue a second red card in the same window.
-        const start = redWindowStart(body.date, settings);
-        const alreadyRed = snap.cards.some(
-          (c) => c.color === 'red' && c.date >= start && c.date <= body.date,
-        );
-        if (!alreadyRed) {
-          red = {
-            id: `${body.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
-            unit,
-            color: 'red',
-            reason: `${settings.redWindow === 'calendar' || settings.rollingWindowDays === null ? '一年内' : `${settings.rollingWindowDays}天内`}被约谈${settings.redInterviewCount}次以上`,
-            // The tasks of the unit's cards within the window: what the interviews were about.
-            taskIds: [
-              ...new Set(
-                snap.cards
-                  .filter((c) => c.color !== 'red' && c.date >= start && c.date <= body.date)
-                  .flatMap((c) => c.taskIds),
-              ),
-            ],
-            ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
-            date: body.date,
-            docNo: null,
-            rectifyBy: null,
-            interviewIds: [
-              ...snap.interviews.filter((i) => i.date >= start).map((i) => i.id as string),
-              interview.id,
-            ],
-            rectifiedOn: null,
-            checklist: RED_CHECKLIST.map((c) => ({
-              id: c.id,
-              text: c.text,
-              done: false,
-              by: null,
-              at: null,
-            })),
-            note: null,
-            by: body.by,
-            at,
-          };
-          writes.push({ entity: cardEntity(red) });
-        }
+      // R12, decided in shared: whether this interview issues a red card (none if the unit is red
+      // already in a window holding it, whatever the order of recording), its date, tasks and interviews.
+      const spec = redCardFor(snap.events, interview, settings);
+      if (spec) {
+        red = {
+          id: `${spec.date.replace(/-/g, '')}-red-${randomUUID().slice(0, 8)}`,
+          unit,
+          color: 'red',
+          reason: spec.reason,
+          taskIds: spec.taskIds,
+          ledgerId: snap.cards.find((c) => c.ledgerId)?.ledgerId ?? null,
+          date: spec.date,
+          docNo: null,
+          rectifyBy: null,
+          interviewIds: spec.interviewIds,
+          rectifiedOn: null,
+          checklist: RED_CHECKLIST.map((c) => ({
+            id: c.id,
+            text: c.text,
+            done: false,
+            by: null,
+            at: null,
+          })),
+          note: null,
+          by: body.by,
+          at,
+        };
+        writes.push({ entity: cardEntity(red) });
       }
       return { writes, result: { red, replayed: null } };
     },

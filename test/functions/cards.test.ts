@@ -166,6 +166,25 @@ describe('POST /api/interviews (约谈登记)', () => {
     expect(s.cards.filter((c: { color: string }) => c.color === 'red')).toHaveLength(1);
   });
 
+  it('R12: a third interview backdated before the red card keeps the one red card and its one checklist (review 2)', async () => {
+    const unit = '县林业局';
+    const record = (date: string) =>
+      api.call('POST', '/interviews', {
+        body: { unit, date, leader: '张副县长', interviewee: '周局长', by: '李文书' },
+      });
+    expect((await record('2026-06-01')).body.red).toBeNull();
+    const second = await record('2026-06-10');
+    expect(second.body.red).toMatchObject({ color: 'red', date: '2026-06-10' });
+    const backdated = await record('2026-03-01');
+    expect(backdated.status).toBe(201);
+    expect(backdated.body.red).toBeNull();
+    const states = await api.call('GET', '/units?asOf=2026-12-31');
+    const s = states.body.units.find((u: { unit: string }) => u.unit === unit);
+    expect(s.state).toBe('red');
+    expect(s.interviews).toBe(3);
+    expect(s.cards.filter((c: { color: string }) => c.color === 'red')).toHaveLength(1);
+  });
+
   it('R12: two clerks recording the second interview at the same moment give exactly one red card', async () => {
     const unit = '县交通局';
     const both = await Promise.all(
