@@ -31,8 +31,26 @@ export async function loadSettings(storage: Storage): Promise<Settings> {
   return makeSettings({ ...value, holidays });
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * Merges `patch` into the stored overrides with If-Match: the client's ETag when it sent one (stale → 412),
+ * `patch` laid over `base`, object by object: a nested field the patch does not name keeps its value
+ * (PUT {schedule:{three:{send:9}}} leaves schedule.four as the office set it). Arrays and other values
+ * are replaced whole. Keys that could reach a prototype are ignored.
+ */
+export function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = deepMerge(base[k], v);
+  }
+  return out;
+}
+
+/**
+ * Merges `patch` (deeply: see deepMerge) into the stored overrides with If-Match: the client's ETag when it sent one (stale → 412),
  * else the ETag just read (a concurrent writer makes us re-read and merge again; nothing is lost).
  */
 export async function putSettings(
@@ -43,7 +61,7 @@ export async function putSettings(
   for (let attempt = 0; ; attempt++) {
     const current = await getSettingsOverrides(storage);
     if (ifMatch && current.etag !== ifMatch) throw staleEtag();
-    const merged: SettingsInput = { ...current.value, ...patch };
+    const merged = deepMerge(current.value, patch) as SettingsInput;
     let settings: Settings;
     try {
       settings = makeSettings(merged);

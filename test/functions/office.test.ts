@@ -50,6 +50,41 @@ describe('settings', () => {
     });
   });
 
+  it('R15/R13: a nested field sent alone changes alone — schedule.four.send and cardColors.orange keep the office’s values (review 4)', async () => {
+    const etag0 = (await api.call('GET', '/settings')).body.etag as string | null;
+    const first = await api.call('PUT', '/settings', {
+      body: { schedule: { four: { send: 6 } }, cardColors: { orange: '#FF9900' } },
+      headers: etag0 ? { 'if-match': etag0 } : {},
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.settings.schedule.four.send).toBe(6);
+    const second = await api.call('PUT', '/settings', {
+      body: { schedule: { three: { send: 9 } }, cardColors: { yellow: '#FFEE00' } },
+      headers: { 'if-match': first.body.etag },
+    });
+    expect(second.status).toBe(200);
+    expect(second.body.settings.schedule.three.send).toBe(9);
+    expect(second.body.settings.schedule.four.send).toBe(6);
+    expect(second.body.settings.schedule.three.feedback).toBe(3);
+    expect(second.body.settings.cardColors).toMatchObject({ yellow: '#FFEE00', orange: '#FF9900' });
+    // A nested value out of range is still refused, naming the field, and nothing changes.
+    const bad = await api.call('PUT', '/settings', {
+      body: { schedule: { four: { send: -1 } } },
+      headers: { 'if-match': second.body.etag },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('schedule');
+    expect((await api.call('GET', '/settings')).body.settings.schedule.four.send).toBe(6);
+    // Back to the defaults the other tests expect.
+    await api.call('PUT', '/settings', {
+      body: {
+        schedule: { three: { send: 10 }, four: { send: 5 } },
+        cardColors: { yellow: '#FFD966', orange: '#F4B183' },
+      },
+      headers: { 'if-match': (await api.call('GET', '/settings')).body.etag },
+    });
+  });
+
   it('a stale ETag → 412 and the other clerk’s change stays', async () => {
     const read = await api.call('GET', '/settings');
     const etag = read.headers.get('etag') as string;
