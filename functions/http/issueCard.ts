@@ -3,7 +3,7 @@
 // repeats); an orange card opens an interview to record and a rectification deadline (R11). The letter
 // that goes with a yellow or orange card is built here, from the tasks and settings of this moment, and
 // kept with the card in the same transaction: later downloads are the letter as issued (R8).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { IssueCardRequestSchema } from '../../shared/api.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
 import { docKindForColor, formatDocNumber } from '../../shared/rules/docNumber.js';
@@ -44,12 +44,11 @@ export const issueCard = api({}, async (call) => {
   }
   const date = body.date ?? chinaToday(call.now);
   const { settings, calendar } = await rulesContext(storage);
-  const id = `${date.replace(/-/g, '')}-${body.color}-${body.requestId ? 'r' + requestHash(unit, body.requestId) : randomUUID().slice(0, 8)}`;
-  // A retried request (same requestId): answer with the card the first one issued, and write its
-  // history rows again (same keys, so nothing doubles) in case the first stopped before them.
-  const earlier = body.requestId
-    ? (await unitSnapshot(storage, unit)).cards.find((c) => c.id === id)
-    : undefined;
+  const id = cardId(unit, date, body);
+  // A retried request (same requestId, or without one the same card again): answer with the card the
+  // first one issued, and write its history rows again (same keys, so nothing doubles) in case the
+  // first stopped before them.
+  const earlier = (await unitSnapshot(storage, unit)).cards.find((c) => c.id === id);
   if (earlier) {
     const { etag, ...card } = earlier;
     await appendEvents(storage, cardEvents(card), call.now);
@@ -81,10 +80,7 @@ export const issueCard = api({}, async (call) => {
   // longest number a year can have stands in for the one not taken yet.
   if (kind) assertLetterFits(letterOf(cardWith(formatDocNumber(kind, year, 999_999, settings))));
   // The number a first attempt took before it stopped is the card's number: R14 stays gap-free.
-  const taken =
-    kind && body.requestId
-      ? (await issuedDocNumbers(storage, kind, year)).find((d) => d.cardId === id)
-      : undefined;
+  const taken = kind ? (await issuedDocNumbers(storage, kind, year)).find((d) => d.cardId === id) : undefined;
   const doc = taken
     ? taken
     : kind
@@ -116,6 +112,38 @@ export const issueCard = api({}, async (call) => {
 
 function interviewToRecord(card: Omit<CardRecord, 'etag'>) {
   return card.color === 'orange' ? { cardId: card.id, unit: card.unit, rectifyBy: card.rectifyBy } : null;
+}
+
+/**
+ * The card's id: from the client's requestId (one per click), or — a client that sends none — from
+ * what the card says (color, reason, tasks, date, ledger, note). The same card asked for twice on the
+ * same day is then one card with one number (R14), and a number a first attempt took before it
+ * stopped is found again by this id and given to the card: no second card, no gap.
+ */
+export function cardId(
+  unit: string,
+  date: string,
+  body: {
+    color: string;
+    reason: string;
+    taskIds: string[];
+    ledgerId: string;
+    note?: string | null;
+    requestId?: string;
+  },
+): string {
+  const request =
+    body.requestId ??
+    'content:' +
+      JSON.stringify([
+        body.color,
+        body.reason,
+        [...new Set(body.taskIds)].sort(),
+        date,
+        body.ledgerId,
+        body.note ?? null,
+      ]);
+  return `${date.replace(/-/g, '')}-${body.color}-r${requestHash(unit, request)}`;
 }
 
 /** A short stable id part from the client's requestId (scoped to the unit). */

@@ -31,7 +31,21 @@ export const recordInterview = api({}, async (call) => {
     type: 'interview',
     unit,
     date: body.date,
-    id: `${body.date.replace(/-/g, '')}-interview-${body.requestId ? 'r' + requestHash(unit, body.requestId) : randomUUID().slice(0, 8)}`,
+    // From the client's requestId (one per click), or without one from what the interview says: the
+    // same interview sent twice (a re-click after a timeout) is one interview and never makes a unit
+    // red on its own (R12).
+    id: `${body.date.replace(/-/g, '')}-interview-r${requestHash(
+      unit,
+      body.requestId ??
+        'content:' +
+          JSON.stringify([
+            body.date,
+            body.leader,
+            body.interviewee,
+            body.record ?? null,
+            body.cardId ?? null,
+          ]),
+    )}`,
     ...(body.cardId ? { cardId: body.cardId } : {}),
     leader: body.leader,
     interviewee: body.interviewee,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, task, type TestApi } from './support/api.js';
 import { encodeKey, issuedDocNumbers, subjectHistory, takeDocNumber } from '../../functions/storage/index.js';
 import { issuedLetter, letterRowKey } from '../../functions/storage/letters.js';
-import { requestHash } from '../../functions/http/issueCard.js';
+import { cardId, requestHash } from '../../functions/http/issueCard.js';
 
 let api: TestApi;
 const L = 'cards-ledger';
@@ -383,6 +383,88 @@ describe('retries (requestId)', () => {
       body: { ...body, date: '2026-10-20', requestId: 'click-0003-cccc' },
     });
     expect(replayRed.body.red?.id).toBe(second.body.red.id);
+  });
+});
+
+describe('retries without a requestId (review 5)', () => {
+  it('R14: a client that sends no requestId and clicks again gets the same card and number, not a second one', async () => {
+    const body = {
+      ledgerId: L,
+      unit: '县民政局',
+      color: 'yellow',
+      reason: '工作不到位',
+      date: '2026-10-12',
+      note: '重复点击',
+      by: '李文书',
+    };
+    const first = await api.call('POST', '/cards', { body });
+    const again = await api.call('POST', '/cards', { body: { ...body, by: '王科长' } });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({
+      replayed: true,
+      card: { id: first.body.card.id, docNo: first.body.card.docNo },
+    });
+    const issued = (await issuedDocNumbers(api.storage, 'tishihan', 2026)).filter(
+      (d) => d.unit === '县民政局',
+    );
+    expect(issued).toHaveLength(1);
+    // A different card (another note) is a card of its own, with the next number.
+    const other = await api.call('POST', '/cards', { body: { ...body, note: '另一问题' } });
+    expect(other.status).toBe(201);
+    expect(other.body.card.id).not.toBe(first.body.card.id);
+    const n = (docNo: string) => Number(/〔2026〕(\d+)号/.exec(docNo)?.[1]);
+    expect(n(other.body.card.docNo)).toBe(n(first.body.card.docNo) + 1);
+  });
+
+  it('R14: a first attempt without requestId that took a number and stopped before the card — the clerk’s retry gets that number; the next card the next one (no gap)', async () => {
+    const unit = '县人社局';
+    const body = {
+      ledgerId: L,
+      unit,
+      color: 'orange' as const,
+      reason: '工作进展缓慢',
+      taskIds: [] as string[],
+      date: '2026-11-20',
+      by: '李文书',
+    };
+    // What a first attempt that stopped after its number transaction left behind (storage gone
+    // before the unit's record was written): a number row naming the card that was never written.
+    const taken = await takeDocNumber(api.storage, 'yujing', 2026, {
+      cardId: cardId(unit, body.date, body),
+      unit,
+      docNo: (k) => `友政督警〔2026〕${k}号`,
+    });
+    expect((await api.storage.listPartition('Cards', encodeKey(unit))).length).toBe(0);
+    const retry = await api.call('POST', '/cards', { body });
+    expect(retry.status).toBe(201);
+    expect(retry.body.card.docNo).toBe(taken.docNo);
+    const next = await api.call('POST', '/cards', {
+      body: { ...body, unit: '县医保局' },
+    });
+    expect(next.body.card.docNo).toBe(`友政督警〔2026〕${taken.n + 1}号`);
+    const issued = (await issuedDocNumbers(api.storage, 'yujing', 2026))
+      .map((d) => d.n)
+      .sort((a, b) => a - b);
+    expect(issued).toEqual(Array.from({ length: issued.length }, (_, i) => i + 1));
+  });
+
+  it('R12: the same interview sent twice without a requestId is one interview — the re-click does not make the unit red', async () => {
+    const body = {
+      unit: '县民宗局',
+      date: '2026-10-13',
+      leader: '张副县长',
+      interviewee: '冯局长',
+      by: '李文书',
+    };
+    const first = await api.call('POST', '/interviews', { body });
+    const again = await api.call('POST', '/interviews', { body });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({ replayed: true, red: null });
+    const states = await api.call('GET', '/units?asOf=2026-10-31');
+    expect(states.body.units.find((u: { unit: string }) => u.unit === '县民宗局')).toMatchObject({
+      state: 'none',
+      interviews: 1,
+    });
   });
 });
 
