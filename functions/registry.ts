@@ -23,6 +23,7 @@ import { getCandidates } from './http/getCandidates.js';
 import { getReminders } from './http/getReminders.js';
 import { getHistory } from './http/getHistory.js';
 import { getOutbox } from './http/getOutbox.js';
+import { requeueOutbox } from './http/requeueOutbox.js';
 import { getRoundup } from './http/getRoundup.js';
 import { createFeedbackLink } from './http/createFeedbackLink.js';
 import { getFeedbackForm, submitFeedback } from './http/feedback.js';
@@ -97,6 +98,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('reminders', 'reminders', { GET: getReminders }),
   http('history', 'history', { GET: getHistory }),
   http('outbox', 'outbox', { GET: getOutbox }),
+  http('outboxRequeue', 'outbox/requeue', { POST: requeueOutbox }),
   http('roundup', 'roundup', { GET: getRoundup }),
   http('feedbackLinks', 'feedback-links', { POST: createFeedbackLink }),
   http('feedbackList', 'feedback', { GET: listFeedback }),

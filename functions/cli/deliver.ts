@@ -1,12 +1,27 @@
-// `duban deliver [--now ISO] [--json]`: one delivery run against the configured storage, for operators
-// and tests. Exit 0 when the run completed (failed prompts are in the outbox, visible); 1 when it could
+// `duban deliver [--now ISO] [--requeue DATE [--unit U]] [--json]`: one delivery run against the
+// configured storage, for operators and tests. --requeue first puts the failed prompts of that send
+// date (of one unit with --unit) back in the queue, e.g. after the unit's channels were fixed (R17). Exit 0 when the run completed (failed prompts are in the outbox, visible); 1 when it could
 // not run or a unit's delivery was interrupted (storage unavailable).
 import { parse, type Io } from './main.js';
 import { UsageError } from './errors.js';
 import { describeSummary, runDelivery } from '../timers/delivery.js';
+import { IsoDateSchema } from '../../shared/model.js';
+import { chinaToday } from '../../shared/dates.js';
+import { runtimeOutbox } from '../http/outboxRuntime.js';
+import { now, runtimeEnv, runtimeStorage } from '../http/runtime.js';
+import { appendEvents } from '../storage/index.js';
 
 export async function deliverCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { now: { type: 'string' } });
+  const { values } = parse(argv, {
+    now: { type: 'string' },
+    requeue: { type: 'string' },
+    unit: { type: 'string' },
+  });
+  if (values.unit !== undefined && values.requeue === undefined)
+    throw new UsageError('--unit 只能与 --requeue 一起使用');
+  const requeueDate = values.requeue === undefined ? undefined : String(values.requeue);
+  if (requeueDate !== undefined && !IsoDateSchema.safeParse(requeueDate).success)
+    throw new UsageError(`--requeue 需要日期 YYYY-MM-DD (got ${JSON.stringify(values.requeue)})`);
   let at: Date | undefined;
   if (values.now !== undefined) {
     at = new Date(String(values.now));
@@ -15,6 +30,25 @@ export async function deliverCommand(argv: string[], io: Io): Promise<number> {
         `--now 需要时间 ISO 8601，如 2026-03-17T00:05:00Z (got ${JSON.stringify(values.now)})`,
       );
     }
+  }
+  if (requeueDate !== undefined) {
+    const unit = values.unit === undefined ? undefined : String(values.unit).trim();
+    const env = runtimeEnv();
+    const requeued = await runtimeOutbox(env).requeueFailed({ date: requeueDate, unit });
+    await appendEvents(
+      await runtimeStorage(env),
+      [
+        {
+          subject: { office: true },
+          type: 'outbox-requeue',
+          date: chinaToday(at ?? now()),
+          by: 'duban deliver',
+          data: { sendOn: requeueDate, unit: unit ?? null, requeued },
+        },
+      ],
+      at ?? now(),
+    );
+    io.err(`${requeueDate}${unit ? ` ${unit}` : ''} 的失败提示重新入队 ${requeued} 项`);
   }
   const summary = await runDelivery({ now: at, log: (line) => io.err(line) });
   io.out(values.json ? JSON.stringify(summary) : describeSummary(summary));

@@ -32,8 +32,9 @@ Usage:
       defaults of RULES.md otherwise.
   duban run-daily --on YYYY-MM-DD [--json]
       Run the daily supervision once against the configured storage (AzureWebJobsStorage).
-  duban deliver [--now ISO-INSTANT] [--json]
-      Deliver the queued prompts once (email, WeCom, DingTalk, webhook).
+  duban deliver [--now ISO-INSTANT] [--requeue YYYY-MM-DD [--unit UNIT]] [--json]
+      Deliver the queued prompts once (email, WeCom, DingTalk, webhook). --requeue first puts the
+      failed prompts of that send date (of one unit) back in the queue, e.g. after fixing its channels.
   duban help | --help
 
 Exit codes: 0 the input was read (problems, if any, are reported); 2 bad arguments or unreadable input.

@@ -1,0 +1,96 @@
+// R17 (review 6): a prompt that failed (a unit without channels on day one) can be sent again once the
+// office fixed the unit's channels — POST /api/outbox/requeue and `duban deliver --requeue DATE
+// [--unit U]` — and it arrives at the real SMTP server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type TestApi } from '../support/api.js';
+import { startSmtp, type RunningSmtp } from './receivers.js';
+import { MORNING, minutesAfter, prompt } from './fixtures.js';
+import { runtimeOutbox } from '../../../functions/http/outboxRuntime.js';
+import { runtimeEnv } from '../../../functions/http/runtime.js';
+import { runDelivery } from '../../../functions/timers/delivery.js';
+import { subjectHistory } from '../../../functions/storage/index.js';
+import { main } from '../../../functions/cli/main.js';
+
+let api: TestApi;
+let smtp: RunningSmtp;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  api = await startApi('requeue', {
+    env: { DUBAN_SMTP_URL: smtp.url, DUBAN_MAIL_FROM: '县政府督办检查室 <duban@example.gov.cn>' },
+  });
+});
+afterAll(async () => {
+  await api.close();
+  await smtp.stop();
+});
+
+const unit = (name: string) => ({ unit: name, leadUnit: name });
+const outbox = () => runtimeOutbox(runtimeEnv());
+
+describe('re-sending failed prompts', () => {
+  it('R17: POST /api/outbox/requeue puts a unit’s failed prompts of a day back; after its channel is added they arrive by email', async () => {
+    await outbox().enqueuePrompts([
+      prompt(1, unit('县司法局')),
+      prompt(2, unit('县司法局')),
+      prompt(3, unit('县档案馆')),
+    ]);
+    const first = await runDelivery({ now: MORNING });
+    expect(first).toMatchObject({ failed: 3, sent: 0 });
+    const failed = await api.call('GET', '/outbox?date=2026-03-17&status=failed');
+    expect(failed.body.items).toHaveLength(3);
+    expect(failed.body.items[0].lastError).toContain('重新发送');
+
+    const put = await api.call('PUT', `/units/${encodeURIComponent('县司法局')}`, {
+      body: { channels: [{ kind: 'email', to: 'sfj@county.gov.cn' }] },
+    });
+    expect(put.status).toBe(200);
+    const res = await api.call('POST', '/outbox/requeue', {
+      body: { date: '2026-03-17', unit: '县司法局', by: '李文书' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ date: '2026-03-17', unit: '县司法局', requeued: 2 });
+    const again = await runDelivery({ now: minutesAfter(MORNING, 10) });
+    expect(again).toMatchObject({ messages: 1, sent: 2 });
+    expect(smtp.mails.map((m) => m.to)).toEqual([['sfj@county.gov.cn']]);
+    expect(smtp.mails[0]!.parsed.subject).toContain('县司法局：2项重点工作');
+    // The other unit stays failed, visibly; the requeue is in the office's history.
+    const still = await api.call('GET', '/outbox?date=2026-03-17&status=failed');
+    expect(still.body.items.map((i: { unit: string }) => i.unit)).toEqual(['县档案馆']);
+    const office = await subjectHistory(api.storage, { office: true });
+    expect(office.find((h) => h.type === 'outbox-requeue')).toMatchObject({
+      by: '李文书',
+      data: { sendOn: '2026-03-17', unit: '县司法局', requeued: 2 },
+    });
+  });
+
+  it('R17: a bad date or a missing 经办人 → 400 in Chinese, nothing requeued', async () => {
+    const bad = await api.call('POST', '/outbox/requeue', { body: { date: '2026-3-17', by: '李文书' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('date');
+    const noBy = await api.call('POST', '/outbox/requeue', { body: { date: '2026-03-17' } });
+    expect(noBy.status).toBe(400);
+    expect((await api.call('GET', '/outbox?date=2026-03-17&status=failed')).body.items).toHaveLength(1);
+  });
+
+  it('R17: `duban deliver --requeue DATE --unit U` re-sends the unit’s failed prompts of that day at once', async () => {
+    await api.call('PUT', `/units/${encodeURIComponent('县档案馆')}`, {
+      body: { channels: [{ kind: 'email', to: 'daj@county.gov.cn' }] },
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    const code = await main(
+      ['deliver', '--requeue', '2026-03-17', '--unit', '县档案馆', '--now', '2026-03-17T01:00:00Z'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(err.join('\n')).toContain('2026-03-17 县档案馆 的失败提示重新入队 1 项');
+    expect(out.at(-1)).toContain('送达1项');
+    expect(smtp.mails.map((m) => m.to)).toEqual([['sfj@county.gov.cn'], ['daj@county.gov.cn']]);
+    expect(await main(['deliver', '--requeue', 'yesterday'], io)).toBe(2);
+    expect(err.at(-1)).toContain('--requeue 需要日期');
+    expect(await main(['deliver', '--unit', '县档案馆'], io)).toBe(2);
+    expect(err.at(-1)).toContain('--unit 只能与 --requeue 一起使用');
+  });
+});
