@@ -39,6 +39,7 @@ export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {
     entryPoints: {
       taskpane: join(here, 'src/taskpane/index.ts'),
       commands: join(here, 'src/commands/index.ts'),
+      notice: join(here, 'src/taskpane/notice.ts'),
     },
     outdir,
     bundle: true,
@@ -50,7 +51,7 @@ export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {
     logLevel: 'warning',
     plugins: [zodEnglishOnly],
   });
-  for (const page of ['taskpane.html', 'commands.html', 'help.html', 'taskpane.css']) {
+  for (const page of ['taskpane.html', 'commands.html', 'notice.html', 'help.html', 'taskpane.css']) {
     copyFileSync(join(here, 'src/taskpane', page), join(outdir, page));
   }
   for (const icon of readdirSync(join(here, 'assets')).filter((f) => f.endsWith('.png'))) {

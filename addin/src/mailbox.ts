@@ -47,6 +47,18 @@ export interface Envelope<T> {
 
 export const STATUS_KEY = 'duban.status';
 export const REQUEST_KEY = 'duban.request';
+/**
+ * The pane's heartbeat: the time (ms) it last said it is alive, every PANE_BEAT_MS while it is open,
+ * removed when it closes. A ribbon command with no live pane shows its outcome in a dialog instead.
+ */
+export const PANE_ALIVE_KEY = 'duban.pane.alive';
+export const PANE_BEAT_MS = 2_000;
+
+/** Whether a task pane of this origin is open now (its heartbeat is fresh). */
+export function paneAlive(storage: Storage, now = Date.now()): boolean {
+  const beat = Number(storage.getItem(PANE_ALIVE_KEY));
+  return Number.isFinite(beat) && beat > 0 && now - beat < PANE_BEAT_MS * 2.5;
+}
 
 let counter = 0;
 export function newId(): string {

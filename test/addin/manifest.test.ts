@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PANE_VIEWS } from '../../addin/src/taskpane/app.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifest = readFileSync(join(root, 'manifest.xml'), 'utf8');
@@ -65,7 +66,17 @@ describe('manifest.xml', () => {
       { label: '汇总', buttons: ['督检汇总'] },
       { label: '督办面板', buttons: ['督办面板'] },
     ]);
-    expect(all(/<Action xsi:type="ShowTaskpane">/)).toHaveLength(1);
+    // 约谈登记, 销号, 今日提示, 督检汇总 and 督办面板 open the pane (it must show even when it was closed);
+    // one container (the same TaskpaneId), a view per button.
+    const panes = all(
+      /<Action xsi:type="ShowTaskpane">\s*<TaskpaneId>([^<]+)<\/TaskpaneId>\s*<SourceLocation resid="([^"]+)"\/>/,
+    );
+    expect(panes).toHaveLength(5);
+    expect(new Set(panes.map((m) => m[1]))).toEqual(new Set(['Office.AutoShowTaskpaneWithDocument']));
+    const urls = new Map(all(/<bt:Url id="([^"]+)" DefaultValue="([^"]+)"/).map((m) => [m[1]!, m[2]!]));
+    const views = panes.map((m) => new URL(urls.get(m[2]!)!).searchParams.get('view'));
+    expect(views).toEqual(['interview', 'close', 'reminders', 'roundup', null]);
+    expect(views.filter((v) => v !== null)).toEqual([...PANE_VIEWS]);
   });
 
   it('resolves every resid, and every resource id is unique', () => {
@@ -81,7 +92,7 @@ describe('manifest.xml', () => {
     const ids = all(/<(?:CustomTab|Group|Control)[^>]* id="([^"]+)"/).map((m) => m[1]!);
     expect(new Set(ids).size).toBe(ids.length);
     const functions = all(/<FunctionName>([^<]+)<\/FunctionName>/).map((m) => m[1]!);
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(8);
     expect(new Set(functions).size).toBe(functions.length);
   });
 
@@ -128,5 +139,15 @@ describe('the function file registers every FunctionName of the manifest', () =>
     await import('../../addin/src/commands/index.js');
     const functions = all(/<FunctionName>([^<]+)<\/FunctionName>/).map((m) => m[1]!);
     expect([...associated].sort()).toEqual([...functions].sort());
+  });
+
+  it('on an old host (Trident/EdgeHTML) commands.html’s ES5 fallback answers every FunctionName too', () => {
+    const html = readFileSync(join(root, 'addin', 'src', 'taskpane', 'commands.html'), 'utf8');
+    const names = /var names = \[([^\]]+)\]/
+      .exec(html)?.[1]
+      ?.match(/'([^']+)'/g)
+      ?.map((n) => n.slice(1, -1));
+    const functions = all(/<FunctionName>([^<]+)<\/FunctionName>/).map((m) => m[1]!);
+    expect([...(names ?? [])].sort()).toEqual([...functions].sort());
   });
 });

@@ -32,6 +32,12 @@ async function click(name: string): Promise<void> {
   await ribbon.evaluate((n) => window.__dubanClick(n), name);
 }
 
+/** A ShowTaskpane button (约谈登记, 销号, 今日提示, 督检汇总): Office loads the pane at the button's view. */
+async function showTaskpane(view: string, page = pane): Promise<void> {
+  await page.goto(`${served.url}/taskpane.html?view=${view}`);
+  await page.waitForSelector('#tab-ledger');
+}
+
 /** Waits until the pane's status line shows `text` (a clerk reads it there). */
 async function statusShows(text: string, level?: string): Promise<string> {
   await pane.waitForFunction(
@@ -103,7 +109,7 @@ beforeAll(async () => {
   await pane.waitForSelector('#tab-ledger');
   ribbon = await context.newPage();
   await ribbon.goto(`${served.url}/commands.html`);
-  await ribbon.waitForFunction(() => window.__dubanActions.size === 12);
+  await ribbon.waitForFunction(() => window.__dubanActions.size === 8);
   await pane.bringToFront();
 }, 120_000);
 
@@ -187,7 +193,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
   it('约谈登记 twice: the unit turns red at once, its rows red, the checklist shown and tickable (R12)', async () => {
     workbook.select(sheet, 'C12');
     for (const n of [1, 2]) {
-      await click('recordInterview');
+      await showTaskpane('interview');
       await pane.waitForFunction(
         () =>
           (document.querySelector('#interview-form input[name=unit]') as HTMLInputElement | null)?.value ===
@@ -253,7 +259,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
 
   it('销号: the pane asks date and note, the status column says 已销号 for those tasks only (R3)', async () => {
     workbook.select(sheet, 'A17:M18');
-    await click('closeTasks');
+    await showTaskpane('close');
     await pane.waitForSelector('#close-form');
     await shot('close-form');
     await pane.fill('#close-form textarea[name=note]', '年度目标已完成，见县人社局验收报告');
@@ -263,12 +269,11 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(String(workbook.cell(sheet, 'N17').value)).toMatch(/^已销号（\d{4}-\d{2}-\d{2}）年度目标已完成/);
     expect(workbook.cell(sheet, 'N16').value).toBe('');
     expect(workbook.cell(sheet, 'N19').value).toBe('');
-    // The 亮牌 view the clerk left while it was loading did not spill into the 台账 view.
     expect(await pane.locator('#view #units, #view #candidates').count()).toBe(0);
   });
 
   it('今日提示 and 历史 are one click away', async () => {
-    await click('todayReminders');
+    await showTaskpane('reminders');
     await pane.waitForFunction(
       () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
     );
@@ -344,5 +349,67 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.click('#retry');
     await statusShows('已同步 16 项任务', 'success');
     expect(workbook.values(sheet).map((r) => r[12])).toEqual(ids);
+  });
+
+  it('the pane closed: a ribbon command shows its outcome in a dialog, and 销号 opens the pane with its form', async () => {
+    await pane.close();
+    // The pane's heartbeat is gone (removed on pagehide, or stale after a few seconds).
+    await ribbon.waitForFunction(
+      () => !(Date.now() - Number(localStorage.getItem('duban.pane.alive')) < 5000),
+      undefined,
+      { timeout: 15_000, polling: 100 },
+    );
+    const clicked = ribbon.evaluate(() => window.__dubanClick('checkLedger'));
+    await ribbon.waitForFunction(() => window.__dubanDialogs.length === 1, undefined, {
+      timeout: 15_000,
+      polling: 100,
+    });
+    const url = await ribbon.evaluate(() => window.__dubanDialogs[0]!.url);
+    expect(url).toBe(`${served.url}/notice.html`);
+    const dialog = await context.newPage();
+    await dialog.setViewportSize({ width: 420, height: 300 });
+    await dialog.goto(url);
+    await dialog.waitForSelector('#close');
+    expect(await dialog.locator('#status').textContent()).toContain('台账检查完成：16 项任务');
+    await dialog.screenshot({ path: join(SHOTS, 'notice-dialog.png') });
+    // 关闭: the command completes only now (its runtime stays until the dialog is closed).
+    let done = false;
+    void clicked.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(done).toBe(false);
+    await ribbon.evaluate(() => window.__dubanDialogs[0]!.close());
+    expect(await clicked).toBe(true);
+    await dialog.close();
+
+    // 销号 is a ShowTaskpane button: the pane opens at its view and reads the selection itself.
+    workbook.select(sheet, 'A6:M6');
+    pane = await context.newPage();
+    await showTaskpane('close');
+    await pane.waitForSelector('#close-form');
+    expect(await pane.locator('#close-form li').allTextContents()).toEqual([
+      expect.stringMatching(/^第6行 /),
+    ]);
+    await shot('close-from-ribbon');
+  });
+
+  it('an old host (Trident/EdgeHTML of Office 2019 perpetual): the pane and the buttons say what to use instead of hanging', async () => {
+    const old = await context.newPage();
+    await old.addInitScript(() => {
+      Object.defineProperty(navigator, 'userAgent', {
+        get: () => 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko',
+      });
+    });
+    await old.goto(`${served.url}/taskpane.html`);
+    await old.waitForFunction(() => document.getElementById('app')?.textContent?.includes('Microsoft 365'));
+    expect(await old.locator('#app').textContent()).toContain('请使用 Microsoft 365 或 Excel 网页版');
+    await old.goto(`${served.url}/commands.html`);
+    const opened = await old.evaluate(() => {
+      const fn = (window as unknown as Record<string, (e: { completed(): void }) => void>).syncLedger;
+      fn?.({ completed: () => undefined });
+      return window.__dubanDialogs.map((d) => d.url);
+    });
+    expect(opened).toEqual([`${served.url}/notice.html`]);
+    expect(await old.evaluate(() => window.__dubanActions.size)).toBe(0);
+    await old.close();
   });
 });

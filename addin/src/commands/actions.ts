@@ -44,6 +44,11 @@ export interface CommandEnv {
   settings: Settings;
   today(): IsoDate;
   mailbox: Mailbox;
+  /**
+   * Shows the command's outcome (the last status) where the clerk sees it when no task pane is open
+   * (Office's dialog); resolves when the clerk has closed it. Absent where a pane always listens.
+   */
+  notice?: () => Promise<void>;
 }
 
 export interface Outcome {

@@ -2,9 +2,12 @@
 import { browserEnv } from '../env.js';
 import { registerRibbon } from './ribbon.js';
 
-Office.onReady(() => {
-  registerRibbon(
-    (name, action) => Office.actions.associate(name, action),
-    () => browserEnv(window),
-  );
-});
+// On an old host (Trident/EdgeHTML) commands.html's ES5 fallback answers the buttons instead.
+if (!(globalThis as { __dubanOldHost?: string }).__dubanOldHost) {
+  Office.onReady(() => {
+    registerRibbon(
+      (name, action) => Office.actions.associate(name, action),
+      () => browserEnv(window),
+    );
+  });
+}

@@ -2,7 +2,7 @@
 // with Office.actions.associate. Each reports where the clerk sees it (the pane's status line) and
 // calls event.completed() in a finally, whatever happened.
 import type { CommandEnv, Outcome } from './actions.js';
-import { checkLedger, issueCards, openClose, openInterview, setStars, syncLedger } from './actions.js';
+import { checkLedger, issueCards, setStars, syncLedger } from './actions.js';
 
 const progress: Record<string, string> = {
   syncLedger: '正在同步台账…',
@@ -15,7 +15,10 @@ const progress: Record<string, string> = {
   orangeCard: '正在亮橙牌…',
 };
 
-/** The FunctionName of every ExecuteFunction button in manifest.xml, and what it runs. */
+/**
+ * The FunctionName of every ExecuteFunction button in manifest.xml, and what it runs. 约谈登记, 销号,
+ * 今日提示 and 督检汇总 are ShowTaskpane buttons (taskpane.html?view=…): they need the pane, so they open it.
+ */
 export const RIBBON_COMMANDS: Record<string, (env: CommandEnv) => Promise<Outcome>> = {
   syncLedger,
   checkLedger,
@@ -25,16 +28,6 @@ export const RIBBON_COMMANDS: Record<string, (env: CommandEnv) => Promise<Outcom
   stars5: (env) => setStars(env, 5),
   yellowCard: (env) => issueCards(env, 'yellow'),
   orangeCard: (env) => issueCards(env, 'orange'),
-  recordInterview: openInterview,
-  closeTasks: openClose,
-  todayReminders: async (env) => {
-    env.mailbox.ask({ kind: 'view', view: 'reminders' });
-    return { level: 'info', text: '今日提示已在督办面板“提示”页列出。' };
-  },
-  roundup: async (env) => {
-    env.mailbox.ask({ kind: 'view', view: 'roundup' });
-    return { level: 'info', text: '督检汇总已在督办面板“提示”页打开。' };
-  },
 };
 
 /**
@@ -61,6 +54,11 @@ export async function runRibbonCommand(
   } finally {
     try {
       env?.mailbox.report({ command: name, ...outcome });
+      // No pane open: the outcome in a dialog. completed() waits for it, as a function file's runtime
+      // may be unloaded once its command has completed.
+      await env?.notice?.();
+    } catch {
+      // the outcome stays in the mailbox; the pane shows it when it is next opened
     } finally {
       event.completed();
     }

@@ -8,6 +8,7 @@ import {
   failure,
   issueCardsFor,
   newRequestId,
+  selectedTaskRefs,
   submitClose,
   submitInterview,
   submitRectification,
@@ -57,7 +58,12 @@ export interface PaneDeps {
 export interface Pane {
   show(tab: Tab): void;
   handle(request: PaneRequest): void;
+  /** A view named in the pane's URL (taskpane.html?view=…, the ShowTaskpane buttons of the ribbon). */
+  openView(view: string | null): Promise<void>;
 }
+
+/** The views a ShowTaskpane button opens (manifest.xml SourceLocation `taskpane.html?view=…`). */
+export const PANE_VIEWS = ['interview', 'close', 'reminders', 'roundup'] as const;
 
 export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let tab: Tab = 'ledger';
@@ -1013,6 +1019,45 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return run ? run(deps.env()) : { level: 'info', text: '请在功能区再次点击该按钮。' };
   }
 
+  /**
+   * 约谈登记/销号/今日提示/督检汇总 open the pane at their view: it reads the selection itself (the
+   * ribbon runs no code for a ShowTaskpane button), so the form is there even if the pane was closed.
+   */
+  async function openView(view: string | null): Promise<void> {
+    if (view === 'reminders' || view === 'roundup') {
+      handle({ kind: 'view', view });
+      return;
+    }
+    if (view !== 'interview' && view !== 'close') return;
+    let tasks: TaskRef[];
+    try {
+      tasks = await selectedTaskRefs(deps.env());
+    } catch (err) {
+      showStatus(failure(err));
+      tasks = [];
+    }
+    if (view === 'interview') {
+      const unit = tasks.find((t) => t.leadUnit)?.leadUnit ?? null;
+      handle({ kind: 'interview', unit });
+      showStatus({ level: 'info', text: `请在下方填写约谈记录${unit ? `（${unit}）` : ''}。` });
+      return;
+    }
+    const withIds = tasks.filter((t) => t.id);
+    if (withIds.length === 0) {
+      show('ledger');
+      showStatus({
+        level: 'error',
+        text:
+          tasks.length > 0
+            ? '所选任务还没有督办编号，请先点“同步台账”，再选中任务行点“销号”。'
+            : '请先在台账中选中要销号的任务行，再点“销号”。',
+      });
+      return;
+    }
+    handle({ kind: 'close', tasks: withIds });
+    showStatus({ level: 'info', text: `请在下方填写销号日期和依据（${withIds.length} 项任务）。` });
+  }
+
   window.addEventListener('storage', (ev) => {
     if (ev.key === REQUEST_KEY)
       receiveRequest(readEnvelope<Envelope<PaneRequest>>(deps.storage, REQUEST_KEY));
@@ -1025,7 +1070,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   const last = readEnvelope<Status>(deps.storage, STATUS_KEY);
   if (last && Date.now() - Date.parse(last.at) < REQUEST_MAX_AGE_MS) receiveStatus(last);
   void refreshSettings(deps);
-  return { show, handle };
+  return { show, handle, openView };
 }
 
 /** Hands a document to the browser (Excel on the web) or the webview (desktop) as a download. */

@@ -11,6 +11,8 @@ declare global {
     __dubanActions: Map<string, (event: { completed(): void; source: { id: string } }) => void>;
     /** A click on a ribbon button: runs its associated function, resolves when it calls event.completed(). */
     __dubanClick(name: string): Promise<boolean>;
+    /** Every dialog a page opened (Office.context.ui.displayDialogAsync), by URL; close() ends the newest. */
+    __dubanDialogs: { url: string; close(): void }[];
   }
 }
 
@@ -31,6 +33,28 @@ window.__dubanClick = (name) =>
   });
 
 const documentSettings = new Map<string, unknown>();
+const dialogs: { url: string; close(): void }[] = [];
+window.__dubanDialogs = dialogs;
+/** Office's dialog as the function file sees it: the test reads its URL, opens it and closes it. */
+function displayDialogAsync(
+  url: string,
+  _options: unknown,
+  callback: (result: { status: string; value: unknown }) => void,
+): void {
+  const handlers = new Map<string, (arg: unknown) => void>();
+  const entry = {
+    url,
+    close: () => handlers.get('dialogMessageReceived')?.({ message: 'close', origin: location.origin }),
+  };
+  dialogs.push(entry);
+  callback({
+    status: 'succeeded',
+    value: {
+      addEventHandler: (type: string, handler: (arg: unknown) => void) => handlers.set(type, handler),
+      close: () => undefined,
+    },
+  });
+}
 const globals = window as unknown as Record<string, unknown>;
 globals.Excel = simulatedExcel((ops) => window.__dubanExcel(ops), supports);
 globals.Office = {
@@ -46,12 +70,15 @@ globals.Office = {
     });
     return ready;
   },
+  AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
+  EventType: { DialogMessageReceived: 'dialogMessageReceived', DialogEventReceived: 'dialogEventReceived' },
   actions: {
     associate: (name: string, fn: (event: { completed(): void; source: { id: string } }) => void) =>
       actions.set(name, fn),
   },
   context: {
     requirements: { isSetSupported: supports },
+    ui: { displayDialogAsync, messageParent: () => undefined },
     document: {
       settings: {
         get: (k: string) => documentSettings.get(k),
