@@ -147,4 +147,22 @@ describe('retries after a 502 the backend had already committed', () => {
     expect(unit?.state).not.toBe('red');
     expect(JSON.stringify(workbook.values(sheet))).toBe(before);
   });
+
+  it('R13: when the units’ states cannot be read after a card, the colours are left alone (not guessed) and the clerk is told', async () => {
+    const gw = gateway((method, path) => method === 'GET' && path === '/units');
+    const fills = () => workbook.values(sheet).map((_, i) => workbook.cell(sheet, `A${i + 1}`).fill);
+    const before = fills();
+    const row = workbook.values(sheet).findIndex((r) => r.includes('县财政局') && /^DB-/.test(String(r[12])));
+    const outcome = await issueCardsFor(env(gw.fetch), 'yellow', [
+      {
+        unit: '县财政局',
+        taskIds: [String(workbook.values(sheet)[row]![12])],
+        reason: '工作不到位',
+        requestId: newRequestId(),
+      },
+    ]);
+    expect(outcome.level).toBe('info');
+    expect(outcome.text).toContain('已向 县财政局 亮黄牌；未能读取单位亮牌状态，台账颜色未改动');
+    expect(fills()).toEqual(before);
+  });
 });

@@ -413,21 +413,31 @@ async function issueAndPaint(
       ...(retryable ? { pendingCards } : {}),
     };
   }
-  const states = await unitStates(api, today).catch(
-    () => new Map(issued.map((u) => [u, color as CardState])),
-  );
-  const only = new Map(issued.map((u) => [u, states.get(u) ?? color]));
-  const fills = paintRows({
-    view,
-    rows: rowsOfUnits(view, issued),
-    states: only,
-    problems: view.ledger.problems,
-    colors: env.settings.cardColors,
-  });
-  await writePlan(context, env.isSetSupported, view.read.sheetName, { cells: [], fills });
+  // A unit's colour is its most severe card of the year (R13), decided by the backend: when that state
+  // cannot be read, the colours are left as they are rather than guessed (a red unit given a yellow
+  // card must not turn yellow).
+  const states = await unitStates(api, today).catch(() => null);
+  let colourNote = '';
+  if (states) {
+    const only = new Map<string, CardState>();
+    for (const u of issued) {
+      const state = states.get(u);
+      if (state) only.set(u, state);
+    }
+    const fills = paintRows({
+      view,
+      rows: rowsOfUnits(view, [...only.keys()]),
+      states: only,
+      problems: view.ledger.problems,
+      colors: env.settings.cardColors,
+    });
+    await writePlan(context, env.isSetSupported, view.read.sheetName, { cells: [], fills });
+  } else {
+    colourNote = '未能读取单位亮牌状态，台账颜色未改动，将在下次“同步台账”时更新';
+  }
   return {
-    level: failures.length ? 'error' : 'success',
-    text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功${retryable ? '，点“重试”只重发这些单位' : ''}` : ''}。`,
+    level: failures.length ? 'error' : colourNote ? 'info' : 'success',
+    text: `已向 ${listNames(issued)} 亮${COLOR_NAME[color]}${failures.length ? `；${failures.length} 个单位未成功${retryable ? '，点“重试”只重发这些单位' : ''}` : ''}${colourNote ? `；${colourNote}` : ''}。`,
     details: [...notes, ...failures],
     retry: retryable,
     ...(retryable ? { pendingCards } : {}),
