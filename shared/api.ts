@@ -16,7 +16,12 @@ import { SettingsSchema, HolidayYearSchema } from './settings.js';
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const Who = z.string().trim().min(1, '请填写经办人').max(50);
-const Id = z.string().trim().min(1).max(200);
+/**
+ * Ledger ids, 督办编号, unit names, card ids: they become Table Storage keys (at most 512 UTF-16
+ * characters, and a task's history key holds a ledger id and a 督办编号 together), so at most 100 each;
+ * the backend checks the encoded length of every key as well and names the row when one is too long.
+ */
+const Id = z.string().trim().min(1).max(100, '编号或名称过长（最多 100 字）');
 const Text = (max: number) => z.string().max(max);
 /**
  * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:

@@ -4,6 +4,7 @@ import { IsoDateSchema } from '../../shared/model.js';
 import { makeCalendar, type WorkCalendar } from '../../shared/calendar.js';
 import type { Settings } from '../../shared/settings.js';
 import { ApiError } from '../errors.js';
+import { keyTooLong } from '../storage/keys.js';
 import { loadSettings, listTasks, type Storage, type StoredTask } from '../storage/index.js';
 
 export async function rulesContext(
@@ -23,6 +24,8 @@ export function unitName(raw: string, what = '单位名称'): string {
   if (CONTROL.test(name))
     throw new ApiError(400, 'invalid_unit', `${what}含有不可见的控制字符，请检查后重新输入`);
   if (name.length > 200) throw new ApiError(400, 'invalid_unit', `${what}过长（最多 200 字）`);
+  if (keyTooLong([name]))
+    throw new ApiError(400, 'invalid_unit', `${what}含过多 / \\ # ? % ! | ' 等符号，无法存储，请修改`);
   return name;
 }
 

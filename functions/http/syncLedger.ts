@@ -4,6 +4,7 @@
 import { SyncLedgerRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import { ApiError } from '../errors.js';
+import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
 import {
   appendEvents,
   listTasks,
@@ -22,6 +23,28 @@ type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
 export const syncLedger = api({}, async (call) => {
   const body = await call.body(SyncLedgerRequestSchema);
   const seen = new Map<string, number>();
+  // Every id becomes part of Table Storage keys (512 characters at most, after escaping): checked here,
+  // before anything is written, naming the row (review finding 7).
+  if (keyTooLong([body.ledgerId]))
+    throw new ApiError(
+      400,
+      'key_too_long',
+      `台账编号「${shownKeyPart(body.ledgerId)}」过长或含过多 / \\ # ? % ! | ' 等符号，无法存储，请缩短`,
+    );
+  for (const t of body.tasks) {
+    if (keyTooLong([body.ledgerId, t.id]))
+      throw new ApiError(
+        400,
+        'key_too_long',
+        `第 ${t.row} 行的督办编号「${shownKeyPart(t.id)}」过长：与台账编号合成的存储键编码后 ${keyLength([body.ledgerId, t.id])} 字符，超过 ${MAX_KEY_CHARS} 字符的上限，请缩短督办编号或少用 / \\ # ? % ! | ' 等符号`,
+      );
+    if (t.leadUnit && keyTooLong([t.leadUnit]))
+      throw new ApiError(
+        400,
+        'key_too_long',
+        `第 ${t.row} 行的牵头单位「${shownKeyPart(t.leadUnit)}」过长或含过多符号，无法存储，请缩短`,
+      );
+  }
   for (const t of body.tasks) {
     const first = seen.get(t.id);
     if (first !== undefined) {

@@ -9,6 +9,7 @@ import {
   type TableEntityResult,
 } from '@azure/data-tables';
 import { ApiError, storageStatus } from '../errors.js';
+import { MAX_KEY_CHARS, decodeKey, shownKeyPart } from './keys.js';
 
 /** Every table of the backend. Names get the deployment's prefix (`DUBAN_TABLE_PREFIX`, default `duban`). */
 export const TABLES = [
@@ -150,6 +151,16 @@ export class Storage {
     const byPartition = new Map<string, TransactionAction[]>();
     for (const a of actions) {
       const pk = String(a[1].partitionKey);
+      // The last guard (handlers check the ids they are given first, naming the row): a key the
+      // service would refuse is a 400 in Chinese, not a storage error.
+      for (const key of [pk, String(a[1].rowKey)]) {
+        if (key.length > MAX_KEY_CHARS)
+          throw new ApiError(
+            400,
+            'key_too_long',
+            `编号或名称过长：存储键编码后 ${key.length} 字符，超过 ${MAX_KEY_CHARS} 字符的上限（${shownKeyPart(decodeKey(key))}），请缩短台账编号、督办编号或单位名称，或少用 / \\ # ? % ! | ' 等符号`,
+          );
+      }
       const list = byPartition.get(pk) ?? [];
       list.push(a);
       byPartition.set(pk, list);

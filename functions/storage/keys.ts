@@ -23,5 +23,32 @@ export function splitKey(key: string): string[] {
   return key.split('|').map(decodeKey);
 }
 
-/** Largest key part Table Storage takes (1 KiB, UTF-16); longer ids are refused with a clear message. */
-export const MAX_KEY_CHARS = 1024;
+/**
+ * Largest PartitionKey or RowKey Table Storage takes: 1 KiB, held as UTF-16, so 512 characters (JS
+ * string length) — Azure and Azurite alike (Azurite answers 400 from 513). Every key is checked
+ * against it before it is written (`keyTooLong`, and Storage.submit as the last guard), so an id that
+ * does not fit is a 400 naming it, never a storage 500.
+ */
+export const MAX_KEY_CHARS = 512;
+
+/**
+ * Room kept for the fixed parts of the longest composite key around a ledger id and a 督办编号: the
+ * reminder key `ledger|task|2026-W09|milestone|<hash>` (encoded whole in Reminders), the task history
+ * partition `task|ledger|task`, feedback rows `task|period|instant`.
+ */
+export const KEY_ROOM = 80;
+
+/** The encoded length of the user parts of a key joined with `|`, plus the room for its fixed parts. */
+export function keyLength(parts: string[], room = KEY_ROOM): number {
+  return parts.reduce((n, p) => n + encodeKey(p).length, 0) + parts.length - 1 + room;
+}
+
+/** Whether some key built from these parts (a ledger id and a 督办编号, a unit name …) would be too long. */
+export function keyTooLong(parts: string[], room = KEY_ROOM): boolean {
+  return keyLength(parts, room) > MAX_KEY_CHARS;
+}
+
+/** A key part shown in a message: decoded, and cut to 20 characters. */
+export function shownKeyPart(part: string): string {
+  return part.length > 20 ? `${part.slice(0, 20)}…（共 ${part.length} 字）` : part;
+}

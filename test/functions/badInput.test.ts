@@ -233,6 +233,49 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     expect(JSON.parse(String(res.body))).toMatchObject({ unit: '县/局#?\\', head: '周局长' });
   });
 
+  it('ids over 100 characters (171 × `#`, 200 × 县, a 200 × `/` ledger id: storage 500s before) → 400 naming the field, nothing stored (review 7)', async () => {
+    for (const id of ['#'.repeat(171), '县'.repeat(200)]) {
+      const long = await api.call('POST', '/ledger/sync', {
+        body: { ledgerId: L, year: 2026, by: '李文书', tasks: [task(id, { row: 4 })] },
+      });
+      await expectRefused(long, 400);
+      expect(long.body.error.message).toContain('tasks[0].id');
+      expect(long.body.error.message).toContain('最多 100 字');
+    }
+    const ledger = await api.call('POST', '/ledger/sync', {
+      body: { ledgerId: '/'.repeat(200), year: 2026, by: '李文书', tasks: [task('T1', { row: 4 })] },
+    });
+    await expectRefused(ledger, 400);
+    expect(ledger.body.error.message).toContain('ledgerId');
+  });
+
+  it('a ledger id of 100 × `/` (300 characters encoded) with a 督办编号 of 100 × `#` → 400 naming the row; 100 × 县 fits and is stored (review 7)', async () => {
+    const slashes = '/'.repeat(100);
+    const both = await api.call('POST', '/ledger/sync', {
+      body: { ledgerId: slashes, year: 2026, by: '李文书', tasks: [task('#'.repeat(100), { row: 5 })] },
+    });
+    await expectRefused(both, 400);
+    expect(both.body.error.message).toContain('第 5 行的督办编号');
+    const unit = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: L,
+        year: 2026,
+        by: '李文书',
+        tasks: [task('T1', { row: 4 }), task('T2', { row: 6, leadUnit: '#'.repeat(200) })],
+      },
+    });
+    await expectRefused(unit, 400);
+    expect(unit.body.error.message).toContain('第 6 行的牵头单位');
+    const han = '县'.repeat(100);
+    const fits = await api.call('POST', '/ledger/sync', {
+      body: { ledgerId: '台'.repeat(100), year: 2026, by: '李文书', tasks: [task(han, { row: 4 })] },
+    });
+    expect(fits.status).toBe(200);
+    const listed = await api.call('GET', `/tasks?ledgerId=${encodeURIComponent('台'.repeat(100))}`);
+    expect(listed.body.tasks.map((t: { id: string }) => t.id)).toEqual([han]);
+    before = await snapshot(api.storage);
+  });
+
   it('a unit name with control characters → 400, nothing stored', async () => {
     const res = await api.call('POST', '/cards', {
       body: { ledgerId: L, unit: '县\u0007局', color: 'yellow', reason: '工作不到位', by: '李文书' },
