@@ -112,5 +112,17 @@ export async function snapshot(storage: Storage): Promise<string> {
     const rows = await storage.list(t);
     out[t] = rows.map(({ etag: _e, timestamp: _t, ...r }) => r);
   }
+  // The outbox is a table of its own (functions/notify): "nothing changed" covers it too.
+  const { runtimeOutbox } = await import('../../../functions/http/outboxRuntime.js');
+  const { runtimeEnv } = await import('../../../functions/http/runtime.js');
+  const outbox = runtimeOutbox(runtimeEnv());
+  const items: unknown[] = [];
+  let token: string | undefined;
+  do {
+    const page = await outbox.listOutbox({ limit: 1000, continuationToken: token });
+    items.push(...page.items.map(({ etag: _e, ...i }) => i));
+    token = page.continuationToken ?? undefined;
+  } while (token);
+  out.Outbox = items;
   return JSON.stringify(out);
 }
