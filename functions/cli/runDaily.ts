@@ -13,6 +13,15 @@ export function describeDailyRun(r: DailyRunResult): string {
     `  到期提示 ${r.due} 条：新入队 ${r.queued} 条，此前已入队 ${r.existing} 条`,
     `  亮牌候选：黄牌 ${r.candidates.yellow} 个，橙牌 ${r.candidates.orange} 个（新增 ${r.candidates.new}）`,
     `  整改逾期 ${r.overdueRectifications.length} 个${r.overdueRectifications.map((o) => `\n    ${o.unit}：应于 ${o.rectifyBy} 前整改（牌 ${o.cardId}）`).join('')}`,
+    ...(r.unscheduled.length
+      ? [
+          `  无法提示的未办结任务 ${r.unscheduled.length} 项${r.unscheduled
+            .slice(0, 20)
+            .map((u) => `\n    ${u.row ? `第${u.row}行 ` : ''}${u.taskNo ?? ''}（${u.taskId}）：${u.reason}`)
+            .join('')}`,
+        ]
+      : []),
+    ...(r.skipped ? [`  警告：${r.skipped.from} 至 ${r.skipped.to} 未运行过久，这些日子的提示未补发`] : []),
     `  存储往返 ${r.roundTrips} 次`,
   ];
   return lines.join('\n');

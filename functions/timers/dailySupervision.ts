@@ -1,7 +1,8 @@
 // The daily supervision run (UTC `0 0 0 * * *` = 08:00 Beijing, R22). It decides nothing itself:
 //  - the reminders due (shared reminderSchedule, R15, R18) go to the outbox, one entry per
 //    idempotency key (R17: a second run of the same day queues nothing new);
-//  - days the timer missed since the last completed run (at most 7) are caught up;
+//  - days the timer missed since the last completed run (up to CATCH_UP_DAYS) are caught up, and
+//    older ones are reported as skipped, never dropped silently;
 //  - yellow/orange candidates are refreshed (shared candidates, R9, R10), new ones recorded;
 //  - orange cards past their rectification deadline are flagged, every day until resolved (R11);
 //  - everything is appended to the history.
@@ -36,8 +37,12 @@ import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http
 
 /** How long a unit's feedback link stays valid after the feedback due date (late answers still count, as late). */
 export const LINK_VALID_DAYS_AFTER_DUE = 60;
-/** How many missed days a run catches up on. */
-export const CATCH_UP_DAYS = 7;
+/**
+ * How many days back a run catches up on (a quarter): after the app was stopped, the reminders of the
+ * days it missed are queued too (R17: no prompt silently vanishes; the outbox dedups). Days before
+ * that are not caught up, and are reported (`skipped`, a warning, the daily-run event).
+ */
+export const CATCH_UP_DAYS = 92;
 
 export interface DailyRunOptions {
   on: IsoDate;
@@ -50,7 +55,10 @@ export interface DailyRunOptions {
 
 export interface DailyRunResult {
   on: IsoDate;
+  /** The first day caught up (the day after the last run, at most CATCH_UP_DAYS back). */
   from: IsoDate;
+  /** Missed days older than CATCH_UP_DAYS: not caught up, reported. */
+  skipped: { from: IsoDate; to: IsoDate } | null;
   workingDay: boolean;
   ledgers: number;
   /** Reminders due in [from, on]. */
@@ -83,14 +91,22 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   const calendar = makeCalendar(settings);
   const last = await lastDailyRun(storage);
   let from = on;
+  let skipped: DailyRunResult['skipped'] = null;
   if (last && last < on) {
     const next = addDays(last, 1);
     const floor = addDays(on, -(CATCH_UP_DAYS - 1));
     from = next > floor ? next : floor;
+    if (next < floor) skipped = { from: next, to: addDays(floor, -1) };
   }
+  if (from < on) log(`补齐漏跑的日子：${from} 至 ${addDays(on, -1)}（上次运行 ${last}）`);
+  if (skipped)
+    log(
+      `警告：${skipped.from} 至 ${skipped.to} 超过 ${CATCH_UP_DAYS} 天未运行，这些日子的提示未补发，请核对（可用 GET /api/reminders?on= 查看当日应发提示）`,
+    );
   const result: DailyRunResult = {
     on,
     from,
+    skipped,
     workingDay: calendar.isWorkingDay(on),
     ledgers: 0,
     due: 0,
@@ -282,6 +298,14 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
   if (timer.isPastDue) context.warn(`每日督办计时器延迟触发（isPastDue），按 ${on} 运行并补齐漏跑的日子`);
   const storage = await runtimeStorage();
   const result = await runDaily({ on, storage, now, log: (l) => context.log(l) });
+  if (result.skipped)
+    context.warn(
+      `每日督办：${result.skipped.from} 至 ${result.skipped.to} 的提示未补发（超过 ${CATCH_UP_DAYS} 天未运行）`,
+    );
+  if (result.unscheduled.length)
+    context.warn(
+      `每日督办：${result.unscheduled.length} 项未办结任务无法提示（无牵头单位或无星级），见 GET /api/reminders`,
+    );
   context.log(
     `每日督办 ${on}（${result.from} 起）：到期提示 ${result.due}，新入队 ${result.queued}，候选 黄${result.candidates.yellow}/橙${result.candidates.orange}，整改逾期 ${result.overdueRectifications.length}，无法提示的任务 ${result.unscheduled.length}，存储往返 ${result.roundTrips}`,
   );
