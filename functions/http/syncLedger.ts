@@ -3,6 +3,8 @@
 // the ledger's problems (R1, R4) are kept for the yellow-card candidates (R9) and returned.
 import { SyncLedgerRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
+import type { Stars } from '../../shared/model.js';
+import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
 import {
@@ -66,30 +68,36 @@ export const syncLedger = api({}, async (call) => {
   let updated: string[] = [];
   let removed: string[] = [];
   let restored: string[] = [];
+  let starChanges: { taskId: string; row: number; from: Stars | null; to: Stars }[] = [];
+  let closings: { taskId: string; row: number; date: string; note: string }[] = [];
   for (let attempt = 0; ; attempt++) {
     added = [];
     updated = [];
     removed = [];
     restored = [];
+    starChanges = [];
+    closings = [];
     const existing = new Map(
       (await listTasks(storage, body.ledgerId, { includeRemoved: true })).map((t) => [t.task.id, t]),
     );
     const changes: { next: TaskState; etag: string | null }[] = [];
     for (const task of body.tasks) {
       const prev = existing.get(task.id);
-      // The ledger's star wins; an empty star cell keeps the one set by 赋星. A task closed by 销号
-      // stays closed even if the ledger's status cell was not updated.
-      const stars = task.stars ?? prev?.stars ?? null;
-      const closed = task.closed || (prev?.closed ?? false);
+      // Which of the ledger and the office's records wins for the star (R5) and the closing (R3),
+      // and what changed: shared syncTaskFacts. A removed task coming back keeps its stored facts.
+      const facts = syncTaskFacts(prev ?? null, task, today);
+      const { stars, closed } = facts;
       const next: TaskState = {
         task: { ...task, stars, closed },
         stars,
         closed,
-        closedOn: prev?.closedOn ?? (task.closed ? today : null),
-        closeNote: prev?.closeNote ?? null,
+        closedOn: facts.closedOn,
+        closeNote: facts.closeNote,
         removed: false,
         removedOn: null,
       };
+      if (facts.starChange) starChanges.push({ taskId: task.id, row: task.row, ...facts.starChange });
+      if (facts.closing) closings.push({ taskId: task.id, row: task.row, ...facts.closing });
       if (!prev) {
         added.push(task.id);
         changes.push({ next, etag: null });
@@ -140,6 +148,8 @@ export const syncLedger = api({}, async (call) => {
         updated: updated.length,
         removed,
         restored,
+        starChanges: starChanges.length,
+        closed: closings.map((c) => c.taskId),
         problems: problems.length,
       },
     },
@@ -148,6 +158,22 @@ export const syncLedger = api({}, async (call) => {
       type: 'task-removed',
       date: today,
       by: body.by,
+    })),
+    // R5: a star changed in the ledger is recorded like a 赋星, with who synced it and source 'ledger'.
+    ...starChanges.map((c): NewEvent => ({
+      subject: { ledgerId: body.ledgerId, taskId: c.taskId },
+      type: 'stars',
+      date: today,
+      by: body.by,
+      data: { from: c.from, to: c.to, source: 'ledger', row: c.row },
+    })),
+    // R3: a task the ledger's status closed is recorded like a 销号, with source 'ledger'.
+    ...closings.map((c): NewEvent => ({
+      subject: { ledgerId: body.ledgerId, taskId: c.taskId },
+      type: 'close',
+      date: c.date,
+      by: body.by,
+      data: { note: c.note, source: 'ledger', row: c.row },
     })),
     ...restored.map((taskId): NewEvent => ({
       subject: { ledgerId: body.ledgerId, taskId },
@@ -167,6 +193,8 @@ export const syncLedger = api({}, async (call) => {
       removed,
       restored,
       unchanged: body.tasks.length - added.length - updated.length - restored.length,
+      starChanges,
+      closedByLedger: closings.map((c) => c.taskId),
       problems,
     },
   };

@@ -183,6 +183,63 @@ describe('POST /api/tasks/close (R3)', () => {
   });
 });
 
+describe('changes that arrive through a sync (review 9)', () => {
+  it('R5/R3: a star edited in the ledger and a status closing are in the task’s history with who, from, to and source ledger', async () => {
+    const sync = (tasks: ReturnType<typeof task>[]) =>
+      api.call('POST', '/ledger/sync', { body: { ledgerId: 'via-ledger', year: 2026, by: '李文书', tasks } });
+    expect((await sync([task('V1', { row: 4 }), task('V2', { row: 5 })])).status).toBe(200);
+    const stars = await api.call('POST', '/stars', {
+      body: { ledgerId: 'via-ledger', taskIds: ['V1'], stars: 4, by: '王科长' },
+    });
+    expect(stars.status).toBe(200);
+    const res = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: 'via-ledger',
+        year: 2026,
+        by: '赵文书',
+        tasks: [
+          task('V1', { row: 4, stars: 5 }),
+          task('V2', { row: 5, closed: true, closedOn: '2026-04-28' }),
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      starChanges: [{ taskId: 'V1', row: 4, from: 4, to: 5 }],
+      closedByLedger: ['V2'],
+    });
+    const v1 = await subjectHistory(api.storage, { ledgerId: 'via-ledger', taskId: 'V1' });
+    expect(
+      v1.filter((h) => h.type === 'stars').map((h) => [h.by, h.data.from, h.data.to, h.data.source ?? null]),
+    ).toEqual([
+      ['王科长', null, 4, null],
+      ['赵文书', 4, 5, 'ledger'],
+    ]);
+    const v2 = await subjectHistory(api.storage, { ledgerId: 'via-ledger', taskId: 'V2' });
+    expect(v2.filter((h) => h.type === 'close')).toMatchObject([
+      { by: '赵文书', date: '2026-04-28', data: { source: 'ledger' } },
+    ]);
+    expect((await listTasks(api.storage, 'via-ledger')).find((t) => t.task.id === 'V2')).toMatchObject({
+      closed: true,
+      closedOn: '2026-04-28',
+    });
+    // The same ledger synced again: nothing more in the history.
+    await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: 'via-ledger',
+        year: 2026,
+        by: '赵文书',
+        tasks: [
+          task('V1', { row: 4, stars: 5 }),
+          task('V2', { row: 5, closed: true, closedOn: '2026-04-28' }),
+        ],
+      },
+    });
+    const again = await subjectHistory(api.storage, { ledgerId: 'via-ledger', taskId: 'V1' });
+    expect(again.filter((h) => h.type === 'stars')).toHaveLength(2);
+  });
+});
+
 describe('two clerks at once', () => {
   it('R3/R5: 赋星 and 销号 of the same tasks at the same moment both land (ETags, re-read, apply again)', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `C${i}`);
