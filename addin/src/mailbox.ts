@@ -32,7 +32,12 @@ export interface TaskRef {
 
 /** Work a command hands to the pane because it needs the clerk's input or a view. */
 export type PaneRequest =
-  | { kind: 'cardReason'; color: 'yellow' | 'orange'; units: { unit: string; taskIds: string[] }[] }
+  | {
+      kind: 'cardReason';
+      color: 'yellow' | 'orange';
+      /** `candidate`: the backend proposed this unit for this colour (R9, R10); if not, the pane asks to confirm. */
+      units: { unit: string; taskIds: string[]; candidate?: boolean }[];
+    }
   | { kind: 'interview'; unit: string | null }
   | { kind: 'close'; tasks: TaskRef[] }
   | { kind: 'problems'; sheetName: string; problems: Problem[] }

@@ -160,7 +160,7 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     expect(request).toEqual({
       kind: 'cardReason',
       color: 'yellow',
-      units: [{ unit: '县商务局', taskIds: ['DB-2026-0003'] }],
+      units: [{ unit: '县商务局', taskIds: ['DB-2026-0003'], candidate: false }],
     });
     const outcome = await issueCardsFor(env(), 'yellow', [
       { unit: '县商务局', taskIds: ['DB-2026-0003'], reason: '工作不到位', requestId: newRequestId() },
@@ -169,9 +169,22 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     for (const row of [7, 8, 9]) expect(workbook.cell(sheet, `B${row}`).fill).toBe(YELLOW);
   });
 
-  it('橙牌 colours the unit orange, numbers the 预警通知书 and sets the rectification deadline (R10, R11, R13, R14)', async () => {
+  it('橙牌 on a unit the program did not propose asks the pane to confirm and writes nothing; the confirmed card colours the unit orange, numbers the 预警通知书 and sets the rectification deadline (R10, R11, R13, R14)', async () => {
     workbook.select(sheet, 'A12:M12');
-    const outcome = await issueCards(env(), 'orange');
+    requests.length = 0;
+    const asked = await issueCards(env(), 'orange');
+    expect(asked.level).toBe('info');
+    expect(asked.text).toContain('县工信局不是系统提出的橙牌候选（R10）');
+    expect(workbook.cell(sheet, 'A12').fill).toBeNull();
+    const request = requests.find((r) => r.kind === 'cardReason');
+    expect(request).toMatchObject({ color: 'orange', units: [{ unit: '县工信局', candidate: false }] });
+    const units = await api().units(TODAY);
+    expect(units.find((u) => u.unit === '县工信局')?.cards ?? []).toHaveLength(0);
+    // The clerk ticks “仍要亮橙牌” in the pane.
+    const taskIds = request && request.kind === 'cardReason' ? request.units[0]!.taskIds : [];
+    const outcome = await issueCardsFor(env(), 'orange', [
+      { unit: '县工信局', taskIds, reason: '工作进展缓慢', requestId: newRequestId() },
+    ]);
     expect(outcome.level).toBe('success');
     expect(outcome.details?.[0]).toMatch(
       /^县工信局：橙牌（工作进展缓慢），友政督警〔2026〕1号，限 2026-04-\d\d 前整改$/,
@@ -238,7 +251,16 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
   it('a closed task gets no card (R3): the backend refuses and the workbook stays as it was', async () => {
     workbook.select(sheet, 'A17:M17');
     const before = cellsOf([17]);
-    const outcome = await issueCards(env(), 'orange');
+    // Not a candidate (closed): the clerk is asked first, and even a confirmed card is refused.
+    expect((await issueCards(env(), 'orange')).level).toBe('info');
+    const outcome = await issueCardsFor(env(), 'orange', [
+      {
+        unit: String(workbook.values(sheet)[16]![5]),
+        taskIds: ['DB-2026-0011'],
+        reason: '工作进展缓慢',
+        requestId: newRequestId(),
+      },
+    ]);
     expect(outcome.level).toBe('error');
     expect(outcome.text).toContain('已销号的任务不再亮牌');
     expect(cellsOf([17])).toBe(before);
@@ -264,5 +286,27 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     ]);
     expect(workbook.cell(sheet, 'M23').value).toBe('DB-2026-0017');
     expect(workbook.cell(sheet, 'M5').value).toBe('DB-2026-0001');
+  });
+
+  it('橙牌 on an orange candidate (R10) is one click: the card cites the candidate’s slow tasks, not merely the selected rows', async () => {
+    const july = (): CommandEnv => ({ ...env(), today: () => '2026-07-10' });
+    const candidate = (await api().candidates('ledger-2026', '2026-07-10')).find(
+      (c) => c.unit === '县发改局' && c.color === 'orange',
+    );
+    expect(candidate?.taskIds.length).toBeGreaterThan(0);
+    const rowOf = (id: string) => workbook.values(sheet).findIndex((r) => r[12] === id) + 1;
+    const first = rowOf(candidate!.taskIds[0]!);
+    workbook.select(sheet, `A${first}:M${first}`);
+    requests.length = 0;
+    const outcome = await issueCards(july(), 'orange');
+    expect(outcome.level).toBe('success');
+    expect(requests).toEqual([]);
+    expect(outcome.details?.[0]).toMatch(/^县发改局：橙牌（工作进展缓慢），友政督警〔2026〕2号/);
+    const card = (await api().units('2026-07-10')).find((u) => u.unit === '县发改局')?.cards[0];
+    const history = await api().history({ unit: '县发改局' });
+    const issued = history.events.find((e) => e.type === 'card');
+    expect(card).toBeTruthy();
+    expect(JSON.stringify(issued)).toContain(candidate!.taskIds[0]!);
+    expect(workbook.cell(sheet, `A${first}`).fill).toBe(ORANGE);
   });
 });

@@ -182,7 +182,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(workbook.cell(sheet, 'C9').fill).toBe(YELLOW);
   });
 
-  it('橙牌: the unit’s rows orange, the 预警通知书 number and the rectification deadline (R10, R11, R13)', async () => {
+  it('橙牌 on an orange candidate (late November: 县工信局’s task is past its deadline): one click, the unit’s rows orange, the 预警通知书 number and the rectification deadline (R10, R11, R13)', async () => {
     workbook.select(sheet, 'C12');
     await click('orangeCard');
     const text = await statusShows('友政督警〔2026〕1号', 'success');

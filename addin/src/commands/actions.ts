@@ -75,7 +75,6 @@ export function newRequestId(): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-const SLOW_PROGRESS: CardReason = '工作进展缓慢';
 const COLOR_NAME = { yellow: '黄牌', orange: '橙牌', red: '红牌' } as const;
 
 function clerk(env: CommandEnv): string {
@@ -317,18 +316,24 @@ export async function issueCards(
       const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
       const today = env.today();
       const chosen = new Map<string, CardReason>();
-      if (color === 'orange') {
-        for (const unit of units.keys()) chosen.set(unit, reasons?.get(unit) ?? SLOW_PROGRESS);
-      } else if (reasons) {
+      /** The tasks a card cites: the candidate's own (the slow ones, R10), else the selected rows. */
+      const cited = new Map(units);
+      const candidateUnits = new Set<string>();
+      if (reasons) {
         for (const unit of units.keys()) {
           const r = reasons.get(unit);
           if (r) chosen.set(unit, r);
         }
       } else {
+        // R9/R10: the program proposes (the backend's candidates), the clerk decides. An orange card is
+        // never issued by one click on a unit the program did not propose: the pane asks to confirm.
         const candidates = await api.candidates(ledgerId, today);
         for (const unit of units.keys()) {
-          const c = candidates.find((x) => x.unit === unit && x.color === 'yellow');
-          if (c) chosen.set(unit, c.reason as CardReason);
+          const c = candidates.find((x) => x.unit === unit && x.color === color);
+          if (!c) continue;
+          candidateUnits.add(unit);
+          chosen.set(unit, c.reason as CardReason);
+          if (c.taskIds.length) cited.set(unit, c.taskIds);
         }
       }
       const unasked = [...units.keys()].filter((u) => !chosen.has(u));
@@ -336,16 +341,23 @@ export async function issueCards(
         env.mailbox.ask({
           kind: 'cardReason',
           color,
-          units: [...units].map(([unit, taskIds]) => ({ unit, taskIds })),
+          units: [...cited].map(([unit, taskIds]) => ({
+            unit,
+            taskIds,
+            candidate: candidateUnits.has(unit),
+          })),
         });
         return {
           level: 'info' as const,
-          text: `请在下方选择${COLOR_NAME[color]}理由：${listNames(unasked)}没有系统提出的理由。`,
+          text:
+            color === 'orange'
+              ? `请在下方确认：${listNames(unasked)}不是系统提出的橙牌候选（R10），确需亮橙牌请逐个勾选确认。`
+              : `请在下方选择${COLOR_NAME[color]}理由：${listNames(unasked)}没有系统提出的理由。`,
           details: notes,
         };
       }
       // The ribbon click is the clerk's confirmation: each order gets its requestId now, kept for retries.
-      const list = [...units].map(([unit, taskIds]) => ({
+      const list = [...cited].map(([unit, taskIds]) => ({
         unit,
         taskIds,
         reason: chosen.get(unit)!,

@@ -708,14 +708,28 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       h('h2', {}, `${STATE_NAME[req.color]}理由`),
       req.units.map((u, i) =>
         h(
-          'label',
+          'div',
           { class: 'field' },
-          h('span', {}, `${u.unit}（${u.taskIds.length} 项任务）`),
           h(
-            'select',
-            { name: `reason-${i}` },
-            reasons.map((r) => h('option', { value: r }, r)),
+            'label',
+            { class: 'field' },
+            h('span', {}, `${u.unit}（${u.taskIds.length} 项任务）`),
+            h(
+              'select',
+              { name: `reason-${i}` },
+              reasons.map((r) => h('option', { value: r }, r)),
+            ),
           ),
+          // R10: slow progress is decided by the program; a unit it did not propose needs the clerk's
+          // explicit confirmation (a card is never deleted, R8).
+          req.color === 'orange' && !u.candidate
+            ? h(
+                'label',
+                { class: 'small' },
+                h('input', { type: 'checkbox', name: `confirm-${i}`, required: true }),
+                h('span', {}, '该单位不是系统提出的橙牌候选（R10），仍要亮橙牌'),
+              )
+            : null,
         ),
       ),
       h(

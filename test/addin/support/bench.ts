@@ -9,18 +9,45 @@ import { SimWorkbook, simulatedHost } from './simulatedExcel.js';
 import { generatedLedger, HEADER } from './generatedLedger.js';
 
 export type BenchCommand =
-  'syncLedger' | 'checkLedger' | 'starsByKind' | 'stars4' | 'yellowCard' | 'orangeCard' | 'closeTasks';
+  | 'syncLedger'
+  | 'checkLedger'
+  | 'starsByKind'
+  | 'stars3'
+  | 'stars4'
+  | 'stars5'
+  | 'yellowCard'
+  | 'orangeCard'
+  | 'closeTasks';
+
+/** The generated ledger's lead units (generatedLedger: 县第0局 … 县第39局). */
+const UNITS = Array.from({ length: 40 }, (_, k) => `县第${k}局`);
 
 function stubBackend(): typeof fetch {
   return async (input, init) => {
     const url = String(input);
     const body = init?.body ? (JSON.parse(String(init.body)) as { unit?: string; color?: string }) : {};
+    // The shapes the real backend answers (GET /candidates: { yellow, orange }; GET /units: UnitView):
+    // every unit is a candidate of both colours, so 黄牌/橙牌 take the one-click path and paint.
+    const candidate = (color: string, reason: string) =>
+      UNITS.map((unit) => ({ unit, color, reason, taskIds: [], details: [] }));
     const json = url.includes('/units')
-      ? { units: [] }
+      ? {
+          units: UNITS.map((unit) => ({
+            unit,
+            state: 'yellow',
+            interviews: 0,
+            cards: [],
+            rectifyBy: null,
+            rectificationOverdue: false,
+          })),
+        }
       : url.includes('/feedback?')
         ? { feedback: [], continuation: null }
         : url.includes('/candidates')
-          ? { candidates: [] }
+          ? {
+              yellow: candidate('yellow', '上报材料不及时'),
+              orange: candidate('orange', '工作进展缓慢'),
+            }
           : url.endsWith('/cards')
             ? { card: { id: 'c', unit: body.unit, color: body.color, docNo: '友政督提〔2026〕1号' } }
             : {};
@@ -78,7 +105,9 @@ export async function addinBenchmark(): Promise<AddinBenchmark> {
     'syncLedger',
     'checkLedger',
     'starsByKind',
+    'stars3',
     'stars4',
+    'stars5',
     'yellowCard',
     'orangeCard',
     'closeTasks',
@@ -86,8 +115,12 @@ export async function addinBenchmark(): Promise<AddinBenchmark> {
   const syncs = {} as AddinBenchmark['syncs'];
   for (const c of commands) {
     syncs[c] = { '1': 0, '100': 0, '5000': 0 };
-    for (const n of [1, 100, 5000] as const)
-      syncs[c][String(n) as '1' | '100' | '5000'] = (await syncsForCommand(c, n)).syncs;
+    for (const n of [1, 100, 5000] as const) {
+      const r = await syncsForCommand(c, n);
+      // A figure measured on an error path (a stub the client cannot read…) is no figure at all.
+      if (r.level === 'error') throw new Error(`bench: ${c} with ${n} rows ended in an error: ${r.text}`);
+      syncs[c][String(n) as '1' | '100' | '5000'] = r.syncs;
+    }
   }
   const { buildAddin } = await import('../../../addin/build.js');
   const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
