@@ -251,8 +251,18 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.click('#tab-cards');
     const candidate = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });
     await candidate.waitFor();
+    // 县住建局 got its card for this reason this morning: marked 已亮牌, 确认 disabled (no second number).
+    const carded = pane.locator('#candidates li', { hasText: '县住建局：台账清单不规范' });
+    if ((await carded.count()) > 0) {
+      expect(await carded.locator('button').textContent()).toBe('已亮牌');
+      expect(await carded.locator('button').isDisabled()).toBe(true);
+    }
     await candidate.locator('button').click();
     await statusShows('县医保局：黄牌（台账清单不规范），友政督提〔2026〕3号', 'success');
+    const again = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });
+    await expect
+      .poll(async () => (await again.count()) === 0 || (await again.locator('button').isDisabled()))
+      .toBe(true);
     expect(workbook.cell(sheet, 'A21').fill).toBe(YELLOW);
     expect(workbook.cell(sheet, 'H21').fill).toBe(PROBLEM_FILL);
   });

@@ -521,7 +521,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     viewEl.append(
       unitList(units),
       h('h2', {}, '亮牌候选（系统提出，确认后生效）'),
-      candidateList(candidates),
+      candidateList(candidates, units, env.today()),
     );
   }
 
@@ -652,7 +652,24 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return form;
   }
 
-  function candidateList(candidates: CandidateView[] | null): HTMLElement {
+  /**
+   * A candidate whose unit already has a card of this colour for this reason this year is marked 已亮牌
+   * and cannot be confirmed again (a second card and number); the backend may filter these too, the
+   * pane does not depend on it. Unknown (units not read): 确认 stays, the backend's requestId guards.
+   */
+  function alreadyCarded(c: CandidateView, units: UnitView[] | null, today: string): boolean {
+    const unit = units?.find((u) => u.unit === c.unit);
+    return !!unit?.cards.some(
+      (card) =>
+        card.color === c.color && card.reason === c.reason && card.date.slice(0, 4) === today.slice(0, 4),
+    );
+  }
+
+  function candidateList(
+    candidates: CandidateView[] | null,
+    units: UnitView[] | null,
+    today: string,
+  ): HTMLElement {
     if (candidates === null) return h('p', { class: 'muted' }, '未能读取亮牌候选。');
     if (candidates.length === 0) return h('p', { class: 'muted', id: 'candidates' }, '暂无候选。');
     return h(
@@ -674,27 +691,29 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             c.details.length ? h('br') : null,
             h('span', { class: 'muted small' }, c.details.slice(0, 3).join('；')),
           ),
-          h(
-            'button',
-            {
-              class: 'btn',
-              onclick: () =>
-                void act(
-                  '正在亮牌…',
-                  () =>
-                    issueCardsFor(deps.env(), c.color, [
-                      {
-                        unit: c.unit,
-                        taskIds: c.taskIds,
-                        reason: c.reason as CardReason,
-                        requestId: requestIdFor(['card', c.color, c.unit, c.reason, c.taskIds]),
-                      },
-                    ]),
-                  () => void renderCards(),
-                ),
-            },
-            '确认',
-          ),
+          alreadyCarded(c, units, today)
+            ? h('button', { class: 'btn', disabled: true, 'data-carded': c.unit }, '已亮牌')
+            : h(
+                'button',
+                {
+                  class: 'btn',
+                  onclick: () =>
+                    void act(
+                      '正在亮牌…',
+                      () =>
+                        issueCardsFor(deps.env(), c.color, [
+                          {
+                            unit: c.unit,
+                            taskIds: c.taskIds,
+                            reason: c.reason as CardReason,
+                            requestId: requestIdFor(['card', c.color, c.unit, c.reason, c.taskIds]),
+                          },
+                        ]),
+                      () => void renderCards(),
+                    ),
+                },
+                '确认',
+              ),
         ),
       ),
     );
