@@ -178,7 +178,8 @@ describe('runDaily', () => {
       storage: api.storage,
       now: new Date('2026-03-27T00:00:05Z'),
     });
-    expect(r.from).toBe('2026-03-21');
+    // Every day since the last run (17 March) is caught up (review 8: the 7-day window dropped 18–20 March).
+    expect(r.from).toBe('2026-03-18');
     const res = await api.call('GET', `/candidates?ledgerId=${L}&asOf=2026-03-27`);
     expect(res.status).toBe(200);
     const yellow = res.body.yellow.map((c: { unit: string; reason: string; taskIds: string[] }) => [
