@@ -3,7 +3,7 @@
 
 import type { z } from 'zod';
 
-export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 412 | 413 | 415 | 428 | 500 | 503;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -19,6 +19,17 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what}不存在`);
 export const staleEtag = () =>
   new ApiError(412, 'precondition_failed', '数据已被他人修改（ETag 不匹配），请刷新后再提交');
+
+/**
+ * 428: a PUT that would replace a record that exists, sent without If-Match. Two clerks editing the
+ * same record must not silently overwrite each other (the first read's ETag proves what was seen).
+ */
+export const preconditionRequired = (what: string) =>
+  new ApiError(
+    428,
+    'precondition_required',
+    `${what}已存在，修改时须在 If-Match 中带上读取时得到的 ETag（先 GET 再 PUT），以免覆盖他人的修改`,
+  );
 
 /** The status code of an error thrown by @azure/data-tables (RestError), or undefined. */
 export function storageStatus(e: unknown): number | undefined {

@@ -4,7 +4,7 @@
 //   PartitionKey 'ledger',   RowKey <ledgerId> → year, last sync
 import { makeSettings, type HolidayYear, type Settings, type SettingsInput } from '../../shared/settings.js';
 import { ZodError } from 'zod';
-import { ApiError, describeIssues, staleEtag, storageStatus } from '../errors.js';
+import { ApiError, describeIssues, preconditionRequired, staleEtag, storageStatus } from '../errors.js';
 import { encodeKey, decodeKey } from './keys.js';
 import { transactionError, type Storage } from './client.js';
 
@@ -50,8 +50,9 @@ export function deepMerge(base: unknown, patch: unknown): unknown {
 }
 
 /**
- * Merges `patch` (deeply: see deepMerge) into the stored overrides with If-Match: the client's ETag when it sent one (stale → 412),
- * else the ETag just read (a concurrent writer makes us re-read and merge again; nothing is lost).
+ * Merges `patch` (deeply: see deepMerge) into the stored overrides with If-Match: the client's ETag
+ * (stale → 412). Without one only the first overrides are created (once they exist → 428); a
+ * concurrent first writer makes us re-read, and then the client must send the ETag.
  */
 export async function putSettings(
   storage: Storage,
@@ -61,6 +62,7 @@ export async function putSettings(
   for (let attempt = 0; ; attempt++) {
     const current = await getSettingsOverrides(storage);
     if (ifMatch && current.etag !== ifMatch) throw staleEtag();
+    if (!ifMatch && current.etag) throw preconditionRequired('办公室的设置');
     const merged = deepMerge(current.value, patch) as SettingsInput;
     let settings: Settings;
     try {
@@ -112,13 +114,15 @@ export async function putCalendarYear(
   const entity = { partitionKey: 'calendar', rowKey: String(year), json: JSON.stringify(value) };
   const table = storage.table('Config');
   try {
+    // Without If-Match only the year's first entry is created; replacing one needs the ETag read (428).
     const res = ifMatch
       ? await table.updateEntity(entity, 'Replace', { etag: ifMatch })
-      : await table.upsertEntity(entity, 'Replace');
+      : await table.createEntity(entity);
     return { value, etag: res.etag ?? null };
   } catch (e) {
     // If-Match on a year nobody stored yet: the client's copy is stale.
     if (ifMatch && storageStatus(e) === 404) throw staleEtag();
+    if (!ifMatch && storageStatus(e) === 409) throw preconditionRequired(`${year} 年的节假日安排`);
     throw transactionError(e);
   }
 }

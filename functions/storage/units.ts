@@ -15,7 +15,7 @@ import type {
   UnitEvent,
 } from '../../shared/model.js';
 import type { Channel } from '../../shared/api.js';
-import { ApiError, staleEtag, storageStatus } from '../errors.js';
+import { ApiError, preconditionRequired, staleEtag, storageStatus } from '../errors.js';
 import { encodeKey, decodeKey } from './keys.js';
 import { transactionError, type Storage, type StoredEntity } from './client.js';
 
@@ -227,7 +227,7 @@ export async function listUnitContacts(storage: Storage): Promise<UnitContacts[]
   return (await storage.listPartition('Units', 'unit')).map(toContacts);
 }
 
-/** Replaces a unit's contacts; with If-Match when the client sent an ETag (stale → 412). */
+/** Replaces a unit's contacts with If-Match (stale → 412); without one only creates them (exists → 428). */
 export async function putUnitContacts(
   storage: Storage,
   unit: string,
@@ -243,9 +243,10 @@ export async function putUnitContacts(
   };
   const table = storage.table('Units');
   try {
+    // Without If-Match only a first entry is created; replacing one needs the ETag read (428).
     const res = ifMatch
       ? await table.updateEntity(entity, 'Replace', { etag: ifMatch })
-      : await table.upsertEntity(entity, 'Replace');
+      : await table.createEntity(entity);
     return {
       unit,
       head: value.head ?? null,
@@ -255,6 +256,7 @@ export async function putUnitContacts(
     };
   } catch (e) {
     if (ifMatch && storageStatus(e) === 404) throw staleEtag();
+    if (!ifMatch && storageStatus(e) === 409) throw preconditionRequired(`单位「${unit}」的联系方式`);
     throw transactionError(e);
   }
 }

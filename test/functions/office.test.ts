@@ -43,6 +43,7 @@ describe('settings', () => {
     expect(card.body.card.rectifyBy).toBe('2026-03-09');
     const second = await api.call('PUT', '/settings', {
       body: { docPrefixes: { tishihan: '友政督提', yujing: '友督警' } },
+      headers: { 'If-Match': put.body.etag },
     });
     expect(second.body.settings).toMatchObject({
       rectificationWorkingDays: 5,
@@ -194,6 +195,39 @@ describe('unit contacts and channels', () => {
     expect(stale.status).toBe(412);
     const got = await api.call('GET', `/units/${encodeURIComponent(unit)}`);
     expect(got.body.channels).toEqual([{ kind: 'email', to: 'new@county.gov.cn' }]);
+  });
+});
+
+describe('If-Match is required to replace a record (review 10)', () => {
+  it('PUT /settings, /calendar/{year} and /units/{unit} on an existing record without If-Match → 428 in Chinese, nothing overwritten; creating needs none', async () => {
+    const unit = '县文旅局';
+    const created = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
+      body: { channels: [{ kind: 'email', to: 'wlj@county.gov.cn' }] },
+    });
+    expect(created.status).toBe(200);
+    const blind = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, { body: { channels: [] } });
+    expect(blind.status).toBe(428);
+    expect(blind.body.error).toMatchObject({ code: 'precondition_required' });
+    expect(blind.body.error.message).toContain('If-Match');
+    expect((await api.call('GET', `/units/${encodeURIComponent(unit)}`)).body.channels).toHaveLength(1);
+
+    const year = await api.call('PUT', '/calendar/2033', {
+      body: { holidays: ['2033-01-03'], workdays: [] },
+    });
+    expect(year.status).toBe(200);
+    const blindYear = await api.call('PUT', '/calendar/2033', { body: { holidays: [], workdays: [] } });
+    expect(blindYear.status).toBe(428);
+    expect(blindYear.body.error.message).toContain('2033 年的节假日安排');
+    expect((await api.call('GET', '/calendar/2033')).body.calendar.holidays).toEqual(['2033-01-03']);
+
+    const settings = await api.call('GET', '/settings');
+    expect(settings.body.etag).not.toBeNull();
+    const blindSettings = await api.call('PUT', '/settings', { body: { laggingThreshold: 0.5 } });
+    expect(blindSettings.status).toBe(428);
+    expect(blindSettings.body.error.message).toContain('办公室的设置');
+    expect((await api.call('GET', '/settings')).body.settings.laggingThreshold).toBe(
+      settings.body.settings.laggingThreshold,
+    );
   });
 });
 

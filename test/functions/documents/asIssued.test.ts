@@ -72,6 +72,12 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+/** PUT /settings as a clerk does it: with the ETag just read (If-Match is required once settings exist). */
+async function putSettings(opts: { body: unknown }) {
+  const etag = (await api.call('GET', '/settings')).body.etag as string | null;
+  return api.call('PUT', '/settings', { body: opts.body, headers: etag ? { 'If-Match': etag } : {} });
+}
+
 describe('R8: the letter as issued', () => {
   it('R8/R14: a 提示函 downloaded again after a task is renamed by a ledger sync and the settings change is the same letter, with the same number', async () => {
     const card = await issue({
@@ -88,7 +94,7 @@ describe('R8: the letter as issued', () => {
     expect(first.text.join('\n')).toContain('每张黄牌扣2分');
 
     await sync(AFTER, '2026年9月底前');
-    const put = await api.call('PUT', '/settings', {
+    const put = await putSettings({
       body: {
         ranking: { yellowPenalty: 3, orangePenalty: 8 },
         docPrefixes: { tishihan: '友政督函', yujing: '友政督预' },
@@ -118,7 +124,7 @@ describe('R8: the letter as issued', () => {
     expect(fresh.join('\n')).toContain('每张黄牌扣3分');
 
     await sync(BEFORE);
-    await api.call('PUT', '/settings', {
+    await putSettings({
       body: {
         ranking: { yellowPenalty: 2, orangePenalty: 5 },
         docPrefixes: { tishihan: '友政督提', yujing: '友政督警' },
@@ -156,7 +162,7 @@ describe('R8: the letter as issued', () => {
     });
     expect(interview.status).toBe(201);
     await sync(AFTER);
-    expect((await api.call('PUT', '/settings', { body: { rectificationWorkingDays: 15 } })).status).toBe(200);
+    expect((await putSettings({ body: { rectificationWorkingDays: 15 } })).status).toBe(200);
 
     const second = await download(card.id);
     expect(second.headers.get('x-duban-letter')).toBe('as-issued');
@@ -165,7 +171,7 @@ describe('R8: the letter as issued', () => {
     expect(second.text).not.toContain(AFTER.T1);
 
     await sync(BEFORE);
-    await api.call('PUT', '/settings', { body: { rectificationWorkingDays: 10 } });
+    await putSettings({ body: { rectificationWorkingDays: 10 } });
   });
 
   it('R8: a card issued before letters were kept gets its letter built from today’s tasks, settings and interviews, marked X-Duban-Letter: rebuilt', async () => {
