@@ -214,10 +214,21 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await statusShows('亮红牌（R12）', 'success');
     expect(workbook.cell(sheet, 'A12').fill).toBe(RED);
     expect(workbook.cell(sheet, 'M12').fill).toBe(RED);
-    await pane.waitForSelector('#red-checklist');
-    expect(await pane.locator('#red-checklist label').count()).toBe(4);
-    await pane.locator('#red-checklist input[name=explain]').check();
+    const checklist = '.red-checklist[data-unit="县工信局"]';
+    await pane.waitForSelector(checklist);
+    expect(await pane.locator(`${checklist} label`).count()).toBe(4);
+    await pane.locator(`${checklist} input[name=explain]`).check();
     await statusShows('已记录：牵头领导在县政府常务会议上作情况说明（已完成）', 'success');
+    // The ticks live in the backend (R12), not in this browser: after a reload the checklist is back,
+    // ticked, for every red unit, and nothing of it is in localStorage.
+    await pane.goto(`${served.url}/taskpane.html`);
+    await pane.click('#tab-cards');
+    await pane.waitForSelector(checklist);
+    expect(await pane.locator(`${checklist} input[name=explain]`).isChecked()).toBe(true);
+    expect(await pane.locator(`${checklist} input[name=circular]`).isChecked()).toBe(false);
+    expect(
+      await pane.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('Checklist'))),
+    ).toEqual([]);
     await pane.waitForSelector('#units li[data-unit="县工信局"]');
     expect(await pane.locator('#units li[data-unit="县工信局"] .chip').textContent()).toBe('红牌');
     await shot('cards');

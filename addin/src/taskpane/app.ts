@@ -71,7 +71,6 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let closeTasks: TaskRef[] | null = null;
   let cardReason: Extract<PaneRequest, { kind: 'cardReason' }> | null = null;
   let interviewUnit: string | null | undefined;
-  let red: { unit: string; cardId: string | null } | null = null;
   let rectify: { unit: string; cardId: string } | null = null;
   let busy = false;
   let busyWith = '';
@@ -500,7 +499,6 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const gen = ++renderGen;
     const env = deps.env();
     const parts: (HTMLElement | null)[] = [
-      red ? redChecklist(red) : null,
       cardReason ? reasonForm(cardReason) : null,
       rectify ? rectificationForm(rectify) : null,
       interviewForm(interviewUnit ?? ''),
@@ -518,6 +516,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       : [null, null];
     if (gen !== renderGen) return;
     viewEl.querySelector('#units-loading')?.remove();
+    // R12: every red unit's four follow-up actions, as the backend keeps them (any clerk, any reload).
+    viewEl.prepend(...(units ?? []).filter((u) => u.state === 'red').map(redChecklist));
     viewEl.append(
       unitList(units),
       h('h2', {}, '亮牌候选（系统提出，确认后生效）'),
@@ -827,7 +827,6 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         '正在登记约谈…',
         async () => {
           const o = await submitInterview(deps.env(), request);
-          if (o.red) red = { unit: input.unit, cardId: o.redCardId };
           if (o.level === 'success') interviewUnit = null;
           return o;
         },
@@ -837,14 +836,15 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return form;
   }
 
-  function redChecklist(r: { unit: string; cardId: string | null }): HTMLElement {
-    const key = `duban.redChecklist.${r.cardId ?? r.unit}`;
-    const done = new Set<string>(JSON.parse(deps.storage.getItem(key) ?? '[]') as string[]);
+  /** The red card's checklist (R12) from the backend; each tick is recorded there, nothing kept here. */
+  function redChecklist(u: UnitView): HTMLElement {
+    const card = [...u.cards].reverse().find((c) => c.color === 'red');
+    const done = new Set((card?.checklist ?? []).filter((i) => i.done).map((i) => i.id));
     return h(
       'div',
-      { class: 'card red', id: 'red-checklist' },
-      h('h2', {}, `红牌：${r.unit}（R12）`),
-      h('p', { class: 'small muted' }, '一年内被约谈两次以上。请逐项落实并勾选：'),
+      { class: 'card red red-checklist', 'data-unit': u.unit },
+      h('h2', {}, `红牌：${u.unit}（R12）`),
+      h('p', { class: 'small muted' }, `一年内被约谈 ${u.interviews} 次。请逐项落实并勾选：`),
       h(
         'div',
         { class: 'checklist' },
@@ -853,22 +853,26 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             type: 'checkbox',
             name: item.id,
             checked: done.has(item.id),
+            disabled: !card,
           }) as HTMLInputElement;
           box.addEventListener('change', () => {
             const env = deps.env();
-            void act('正在记录…', async () => {
-              if (!r.cardId) return { level: 'error', text: '找不到红牌编号，无法记录，请刷新“亮牌”页。' };
-              const by = loadPrefs(deps.storage).clerk.trim();
-              if (!by) return { level: 'error', text: '请先在“设置”中填写经办人姓名。' };
-              await env.api().tickChecklist(r.cardId, item.id, box.checked, by);
-              if (box.checked) done.add(item.id);
-              else done.delete(item.id);
-              deps.storage.setItem(key, JSON.stringify([...done]));
-              return {
-                level: 'success',
-                text: `已记录：${item.text}${box.checked ? '（已完成）' : '（未完成）'}`,
-              };
-            });
+            const checked = box.checked;
+            void act(
+              '正在记录…',
+              async () => {
+                if (!card) return { level: 'error', text: '找不到红牌编号，无法记录，请刷新“亮牌”页。' };
+                const by = loadPrefs(deps.storage).clerk.trim();
+                if (!by) return { level: 'error', text: '请先在“设置”中填写经办人姓名。' };
+                await env.api().tickChecklist(card.id, item.id, checked, by);
+                return {
+                  level: 'success',
+                  text: `已记录：${item.text}${checked ? '（已完成）' : '（未完成）'}`,
+                };
+              },
+              // What the backend now holds is what the pane shows (a failed tick unticks again).
+              () => void renderCards(),
+            );
           });
           return h('label', {}, box, h('span', {}, item.text));
         }),
