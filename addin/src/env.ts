@@ -6,7 +6,7 @@ import { DubanApi } from './api/client.js';
 import type { CommandEnv } from './commands/actions.js';
 import { officeHost } from './excel/workbook.js';
 import { paneAlive, storageMailbox } from './mailbox.js';
-import { loadPrefs, resolveBackendUrl } from './prefs.js';
+import { loadPrefs, rememberLedger, resolveBackendUrl } from './prefs.js';
 
 export const SETTINGS_KEY = 'duban.settings';
 
@@ -38,6 +38,7 @@ export function browserEnv(win: Window = window): CommandEnv {
     settings: cachedSettings(storage),
     today: () => chinaToday(new Date()),
     mailbox: storageMailbox(storage),
+    rememberLedger: (ledger) => rememberLedger(storage, ledger),
     notice: () => (paneAlive(storage) ? Promise.resolve() : showNoticeDialog(win)),
   };
 }

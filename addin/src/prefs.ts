@@ -41,3 +41,34 @@ export function resolveBackendUrl(url: string, origin: string): string {
 export function ledgerIdFor(prefs: Prefs, year: number): string {
   return prefs.ledgerId.trim() || `ledger-${year}`;
 }
+
+/** The ledger of the last 同步台账 on this machine: what the pane's 提示/汇总/亮牌 views ask about. */
+export const LAST_LEDGER_KEY = 'duban.lastLedger';
+
+export interface LastLedger {
+  ledgerId: string;
+  year: number;
+}
+
+export function rememberLedger(storage: Storage, ledger: LastLedger): void {
+  storage.setItem(LAST_LEDGER_KEY, JSON.stringify(ledger));
+}
+
+export function lastLedger(storage: Storage): LastLedger | null {
+  try {
+    const v = JSON.parse(storage.getItem(LAST_LEDGER_KEY) ?? 'null') as Partial<LastLedger> | null;
+    return v && typeof v.ledgerId === 'string' && typeof v.year === 'number'
+      ? { ledgerId: v.ledgerId, year: v.year }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The ledger the pane shows: the clerk's setting, else the ledger of the last sync (in January the
+ * round-up of Q4 is still about last year's ledger), else this year's.
+ */
+export function paneLedgerId(prefs: Prefs, last: LastLedger | null, today: string): string {
+  return prefs.ledgerId.trim() || last?.ledgerId || `ledger-${today.slice(0, 4)}`;
+}

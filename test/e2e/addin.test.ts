@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { buildAddin, localhostCertificates, serveAddin, type ServedAddin } from '../../addin/build.js';
 import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
+import { roundupPeriods } from '../../addin/src/taskpane/periods.js';
 import { SimWorkbook, type Op } from '../addin/support/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
 import { startBackend, type Backend } from '../addin/support/backend.js';
@@ -306,6 +307,19 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(reminders.some((r) => r.includes('县教育局') && r.includes('★★★★★ 每周提示'))).toBe(true);
     expect(reminders.some((r) => r.includes('★★★★ 月度提示 2026-11'))).toBe(true);
     await pane.click('#roundup button');
+    await pane.waitForSelector('#roundup-table');
+    // The most recent ended period of the last synced ledger (R15, R21), and months to pick from.
+    const today = await pane.evaluate(() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    expect(await pane.evaluate(() => localStorage.getItem('duban.lastLedger'))).toBe(
+      JSON.stringify({ ledgerId: 'ledger-2026', year: 2026 }),
+    );
+    const chosen = await pane.locator('select[name=roundup-period]').inputValue();
+    expect(chosen).toBe(roundupPeriods(today, 2026).chosen);
+    expect(await pane.locator('#roundup-period').textContent()).toContain(`ledger-2026 · ${chosen}`);
+    await pane.selectOption('select[name=roundup-period]', '2026-Q3');
+    await pane.waitForFunction(() =>
+      document.querySelector('#roundup-period')?.textContent?.includes('2026-Q3'),
+    );
     await pane.waitForSelector('#roundup-table');
     expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);
     const [report] = await Promise.all([pane.waitForEvent('download'), pane.click('#roundup-document')]);

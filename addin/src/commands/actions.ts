@@ -49,6 +49,8 @@ export interface CommandEnv {
    * (Office's dialog); resolves when the clerk has closed it. Absent where a pane always listens.
    */
   notice?: () => Promise<void>;
+  /** Remembers the ledger of a successful 同步台账 for the pane (browser storage; absent in tests). */
+  rememberLedger?: (ledger: { ledgerId: string; year: number }) => void;
 }
 
 export interface Outcome {
@@ -141,6 +143,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const { problems, year } = view.ledger;
       const ledgerId = ledgerIdFor(env.prefs(), year);
       await api.syncLedger({ ledgerId, year, tasks, problems, by });
+      env.rememberLedger?.({ ledgerId, year });
       const states = await unitStates(api, env.today()).catch(() => null);
       // Feedback is pulled after the sync succeeded; if only the pull fails, the sync still stands.
       const cursor = cursorOf(read.setting, ledgerId);

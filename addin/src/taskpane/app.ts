@@ -28,7 +28,8 @@ import {
   type Status,
   type TaskRef,
 } from '../mailbox.js';
-import { ledgerIdFor, loadPrefs, savePrefs, type Prefs } from '../prefs.js';
+import { lastLedger, loadPrefs, paneLedgerId, savePrefs, type Prefs } from '../prefs.js';
+import { roundupPeriods } from './periods.js';
 import { SETTINGS_KEY } from '../env.js';
 import { clear, h, value } from './dom.js';
 
@@ -75,8 +76,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let busy = false;
   let busyWith = '';
   const seen = new Set<string>();
-  /** The ledger the pane shows: the clerk's setting, else this year's ledger (ids follow ledgerIdFor). */
-  const ledgerId = () => ledgerIdFor(loadPrefs(deps.storage), Number(deps.env().today().slice(0, 4)));
+  /** The ledger the pane shows (paneLedgerId): the setting, else the last synced ledger, else this year’s. */
+  const ledgerId = () => paneLedgerId(loadPrefs(deps.storage), lastLedger(deps.storage), deps.env().today());
+  /** The ledger's year (of the last sync), for the round-up periods; this year before any sync. */
+  const ledgerYear = () => lastLedger(deps.storage)?.year ?? Number(deps.env().today().slice(0, 4));
 
   const statusEl = h('div', { id: 'status', role: 'status', hidden: true });
   const nav = h('nav', { class: 'tabs', role: 'tablist' });
@@ -364,9 +367,23 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       h('button', { class: 'btn', onclick: () => void loadRoundup() }, '打开督检汇总'),
     );
     async function loadRoundup(): Promise<void> {
-      clear(roundupBox, h('p', { class: 'muted' }, '正在生成督检汇总…'), h('div', { class: 'progress' }));
-      const month = Number(today.slice(5, 7));
-      const period = `${today.slice(0, 4)}-Q${Math.ceil(month / 3)}`;
+      const { options, chosen } = roundupPeriods(env.today(), ledgerYear());
+      const period = roundupPeriod ?? chosen;
+      const picker = h(
+        'select',
+        { name: 'roundup-period', 'aria-label': '汇总周期' },
+        options.map((o) => h('option', { value: o.period, selected: o.period === period }, o.label)),
+      ) as HTMLSelectElement;
+      picker.addEventListener('change', () => {
+        roundupPeriod = picker.value;
+        void loadRoundup();
+      });
+      clear(
+        roundupBox,
+        picker,
+        h('p', { class: 'muted' }, '正在生成督检汇总…'),
+        h('div', { class: 'progress', role: 'progressbar' }),
+      );
       const report = await load(
         '读取督检汇总失败',
         () => api!.roundup(ledgerId(), period),
@@ -392,11 +409,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       );
       clear(
         roundupBox,
+        picker,
         download,
         h(
           'p',
-          { class: 'muted small' },
-          `本季度 ${report.period}${report.notice ? `；${report.notice}` : ''}`,
+          { class: 'muted small', id: 'roundup-period' },
+          `${ledgerId()} · ${report.period}${report.notice ? `；${report.notice}` : ''}`,
         ),
         report.units.length === 0
           ? h('p', { class: 'muted' }, '本期暂无汇总数据。')
@@ -478,6 +496,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   }
   let pendingRoundup = false;
   let reminderDay: string | null = null;
+  /** The round-up period the clerk picked; null = the most recent ended period (roundupPeriods). */
+  let roundupPeriod: string | null = null;
 
   function dayPicker(day: string): HTMLElement {
     const input = h('input', {
