@@ -10,8 +10,8 @@ import type { HttpResponseInit, Timer } from '@azure/functions';
 import { Cron } from 'croner';
 import { MAX_BODY_BYTES } from '../shared/api.js';
 import { FUNCTIONS, type FunctionEntry, type HttpFunction } from './registry.js';
-import { errorBody } from './http/adapter.js';
-import { configureRuntime, type Env } from './http/runtime.js';
+import { checkKey, errorBody, makeRequest } from './http/adapter.js';
+import { configureRuntime, runtimeEnv, type Env } from './http/runtime.js';
 
 export interface DevHostOptions {
   /** Port (default env DUBAN_PORT or 7071; 0 = any free port). */
@@ -72,19 +72,51 @@ function send(res: ServerResponse, r: HttpResponseInit): void {
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
+/**
+ * Reads a request body. `keep` false (a caller without the function key): the bytes are read and
+ * dropped, never buffered. Past MAX_BODY_BYTES nothing more is kept ('tooLarge', answered 413); past
+ * twice that the sender is not going to stop (an endless chunked upload), so the connection is cut.
+ */
+function readBody(req: IncomingMessage, keep: boolean): Promise<Buffer | 'tooLarge' | 'cut'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const declared = Number(req.headers['content-length'] ?? NaN);
     let size = 0;
-    let tooLarge = false;
+    let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
+      if (!tooLarge && keep) chunks.push(c);
+      if (size > 2 * MAX_BODY_BYTES) {
+        req.destroy();
+        resolve('cut');
+      }
     });
     req.on('end', () => resolve(tooLarge ? 'tooLarge' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Whether the request carries the function key (checked before its body is read, so no stranger's upload is buffered). */
+function hasKey(req: IncomingMessage, url: URL, env: Record<string, string | undefined>): boolean {
+  try {
+    checkKey(
+      makeRequest({
+        method: 'GET',
+        url: url.toString(),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).flatMap(([k, v]) =>
+            typeof v === 'string' ? [[k, v]] : Array.isArray(v) ? [[k, v.join(', ')]] : [],
+          ),
+        ),
+        query: Object.fromEntries(url.searchParams.entries()),
+      }),
+      env,
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startDevHost(options: DevHostOptions = {}): Promise<DevHost> {
@@ -134,7 +166,12 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
         jsonBody: errorBody('method_not_allowed', `${url.pathname} 不支持 ${method} 方法`),
       });
     }
-    const body = await readBody(req);
+    // The key is checked before the body is read: a caller without it gets its 401 from the handler
+    // (with the CORS headers) and its upload is dropped, not buffered.
+    const keyed = found.route.fn.auth !== 'key' || method === 'OPTIONS' || hasKey(req, url, runtimeEnv());
+    const read = await readBody(req, keyed);
+    if (read === 'cut') return;
+    const body = keyed ? read : Buffer.alloc(0);
     if (body === 'tooLarge') {
       return send(res, {
         status: 413,

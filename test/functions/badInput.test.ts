@@ -1,6 +1,7 @@
 // Bad input gets the right status and a clear Chinese message, and changes nothing in storage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import azf from '@azure/functions';
+import { request as httpRequest } from 'node:http';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
 import { KEY, snapshot, startApi, task, type TestApi } from './support/api.js';
 
@@ -108,6 +109,53 @@ describe('request bodies', () => {
     const res = await api.call('POST', '/ledger/sync', { raw: big });
     await expectRefused(res, 413);
     expect(res.body.error.message).toContain('请求体过大');
+  });
+
+  it('dev host (review 14): a caller without the key gets 401 for a 9 MB body — the key is checked before the body is kept', async () => {
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 0x20);
+    const res = await api.call('POST', '/ledger/sync', { raw: big, key: null });
+    await expectRefused(res, 401);
+  });
+
+  it('dev host (review 14): an upload that never ends is cut off past twice the limit instead of being read forever', async () => {
+    const url = new URL(api.host.url + '/ledger/sync');
+    const sent = await new Promise<number>((resolve) => {
+      let written = 0;
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'x-functions-key': KEY,
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+        },
+      });
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        resolve(written);
+      };
+      req.on('error', finish);
+      req.on('close', finish);
+      req.on('response', (r) => {
+        r.resume();
+        r.on('close', finish);
+      });
+      const pump = () => {
+        while (!done && written < 6 * MAX_BODY_BYTES) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!done) req.end();
+      };
+      pump();
+    });
+    expect(sent).toBeLessThan(6 * MAX_BODY_BYTES);
+    expect(await snapshot(api.storage)).toBe(before);
   });
 
   it('the handler itself refuses an oversized body (under `func`, where no dev host reads it first)', async () => {
