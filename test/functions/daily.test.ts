@@ -152,6 +152,60 @@ describe('runDaily', () => {
     expect(expired.body.error.message).toContain('过期');
   });
 
+  it('R19 (review 15): the feedback page is never cached, sends no referrer, cannot be framed, runs only its own script; a 5★ task’s open milestones are checkboxes', async () => {
+    clock = new Date('2026-03-20T02:00:00Z');
+    const sync = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: 'daily-milestones',
+        year: 2026,
+        by: '李文书',
+        tasks: [
+          task('M5', {
+            row: 4,
+            leadUnit: '县科技局',
+            stars: 5,
+            category: 'major',
+            milestones: [
+              { text: '主体封顶<b>', date: '2026-03-10', done: false },
+              { text: '竣工验收', date: '2026-09-30', done: false },
+            ],
+          }),
+        ],
+      },
+    });
+    expect(sync.status).toBe(200);
+    const link = await api.call('POST', '/feedback-links', {
+      body: {
+        ledgerId: 'daily-milestones',
+        unit: A,
+        taskId: 'M5',
+        period: '2026-W12',
+        expires: '2026-04-30',
+      },
+    });
+    const path = new URL(link.body.url).pathname.replace(/^\/api/, '');
+    const html = await api.call('GET', path, { key: null, headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('cache-control')).toBe('no-store');
+    expect(html.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(html.headers.get('x-frame-options')).toBe('DENY');
+    const csp = html.headers.get('content-security-policy') ?? '';
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(String(html.body)).toContain(`<script nonce="${nonce}">`);
+    expect(String(html.body)).toContain('value="主体封顶&#60;b&#62;"');
+    expect(String(html.body)).toContain('竣工验收');
+    const again = await api.call('GET', path, { key: null, headers: { accept: 'text/html' } });
+    expect(again.headers.get('content-security-policy')).not.toBe(csp);
+    const sent = await api.call('POST', path, {
+      key: null,
+      body: { text: '主体已封顶', milestonesDone: ['主体封顶<b>'] },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.feedback.milestonesDone).toEqual(['主体封顶<b>']);
+  });
+
   it('POST /api/feedback-links makes a signed link for a unit, task and period that the unit can use', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const res = await api.call('POST', '/feedback-links', {
