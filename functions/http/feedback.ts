@@ -85,7 +85,7 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
     ...(body.value !== undefined ? { value: body.value } : {}),
     ...(body.milestonesDone ? { milestonesDone: body.milestonesDone } : {}),
   };
-  await recordFeedback(storage, link.ledgerId, feedback, at);
+  const keptAt = await recordFeedback(storage, link.ledgerId, feedback, at);
   await appendEvents(
     storage,
     [
@@ -95,6 +95,7 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
         date: receivedOn,
         by: link.unit,
         data: feedback,
+        at: keptAt,
       },
     ],
     call.now,

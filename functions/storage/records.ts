@@ -74,21 +74,32 @@ export async function listRecordedReminders(storage: Storage, ledgerId: string):
   return rows.map((r) => ({ reminder: JSON.parse(String(r.json)) as Reminder, pending: r.pending === true }));
 }
 
+/**
+ * Keeps one feedback. Created, never upserted: two answers for the same task and period in the same
+ * millisecond (a double click, the lead and a responsible unit) are both kept — the later one takes
+ * the next free millisecond. Returns the instant it was kept under (part of its id).
+ */
 export async function recordFeedback(
   storage: Storage,
   ledgerId: string,
   f: Feedback,
   at: string,
-): Promise<void> {
-  await storage.table('Feedback').upsertEntity(
-    {
-      partitionKey: encodeKey(ledgerId),
-      rowKey: joinKey(f.taskId, f.period, at),
-      json: JSON.stringify(f),
-      at,
-    },
-    'Replace',
-  );
+): Promise<string> {
+  let instant = at;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await storage.table('Feedback').createEntity({
+        partitionKey: encodeKey(ledgerId),
+        rowKey: joinKey(f.taskId, f.period, instant),
+        json: JSON.stringify(f),
+        at: instant,
+      });
+      return instant;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 409 || attempt >= 50) throw e;
+      instant = new Date(Date.parse(instant) + 1).toISOString();
+    }
+  }
 }
 
 export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {

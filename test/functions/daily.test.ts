@@ -206,6 +206,28 @@ describe('runDaily', () => {
     expect(sent.body.feedback.milestonesDone).toEqual(['主体封顶<b>']);
   });
 
+  it('R19 (review 16): two answers to one link in the same millisecond are both kept, neither overwrites the other', async () => {
+    clock = new Date('2026-03-20T03:00:00.000Z');
+    const link = await api.call('POST', '/feedback-links', {
+      body: {
+        ledgerId: 'daily-milestones',
+        unit: '县科技局',
+        taskId: 'M5',
+        period: '2026-W13',
+        expires: '2026-04-30',
+      },
+    });
+    const path = new URL(link.body.url).pathname.replace(/^\/api/, '');
+    const both = await Promise.all(
+      ['双击第一次', '双击第二次'].map((text) => api.call('POST', path, { key: null, body: { text } })),
+    );
+    expect(both.map((r) => r.status)).toEqual([201, 201]);
+    const list = await api.call('GET', '/feedback?ledgerId=daily-milestones&since=2026-03-20T00:00:00.000Z');
+    const w13 = list.body.feedback.filter((f: { period: string }) => f.period === '2026-W13');
+    expect(w13.map((f: { text: string }) => f.text).sort()).toEqual(['双击第一次', '双击第二次']);
+    expect(new Set(w13.map((f: { id: string }) => f.id)).size).toBe(2);
+  });
+
   it('POST /api/feedback-links makes a signed link for a unit, task and period that the unit can use', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const res = await api.call('POST', '/feedback-links', {
