@@ -120,6 +120,7 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
         worksheets: {
           active: {
             name: '台账',
+            protection: { protected: false },
             used: {
               values,
               rowIndex: 0,

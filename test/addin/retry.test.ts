@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { DubanApi } from '../../addin/src/api/client.js';
 import {
+  checkLedger,
   issueCardsFor,
   newRequestId,
+  setStars,
   submitInterview,
   syncLedger,
   type CommandEnv,
@@ -164,5 +166,48 @@ describe('retries after a 502 the backend had already committed', () => {
     expect(outcome.level).toBe('info');
     expect(outcome.text).toContain('已向 县财政局 亮黄牌；未能读取单位亮牌状态，台账颜色未改动');
     expect(fills()).toEqual(before);
+  });
+});
+
+describe('a protected sheet, and a write that fails after the backend recorded', () => {
+  it('a protected ledger sheet is refused before the backend is called: nothing recorded, nothing written', async () => {
+    const gw = gateway(() => false);
+    workbook.sheet({ name: sheet }).protected = true;
+    try {
+      workbook.select(sheet, 'A6:M6');
+      const before = JSON.stringify(workbook.values(sheet));
+      const outcome = await setStars(env(gw.fetch), 5);
+      expect(outcome.level).toBe('error');
+      expect(outcome.text).toContain(`工作表“${sheet}”受保护`);
+      expect(outcome.text).toContain('后台未作任何记录');
+      expect(gw.seen).toEqual([]);
+      expect(JSON.stringify(workbook.values(sheet))).toBe(before);
+      const check = await checkLedger(env(gw.fetch));
+      expect(check.text).toContain('受保护，未标色');
+    } finally {
+      workbook.sheet({ name: sheet }).protected = false;
+    }
+  });
+
+  it('a write that fails mid-batch after the backend recorded says what the backend recorded and asks for 同步台账 again', async () => {
+    workbook.select(sheet, 'A6:M6', 'A8:M8');
+    workbook.failWrite(2);
+    try {
+      const outcome = await setStars(env(), 3);
+      expect(outcome.level).toBe('error');
+      expect(outcome.text).toMatch(/^后台已记录：2 项任务的星级（第6行 ★★★、第8行 ★★★）。但写入工作簿时出错/);
+      expect(outcome.text).toContain('请点“同步台账”再同步一次');
+      expect(outcome.text).not.toContain('工作簿未被修改');
+    } finally {
+      workbook.failWrite(null);
+    }
+    // The backend has the stars; the next sync brings the workbook in step.
+    const history = await api().history({
+      ledgerId: 'ledger-2026',
+      taskId: String(workbook.cell(sheet, 'M8').value),
+    });
+    expect(history.events.some((e) => e.type === 'stars' && (e.data as { to?: number })?.to === 3)).toBe(
+      true,
+    );
   });
 });

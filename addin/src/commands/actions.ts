@@ -13,6 +13,8 @@ import {
   type ExcelHost,
   type SetSupported,
   type CellWrite,
+  type SheetRead,
+  type WritePlan,
 } from '../excel/workbook.js';
 import {
   LedgerError,
@@ -111,6 +113,40 @@ export function failure(err: unknown): Outcome {
   return { level: 'error', text: `操作未完成，工作簿未被修改：${message}` };
 }
 
+/**
+ * A protected sheet cannot be written: refused right after the read, before the backend is called, so
+ * the backend never records what the ledger cannot show.
+ */
+function refuseProtected(read: SheetRead): void {
+  if (read.protected) {
+    throw new LedgerError(
+      `工作表“${read.sheetName}”受保护，督办无法写入。请先在“审阅”中撤销工作表保护，再点一次；后台未作任何记录。`,
+    );
+  }
+}
+
+/**
+ * The write after the backend has recorded: Excel's batches are not transactional (and a write past
+ * 4 MB is several), so a failure here may leave part of it in the workbook. The clerk is told what the
+ * backend recorded and to run 同步台账 again, never that the workbook is untouched.
+ */
+async function writeRecorded(
+  context: Excel.RequestContext,
+  env: CommandEnv,
+  sheetName: string,
+  plan: WritePlan,
+  recorded: string,
+): Promise<void> {
+  try {
+    await writePlan(context, env.isSetSupported, sheetName, plan);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new LedgerError(
+      `后台已记录：${recorded}。但写入工作簿时出错（${message}），工作簿可能只写入了一部分：请点“同步台账”再同步一次。`,
+    );
+  }
+}
+
 async function unitStates(api: DubanApi, asOf: IsoDate): Promise<Map<string, CardState>> {
   return new Map((await api.units(asOf)).map((u) => [u.unit, u.state]));
 }
@@ -138,6 +174,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const by = clerk(env);
       const api = env.api();
       const read = await readSheet(context, env.isSetSupported, { fills: true, setting: FEEDBACK_SETTING });
+      refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
       const { tasks, writes, renumbered } = assignIds(view);
       const { problems, year } = view.ledger;
@@ -171,7 +208,13 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
       const settings = feedback
         ? [{ key: FEEDBACK_SETTING, value: withCursor(read.setting, ledgerId, feedback.cursor) }]
         : [];
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills, settings });
+      await writeRecorded(
+        context,
+        env,
+        read.sheetName,
+        { cells, fills, settings },
+        `同步台账（${tasks.length} 项任务）`,
+      );
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
       const added = writes.filter((w) => w.row !== view.headerRow).length;
       const pulled = feedback?.written.length ?? 0;
@@ -216,8 +259,15 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
         colors: env.settings.cardColors,
         current: read.fills,
       });
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
+      if (read.protected) {
+        // Nothing recorded anywhere: the problems are listed, the marks wait for an unprotected sheet.
+        return {
+          level: 'info' as const,
+          text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。`,
+        };
+      }
+      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
       return problems.length
         ? {
             level: 'info' as const,
@@ -236,6 +286,7 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
     return await env.excel.run(async (context) => {
       const by = clerk(env);
       const read = await readSheet(context, env.isSetSupported);
+      refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
       const selected = selectedWithIds(view);
       const starColumn = view.column('stars');
@@ -264,7 +315,13 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
         column: starColumn,
         value: starText(c.to),
       }));
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
+      await writeRecorded(
+        context,
+        env,
+        read.sheetName,
+        { cells, fills: [] },
+        `${changes.length} 项任务的星级（${changes.map((c) => `第${c.row}行 ${starText(c.to)}`).join('、')}）`,
+      );
       return {
         level: 'success' as const,
         text: `已为 ${changes.length} 项任务赋星${target === 'byKind' ? '（按类别）' : `（${starText(target)}）`}。`,
@@ -309,6 +366,7 @@ export async function issueCards(
     return await env.excel.run(async (context) => {
       clerk(env);
       const read = await readSheet(context, env.isSetSupported);
+      refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
       const selected = selectedWithIds(view);
       const { units, noUnit } = groupByUnit(selected);
@@ -446,7 +504,7 @@ async function issueAndPaint(
       problems: view.ledger.problems,
       colors: env.settings.cardColors,
     });
-    await writePlan(context, env.isSetSupported, view.read.sheetName, { cells: [], fills });
+    await writeRecorded(context, env, view.read.sheetName, { cells: [], fills }, notes.join('；'));
   } else {
     colourNote = '未能读取单位亮牌状态，台账颜色未改动，将在下次“同步台账”时更新';
   }
@@ -468,6 +526,7 @@ export async function issueCardsFor(
   try {
     return await env.excel.run(async (context) => {
       const read = await readSheet(context, env.isSetSupported);
+      refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
       return issueAndPaint(env, context, view, color, orders);
     });
@@ -544,7 +603,13 @@ export async function submitInterview(
           problems: view.ledger.problems,
           colors: env.settings.cardColors,
         });
-        await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
+        await writeRecorded(
+          context,
+          env,
+          read.sheetName,
+          { cells: [], fills },
+          `${form.unit} 的约谈（一年内第 ${interviews} 次，已亮红牌）`,
+        );
       });
     }
     return {
@@ -603,6 +668,7 @@ export async function submitClose(
     return await env.excel.run(async (context) => {
       const by = clerk(env);
       const read = await readSheet(context, env.isSetSupported);
+      refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
       const ids = new Set(input.taskIds);
       const tasks = view.ledger.tasks.filter((t) => t.id !== null && ids.has(t.id));
@@ -628,7 +694,13 @@ export async function submitClose(
           value: `已销号（${input.date}）${input.note.trim()}`,
         });
       }
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells, fills: [] });
+      await writeRecorded(
+        context,
+        env,
+        read.sheetName,
+        { cells, fills: [] },
+        `${tasks.length} 项任务销号（${tasks.map(rowLabel).join('、')}，${input.date}）`,
+      );
       return {
         level: 'success' as const,
         text: `已销号 ${tasks.length} 项任务（${input.date}）。`,

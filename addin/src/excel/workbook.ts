@@ -32,6 +32,11 @@ export interface SheetRead {
   merges: string[] | null;
   /** The value of the workbook setting asked for in `readSheet`'s `setting` (null when absent or not asked). */
   setting: unknown;
+  /**
+   * The sheet is protected (ExcelApi 1.2, read in the same sync): a command that writes refuses before
+   * it calls the backend, so the backend never records what the workbook cannot show.
+   */
+  protected: boolean;
 }
 
 export interface CellWrite {
@@ -228,6 +233,7 @@ async function readAtOnce(
   const setting = loadSetting(context, opts.setting);
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
+  sheet.protection.load('protected');
   const used = sheet.getUsedRangeOrNullObject(true);
   used.load('values,rowIndex,columnIndex');
   const selection = loadSelection(context, isSetSupported);
@@ -253,6 +259,7 @@ async function readAtOnce(
     fills: fillProps && !empty ? fillGrid(fillProps as FillProps) : null,
     merges: merges && !empty ? merges() : null,
     setting: setting(),
+    protected: sheet.protection.protected,
   };
 }
 
@@ -266,6 +273,7 @@ async function readInBlocks(
     const setting = loadSetting(context, opts.setting);
     const sheet = context.workbook.worksheets.getActiveWorksheet();
     sheet.load('name');
+    sheet.protection.load('protected');
     const used = sheet.getUsedRangeOrNullObject(true);
     used.load('rowIndex,columnIndex,rowCount,columnCount');
     return {
@@ -298,6 +306,7 @@ async function readInBlocks(
       fills: null,
       merges: null,
       setting: setting(),
+      protected: sheet.protection.protected,
     };
   }
   const firstRow = used.rowIndex + 1;
@@ -334,6 +343,7 @@ async function readInBlocks(
     fills: withFills ? fills : null,
     merges: merges ? merges() : null,
     setting: setting(),
+    protected: sheet.protection.protected,
   };
 }
 

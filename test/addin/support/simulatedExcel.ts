@@ -29,6 +29,7 @@ export type Target =
   | { t: 'selectionAreas' }
   | { t: 'merged'; of: Target }
   | { t: 'setting'; key: string }
+  | { t: 'protection'; sheet: SheetSel }
   | { t: 'app' };
 
 export type Op =
@@ -94,6 +95,8 @@ export const MAX_MERGED_AREAS = 512;
 class SimSheet {
   cells = new Map<string, CellState>();
   merged: Box[] = [];
+  /** 审阅 → 保护工作表: every write to the sheet fails, as in Excel. */
+  protected = false;
   constructor(public name: string) {}
   key(r: number, c: number) {
     return `${r},${c}`;
@@ -340,6 +343,7 @@ export class SimWorkbook {
       case 'setValues': {
         const { sheet, box } = this.box(op.target);
         if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
         const rows = box.r1 - box.r0 + 1;
         const cols = box.c1 - box.c0 + 1;
         if (op.values.length !== rows || op.values.some((r) => r.length !== cols)) {
@@ -356,6 +360,7 @@ export class SimWorkbook {
       case 'setNumberFormat': {
         const { sheet, box } = this.box(op.target);
         if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
         for (let r = box.r0; r <= box.r1; r++)
           for (let c = box.c0; c <= box.c1; c++) {
             const f = op.formats[r - box.r0]?.[c - box.c0] ?? op.formats[0]?.[0] ?? 'General';
@@ -366,6 +371,7 @@ export class SimWorkbook {
       case 'setFill': {
         const { sheet, box } = this.box(op.target);
         if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
         for (let r = box.r0; r <= box.r1; r++)
           for (let c = box.c0; c <= box.c1; c++)
             sheet.put(r, c, { fill: op.color ? op.color.toUpperCase() : null });
@@ -379,7 +385,29 @@ export class SimWorkbook {
     }
   }
 
+  /**
+   * Test-side: the n-th cell write (values, number format or fill) of the next syncs fails, counting
+   * from 1 — Excel's batches are not transactional, the writes before it stay applied.
+   */
+  private failWriteNumber: number | null = null;
+  private writesSeen = 0;
+  failWrite(n: number | null): void {
+    this.failWriteNumber = n;
+    this.writesSeen = 0;
+  }
+
+  private beforeWrite(sheet: SimSheet): void {
+    if (sheet.protected)
+      throw Object.assign(new Error('AccessDenied: 工作表受保护，无法更改单元格。'), {
+        code: 'AccessDenied',
+      });
+    this.writesSeen++;
+    if (this.failWriteNumber !== null && this.writesSeen === this.failWriteNumber)
+      throw Object.assign(new Error('GeneralException: 写入失败（模拟）。'), { code: 'GeneralException' });
+  }
+
   private load(target: Target, props: string[]): Record<string, unknown> {
+    if (target.t === 'protection') return { protected: this.sheet(target.sheet).protected };
     if (target.t === 'sheet') {
       const s = this.sheet(target.sheet);
       return { name: s.name };
@@ -601,6 +629,12 @@ class SimSetting extends Proxy {
   }
 }
 
+class SimProtection extends Proxy {
+  get protected(): boolean {
+    return this.read('protected') as boolean;
+  }
+}
+
 class SimWorksheet extends Proxy {
   constructor(
     ctx: SimContext,
@@ -613,6 +647,11 @@ class SimWorksheet extends Proxy {
   }
   get name(): string {
     return this.read('name') as string;
+  }
+  private protectionProxy: SimProtection | null = null;
+  get protection(): SimProtection {
+    this.protectionProxy ??= new SimProtection(this.ctx, { t: 'protection', sheet: this.sel });
+    return this.protectionProxy;
   }
   getRange(address: string): SimRange {
     return new SimRange(this.ctx, { t: 'range', sheet: this.sel, address });
