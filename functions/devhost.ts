@@ -133,7 +133,7 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
       if (!res.headersSent)
         send(res, {
           status: 500,
-          jsonBody: errorBody('internal', `服务器内部错误：${(e as Error).message}`),
+          jsonBody: errorBody('internal', '服务器内部错误，请稍后重试；如仍失败请联系管理员'),
         });
     });
   });

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly status: ErrorStatus,
     readonly code: string,
     message: string,
+    /** For the log only, never for the client (host names, request ids, the service's own text). */
+    readonly detail?: string,
   ) {
     super(message);
   }

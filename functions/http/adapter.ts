@@ -149,20 +149,34 @@ export function api(
       if (result.text !== undefined) return { status: result.status ?? 200, headers, body: result.text };
       return json(result.status ?? 200, result.body, headers);
     } catch (e) {
+      // A server-side failure is logged in full and answered with a fixed Chinese message and the
+      // invocation id to quote: storage host names, request ids and the service's English text stay
+      // in the log (the link-only feedback endpoints are public).
+      const serverSide = (err: ApiError) => {
+        ctx.error(`${err.code}: ${err.message}${err.detail ? ` — ${err.detail}` : ''}`);
+        return json(err.status, errorBody(err.code, `${err.message}（调用编号 ${ctx.invocationId}）`), cors);
+      };
       if (e instanceof ApiError) {
-        if (e.status >= 500) ctx.error(`${e.code}: ${e.message}`);
+        if (e.status >= 500) return serverSide(e);
         return json(e.status, errorBody(e.code, e.message), cors);
       }
       if ((e as Error | null)?.name === 'RestError') {
         // A storage call outside the helpers that already translate (e.g. a paged query while Azurite is down).
         const mapped = transactionError(e);
         if (mapped instanceof ApiError) {
-          if (mapped.status >= 500) ctx.error(`${mapped.code}: ${mapped.message}`);
+          if (mapped.status >= 500) return serverSide(mapped);
           return json(mapped.status, errorBody(mapped.code, mapped.message), cors);
         }
       }
       ctx.error(e);
-      return json(500, errorBody('internal', `服务器内部错误：${(e as Error).message}`), cors);
+      return json(
+        500,
+        errorBody(
+          'internal',
+          `服务器内部错误，请稍后重试；如仍失败请联系管理员（调用编号 ${ctx.invocationId}）`,
+        ),
+        cors,
+      );
     }
   };
 }

@@ -202,7 +202,7 @@ export function unavailable(e: unknown): Error {
   if (e instanceof ApiError) return e;
   const status = storageStatus(e);
   if (status !== undefined && status < 500 && status !== 408) return e as Error;
-  return new ApiError(503, 'storage_unavailable', `存储服务暂不可用，请稍后重试（${(e as Error).message}）`);
+  return new ApiError(503, 'storage_unavailable', '存储服务暂不可用，请稍后重试', (e as Error).message);
 }
 
 /** Opens (and creates the tables of) the storage configured in the environment. */

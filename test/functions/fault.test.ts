@@ -130,7 +130,13 @@ describe('the API while storage is down', () => {
       await azurite.stop();
       const down = await get();
       expect(down.status).toBe(503);
-      expect((await down.json()).error.message).toContain('存储服务暂不可用');
+      const message = (await down.json()).error.message as string;
+      expect(message).toContain('存储服务暂不可用');
+      // Review 17: the answer quotes the invocation id, never the storage's host, port or English text.
+      expect(message).toMatch(/调用编号 [0-9a-f-]{36}/);
+      expect(message).not.toContain('127.0.0.1');
+      expect(message).not.toContain(String(azurite.port));
+      expect(message).not.toMatch(/ECONNREFUSED|RequestId|error occurred/i);
       azurite = await startAzurite({ location, port: azurite.port });
       expect((await get()).status).toBe(200);
     } finally {
