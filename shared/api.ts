@@ -104,6 +104,7 @@ export const RectificationRequestSchema = z.object({
   cardId: Id,
   date: IsoDateSchema,
   note: Text(5000).default(''),
+  requestId: RequestId.optional(),
   by: Who,
 });
 

@@ -1,12 +1,12 @@
 // POST /api/rectifications — a unit's rectification report after an orange card (R11); it ends the
 // daily overdue flag for that card.
-import { randomUUID } from 'node:crypto';
 import { RectificationRequestSchema } from '../../shared/api.js';
 import type { RectificationEvent } from '../../shared/model.js';
 import { ApiError } from '../errors.js';
 import { appendEvents, cardEntity, changeUnit, rectificationEntity } from '../storage/index.js';
 import { api } from './adapter.js';
 import { unitName } from './common.js';
+import { requestHash } from './issueCard.js';
 
 export const reportRectification = api({}, async (call) => {
   const body = await call.body(RectificationRequestSchema);
@@ -21,9 +21,16 @@ export const reportRectification = api({}, async (call) => {
     note: body.note,
     by: body.by,
     at,
-    id: `${body.date.replace(/-/g, '')}-rect-${randomUUID().slice(0, 8)}`,
+    // From the client's requestId, or without one from what the report says: a re-click is a replay,
+    // not a second report (review 25).
+    id: `${body.date.replace(/-/g, '')}-rect-r${requestHash(
+      unit,
+      body.requestId ?? 'content:' + JSON.stringify([body.cardId, body.date, body.note]),
+    )}`,
   };
-  await changeUnit(storage, unit, (snap) => {
+  const { result: earlier } = await changeUnit(storage, unit, (snap) => {
+    const replay = snap.rectifications.find((r) => (r as { id?: string }).id === rect.id);
+    if (replay) return { writes: [], result: replay };
     const card = snap.cards.find((c) => c.id === body.cardId);
     if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
     if (card.color !== 'orange')
@@ -37,10 +44,24 @@ export const reportRectification = api({}, async (call) => {
       result: null,
     };
   });
+  const recorded = earlier ?? rect;
+  // On a replay the same history row is written again (same id and instant): nothing doubles.
   await appendEvents(
     storage,
-    [{ subject: { unit }, type: 'rectification', date: body.date, by: body.by, data: rect, id: rect.id, at }],
+    [
+      {
+        subject: { unit },
+        type: 'rectification',
+        date: recorded.date,
+        by: recorded.by ?? body.by,
+        data: recorded,
+        id: rect.id,
+        at: recorded.at ?? at,
+      },
+    ],
     call.now,
   );
-  return { status: 201, body: { rectification: rect } };
+  return earlier
+    ? { status: 200, body: { rectification: recorded, replayed: true } }
+    : { status: 201, body: { rectification: rect } };
 });

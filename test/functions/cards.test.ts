@@ -274,6 +274,21 @@ describe('POST /api/rectifications (R11)', () => {
     });
   });
 
+  it('R11 (review 25): the same rectification report sent twice is one report; a different note is another', async () => {
+    const body = { unit: UNIT, cardId: orangeId, date: '2026-03-20', note: '补充报送整改台账', by: '李文书' };
+    const first = await api.call('POST', '/rectifications', { body });
+    const again = await api.call('POST', '/rectifications', { body });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({ replayed: true, rectification: { id: first.body.rectification.id } });
+    const history = (await subjectHistory(api.storage, { unit: UNIT })).filter(
+      (h) => h.type === 'rectification' && h.date === '2026-03-20',
+    );
+    expect(history).toHaveLength(1);
+    const other = await api.call('POST', '/rectifications', { body: { ...body, note: '另一份材料' } });
+    expect(other.status).toBe(201);
+    expect(other.body.rectification.id).not.toBe(first.body.rectification.id);
+  });
+
   it('a rectification for a card that is not orange → 409', async () => {
     const res = await api.call('POST', '/rectifications', {
       body: { unit: UNIT, cardId: redId, date: '2026-07-02', by: '李文书' },
