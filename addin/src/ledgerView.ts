@@ -121,11 +121,72 @@ export function starText(stars: Stars): string {
   return '★'.repeat(stars);
 }
 
+/** The cells of one sheet the add-in painted: row → column → the colour it wrote. */
+export type Painted = Map<number, Map<number, string>>;
+
+type PaintedSetting = Record<string, Record<string, [number, number, string][]>>;
+
+function parsePainted(setting: unknown): PaintedSetting {
+  try {
+    const v: unknown = typeof setting === 'string' ? JSON.parse(setting) : setting;
+    return v && typeof v === 'object' ? (v as PaintedSetting) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The record (workbook setting PAINTED_SETTING) of the cells the add-in painted on `sheetName`. */
+export function paintedOf(setting: unknown, sheetName: string): Painted {
+  const out: Painted = new Map();
+  for (const [row, runs] of Object.entries(parsePainted(setting)[sheetName] ?? {})) {
+    if (!Array.isArray(runs)) continue;
+    const cols = new Map<number, string>();
+    for (const run of runs) {
+      if (!Array.isArray(run)) continue;
+      const [c0, c1, color] = run;
+      if (typeof c0 !== 'number' || typeof c1 !== 'number' || typeof color !== 'string') continue;
+      for (let c = c0; c <= c1; c++) cols.set(c, color.toUpperCase());
+    }
+    if (cols.size) out.set(Number(row), cols);
+  }
+  return out;
+}
+
+/**
+ * The record after `fills` are written (a colour recorded, a clear forgotten), as the setting's new
+ * value: written in the same batch as the fills, so the record and the cells never disagree.
+ */
+export function withPainted(setting: unknown, sheetName: string, fills: FillWrite[]): string {
+  const painted = paintedOf(setting, sheetName);
+  for (const f of fills) {
+    const cols = painted.get(f.row) ?? new Map<number, string>();
+    for (let c = f.column; c <= f.columnEnd; c++) {
+      if (f.color === null) cols.delete(c);
+      else cols.set(c, f.color.toUpperCase());
+    }
+    if (cols.size) painted.set(f.row, cols);
+    else painted.delete(f.row);
+  }
+  const rows: Record<string, [number, number, string][]> = {};
+  for (const [row, cols] of [...painted].sort((a, b) => a[0] - b[0])) {
+    const runs: [number, number, string][] = [];
+    for (const [c, color] of [...cols].sort((a, b) => a[0] - b[0])) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === c - 1 && last[2] === color) last[1] = c;
+      else runs.push([c, c, color]);
+    }
+    rows[String(row)] = runs;
+  }
+  return JSON.stringify({ ...parsePainted(setting), [sheetName]: rows });
+}
+
 /**
  * Fills for rows of the ledger: each task row in its lead unit's card colour (R13), each non-standard
  * cell (R1) marked. `states` null means card states are unknown (backend not reached): card colours
  * are then left as they are. With `current` fills (ExcelApi 1.9) only differing cells are written, and
- * a fill is cleared only when it is one of ours — a clerk's own colours are never erased.
+ * a fill is cleared only when the add-in painted that cell with that very colour (`painted`, the
+ * workbook's record) — a clerk's own colours are never erased, even in the same palette colours
+ * (#FFD966 and #F4B183 are swatches of Excel's default theme, #FFC7CE its “Bad” style).
  */
 export function paintRows(input: {
   view: LedgerView;
@@ -135,11 +196,12 @@ export function paintRows(input: {
   colors: Settings['cardColors'];
   current?: (string | null)[][] | null;
   lastColumn?: number;
+  painted?: Painted;
 }): FillWrite[] {
   const { view, states, colors } = input;
   const first = view.firstColumn;
   const last = input.lastColumn ?? view.lastColumn;
-  const ours = new Set([PROBLEM_FILL, colors.yellow, colors.orange, colors.red].map((c) => c.toUpperCase()));
+  const ours = (row: number, col: number, current: string) => input.painted?.get(row)?.get(col) === current;
   const marks = new Map<number, Set<number>>();
   for (const p of input.problems) {
     const set = marks.get(p.row) ?? new Set<number>();
@@ -161,11 +223,11 @@ export function paintRows(input: {
       const marked = marks.get(row)?.has(col) ?? false;
       const current = currentRow ? (currentRow[col - first] ?? null) : undefined;
       let desired: string | null | undefined = marked ? PROBLEM_FILL : rowColor;
-      if (desired === undefined && current === PROBLEM_FILL) desired = null;
+      if (desired === undefined && current === PROBLEM_FILL && ours(row, col, current)) desired = null;
       let write = false;
       if (desired !== undefined) {
         if (current === undefined) write = desired !== null;
-        else if (desired === null) write = current !== null && ours.has(current);
+        else if (desired === null) write = current !== null && ours(row, col, current);
         else write = current !== desired;
       }
       if (write && run && run.color === desired && run.columnEnd === col - 1) {

@@ -143,6 +143,13 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
         getSelectedRanges: function (this: { selected: unknown }) {
           return this.selected;
         },
+        // The record of painted cells (a workbook setting), absent in this workbook.
+        settings: {
+          item: { value: '' },
+          getItemOrNullObject: function (this: { item: unknown }) {
+            return this.item;
+          },
+        },
       },
     },
   };
@@ -154,6 +161,8 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
     .worksheets.active;
   Object.defineProperty(ws.used, 'isNullObject', { value: false });
   Object.defineProperty(ws.used.merged, 'isNullObject', { value: mergedAddress === null });
+  const settings = (mock.context.workbook as { settings: { item: object } }).settings;
+  Object.defineProperty(settings.item, 'isNullObject', { value: true });
   const sync = mock.context.sync.bind(mock.context);
   mock.context.sync = async () => {
     syncs++;

@@ -212,6 +212,10 @@ describe('the Excel adapter', () => {
       const sheet = context.workbook.worksheets.getItem(name);
       sheet.getRange('E20').values = [['周明']];
       sheet.getRange('C19').format.fill.color = '#00B0F0';
+      // Her own highlights in Excel's palette: the 'Bad' style and Gold, Accent 4, Lighter 40% — the
+      // very colours of an R1 mark and a yellow card. The add-in did not paint them: they stay.
+      sheet.getRange('D19').format.fill.color = PROBLEM_FILL;
+      sheet.getRange('B18:C18').format.fill.color = DEFAULT_SETTINGS.cardColors.yellow;
       await context.sync();
     });
     const outcome = await checkLedger(env);
@@ -219,6 +223,11 @@ describe('the Excel adapter', () => {
     expect(workbook.cell(name, 'E20').fill).toBeNull();
     expect(workbook.cell(name, 'H21').fill).toBe(PROBLEM_FILL);
     expect(workbook.cell(name, 'C19').fill).toBe('#00B0F0');
+    expect(workbook.cell(name, 'D19').fill).toBe(PROBLEM_FILL);
+    expect(workbook.cell(name, 'B18').fill).toBe(DEFAULT_SETTINGS.cardColors.yellow);
+    // What the add-in painted is recorded in the workbook (it travels with it): H21 now, not E20.
+    const record = JSON.parse(String(workbook.settings.get('duban.painted'))) as Record<string, unknown>;
+    expect(record[name]).toEqual({ '21': [[7, 7, PROBLEM_FILL]] });
   });
 
   it('colours a unit’s rows in its card colour from settings.cardColors and keeps the R1 mark on top (R13)', async () => {

@@ -9,6 +9,7 @@ import { BackendError, type DubanApi } from '../api/client.js';
 import {
   readSheet,
   writePlan,
+  PAINTED_SETTING,
   WorkbookError,
   type ExcelHost,
   type SetSupported,
@@ -21,7 +22,9 @@ import {
   STATUS_HEADER,
   assignIds,
   paintRows,
+  paintedOf,
   rowsOfUnits,
+  withPainted,
   starText,
   viewLedger,
   type LedgerView,
@@ -204,6 +207,7 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
         colors: env.settings.cardColors,
         current: read.fills,
         lastColumn,
+        painted: paintedOf(read.painted, read.sheetName),
       });
       const settings = feedback
         ? [{ key: FEEDBACK_SETTING, value: withCursor(read.setting, ledgerId, feedback.cursor) }]
@@ -212,7 +216,14 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
         context,
         env,
         read.sheetName,
-        { cells, fills, settings },
+        {
+          cells,
+          fills,
+          settings: [
+            ...settings,
+            { key: PAINTED_SETTING, value: withPainted(read.painted, read.sheetName, fills) },
+          ],
+        },
         `同步台账（${tasks.length} 项任务）`,
       );
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
@@ -258,6 +269,7 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
         problems,
         colors: env.settings.cardColors,
         current: read.fills,
+        painted: paintedOf(read.painted, read.sheetName),
       });
       env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
       if (read.protected) {
@@ -267,7 +279,11 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
           text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。`,
         };
       }
-      await writePlan(context, env.isSetSupported, read.sheetName, { cells: [], fills });
+      await writePlan(context, env.isSetSupported, read.sheetName, {
+        cells: [],
+        fills,
+        settings: [{ key: PAINTED_SETTING, value: withPainted(read.painted, read.sheetName, fills) }],
+      });
       return problems.length
         ? {
             level: 'info' as const,
@@ -503,8 +519,12 @@ async function issueAndPaint(
       states: only,
       problems: view.ledger.problems,
       colors: env.settings.cardColors,
+      painted: paintedOf(view.read.painted, view.read.sheetName),
     });
-    await writeRecorded(context, env, view.read.sheetName, { cells: [], fills }, notes.join('；'));
+    const settings = [
+      { key: PAINTED_SETTING, value: withPainted(view.read.painted, view.read.sheetName, fills) },
+    ];
+    await writeRecorded(context, env, view.read.sheetName, { cells: [], fills, settings }, notes.join('；'));
   } else {
     colourNote = '未能读取单位亮牌状态，台账颜色未改动，将在下次“同步台账”时更新';
   }
@@ -602,12 +622,17 @@ export async function submitInterview(
           states: new Map([[form.unit, 'red' as CardState]]),
           problems: view.ledger.problems,
           colors: env.settings.cardColors,
+          painted: paintedOf(read.painted, read.sheetName),
         });
         await writeRecorded(
           context,
           env,
           read.sheetName,
-          { cells: [], fills },
+          {
+            cells: [],
+            fills,
+            settings: [{ key: PAINTED_SETTING, value: withPainted(read.painted, read.sheetName, fills) }],
+          },
           `${form.unit} 的约谈（一年内第 ${interviews} 次，已亮红牌）`,
         );
       });

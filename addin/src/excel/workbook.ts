@@ -32,6 +32,8 @@ export interface SheetRead {
   merges: string[] | null;
   /** The value of the workbook setting asked for in `readSheet`'s `setting` (null when absent or not asked). */
   setting: unknown;
+  /** The workbook setting PAINTED_SETTING (which cells the add-in painted), read in every read sync. */
+  painted: unknown;
   /**
    * The sheet is protected (ExcelApi 1.2, read in the same sync): a command that writes refuses before
    * it calls the backend, so the backend never records what the workbook cannot show.
@@ -145,6 +147,9 @@ export async function readSheet(
   throw failure;
 }
 
+/** The workbook setting that records the cells the add-in painted (ledgerView: paintedOf/withPainted). */
+export const PAINTED_SETTING = 'duban.painted';
+
 /** Queues a workbook setting's value (ExcelApi 1.4) in the read's own sync. */
 function loadSetting(context: Excel.RequestContext, key: string | undefined): () => unknown {
   if (!key) return () => null;
@@ -231,6 +236,7 @@ async function readAtOnce(
   opts: { fills?: boolean; merges?: boolean; setting?: string },
 ): Promise<SheetRead> {
   const setting = loadSetting(context, opts.setting);
+  const painted = loadSetting(context, PAINTED_SETTING);
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
   sheet.protection.load('protected');
@@ -259,6 +265,7 @@ async function readAtOnce(
     fills: fillProps && !empty ? fillGrid(fillProps as FillProps) : null,
     merges: merges && !empty ? merges() : null,
     setting: setting(),
+    painted: painted(),
     protected: sheet.protection.protected,
   };
 }
@@ -271,6 +278,7 @@ async function readInBlocks(
 ): Promise<SheetRead> {
   const queueExtent = (withMerges: boolean | undefined) => {
     const setting = loadSetting(context, opts.setting);
+    const painted = loadSetting(context, PAINTED_SETTING);
     const sheet = context.workbook.worksheets.getActiveWorksheet();
     sheet.load('name');
     sheet.protection.load('protected');
@@ -282,6 +290,7 @@ async function readInBlocks(
       selection: loadSelection(context, isSetSupported),
       merges: loadMerges(used, withMerges),
       setting,
+      painted,
     };
   };
   let extent = queueExtent(opts.merges);
@@ -293,7 +302,7 @@ async function readInBlocks(
     extent = queueExtent(false);
     await context.sync();
   }
-  const { sheet, used, selection, merges, setting } = extent;
+  const { sheet, used, selection, merges, setting, painted } = extent;
   const sheetName = sheet.name;
   if (used.isNullObject) {
     return {
@@ -306,6 +315,7 @@ async function readInBlocks(
       fills: null,
       merges: null,
       setting: setting(),
+      painted: painted(),
       protected: sheet.protection.protected,
     };
   }
@@ -343,6 +353,7 @@ async function readInBlocks(
     fills: withFills ? fills : null,
     merges: merges ? merges() : null,
     setting: setting(),
+    painted: painted(),
     protected: sheet.protection.protected,
   };
 }
