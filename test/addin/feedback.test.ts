@@ -86,8 +86,10 @@ describe('同步台账 writes the units’ feedback into the ledger (R19)', () =
   let financeOn = '';
   let reformOn = '';
 
-  it('R19: each task’s latest answer lands in its 进展情况 cell, prefixed with date and unit, as text, in 2 syncs; an unknown 督办编号 is reported, not dropped', async () => {
-    // Row 6: 县财政局 answers twice (the latest wins); row 5: 县发改局 answers with formula-looking text;
+  it('R19: each task’s latest answer lands in its 进展情况 cell, prefixed with date and unit, in 2 syncs; an unknown 督办编号 is reported, not dropped', async () => {
+    // Row 6: 县财政局 answers twice (the latest wins); row 5: 县发改局 answers with formula-looking text,
+    // written whole after the label (the label comes first, so the cell cannot start with `=`; the
+    // text-format guard for a leading = + - @ is proven on the adapter, workbook.test.ts);
     // row 17: 县人社局 reports its indicator value; row 19's task is answered, then its row is emptied.
     await unitAnswers(idAt(6), '县财政局', { text: '一季度完成0.6亿元' });
     financeOn = (await unitAnswers(idAt(6), '县财政局', { text: '一季度完成0.75亿元，占年度目标23.4%' }))

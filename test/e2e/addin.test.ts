@@ -340,7 +340,10 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await shot('history');
   });
 
-  it('R19: a unit answers through its signed link; 同步台账 writes it into 进展情况, and formula-looking text stays text', async () => {
+  // Every cell the add-in fills with outside text starts with its own label (【…反馈】, 已销号（…）), so no
+  // path here can start a cell with the unit's `=`: the text-format guard itself is proven on the
+  // adapter (workbook.test.ts, officeMock.test.ts). This checks the whole answer arrives, label first.
+  it('R19: a unit answers through its signed link; 同步台账 writes it into 进展情况 after its 【…反馈】 label, a formula-looking answer whole', async () => {
     const taskId = String(workbook.cell(sheet, 'M6').value);
     const link = await fetch(`${backend.url}/feedback-links`, {
       method: 'POST',
