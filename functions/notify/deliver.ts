@@ -60,7 +60,7 @@ export function backoffDelay(attempts: number, policy: DeliveryPolicy): number {
 /** What happened to one entry in a run, for the history (events) kept by the backend. */
 export interface DeliveryOutcome {
   item: OutboxItem;
-  status: Extract<OutboxStatus, 'sent' | 'retrying' | 'failed'>;
+  status: Extract<OutboxStatus, 'sent' | 'retrying' | 'failed' | 'cancelled'>;
   at: string;
   error: string | null;
 }
@@ -73,6 +73,11 @@ export interface DeliverOptions {
   getUnitChannels: (unit: string) => Promise<Channel[]>;
   channelsConfig: ChannelsConfig;
   policy?: Partial<DeliveryPolicy>;
+  /**
+   * R18: for claimed entries, the reason each is no longer to be sent (its task closed or removed
+   * since it was queued; shared promptCancellation), or null. Absent: every entry is sent.
+   */
+  cancellations?: (items: OutboxItem[]) => Promise<Map<string, string | null>>;
   /** Called once per entry after its outcome is stored (e.g. to append a history event). */
   onOutcome?: (outcome: DeliveryOutcome) => Promise<void> | void;
   log?: (line: string) => void;
@@ -85,6 +90,8 @@ export interface DeliverySummary {
   sent: number;
   retrying: number;
   failed: number;
+  /** Entries not sent because their task was closed or removed meanwhile (R18), visible in the outbox. */
+  cancelled: number;
   /** Due entries another run held (claimed first); that run sends them. */
   skipped: number;
   /** Units prompted in this run. */
@@ -155,6 +162,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     sent: 0,
     retrying: 0,
     failed: 0,
+    cancelled: 0,
     skipped: 0,
     units: 0,
     errors: [],
@@ -187,9 +195,30 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
 
   async function deliverGroup(group: OutboxItem[]): Promise<void> {
     const unit = group[0]!.unit;
-    const claimed = await outbox.claim(group, new Date(now.getTime() + policy.leaseMs), runId);
-    summary.skipped += group.length - claimed.length;
-    if (claimed.length < group.length) stillOpen.add(group[0]!.sendOn);
+    const held = await outbox.claim(group, new Date(now.getTime() + policy.leaseMs), runId);
+    summary.skipped += group.length - held.length;
+    if (held.length < group.length) stillOpen.add(group[0]!.sendOn);
+    if (held.length === 0) return;
+    // R18: entries whose task was closed or removed since they were queued are not sent; they are
+    // marked cancelled with the reason (visible in the outbox and the task's history).
+    const reasons = options.cancellations
+      ? await options.cancellations(held)
+      : new Map<string, string | null>();
+    const cancelled = held.filter((e) => reasons.get(e.key));
+    const claimed = held.filter((e) => !reasons.get(e.key));
+    if (cancelled.length) {
+      const updates = cancelled.map((item) => ({
+        item,
+        patch: {
+          status: 'cancelled' as const,
+          lastError: reasons.get(item.key) ?? null,
+          nextAttemptAt: null,
+          claimedUntil: null,
+          lastAttemptAt: nowIso,
+        } satisfies OutboxPatch,
+      }));
+      await settleAndReport(updates);
+    }
     if (claimed.length === 0) return;
     summary.units++;
 
@@ -289,6 +318,10 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       return { item, patch };
     });
 
+    await settleAndReport(updates);
+  }
+
+  async function settleAndReport(updates: { item: OutboxItem; patch: OutboxPatch }[]): Promise<void> {
     const lost = new Set(await persistently(() => outbox.settle(updates)));
     for (const { item, patch } of updates) {
       if (lost.has(item.key) || patch.status === 'retrying') stillOpen.add(item.sendOn);

@@ -29,8 +29,16 @@ import { reminderKey } from '../../shared/rules/schedule.js';
 import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
 import { storageStatus } from '../errors.js';
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
+/** `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason. */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
+  'queued',
+  'sending',
+  'sent',
+  'retrying',
+  'failed',
+  'cancelled',
+];
 
 /** What the daily run hands over: the reminder (R15) plus what the unit needs to read and answer it. */
 export interface PromptEntry extends Reminder {

@@ -12,7 +12,8 @@ import {
 import { channelsConfigFromEnv } from '../notify/channels/index.js';
 import { runtimeOutbox } from '../http/outboxRuntime.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from '../http/runtime.js';
-import { appendEvents, getUnitContacts, type NewEvent } from '../storage/index.js';
+import { appendEvents, getUnitContacts, listTasks, type NewEvent } from '../storage/index.js';
+import { promptCancellation, type PromptTaskState } from '../../shared/rules/promptDue.js';
 
 export const DELIVERY_TIMER_NAME = 'delivery';
 /** Every 5 minutes (NCRONTAB with seconds, UTC). */
@@ -28,12 +29,28 @@ export async function deliveryDeps(
 ): Promise<Omit<DeliverOptions, 'now'> & { outcomes: DeliveryOutcome[] }> {
   const storage = await runtimeStorage(env);
   const outcomes: DeliveryOutcome[] = [];
+  const ledgers = new Map<string, Promise<Map<string, PromptTaskState>>>();
   return {
     outbox: runtimeOutbox(env),
     getUnitChannels: async (unit) => (await getUnitContacts(storage, unit))?.channels ?? [],
     channelsConfig: channelsConfigFromEnv(env as NodeJS.ProcessEnv),
     policy: deliveryPolicyFromEnv(env as NodeJS.ProcessEnv),
     onOutcome: (o) => void outcomes.push(o),
+    cancellations: async (items) => {
+      // One read of each ledger's tasks per run; shared promptCancellation decides (R18).
+      const out = new Map<string, string | null>();
+      for (const item of items) {
+        let tasks = ledgers.get(item.ledgerId);
+        if (!tasks) {
+          tasks = listTasks(storage, item.ledgerId, { includeRemoved: true }).then(
+            (list) => new Map(list.map((t) => [t.task.id, { closed: t.closed, removed: t.removed }])),
+          );
+          ledgers.set(item.ledgerId, tasks);
+        }
+        out.set(item.key, promptCancellation((await tasks).get(item.taskId) ?? null));
+      }
+      return out;
+    },
     outcomes,
   };
 }
@@ -77,7 +94,8 @@ export async function runDelivery(
 
 export function describeSummary(s: DeliverySummary): string {
   const interrupted = s.errors.length ? `，${s.errors.length}个单位中断（租约到期后重新处理）` : '';
-  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${interrupted}`;
+  const cancelled = s.cancelled ? `，任务已销号或移除而取消${s.cancelled}项` : '';
+  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${cancelled}${interrupted}`;
 }
 
 export async function deliveryTimer(timer: Timer, context: InvocationContext): Promise<void> {

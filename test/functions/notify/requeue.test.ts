@@ -10,6 +10,9 @@ import { runtimeEnv } from '../../../functions/http/runtime.js';
 import { runDelivery } from '../../../functions/timers/delivery.js';
 import { subjectHistory } from '../../../functions/storage/index.js';
 import { main } from '../../../functions/cli/main.js';
+import { runDaily } from '../../../functions/timers/dailySupervision.js';
+import { task } from '../support/api.js';
+import { makeCalendar } from '../../../shared/calendar.js';
 
 let api: TestApi;
 let smtp: RunningSmtp;
@@ -92,5 +95,52 @@ describe('re-sending failed prompts', () => {
     expect(err.at(-1)).toContain('--requeue 需要日期');
     expect(await main(['deliver', '--unit', '县档案馆'], io)).toBe(2);
     expect(err.at(-1)).toContain('--unit 只能与 --requeue 一起使用');
+  });
+});
+
+describe('R18 at delivery (review 26)', () => {
+  it('R18: a prompt queued for a task that is closed before it goes out is cancelled, visibly, and not sent', async () => {
+    await api.call('PUT', `/units/${encodeURIComponent('县气象局')}`, {
+      body: { channels: [{ kind: 'email', to: 'qxj@county.gov.cn' }] },
+    });
+    const sync = await api.call('POST', '/ledger/sync', {
+      body: {
+        ledgerId: 'r18-delivery',
+        year: 2026,
+        by: '李文书',
+        tasks: [
+          task('K1', { row: 4, leadUnit: '县气象局', category: 'routine' }),
+          task('K2', { row: 5, leadUnit: '县气象局', category: 'routine' }),
+        ],
+      },
+    });
+    expect(sync.status).toBe(200);
+    // W−10 of 2026 Q2: the quarterly reminder's send date.
+    const on = makeCalendar().wMinus('2026-06-30', 10);
+    const run = await runDaily({ on, storage: api.storage, now: new Date(`${on}T00:00:05Z`) });
+    expect(run.queued).toBe(2);
+    const closed = await api.call('POST', '/tasks/close', {
+      body: {
+        ledgerId: 'r18-delivery',
+        taskIds: ['K1'],
+        date: on,
+        note: '已提前完成',
+        by: '李文书',
+      },
+    });
+    expect(closed.status).toBe(200);
+    const mails = smtp.mails.length;
+    const summary = await runDelivery({ now: new Date(`${on}T00:05:00Z`) });
+    expect(summary).toMatchObject({ sent: 1, cancelled: 1, messages: 1 });
+    expect(smtp.mails.length).toBe(mails + 1);
+    const mail = smtp.mails.at(-1)!;
+    expect(mail.parsed.text).toContain('任务K2');
+    expect(mail.parsed.text).not.toContain('任务K1');
+    const items = (await api.call('GET', `/outbox?date=${on}&status=cancelled`)).body.items;
+    expect(items.map((i: { taskId: string; lastError: string }) => [i.taskId, i.lastError])).toEqual([
+      ['K1', '任务已销号，提示不再发送（R3、R18）'],
+    ]);
+    const history = await subjectHistory(api.storage, { ledgerId: 'r18-delivery', taskId: 'K1' });
+    expect(history.filter((h) => h.type === 'prompt').map((h) => h.data.status)).toEqual(['cancelled']);
   });
 });
