@@ -35,6 +35,25 @@ export function columnIndex(letters: string): number {
   return n - 1;
 }
 
+/**
+ * The merged area (`E7:E9`) that hides the cell at sheet `row`/`column` (0-based), when the cell is in
+ * it but not its top-left: Excel refuses a value written there. Null when not hidden, or when the
+ * merged areas are unknown (below ExcelApi 1.13: then Excel's refusal is reported after the write).
+ */
+export function hiddenByMerge(read: SheetRead, row: number, column: number): string | null {
+  for (const area of read.merges ?? []) {
+    const m = /([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$/.exec(area.replace(/\$/g, ''));
+    if (!m) continue;
+    const c0 = columnIndex(m[1]!);
+    const r0 = Number(m[2]);
+    const c1 = m[3] ? columnIndex(m[3]) : c0;
+    const r1 = m[4] ? Number(m[4]) : r0;
+    const inside = r0 <= row && row <= r1 && c0 <= column && column <= c1;
+    if (inside && (row !== r0 || column !== c0)) return area.slice(area.lastIndexOf('!') + 1);
+  }
+  return null;
+}
+
 /** `today` (CST, the env's clock) gives the ledger's year when neither its title nor the settings do (R22). */
 export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate): LedgerView {
   if (read.values.length === 0)

@@ -210,4 +210,25 @@ describe('a protected sheet, and a write that fails after the backend recorded',
       true,
     );
   });
+
+  it('a star cell merged over sibling rows: the simulated host refuses a value in the hidden cell, as Excel does, and 赋星 refuses before the backend records', async () => {
+    const s = workbook.sheet({ name: sheet });
+    workbook.merge(sheet, 'J8:J9');
+    try {
+      await expect(
+        simulatedHost(workbook).excel.run(async (context) => {
+          context.workbook.worksheets.getItem(sheet).getRange('J9').values = [['★★★']];
+          await context.sync();
+        }),
+      ).rejects.toThrow(/InvalidOperation: 不能更改合并单元格的一部分（.*J8:J9）/);
+      const gw = gateway(() => false);
+      workbook.select(sheet, 'A9:M9');
+      const outcome = await setStars(env(gw.fetch), 5);
+      expect(outcome.level).toBe('error');
+      expect(outcome.text).toContain('第9行的星级单元格在合并单元格 J8:J9 之内');
+      expect(gw.seen.filter((r) => r.startsWith('POST'))).toEqual([]);
+    } finally {
+      s.merged.pop();
+    }
+  });
 });

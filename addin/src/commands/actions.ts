@@ -21,6 +21,7 @@ import {
   LedgerError,
   STATUS_HEADER,
   assignIds,
+  hiddenByMerge,
   paintRows,
   paintedOf,
   rowsOfUnits,
@@ -311,6 +312,16 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
         selected.map((t) => ({ id: t.id, row: t.row, stars: t.stars, category: t.category })),
         target,
       );
+      // A star cell merged over sibling rows can hold one value only (Excel refuses the hidden cells):
+      // refused before the backend records a star the ledger cannot show.
+      const merged = changes
+        .map((c) => ({ row: c.row as number, area: hiddenByMerge(read, c.row as number, starColumn) }))
+        .filter((c) => c.area !== null);
+      if (merged.length > 0) {
+        throw new LedgerError(
+          `${merged.map((c) => `第${c.row}行`).join('、')}的星级单元格在合并单元格 ${merged[0]!.area} 之内，无法单独赋星：请先取消该星级单元格的合并，再赋星。后台未作任何记录。`,
+        );
+      }
       const unknownKind = target === 'byKind' ? selected.filter((t) => t.category === null) : [];
       const notes = unknownKind.map((t) => `${rowLabel(t)}工作类别不明，未赋星`);
       if (changes.length === 0) {

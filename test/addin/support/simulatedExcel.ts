@@ -349,6 +349,25 @@ export class SimWorkbook {
         if (op.values.length !== rows || op.values.some((r) => r.length !== cols)) {
           throw new Error(`InvalidArgument: values 的行列数与区域 ${rows}×${cols} 不符`);
         }
+        // Excel keeps a merged area's value in its top-left cell only: a value written into one of its
+        // hidden cells is refused, never silently stored and read back as if visible.
+        op.values.forEach((row, i) =>
+          row.forEach((v, j) => {
+            const hidden = sheet.merged.find(
+              (m) =>
+                m.r0 <= box.r0 + i &&
+                box.r0 + i <= m.r1 &&
+                m.c0 <= box.c0 + j &&
+                box.c0 + j <= m.c1 &&
+                (m.r0 !== box.r0 + i || m.c0 !== box.c0 + j),
+            );
+            if (hidden && v !== '' && v !== null)
+              throw Object.assign(
+                new Error(`InvalidOperation: 不能更改合并单元格的一部分（${boxAddress(sheet.name, hidden)}）。`),
+                { code: 'InvalidOperation' },
+              );
+          }),
+        );
         op.values.forEach((row, i) =>
           row.forEach((v, j) => {
             const cell = sheet.get(box.r0 + i, box.c0 + j);
