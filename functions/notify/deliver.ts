@@ -78,6 +78,12 @@ export interface DeliverOptions {
    * since it was queued; shared promptCancellation), or null. Absent: every entry is sent.
    */
   cancellations?: (items: OutboxItem[]) => Promise<Map<string, string | null>>;
+  /**
+   * The day of a daily run still queueing (its lease not lapsed), or null. While today's run is
+   * queueing (ledger after ledger), today's entries wait, so that a unit's prompts of the day go out
+   * in one message; a run that died holds them only until its lease lapses.
+   */
+  dailyRunInProgress?: (now: Date) => Promise<string | null>;
   /** Called once per entry after its outcome is stored (e.g. to append a history event). */
   onOutcome?: (outcome: DeliveryOutcome) => Promise<void> | void;
   log?: (line: string) => void;
@@ -171,9 +177,14 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
   // The watermark is read before the scan: raising it later is ETag-checked against this read.
   const mark = await outbox.readWatermark();
   const open = await outbox.openEntries(today, mark.openFrom);
-  const due = open.filter((i) => isDue(i, now));
+  const holdToday =
+    options.dailyRunInProgress !== undefined && (await options.dailyRunInProgress(now)) === today;
+  if (holdToday) log(`今日（${today}）的每日督办正在入队，今日提示待其完成后再按单位统一发送`);
+  const due = open.filter((i) => isDue(i, now) && !(holdToday && i.sendOn === today));
   /** Days that still have open entries after this run (waiting, held by another run, or retrying). */
-  const stillOpen = new Set(open.filter((i) => !isDue(i, now)).map((i) => i.sendOn));
+  const stillOpen = new Set(
+    open.filter((i) => !isDue(i, now) || (holdToday && i.sendOn === today)).map((i) => i.sendOn),
+  );
   const groups = new Map<string, OutboxItem[]>();
   for (const item of due) {
     const k = `${item.sendOn}\u0000${item.unit}`;

@@ -193,3 +193,24 @@ export async function setLastDailyRun(storage: Storage, on: string, at: string):
   if (prev && prev > on) return;
   await storage.table('Config').upsertEntity({ partitionKey: 'daily', rowKey: 'last', on, at }, 'Replace');
 }
+
+/**
+ * The daily run's lease (Config 'daily'/'running'): set when a run starts, cleared when it completes.
+ * Delivery holds the day's prompts while it is held, so a unit's prompts of the day go out together;
+ * a run that dies holds them only until `until`.
+ */
+export async function setDailyRunning(storage: Storage, on: string, until: Date | null): Promise<void> {
+  await storage
+    .table('Config')
+    .upsertEntity(
+      { partitionKey: 'daily', rowKey: 'running', on, until: until ? until.toISOString() : '' },
+      'Replace',
+    );
+}
+
+/** The day of a daily run in progress at `now` (its lease not lapsed), or null. */
+export async function dailyRunInProgress(storage: Storage, now: Date): Promise<string | null> {
+  const e = await storage.get('Config', 'daily', 'running');
+  if (!e || typeof e.until !== 'string' || !e.until || e.until <= now.toISOString()) return null;
+  return typeof e.on === 'string' ? e.on : null;
+}

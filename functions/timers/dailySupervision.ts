@@ -28,6 +28,7 @@ import {
   loadSettings,
   recordReminders,
   refreshCandidates,
+  setDailyRunning,
   setLastDailyRun,
   type NewEvent,
   type Storage,
@@ -43,6 +44,8 @@ export const LINK_VALID_DAYS_AFTER_DUE = 60;
  * that are not caught up, and are reported (`skipped`, a warning, the daily-run event).
  */
 export const CATCH_UP_DAYS = 92;
+/** How long delivery waits for a daily run that has not finished queueing (it normally takes seconds). */
+export const DAILY_RUN_LEASE_MS = 30 * 60_000;
 
 export interface DailyRunOptions {
   on: IsoDate;
@@ -87,6 +90,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     opts.outbox ??
     createOutbox({ connectionString: storage.options.connectionString, tablePrefix: storage.prefix });
   const startOutboxTrips = outbox.roundTrips;
+  // Delivery holds today's prompts while this run queues them (one message per unit and day); the
+  // lease lapses by itself if the run dies.
+  await setDailyRunning(storage, on, new Date(now.getTime() + DAILY_RUN_LEASE_MS));
   const settings = await loadSettings(storage);
   const calendar = makeCalendar(settings);
   const last = await lastDailyRun(storage);
@@ -288,6 +294,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     now,
   );
   await setLastDailyRun(storage, on, nowIso);
+  await setDailyRunning(storage, on, null);
   return result;
 }
 

@@ -12,7 +12,13 @@ import {
 import { channelsConfigFromEnv } from '../notify/channels/index.js';
 import { runtimeOutbox } from '../http/outboxRuntime.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from '../http/runtime.js';
-import { appendEvents, getUnitContacts, listTasks, type NewEvent } from '../storage/index.js';
+import {
+  appendEvents,
+  getUnitContacts,
+  dailyRunInProgress,
+  listTasks,
+  type NewEvent,
+} from '../storage/index.js';
 import { promptCancellation, type PromptTaskState } from '../../shared/rules/promptDue.js';
 
 export const DELIVERY_TIMER_NAME = 'delivery';
@@ -36,6 +42,7 @@ export async function deliveryDeps(
     channelsConfig: channelsConfigFromEnv(env as NodeJS.ProcessEnv),
     policy: deliveryPolicyFromEnv(env as NodeJS.ProcessEnv),
     onOutcome: (o) => void outcomes.push(o),
+    dailyRunInProgress: (at) => dailyRunInProgress(storage, at),
     cancellations: async (items) => {
       // One read of each ledger's tasks per run; shared promptCancellation decides (R18).
       const out = new Map<string, string | null>();

@@ -8,7 +8,7 @@ import { MORNING, minutesAfter, prompt } from './fixtures.js';
 import { runtimeOutbox } from '../../../functions/http/outboxRuntime.js';
 import { runtimeEnv } from '../../../functions/http/runtime.js';
 import { runDelivery } from '../../../functions/timers/delivery.js';
-import { subjectHistory } from '../../../functions/storage/index.js';
+import { setDailyRunning, subjectHistory } from '../../../functions/storage/index.js';
 import { main } from '../../../functions/cli/main.js';
 import { runDaily } from '../../../functions/timers/dailySupervision.js';
 import { task } from '../support/api.js';
@@ -142,5 +142,36 @@ describe('R18 at delivery (review 26)', () => {
     ]);
     const history = await subjectHistory(api.storage, { ledgerId: 'r18-delivery', taskId: 'K1' });
     expect(history.filter((h) => h.type === 'prompt').map((h) => h.data.status)).toEqual(['cancelled']);
+  });
+});
+
+describe('one message per unit and day (review 21)', () => {
+  it('R17: while the day’s daily run is still queueing, delivery holds the day’s prompts; after it, the unit gets them in one message', async () => {
+    await api.call('PUT', `/units/${encodeURIComponent('县林草局')}`, {
+      body: { channels: [{ kind: 'email', to: 'lcj@county.gov.cn' }] },
+    });
+    const day = '2026-07-06';
+    const at = (minutes: number) => new Date(Date.parse(`${day}T00:00:00Z`) + minutes * 60_000);
+    // The daily run of the day has started (its lease is held) and has queued a first ledger's prompt.
+    await setDailyRunning(api.storage, day, at(30));
+    await outbox().enqueuePrompts([prompt(41, { ...unit('县林草局'), sendOn: day })]);
+    const during = await runDelivery({ now: at(0.5) });
+    expect(during).toMatchObject({ messages: 0, sent: 0 });
+    // The run queues the next ledger's prompt for the same unit and completes.
+    await outbox().enqueuePrompts([prompt(42, { ...unit('县林草局'), sendOn: day, ledgerId: '另一本台账' })]);
+    await setDailyRunning(api.storage, day, null);
+    const after = await runDelivery({ now: at(5) });
+    expect(after).toMatchObject({ messages: 1, sent: 2 });
+    const mails = smtp.mails.filter((m) => m.to.includes('lcj@county.gov.cn'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.parsed.subject).toContain('2项重点工作');
+  });
+
+  it('R17: a daily run that died holds the day’s prompts only until its lease lapses', async () => {
+    const day = '2026-07-07';
+    await setDailyRunning(api.storage, day, new Date(`${day}T00:30:00Z`));
+    await outbox().enqueuePrompts([prompt(43, { ...unit('县林草局'), sendOn: day })]);
+    expect(await runDelivery({ now: new Date(`${day}T00:10:00Z`) })).toMatchObject({ sent: 0 });
+    expect(await runDelivery({ now: new Date(`${day}T00:35:00Z`) })).toMatchObject({ sent: 1 });
   });
 });
