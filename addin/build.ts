@@ -165,7 +165,15 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<ServedAddin> 
       req.pipe(upstream);
       return;
     }
-    const path = normalize(decodeURIComponent(url.pathname === '/' ? '/taskpane.html' : url.pathname));
+    let path: string;
+    try {
+      path = normalize(decodeURIComponent(url.pathname === '/' ? '/taskpane.html' : url.pathname));
+    } catch {
+      // A malformed %-sequence must not take the server down (decodeURIComponent throws).
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('请求地址无效');
+      return;
+    }
     const file = join(dir, path);
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -124,6 +124,12 @@ afterAll(async () => {
 describe('the add-in in Chromium: a clerk’s day', () => {
   it('设置: the clerk enters the backend and her name; kept in the browser, not the workbook', async () => {
     await pane.click('#tab-settings');
+    // The function key is never sent over plain http to another machine.
+    await pane.fill('input[name=backendUrl]', 'http://duban.example/api');
+    await pane.fill('input[name=functionKey]', backend.key);
+    await pane.click('#settings-form button[type=submit]');
+    await statusShows('后台地址须以 https:// 开头', 'error');
+    expect(await pane.evaluate(() => localStorage.getItem('duban.prefs'))).toBeNull();
     await pane.fill('input[name=backendUrl]', '/api');
     await pane.fill('input[name=functionKey]', backend.key);
     await pane.fill('input[name=clerk]', '王督办');
@@ -428,6 +434,9 @@ describe('the add-in in Chromium: a clerk’s day', () => {
       expect.stringMatching(/^第6行 /),
     ]);
     await shot('close-from-ribbon');
+    // The pane at its narrowest (320 px).
+    await pane.setViewportSize({ width: 320, height: 760 });
+    await shot('close-from-ribbon-320');
   });
 
   it('an old host (Trident/EdgeHTML of Office 2019 perpetual): the pane and the buttons say what to use instead of hanging', async () => {

@@ -652,7 +652,7 @@ export async function submitInterview(
       level: 'success',
       text: red
         ? `已登记约谈。${form.unit} 一年内已被约谈 ${interviews} 次，亮红牌（R12），请逐项落实红牌事项。`
-        : `已登记约谈（${form.unit} 本年度第 ${interviews} 次）。`,
+        : `已登记约谈（${form.unit} ${env.settings.redWindow === 'rolling' ? '一年内' : '本年度'}第 ${interviews} 次）。`,
       red,
       redCardId,
     };

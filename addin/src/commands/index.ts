@@ -2,12 +2,13 @@
 import { browserEnv } from '../env.js';
 import { registerRibbon } from './ribbon.js';
 
-// On an old host (Trident/EdgeHTML) commands.html's ES5 fallback answers the buttons instead.
+// As in Office-Addin-TaskPane's commands.ts: the actions are associated at the script's top level
+// (office.js is loaded before this script), so no click can arrive before they are; onReady only
+// initialises. On an old host (Trident/EdgeHTML) commands.html's ES5 fallback answers the buttons.
 if (!(globalThis as { __dubanOldHost?: string }).__dubanOldHost) {
-  Office.onReady(() => {
-    registerRibbon(
-      (name, action) => Office.actions.associate(name, action),
-      () => browserEnv(window),
-    );
-  });
+  registerRibbon(
+    (name, action) => Office.actions.associate(name, action),
+    () => browserEnv(window),
+  );
+  void Office.onReady(() => undefined);
 }

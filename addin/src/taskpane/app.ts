@@ -75,6 +75,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let rectify: { unit: string; cardId: string } | null = null;
   let busy = false;
   let busyWith = '';
+  let knownUnits: string[] = [];
   const seen = new Set<string>();
   /** The ledger the pane shows (paneLedgerId): the setting, else the last synced ledger, else this year’s. */
   const ledgerId = () => paneLedgerId(loadPrefs(deps.storage), lastLedger(deps.storage), deps.env().today());
@@ -83,7 +84,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
 
   const statusEl = h('div', { id: 'status', role: 'status', hidden: true });
   const nav = h('nav', { class: 'tabs', role: 'tablist' });
-  const viewEl = h('section', { class: 'view', id: 'view' });
+  const viewEl = h('section', { class: 'view', id: 'view', role: 'tabpanel' });
   clear(
     root,
     h(
@@ -111,7 +112,9 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             s.details.slice(0, 30).map((d) => h('li', {}, d)),
           )
         : null,
-      s.level === 'progress' ? h('div', { class: 'progress', 'aria-label': '进行中' }) : null,
+      s.level === 'progress'
+        ? h('div', { class: 'progress', role: 'progressbar', 'aria-label': '进行中' })
+        : null,
       retry
         ? h(
             'div',
@@ -191,7 +194,23 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       TABS.map(([id, label]) =>
         h(
           'button',
-          { role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === tab), onclick: () => show(id) },
+          {
+            role: 'tab',
+            id: `tab-${id}`,
+            'aria-selected': String(id === tab),
+            'aria-controls': 'view',
+            tabindex: id === tab ? 0 : -1,
+            onclick: () => show(id),
+            // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
+            onkeydown: (ev: Event) => {
+              const key = (ev as KeyboardEvent).key;
+              if (key !== 'ArrowRight' && key !== 'ArrowLeft') return;
+              const i = TABS.findIndex(([t]) => t === tab);
+              const next = TABS[(i + (key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]![0];
+              show(next);
+              document.getElementById(`tab-${next}`)?.focus();
+            },
+          },
           label,
         ),
       ),
@@ -271,6 +290,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                       'button',
                       {
                         class: 'link',
+                        'aria-label': `定位到第${p.row}行${p.column ? ` ${p.column}列` : ''}`,
                         onclick: () =>
                           void selectCell(
                             deps.env().excel,
@@ -536,6 +556,15 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       : [null, null];
     if (gen !== renderGen) return;
     viewEl.querySelector('#units-loading')?.remove();
+    if (units) {
+      knownUnits = units.map((u) => u.unit);
+      const list = viewEl.querySelector('#known-units');
+      if (list)
+        clear(
+          list as HTMLElement,
+          knownUnits.map((u) => h('option', { value: u })),
+        );
+    }
     // R12: every red unit's four follow-up actions, as the backend keeps them (any clerk, any reload).
     viewEl.prepend(...(units ?? []).filter((u) => u.state === 'red').map(redChecklist));
     viewEl.append(
@@ -601,7 +630,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
             {},
             h(
               'button',
-              { class: 'link', onclick: () => ((interviewUnit = u.unit), void renderCards()) },
+              {
+                class: 'link',
+                'aria-label': `登记${u.unit}的约谈`,
+                onclick: () => ((interviewUnit = u.unit), void renderCards()),
+              },
               '约谈',
             ),
             awaiting(u)
@@ -610,6 +643,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                   {
                     class: 'link',
                     'data-rectify': u.unit,
+                    'aria-label': `登记${u.unit}的整改报告`,
                     onclick: () => (
                       (rectify = { unit: u.unit, cardId: awaiting(u)!.id }),
                       void renderCards()
@@ -810,7 +844,13 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         'label',
         { class: 'field' },
         h('span', {}, '被约谈单位（牵头单位）'),
-        h('input', { name: 'unit', value: unit, required: true }),
+        h('input', { name: 'unit', value: unit, required: true, list: 'known-units', autocomplete: 'off' }),
+        // The units the backend knows, offered as the clerk types: a typo would start a new unit's count.
+        h(
+          'datalist',
+          { id: 'known-units' },
+          knownUnits.map((u) => h('option', { value: u })),
+        ),
       ),
       h(
         'label',
@@ -1005,6 +1045,14 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         clerk: value(form, 'clerk').trim(),
         ledgerId: value(form, 'ledgerId').trim(),
       };
+      // The function key travels with every request: never over plain http to another machine.
+      if (!/^(\/|https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/.test(next.backendUrl)) {
+        showStatus({
+          level: 'error',
+          text: '后台地址须以 https:// 开头（本机调试可用 /api 或 http://localhost）。设置未保存。',
+        });
+        return;
+      }
       savePrefs(deps.storage, next);
       showStatus({ level: 'success', text: '设置已保存。' });
     });
