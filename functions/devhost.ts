@@ -31,6 +31,11 @@ export interface DevHost {
   close(): Promise<void>;
   /** Runs a timer now, as its schedule would (for operators and tests). */
   fireTimer(name: string): Promise<void>;
+  /**
+   * Fires, with isPastDue, every timer whose scheduled time passed more than a minute before `now`
+   * without it running (a laptop asleep at 00:00 UTC); runs every minute by itself. Returns the names.
+   */
+  catchUpMissed(now?: Date): Promise<string[]>;
 }
 
 interface CompiledRoute {
@@ -202,11 +207,11 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     send(res, (result ?? { status: 204 }) as HttpResponseInit);
   }
 
-  async function fire(name: string, cron?: Cron): Promise<void> {
+  async function fire(name: string, cron?: Cron, isPastDue = false): Promise<void> {
     const t = timers.find((f) => f.name === name);
     if (!t || t.kind !== 'timer') throw new Error(`没有这个计时器：${name}`);
     const timer: Timer = {
-      isPastDue: false,
+      isPastDue,
       schedule: { adjustForDST: false },
       scheduleStatus: {
         last: new Date().toISOString(),
@@ -219,18 +224,43 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
   }
 
   const crons: Cron[] = [];
+  /** Per timer: the scheduled time it is waiting for (what Azure's isPastDue compares with). */
+  const expected = new Map<string, { cron: Cron; at: Date | null }>();
+  const LATE_MS = 60_000;
+  async function run(name: string, cron: Cron, isPastDue: boolean): Promise<void> {
+    try {
+      if (isPastDue) log(`计时器 ${name} 错过了计划时间（休眠或停机），现补跑（isPastDue）`);
+      await fire(name, cron, isPastDue);
+    } catch (e) {
+      log(`计时器 ${name} 失败：${(e as Error).message}`);
+    }
+  }
+  async function catchUpMissed(now = new Date()): Promise<string[]> {
+    const fired: string[] = [];
+    for (const [name, slot] of expected) {
+      if (!slot.at || now.getTime() - slot.at.getTime() <= LATE_MS) continue;
+      slot.at = slot.cron.nextRun(now);
+      fired.push(name);
+      await run(name, slot.cron, true);
+    }
+    return fired;
+  }
+  let watchdog: NodeJS.Timeout | null = null;
   if (options.timers ?? true) {
     for (const t of timers) {
       if (t.kind !== 'timer') continue;
       const cron: Cron = new Cron(t.schedule, { timezone: 'UTC', protect: true }, async () => {
-        try {
-          await fire(t.name, cron);
-        } catch (e) {
-          log(`计时器 ${t.name} 失败：${(e as Error).message}`);
-        }
+        const slot = expected.get(t.name);
+        const late = slot?.at ? Date.now() - slot.at.getTime() > LATE_MS : false;
+        if (slot) slot.at = cron.nextRun();
+        await run(t.name, cron, late);
       });
       crons.push(cron);
+      expected.set(t.name, { cron, at: cron.nextRun() });
     }
+    // croner does not run a time that passed while the machine slept; this notices it.
+    watchdog = setInterval(() => void catchUpMissed(), LATE_MS);
+    watchdog.unref();
   }
 
   const wanted = options.port ?? Number(env.DUBAN_PORT ?? process.env.DUBAN_PORT ?? 7071);
@@ -244,7 +274,9 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     url,
     port,
     fireTimer: (name) => fire(name),
+    catchUpMissed,
     close: async () => {
+      if (watchdog) clearInterval(watchdog);
       for (const c of crons) c.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
