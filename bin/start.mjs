@@ -34,7 +34,9 @@ for (const [k, v] of Object.entries(local.Values ?? {}))
 
 // 1. Azurite: the embedded default for Table Storage. With `func`, the Functions host also keeps its
 //    timer leases in Blob storage and may use Queues (AzureWebJobsStorage), so all three services run.
-const func = spawnSync('func', ['--version'], { encoding: 'utf8' });
+// On Windows `func` and `npm` are .cmd shims, which spawn finds only through a shell (fixed args only).
+const shell = process.platform === 'win32';
+const func = spawnSync('func', ['--version'], { encoding: 'utf8', shell });
 const withFunc = func.status === 0;
 mkdirSync(join(root, '.azurite'), { recursive: true });
 const azurite = spawn(
@@ -74,9 +76,9 @@ console.log(
 register();
 if (withFunc) {
   console.log(`Azure Functions Core Tools ${func.stdout.trim()} found: building and running \`func start\`.`);
-  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  children.push(spawn('func', ['start', '--port', '7071'], { stdio: 'inherit' }));
+  children.push(spawn('func', ['start', '--port', '7071'], { stdio: 'inherit', shell }));
 } else {
   const { startDevHost } = await import('../functions/devhost.ts');
   const host = await startDevHost({ port: Number(process.env.DUBAN_PORT ?? 7071) });
