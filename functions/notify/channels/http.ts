@@ -13,6 +13,10 @@ export async function postJson(
   timeoutMs: number,
   what: string,
 ): Promise<JsonResponse> {
+  // A robot or gateway address is set by a key holder; it must not reach the Function App's own
+  // link-local services (the cloud's instance metadata at 169.254.169.254), and a redirect is not
+  // followed (the robots never redirect; a redirect could point anywhere).
+  if (isLinkLocal(url)) throw new ChannelError(`${what}地址指向本机链路地址，已拒绝：${new URL(url).host}`);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -20,9 +24,13 @@ export async function postJson(
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(payload),
       signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
     });
   } catch (e) {
     throw new ChannelError(`${what}无法连接：${describeError(e)}`);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new ChannelError(`${what}返回重定向 HTTP ${res.status}，未跟随：请填写最终地址`);
   }
   let text: string;
   try {
@@ -37,6 +45,17 @@ export async function postJson(
     body = undefined;
   }
   return { status: res.status, body, text };
+}
+
+/** A URL whose host is a link-local address (IPv4 169.254.0.0/16, IPv6 fe80::/10). */
+export function isLinkLocal(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  return /^169\.254\.\d{1,3}\.\d{1,3}$/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host);
 }
 
 /** The robots answer 200 with `{ errcode, errmsg }`; anything but errcode 0 is a failure. */

@@ -216,3 +216,28 @@ describe('SMS gateway webhook', () => {
     }
   });
 });
+
+describe('where a channel may post (review 20)', () => {
+  it('a robot or gateway address on a link-local host (the cloud’s instance metadata) is refused before any request', async () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/send'])
+      await expect(sendThroughChannel({ kind: 'webhook', url }, three(), config)).rejects.toThrow(
+        /地址指向本机链路地址，已拒绝/,
+      );
+  });
+
+  it('a redirect is not followed: the send fails with the status and the redirect target gets nothing', async () => {
+    const { createServer } = await import('node:http');
+    const redirector = createServer((_req, res) => res.writeHead(302, { location: rx.url('/sms') }).end());
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    try {
+      const port = (redirector.address() as { port: number }).port;
+      const before = rx.requests.length;
+      await expect(
+        sendThroughChannel({ kind: 'webhook', url: `http://127.0.0.1:${port}/send` }, three(), config),
+      ).rejects.toThrow(/重定向 HTTP 302，未跟随/);
+      expect(rx.requests.length).toBe(before);
+    } finally {
+      await new Promise<void>((r) => redirector.close(() => r()));
+    }
+  });
+});
