@@ -2,7 +2,7 @@
 // has no <Runtimes>) the function file and the pane are two pages of the same origin: they share
 // localStorage, and the pane hears every change through the `storage` event. Office documents this
 // as the way for a function file and a task pane to share data.
-import type { Problem, Stars } from '../../shared/model.js';
+import type { Problem } from '../../shared/model.js';
 import type { CardOrder } from './commands/actions.js';
 
 export type StatusLevel = 'info' | 'success' | 'error' | 'progress';
@@ -41,8 +41,7 @@ export type PaneRequest =
   | { kind: 'interview'; unit: string | null }
   | { kind: 'close'; tasks: TaskRef[] }
   | { kind: 'problems'; sheetName: string; problems: Problem[] }
-  | { kind: 'view'; view: 'reminders' | 'roundup' | 'cards' | 'check' | 'history' | 'settings' }
-  | { kind: 'stars'; stars: Stars | 'byKind' };
+  | { kind: 'view'; view: 'reminders' | 'roundup' | 'cards' | 'check' | 'history' | 'settings' };
 
 export interface Envelope<T> {
   id: string;

@@ -581,7 +581,7 @@ export async function selectedTaskRefs(env: CommandEnv): Promise<TaskRef[]> {
   });
 }
 
-/** 约谈登记 from the ribbon: opens the interview form in the pane for the selected row's lead unit. */
+/** 约谈登记 (the ribbon's ShowTaskpane view, or 按所选行): the interview form for the selected row's lead unit. */
 export async function openInterview(env: CommandEnv): Promise<Outcome> {
   try {
     const tasks = await selectedTaskRefs(env).catch(() => []);
@@ -674,7 +674,7 @@ export async function submitRectification(
   }
 }
 
-/** 销号 from the ribbon: the selected tasks go to the pane's form (date + note). */
+/** 销号 (the ribbon's ShowTaskpane view, or 按所选行): the selected tasks go to the pane's form (date + note). */
 export async function openClose(env: CommandEnv): Promise<Outcome> {
   try {
     return await env.excel.run(async (context) => {

@@ -8,7 +8,8 @@ import {
   failure,
   issueCardsFor,
   newRequestId,
-  selectedTaskRefs,
+  openClose,
+  openInterview,
   submitClose,
   submitInterview,
   submitRectification,
@@ -335,6 +336,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         'div',
         { class: 'row' },
         h('button', { class: 'btn primary', type: 'submit' }, '确认销号'),
+        h('button', { class: 'btn', type: 'button', onclick: () => void openView('close') }, '按所选行'),
         h('button', { class: 'btn', type: 'button', onclick: () => ((closeTasks = null), render()) }, '取消'),
       ),
     );
@@ -871,7 +873,13 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         h('input', { name: 'interviewee', required: true }),
       ),
       h('label', { class: 'field' }, h('span', {}, '约谈记录'), h('textarea', { name: 'record' })),
-      h('button', { class: 'btn primary', type: 'submit' }, '登记约谈'),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary', type: 'submit' }, '登记约谈'),
+        // A ShowTaskpane button does not reload a pane already at its view: the selection is read again here.
+        h('button', { class: 'btn', type: 'button', onclick: () => void openView('interview') }, '按所选行'),
+      ),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -1096,8 +1104,6 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
               : request.view,
         );
         break;
-      case 'stars':
-        break;
     }
   }
 
@@ -1134,33 +1140,15 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       return;
     }
     if (view !== 'interview' && view !== 'close') return;
-    let tasks: TaskRef[];
-    try {
-      tasks = await selectedTaskRefs(deps.env());
-    } catch (err) {
-      showStatus(failure(err));
-      tasks = [];
-    }
-    if (view === 'interview') {
-      const unit = tasks.find((t) => t.leadUnit)?.leadUnit ?? null;
-      handle({ kind: 'interview', unit });
-      showStatus({ level: 'info', text: `请在下方填写约谈记录${unit ? `（${unit}）` : ''}。` });
-      return;
-    }
-    const withIds = tasks.filter((t) => t.id);
-    if (withIds.length === 0) {
-      show('ledger');
-      showStatus({
-        level: 'error',
-        text:
-          tasks.length > 0
-            ? '所选任务还没有督办编号，请先点“同步台账”，再选中任务行点“销号”。'
-            : '请先在台账中选中要销号的任务行，再点“销号”。',
-      });
-      return;
-    }
-    handle({ kind: 'close', tasks: withIds });
-    showStatus({ level: 'info', text: `请在下方填写销号日期和依据（${withIds.length} 项任务）。` });
+    // The same actions the ribbon ran before these were ShowTaskpane buttons, with the pane itself as
+    // their mailbox: the form opens here, the status line says what to do.
+    const env: CommandEnv = {
+      ...deps.env(),
+      mailbox: { report: (st) => ({ id: '', at: '', ...st }), ask: (request) => handle(request) },
+    };
+    const outcome = await (view === 'interview' ? openInterview(env) : openClose(env));
+    if (outcome.level === 'error') show('ledger');
+    showStatus(outcome);
   }
 
   window.addEventListener('storage', (ev) => {
