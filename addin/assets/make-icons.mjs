@@ -1,5 +1,5 @@
 /* global document */
-// Draws the ribbon icons (16/32/80 px PNGs) with Chromium's canvas, so they are crisp at every size
+// Draws the ribbon icons (16/32/80 px PNGs, the logo also 64) with Chromium's canvas, so they are crisp at every size
 // and the CJK glyphs use the machine's Noto CJK font. Run: node addin/assets/make-icons.mjs
 import { chromium } from 'playwright-core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -116,10 +116,11 @@ const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
 const page = await browser.newPage();
 await page.setContent('<html><body style="font-family:\'Noto Sans CJK SC\'">督</body></html>');
 for (const [name, spec] of Object.entries(ICONS)) {
-  for (const size of [16, 32, 80]) {
+  // The logo also at 64 px: the manifest's HighResolutionIconUrl (Office recommends 64, IconUrl 32).
+  for (const size of name === 'logo' ? [16, 32, 64, 80] : [16, 32, 80]) {
     const url = await page.evaluate(`(${draw.toString()})(${JSON.stringify(spec)}, ${size})`);
     writeFileSync(join(here, `${name}-${size}.png`), Buffer.from(url.split(',')[1], 'base64'));
   }
 }
 await browser.close();
-console.log(`wrote ${Object.keys(ICONS).length * 3} icons to ${here}`);
+console.log(`wrote ${Object.keys(ICONS).length * 3 + 1} icons to ${here}`);

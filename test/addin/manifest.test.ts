@@ -113,11 +113,14 @@ describe('manifest.xml', () => {
       const declared = sizeOf.get(id!) ?? Number(/-(\d+)\.png$/.exec(file!)?.[1]);
       expect({ file, width, height }).toEqual({ file, width: declared, height: declared });
     }
-    for (const m of all(
-      /<(?:IconUrl|HighResolutionIconUrl) DefaultValue="https:\/\/localhost:3000\/assets\/([^"]+)"/,
-    )) {
-      expect(existsSync(join(root, 'addin', 'assets', m[1]!))).toBe(true);
-    }
+    // IconUrl 32 px, HighResolutionIconUrl 64 px (Office's recommended sizes).
+    const appIcons = all(
+      /<(IconUrl|HighResolutionIconUrl) DefaultValue="https:\/\/localhost:3000\/assets\/([^"]+)"/,
+    ).map((m) => ({ element: m[1]!, ...pngSize(join(root, 'addin', 'assets', m[2]!)) }));
+    expect(appIcons).toEqual([
+      { element: 'IconUrl', width: 32, height: 32 },
+      { element: 'HighResolutionIconUrl', width: 64, height: 64 },
+    ]);
   });
 });
 
