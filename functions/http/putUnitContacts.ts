@@ -2,7 +2,12 @@
 // you read: if another clerk changed them meanwhile, 412 and nothing is overwritten.
 import { UnitContactRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
-import { appendEvents, putUnitContacts as writeContacts } from '../storage/index.js';
+import {
+  appendEvents,
+  getUnitContacts as readContacts,
+  putUnitContacts as writeContacts,
+} from '../storage/index.js';
+import { maskChannel, unmaskChannels } from './channelSecrets.js';
 import { api } from './adapter.js';
 import { pathParam, unitName } from './common.js';
 
@@ -10,7 +15,10 @@ export const putUnitContacts = api({}, async (call) => {
   const unit = unitName(pathParam(call.param('unit')));
   const body = await call.body(UnitContactRequestSchema);
   const storage = await call.storage();
-  const saved = await writeContacts(storage, unit, body, call.ifMatch());
+  // Masked keys sent back (what GET shows) keep the stored ones.
+  const stored = (await readContacts(storage, unit))?.channels ?? [];
+  const channels = unmaskChannels(body.channels, stored);
+  const saved = await writeContacts(storage, unit, { ...body, channels }, call.ifMatch());
   await appendEvents(
     storage,
     [
@@ -23,5 +31,5 @@ export const putUnitContacts = api({}, async (call) => {
     ],
     call.now,
   );
-  return { body: saved, etag: saved.etag };
+  return { body: { ...saved, channels: saved.channels.map(maskChannel) }, etag: saved.etag };
 });

@@ -1,6 +1,7 @@
 // Settings, the holiday calendar, unit contacts and channels: read-modify-write with ETags (412 when stale).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, task, type TestApi } from './support/api.js';
+import { getUnitContacts } from '../../functions/storage/index.js';
 
 let api: TestApi;
 
@@ -228,6 +229,45 @@ describe('If-Match is required to replace a record (review 10)', () => {
     expect((await api.call('GET', '/settings')).body.settings.laggingThreshold).toBe(
       settings.body.settings.laggingThreshold,
     );
+  });
+});
+
+describe('robot keys are write-only (review 19)', () => {
+  it('GET and PUT answers mask robot keys and the DingTalk secret; sending the masked form back keeps the stored ones', async () => {
+    const unit = '县审批局';
+    const dingtalk = {
+      kind: 'dingtalk' as const,
+      url: 'https://oapi.dingtalk.com/robot/send?access_token=TOKEN123',
+      secret: 'SECxyz',
+    };
+    const wecom = {
+      kind: 'wecom' as const,
+      url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY456',
+    };
+    const put = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
+      body: { channels: [dingtalk, wecom] },
+    });
+    expect(put.status).toBe(200);
+    expect(JSON.stringify(put.body)).not.toMatch(/TOKEN123|SECxyz|KEY456/);
+    const got = await api.call('GET', `/units/${encodeURIComponent(unit)}`);
+    expect(got.body.channels).toEqual([
+      { kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=******', secret: '******' },
+      { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=******' },
+    ]);
+    const back = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
+      body: { head: '新局长', channels: got.body.channels },
+      headers: { 'If-Match': got.body.etag },
+    });
+    expect(back.status).toBe(200);
+    const stored = await getUnitContacts(api.storage, unit);
+    expect(stored?.head).toBe('新局长');
+    expect(stored?.channels).toEqual([dingtalk, wecom]);
+    const unknown = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
+      body: { channels: [{ kind: 'wecom', url: 'https://other.example.cn/send?key=******' }] },
+      headers: { 'If-Match': back.body.etag },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('channels[0]');
   });
 });
 
