@@ -51,6 +51,8 @@ export interface Envelope<T> {
 
 export const STATUS_KEY = 'duban.status';
 export const REQUEST_KEY = 'duban.request';
+/** The id of the last request a pane took up (each request is handled once, by one pane). */
+export const REQUEST_DONE_KEY = 'duban.request.done';
 /**
  * The pane's heartbeat: the time (ms) it last said it is alive, every PANE_BEAT_MS while it is open,
  * removed when it closes. A ribbon command with no live pane shows its outcome in a dialog instead.

@@ -233,6 +233,8 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.waitForSelector(checklist);
     expect(await pane.locator(`${checklist} input[name=explain]`).isChecked()).toBe(true);
     expect(await pane.locator(`${checklist} input[name=circular]`).isChecked()).toBe(false);
+    // The 黄牌理由 form answered this morning does not come back with the reloaded pane.
+    expect(await pane.locator('#reason-form').count()).toBe(0);
     expect(
       await pane.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('Checklist'))),
     ).toEqual([]);

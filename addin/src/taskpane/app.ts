@@ -21,6 +21,7 @@ import { RIBBON_COMMANDS } from '../commands/ribbon.js';
 import { selectCell } from '../excel/workbook.js';
 import { columnIndex } from '../ledgerView.js';
 import {
+  REQUEST_DONE_KEY,
   REQUEST_KEY,
   STATUS_KEY,
   readEnvelope,
@@ -1111,6 +1112,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     if (!env || seen.has(env.id)) return;
     seen.add(env.id);
     if (Date.now() - Date.parse(env.at) > REQUEST_MAX_AGE_MS) return;
+    // A request is handled by one pane, once: a pane loaded again (a ShowTaskpane view, a reload) must
+    // not bring back a form already answered — confirming it again would issue a second card.
+    if (deps.storage.getItem(REQUEST_DONE_KEY) === env.id) return;
+    deps.storage.setItem(REQUEST_DONE_KEY, env.id);
     handle(env.body);
   }
   function receiveStatus(s: Status | null): void {
