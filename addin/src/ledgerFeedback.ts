@@ -6,7 +6,7 @@
 // is written once: a clerk who edits the cell afterwards keeps her text until the unit answers again.
 import type { ReceivedFeedback } from './api/client.js';
 import type { CellWrite } from './excel/workbook.js';
-import { columnIndex, type LedgerView } from './ledgerView.js';
+import { hiddenByMerge, type LedgerView } from './ledgerView.js';
 
 export const PROGRESS_HEADER = '进展情况';
 /** The workbook setting holding, per ledger id, what feedback the ledger already has. */
@@ -74,24 +74,6 @@ export function feedbackCellText(f: ReceivedFeedback, ledgerYear: number): strin
   return `【${dateLabel(f.receivedOn, ledgerYear)} ${f.unit}反馈】${f.text}${value}`;
 }
 
-/**
- * Is (row, column) inside a merged area of `merges` without being its top-left cell? Excel shows only
- * the top-left value of an area, so a value written below it would be invisible (or refused).
- */
-export function hiddenByMerge(merges: readonly string[] | null, row: number, column: number): boolean {
-  for (const address of merges ?? []) {
-    const m = /(?:^|!)\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(address.trim());
-    if (!m) continue;
-    const top = Number(m[2]);
-    const left = columnIndex(m[1]!);
-    const bottom = m[4] ? Number(m[4]) : top;
-    const right = m[3] ? columnIndex(m[3]) : left;
-    const inside = row >= top && row <= bottom && column >= left && column <= right;
-    if (inside && (row !== top || column !== left)) return true;
-  }
-  return false;
-}
-
 function clip(text: string, n = 30): string {
   return text.length > n ? `${text.slice(0, n)}…` : text;
 }
@@ -157,7 +139,7 @@ export function planFeedback(input: {
       column = input.newColumn;
       cells.push({ row: view.headerRow, column, value: PROGRESS_HEADER });
     }
-    if (hiddenByMerge(view.read.merges, task.row, column)) {
+    if (hiddenByMerge(view.read.merges, task.row, column) !== null) {
       pending.push(f);
       unplaced.push(
         `第${task.row}行的“进展情况”单元格与上方单元格合并，${f.unit}的反馈未写入（取消合并后再同步）：${clip(text, 60)}`,

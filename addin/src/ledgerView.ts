@@ -36,20 +36,21 @@ export function columnIndex(letters: string): number {
 }
 
 /**
- * The merged area (`E7:E9`) that hides the cell at sheet `row`/`column` (0-based), when the cell is in
- * it but not its top-left: Excel refuses a value written there. Null when not hidden, or when the
- * merged areas are unknown (below ExcelApi 1.13: then Excel's refusal is reported after the write).
+ * The merged area (`E7:E9`, as listed in `merges`) that hides the cell at sheet `row`/`column`
+ * (0-based column): the cell is inside it but not its top-left. Excel shows only the top-left value of
+ * an area and refuses a value written below it. Null when not hidden, or when the merged areas are
+ * unknown (below ExcelApi 1.13: Excel's refusal is then reported after the write).
  */
-export function hiddenByMerge(read: SheetRead, row: number, column: number): string | null {
-  for (const area of read.merges ?? []) {
-    const m = /([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$/.exec(area.replace(/\$/g, ''));
+export function hiddenByMerge(merges: readonly string[] | null, row: number, column: number): string | null {
+  for (const address of merges ?? []) {
+    const m = /(?:^|!)\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(address.trim());
     if (!m) continue;
-    const c0 = columnIndex(m[1]!);
-    const r0 = Number(m[2]);
-    const c1 = m[3] ? columnIndex(m[3]) : c0;
-    const r1 = m[4] ? Number(m[4]) : r0;
-    const inside = r0 <= row && row <= r1 && c0 <= column && column <= c1;
-    if (inside && (row !== r0 || column !== c0)) return area.slice(area.lastIndexOf('!') + 1);
+    const top = Number(m[2]);
+    const left = columnIndex(m[1]!);
+    const bottom = m[4] ? Number(m[4]) : top;
+    const right = m[3] ? columnIndex(m[3]) : left;
+    const inside = row >= top && row <= bottom && column >= left && column <= right;
+    if (inside && (row !== top || column !== left)) return address.slice(address.lastIndexOf('!') + 1);
   }
   return null;
 }

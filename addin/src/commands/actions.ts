@@ -315,7 +315,7 @@ export async function setStars(env: CommandEnv, target: Stars | 'byKind'): Promi
       // A star cell merged over sibling rows can hold one value only (Excel refuses the hidden cells):
       // refused before the backend records a star the ledger cannot show.
       const merged = changes
-        .map((c) => ({ row: c.row as number, area: hiddenByMerge(read, c.row as number, starColumn) }))
+        .map((c) => ({ row: c.row as number, area: hiddenByMerge(read.merges, c.row as number, starColumn) }))
         .filter((c) => c.area !== null);
       if (merged.length > 0) {
         throw new LedgerError(
