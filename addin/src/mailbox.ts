@@ -20,6 +20,8 @@ export interface Status {
   retry?: boolean;
   /** Card orders a 重试 sends again (only the failed ones, with their first requestIds). */
   pendingCards?: { color: 'yellow' | 'orange'; orders: CardOrder[] };
+  /** Unit feedback kept unwritten (同步台账): the pane offers 已知悉，不再提示. */
+  pendingFeedback?: string[];
 }
 
 export interface TaskRef {

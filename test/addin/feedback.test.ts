@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { DubanApi, type ReceivedFeedback } from '../../addin/src/api/client.js';
-import { syncLedger, type CommandEnv } from '../../addin/src/commands/actions.js';
+import { dismissPendingFeedback, syncLedger, type CommandEnv } from '../../addin/src/commands/actions.js';
 import {
   FEEDBACK_SETTING,
   OVERLAP_MS,
@@ -137,6 +137,19 @@ describe('同步台账 writes the units’ feedback into the ledger (R19)', () =
     expect(workbook.cell(sheet, 'K6').value).toBe('一季度完成0.75亿元（已核实）');
     expect(outcome.text).not.toContain('写入单位反馈');
     expect(outcome.text).toContain('1 条反馈未能写入');
+  });
+
+  it('R19: 已知悉，不再提示: the clerk dismisses the unplaceable feedback; the next sync no longer reports it, and it is not dropped from the backend', async () => {
+    const kept = await syncLedger(env());
+    expect(kept.pendingFeedback).toHaveLength(1);
+    const dismissed = await dismissPendingFeedback(env(), kept.pendingFeedback!);
+    expect(dismissed).toMatchObject({ level: 'success' });
+    expect(dismissed.text).toContain('已不再提示 1 条');
+    const next = await syncLedger(env());
+    expect(next.text).not.toContain('未能写入');
+    expect(next.pendingFeedback).toBeUndefined();
+    const all = await new DubanApi({ url: backend.url, key: backend.key }).feedbackSince('ledger-2026', null);
+    expect(all.map((f) => f.id)).toContain(kept.pendingFeedback![0]);
   });
 
   it('R19: a new answer from the unit replaces the cell again', async () => {

@@ -70,6 +70,8 @@ export interface Outcome {
    * issued twice (R14: one number) — see issueCardsFor.
    */
   pendingCards?: { color: 'yellow' | 'orange'; orders: CardOrder[] };
+  /** Ids of unit feedback kept because it could not be written (同步台账): the clerk may dismiss them. */
+  pendingFeedback?: string[];
 }
 
 /**
@@ -242,6 +244,9 @@ export async function syncLedger(env: CommandEnv): Promise<Outcome> {
           problems.length ? `发现 ${problems.length} 处不规范，已标出。` : '台账规范。'
         }${feedbackNote}`,
         details: [...renumbered, ...unplaced, ...(feedback?.written ?? [])],
+        ...(feedback?.cursor.pending.length
+          ? { pendingFeedback: feedback.cursor.pending.map((f) => f.id) }
+          : {}),
       };
     });
   } catch (err) {
@@ -741,6 +746,41 @@ export async function submitClose(
         level: 'success' as const,
         text: `已销号 ${tasks.length} 项任务（${input.date}）。`,
         details: tasks.map(rowLabel),
+      };
+    });
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/**
+ * 已知悉，不再提示 (R19): feedback that could not be written (its 督办编号 is gone, its cell merged) stops
+ * being reported at every sync. It stays in the backend (and its history); only the workbook's record
+ * forgets it — marked as written, so the next pull's overlap window does not bring it back.
+ */
+export async function dismissPendingFeedback(env: CommandEnv, ids: string[]): Promise<Outcome> {
+  try {
+    return await env.excel.run(async (context) => {
+      const read = await readSheet(context, env.isSetSupported, { setting: FEEDBACK_SETTING });
+      const view = viewLedger(read, env.settings, env.today());
+      const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
+      const cursor = cursorOf(read.setting, ledgerId);
+      const drop = new Set(ids);
+      const dropped = cursor.pending.filter((f) => drop.has(f.id));
+      if (dropped.length === 0) return { level: 'info' as const, text: '没有需要忽略的反馈。' };
+      const next = {
+        ...cursor,
+        pending: cursor.pending.filter((f) => !drop.has(f.id)),
+        written: [...new Set([...cursor.written, ...dropped.map((f) => f.id)])],
+      };
+      await writePlan(context, env.isSetSupported, read.sheetName, {
+        cells: [],
+        fills: [],
+        settings: [{ key: FEEDBACK_SETTING, value: withCursor(read.setting, ledgerId, next) }],
+      });
+      return {
+        level: 'success' as const,
+        text: `已不再提示 ${dropped.length} 条未能写入台账的反馈（仍保存在督办后台，可在“历史”中查看）。`,
       };
     });
   } catch (err) {

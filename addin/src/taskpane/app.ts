@@ -5,6 +5,7 @@ import { CardReasonSchema, RED_CHECKLIST, type CardReason, type Problem } from '
 import { BackendError, type CandidateView, type HistoryEvent, type UnitView } from '../api/client.js';
 import {
   checkLedger,
+  dismissPendingFeedback,
   failure,
   issueCardsFor,
   newRequestId,
@@ -100,7 +101,11 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     viewEl,
   );
 
-  function showStatus(s: { level: string; text: string; details?: string[] }, retry?: () => void): void {
+  function showStatus(
+    s: { level: string; text: string; details?: string[]; pendingFeedback?: string[] },
+    retry?: () => void,
+  ): void {
+    const pending = s.pendingFeedback;
     statusEl.hidden = false;
     statusEl.className = 'status';
     statusEl.dataset.level = s.level;
@@ -117,11 +122,22 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       s.level === 'progress'
         ? h('div', { class: 'progress', role: 'progressbar', 'aria-label': '进行中' })
         : null,
-      retry
+      retry || pending?.length
         ? h(
             'div',
             { class: 'actions' },
-            h('button', { class: 'btn primary', id: 'retry', onclick: retry }, '重试'),
+            retry ? h('button', { class: 'btn primary', id: 'retry', onclick: retry }, '重试') : null,
+            pending?.length
+              ? h(
+                  'button',
+                  {
+                    class: 'btn',
+                    id: 'dismiss-feedback',
+                    onclick: () => void act('正在更新…', () => dismissPendingFeedback(deps.env(), pending)),
+                  },
+                  '已知悉，不再提示',
+                )
+              : null,
           )
         : null,
     );
