@@ -11,6 +11,7 @@ import {
   newRequestId,
   setStars,
   submitInterview,
+  submitRectification,
   syncLedger,
   type CommandEnv,
 } from '../../addin/src/commands/actions.js';
@@ -148,6 +149,35 @@ describe('retries after a 502 the backend had already committed', () => {
     expect(unit).toMatchObject({ interviews: 1 });
     expect(unit?.state).not.toBe('red');
     expect(JSON.stringify(workbook.values(sheet))).toBe(before);
+  });
+
+  it('R11: a 整改报告 answered 502 after commit, retried with the same requestId, is one report', async () => {
+    const unit = '县农业农村局';
+    // Column F is 牵头单位: a card goes to a lead unit only (R8).
+    const row = workbook.values(sheet).find((r) => r[5] === unit && /^DB-/.test(String(r[12])));
+    const card = await issueCardsFor(env(), 'orange', [
+      { unit, taskIds: [String(row?.[12])], reason: '工作进展缓慢', requestId: newRequestId() },
+    ]);
+    expect(card.level).toBe('success');
+    const cardId = (await api().units(TODAY)).find((u) => u.unit === unit)!.cards[0]!.id;
+    let failOnce = true;
+    const bodies: string[] = [];
+    const gw = gateway((method, path, body) => {
+      if (method !== 'POST' || path !== '/rectifications') return false;
+      bodies.push(body);
+      const fail = failOnce;
+      failOnce = false;
+      return fail;
+    });
+    const input = { unit, cardId, date: TODAY, note: '已成立专班推进', requestId: newRequestId() };
+    expect((await submitRectification(env(gw.fetch), input)).level).toBe('error');
+    expect((await submitRectification(env(gw.fetch), input)).level).toBe('success');
+    expect(bodies.map((b) => (JSON.parse(b) as { requestId?: string }).requestId)).toEqual([
+      input.requestId,
+      input.requestId,
+    ]);
+    const history = await api().history({ unit });
+    expect(history.events.filter((e) => e.type === 'rectification')).toHaveLength(1);
   });
 
   it('R13: when the units’ states cannot be read after a card, the colours are left alone (not guessed) and the clerk is told', async () => {

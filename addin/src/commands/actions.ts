@@ -669,7 +669,8 @@ export async function submitInterview(
 /** 整改报告 (R11): the unit's report on an orange card, recorded in the backend; ends the overdue flag. */
 export async function submitRectification(
   env: CommandEnv,
-  input: { unit: string; cardId: string; date: IsoDate; note: string },
+  /** `requestId`: made when the clerk confirms, the same on every retry (POST /rectifications takes it). */
+  input: { unit: string; cardId: string; date: IsoDate; note: string; requestId?: string },
 ): Promise<Outcome> {
   try {
     await env.api().reportRectification({ ...input, by: clerk(env) });

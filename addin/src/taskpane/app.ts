@@ -712,7 +712,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      const input = { ...r, date: value(form, 'date'), note: value(form, 'note') };
+      const filled = { ...r, date: value(form, 'date'), note: value(form, 'note') };
+      const input = { ...filled, requestId: requestIdFor(['rectification', filled]) };
       void act(
         '正在登记整改报告…',
         () => submitRectification(deps.env(), input),
