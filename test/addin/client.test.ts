@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, DubanApi } from '../../addin/src/api/client.js';
 import { runRibbonCommand } from '../../addin/src/commands/ribbon.js';
+import { failure } from '../../addin/src/commands/actions.js';
 
 let silent: Server;
 let url: string;
@@ -40,5 +41,16 @@ describe('a ribbon command', () => {
     );
     expect(completed).toBe(1);
     expect(outcome.level).toBe('error');
+  });
+});
+
+describe('an Excel error', () => {
+  it('is said in Chinese first, Excel’s own (possibly English) message after it', () => {
+    const err = Object.assign(new Error('You cannot perform the requested operation.'), {
+      code: 'EditModeCannotAsync',
+    });
+    expect(failure(err).text).toBe(
+      '操作未完成，工作簿未被修改：单元格正在编辑，请先按 Enter 或 Esc 结束编辑（You cannot perform the requested operation.）',
+    );
   });
 });

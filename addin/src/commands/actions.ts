@@ -9,6 +9,7 @@ import { BackendError, type DubanApi } from '../api/client.js';
 import {
   readSheet,
   writePlan,
+  excelCode,
   PAINTED_SETTING,
   WorkbookError,
   type ExcelHost,
@@ -104,6 +105,16 @@ function rowLabel(t: LedgerTask): string {
   return `第${t.row}行${t.no ? `（序号${t.no}）` : ''}`;
 }
 
+/** Excel's error codes a clerk may meet, in Chinese (Excel.ErrorCodes). */
+const EXCEL_ERRORS: Record<string, string> = {
+  AccessDenied: '没有权限更改（工作表或工作簿受保护）',
+  ItemNotFound: '找不到工作表或区域（可能已被重命名或删除）',
+  InvalidSelection: '当前选择不适用于此操作',
+  EditModeCannotAsync: '单元格正在编辑，请先按 Enter 或 Esc 结束编辑',
+  RequestPayloadSizeLimitExceeded: '数据量超过 Excel 网页版单次请求的上限',
+  Conflict: '工作簿正被他人同时修改，请稍后再试',
+};
+
 /** Turns any failure into what the clerk reads; the backend being down is one click from a retry. */
 export function failure(err: unknown): Outcome {
   if (err instanceof BackendError) {
@@ -116,7 +127,13 @@ export function failure(err: unknown): Outcome {
     return { level: 'error', text: `数据未通过检查：${issues.map((i) => i.message).join('；')}` };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { level: 'error', text: `操作未完成，工作簿未被修改：${message}` };
+  const code = excelCode(err);
+  // Excel's own message follows Office's language; the clerk first reads what it means, in Chinese.
+  const meaning = Object.entries(EXCEL_ERRORS).find(([c]) => code.includes(c))?.[1];
+  return {
+    level: 'error',
+    text: `操作未完成，工作簿未被修改：${meaning ? `${meaning}（${message}）` : message}`,
+  };
 }
 
 /**
