@@ -110,7 +110,7 @@ const EXCEL_ERRORS: Record<string, string> = {
   AccessDenied: '没有权限更改（工作表或工作簿受保护）',
   ItemNotFound: '找不到工作表或区域（可能已被重命名或删除）',
   InvalidSelection: '当前选择不适用于此操作',
-  EditModeCannotAsync: '单元格正在编辑，请先按 Enter 或 Esc 结束编辑',
+  InvalidOperationInCellEditMode: '单元格正在编辑，请先按 Enter 或 Esc 结束编辑',
   RequestPayloadSizeLimitExceeded: '数据量超过 Excel 网页版单次请求的上限',
   Conflict: '工作簿正被他人同时修改，请稍后再试',
 };
