@@ -47,7 +47,7 @@ describe('a ribbon command', () => {
 describe('an Excel error', () => {
   it('is said in Chinese first, Excel’s own (possibly English) message after it', () => {
     const err = Object.assign(new Error('You cannot perform the requested operation.'), {
-      code: 'EditModeCannotAsync',
+      code: 'InvalidOperationInCellEditMode',
     });
     expect(failure(err).text).toBe(
       '操作未完成，工作簿未被修改：单元格正在编辑，请先按 Enter 或 Esc 结束编辑（You cannot perform the requested operation.）',
