@@ -105,6 +105,7 @@ export async function ledgerCandidates(
     tasks: open.map((t) => ({
       id: t.task.id,
       no: t.task.no,
+      title: t.task.title,
       leadUnit: t.task.leadUnit,
       closed: t.closed,
       deadline: t.task.deadline,
