@@ -53,6 +53,8 @@ export interface PromptEntry extends Reminder {
 }
 
 export interface EnqueueOptions {
+  /** Receives the keys of the entries this call created (not those already there). */
+  created?: string[];
   now?: Date;
   /** Computes the signed feedback link of an entry that has none. */
   feedbackUrl?: (entry: PromptEntry) => string | Promise<string>;
@@ -318,6 +320,7 @@ export class Outbox {
     options: EnqueueOptions = {},
   ): Promise<{ queued: number; existing: number }> {
     await this.init();
+    const created = options.created ?? [];
     const createdAt = (options.now ?? new Date()).toISOString();
     let existing = 0;
     const fresh = new Map<string, Record<string, unknown> & { partitionKey: string; rowKey: string }>();
@@ -387,6 +390,7 @@ export class Outbox {
         try {
           await this.client.submitTransaction(chunk.map((e): TransactionAction => ['create', e]));
           queued += chunk.length;
+          created.push(...chunk.map((e) => String(e.key)));
         } catch (err) {
           if (storageStatus(err) !== 409) throw err;
           // Another run queued some of these meanwhile: create one by one, keeping what exists.
@@ -394,6 +398,7 @@ export class Outbox {
             try {
               await this.client.createEntity(e);
               queued++;
+              created.push(String(e.key));
             } catch (err2) {
               if (storageStatus(err2) !== 409) throw err2;
               existing++;

@@ -11,15 +11,13 @@ import type { Storage } from './client.js';
 
 /**
  * Records reminders not recorded yet. Creates (cheaper than upserts for the store); if another run
- * recorded some meanwhile (409), the batch is written again as upserts, which changes nothing there.
- * `pending: true` (the daily run) marks a reminder whose outbox entry and history row are still to be
- * written; `markRemindersDone` clears it once they are.
+ * recorded some meanwhile (409), the rest are created one by one and the ones already there are kept:
+ * the first recording of a key is its identity (R17).
  */
 export async function recordReminders(
   storage: Storage,
   ledgerId: string,
   items: { key: string; reminder: Reminder; queuedOn: string }[],
-  opts: { pending?: boolean } = {},
 ) {
   const pk = encodeKey(ledgerId);
   const entities = items.map(({ key, reminder, queuedOn }) => ({
@@ -28,7 +26,6 @@ export async function recordReminders(
     sendOn: reminder.sendOn,
     queuedOn,
     json: JSON.stringify(reminder),
-    pending: opts.pending === true,
   }));
   try {
     await storage.submit(
@@ -37,48 +34,21 @@ export async function recordReminders(
     );
   } catch (e) {
     if ((e as { status?: number }).status !== 409) throw e;
-    // Another run of the same day recorded some of these meanwhile (the same reminders): written again,
-    // pending until this run has written their outbox entries and history rows too (all idempotent).
-    await storage.submit(
-      'Reminders',
-      entities.map((e): TransactionAction => ['upsert', e, 'Merge']),
-    );
+    for (const entity of entities) {
+      try {
+        await storage.table('Reminders').createEntity(entity);
+      } catch (e2) {
+        if ((e2 as { statusCode?: number }).statusCode !== 409) throw e2;
+      }
+    }
   }
 }
 
-/** Clears `pending` on recorded reminders: their outbox entries and history rows are written. */
-export async function markRemindersDone(storage: Storage, ledgerId: string, keys: string[]) {
-  const pk = encodeKey(ledgerId);
-  await storage.submit(
-    'Reminders',
-    keys.map((key): TransactionAction => [
-      'upsert',
-      { partitionKey: pk, rowKey: encodeKey(key), pending: false },
-      'Merge',
-    ]),
-  );
-}
-
-export interface RecordedReminder {
-  reminder: Reminder;
-  /** Recorded, but its outbox entry or history row may not be written yet (an interrupted run). */
-  pending: boolean;
-}
-
 export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
-  return (await listRecordedReminders(storage, ledgerId)).map((r) => r.reminder);
-}
-
-export async function listRecordedReminders(storage: Storage, ledgerId: string): Promise<RecordedReminder[]> {
   const rows = await storage.listPartition('Reminders', encodeKey(ledgerId));
-  return rows.map((r) => ({ reminder: JSON.parse(String(r.json)) as Reminder, pending: r.pending === true }));
+  return rows.map((r) => JSON.parse(String(r.json)) as Reminder);
 }
 
-/**
- * Keeps one feedback. Created, never upserted: two answers for the same task and period in the same
- * millisecond (a double click, the lead and a responsible unit) are both kept — the later one takes
- * the next free millisecond. Returns the instant it was kept under (part of its id).
- */
 export async function recordFeedback(
   storage: Storage,
   ledgerId: string,

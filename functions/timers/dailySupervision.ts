@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { InvocationContext, Timer } from '@azure/functions';
 import { makeCalendar } from '../../shared/calendar.js';
 import { addDays, chinaToday } from '../../shared/dates.js';
-import type { IsoDate } from '../../shared/model.js';
+import type { IsoDate, Reminder } from '../../shared/model.js';
 import { reminderKey, type UnscheduledTask } from '../../shared/rules/schedule.js';
 import { overdueRectifications } from '../../shared/rules/cards.js';
 import { createOutbox, type Outbox, type PromptEntry } from '../notify/outbox.js';
@@ -22,8 +22,7 @@ import {
   appendEvents,
   lastDailyRun,
   listLedgers,
-  listRecordedReminders,
-  markRemindersDone,
+  listReminders,
   listTasks,
   loadSettings,
   recordReminders,
@@ -143,28 +142,53 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     // R17: the key (ledger|task|period|reason) is the reminder's identity, whatever its send date. A
     // changed setting, calendar, star or start date can move a reminder's send date after it was
     // queued; the reminder recorded first stays the one (its send date is its outbox partition), so
-    // the moved one is not queued again. The Reminders row is written first, `pending` until the
-    // outbox entry and the history row are written (below); a run interrupted in between leaves it
-    // pending, and the next run finishes it on the recorded date, due again or not.
+    // the moved one is not queued again. The Reminders row is written first; a run interrupted after
+    // it is completed by the next run, which puts every recorded reminder of its own days into the
+    // outbox again (create-if-absent: one query per day, nothing doubled) and writes the history row
+    // of each entry that was missing.
     const recorded = new Map(
-      (await listRecordedReminders(storage, ledger.ledgerId)).map((x) => [
-        reminderKey(ledger.ledgerId, x.reminder),
-        x,
-      ]),
+      (await listReminders(storage, ledger.ledgerId)).map((r) => [reminderKey(ledger.ledgerId, r), r]),
     );
     const firstSeen = keyed.filter(({ key }) => !recorded.has(key));
-    const settled = keyed.filter(({ key }) => recorded.get(key)?.pending === false).length;
+    const recheck = [...recorded]
+      .filter(([, r]) => r.sendOn >= from && r.sendOn <= on)
+      .map(([key, r]) => ({ r, key }));
+    const rechecked = new Set(recheck.map(({ key }) => key));
+    const alreadyQueued = keyed.filter(({ key }) => recorded.has(key) && !rechecked.has(key)).length;
     await recordReminders(
       storage,
       ledger.ledgerId,
       firstSeen.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
-      { pending: true },
     );
-    const unrecorded = [
-      ...firstSeen,
-      ...[...recorded].flatMap(([key, x]) => (x.pending ? [{ r: x.reminder, key }] : [])),
-    ];
-    const entries: PromptEntry[] = unrecorded.map(({ r }) => ({
+    // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
+    // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
+    // date, 08:00 Beijing), so writing it again after an interruption gives the same row. The task's
+    // own history gets the delivery's outcome (functions/timers/delivery.ts).
+    const history = (list: { r: Reminder; key: string }[]) =>
+      appendEvents(
+        storage,
+        list.map(({ r, key }): NewEvent => ({
+          subject: { unit: r.leadUnit },
+          type: 'reminder',
+          date: r.sendOn,
+          id: 'reminder-' + stableId(key),
+          at: `${r.sendOn}T00:00:00.000Z`,
+          data: {
+            key,
+            ledgerId: ledger.ledgerId,
+            taskId: r.taskId,
+            taskNo: r.taskNo,
+            period: r.period,
+            reason: r.reason,
+            feedbackDue: r.feedbackDue,
+            ...(r.note ? { note: r.note } : {}),
+          },
+        })),
+        now,
+      );
+    await history(firstSeen);
+    const toQueue = [...firstSeen, ...recheck];
+    const entries: PromptEntry[] = toQueue.map(({ r }) => ({
       ...r,
       ledgerId: ledger.ledgerId,
       unit: r.leadUnit,
@@ -184,46 +208,18 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       ),
       createdAt: nowIso,
     }));
-    const { queued, existing } = await outbox.enqueuePrompts(entries, { now });
+    const created: string[] = [];
+    const { queued, existing } = await outbox.enqueuePrompts(entries, { now, created });
     result.queued += queued;
-    result.existing += existing + settled;
-    // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
-    // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
-    // date, 08:00 Beijing), so writing it again after an interruption gives the same row. The task's
-    // own history gets the delivery's outcome (functions/timers/delivery.ts).
-    await appendEvents(
-      storage,
-      unrecorded.map(({ r, key }): NewEvent => ({
-        subject: { unit: r.leadUnit },
-        type: 'reminder',
-        date: r.sendOn,
-        id: 'reminder-' + stableId(key),
-        at: `${r.sendOn}T00:00:00.000Z`,
-        data: {
-          key,
-          ledgerId: ledger.ledgerId,
-          taskId: r.taskId,
-          taskNo: r.taskNo,
-          period: r.period,
-          reason: r.reason,
-          feedbackDue: r.feedbackDue,
-          ...(r.note ? { note: r.note } : {}),
-        },
-      })),
-      now,
-    );
-    await markRemindersDone(
-      storage,
-      ledger.ledgerId,
-      unrecorded.map(({ key }) => key),
-    );
+    result.existing += existing + alreadyQueued;
+    // Entries a stopped run had recorded but not queued: their history rows too (the same rows).
+    const createdKeys = new Set(created);
+    await history(recheck.filter(({ key }) => createdKeys.has(key)));
+    const unrecorded = firstSeen;
 
     const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
-      reminders: [
-        ...[...recorded.values()].filter((x) => !x.pending).map((x) => x.reminder),
-        ...unrecorded.map(({ r }) => r),
-      ],
+      reminders: [...recorded.values(), ...unrecorded.map(({ r }) => r)],
     });
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;

@@ -1,7 +1,7 @@
 // R17 (review 8): days the daily timer missed are caught up — beyond the old 7-day window too — and
 // days beyond the catch-up window are reported (result, log, daily-run event), never dropped silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, task, type TestApi } from './support/api.js';
+import { LINK_SECRET, startApi, task, type TestApi } from './support/api.js';
 import { CATCH_UP_DAYS, runDaily } from '../../functions/timers/dailySupervision.js';
 import { subjectHistory } from '../../functions/storage/index.js';
 import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
@@ -65,7 +65,11 @@ describe('missed days (R17)', () => {
 
     await lastRun('2026-04-01');
     const out: string[] = [];
-    const env = { DUBAN_STORAGE: api.storage.options.connectionString, DUBAN_TABLE_PREFIX: api.prefix };
+    const env = {
+      DUBAN_STORAGE: api.storage.options.connectionString,
+      DUBAN_TABLE_PREFIX: api.prefix,
+      DUBAN_LINK_SECRET: LINK_SECRET,
+    };
     const { runDailyCommand } = await import('../../functions/cli/runDaily.js');
     const code = await runDailyCommand(
       ['--on', '2026-09-30'],
