@@ -363,7 +363,9 @@ export class SimWorkbook {
             );
             if (hidden && v !== '' && v !== null)
               throw Object.assign(
-                new Error(`InvalidOperation: 不能更改合并单元格的一部分（${boxAddress(sheet.name, hidden)}）。`),
+                new Error(
+                  `InvalidOperation: 不能更改合并单元格的一部分（${boxAddress(sheet.name, hidden)}）。`,
+                ),
                 { code: 'InvalidOperation' },
               );
           }),
