@@ -92,6 +92,6 @@ const served = await serveAddin({ port: 3000 });
 console.log(`Add-in served on ${served.url}`);
 console.log(`
 Sideload: Excel on the web → 插入/Insert → 加载项/Add-ins → 上传我的加载项/Upload My Add-in → manifest.xml
-          Excel desktop (Windows) → npx office-addin-debugging start manifest.xml desktop
-In the task pane's 设置 tab enter the backend URL http://localhost:7071/api and the function key
+          Excel desktop (Windows) → npx office-addin-debugging@7.0.0 start manifest.xml desktop
+In the task pane's 设置 tab enter the backend URL /api (forwarded to the functions) and the function key
 from local.settings.json (DUBAN_FUNCTION_KEY). Ctrl+C stops everything.`);

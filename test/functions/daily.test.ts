@@ -111,7 +111,7 @@ describe('runDaily', () => {
     ).toEqual([['I1', 'monthly', false]]);
   });
 
-  it('GET /api/outbox shows each prompt with its delivery status', async () => {
+  it('R17: GET /api/outbox shows each prompt with its delivery status', async () => {
     const res = await api.call('GET', `/outbox?date=2026-03-17&unit=${encodeURIComponent(A)}`);
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { taskId: string; status: string }) => [i.taskId, i.status])).toEqual([
@@ -228,7 +228,7 @@ describe('runDaily', () => {
     expect(new Set(w13.map((f: { id: string }) => f.id)).size).toBe(2);
   });
 
-  it('POST /api/feedback-links makes a signed link for a unit, task and period that the unit can use', async () => {
+  it('R19: POST /api/feedback-links makes a signed link for a unit, task and period that the unit can use', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const res = await api.call('POST', '/feedback-links', {
       body: { ledgerId: L, unit: B, taskId: 'R3', period: '2026-Q1', expires: '2026-04-30' },

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('POST /api/ledger/sync', () => {
-  it('upserts the tasks and returns the problems with the unit of their row', async () => {
+  it('R1, R4: upserts the tasks and returns the problems with the unit of their row', async () => {
     const res = await api.call('POST', '/ledger/sync', {
       body: {
         ledgerId: L,

@@ -1,7 +1,7 @@
 // Starts a real Azurite Table service on a free loopback port, for tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,12 +80,16 @@ export async function startAzurite(opts: { port?: number; location?: string } = 
     port,
     location,
     connectionString: azuriteConnectionString(port),
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         // SIGINT: Azurite saves its data and exits; SIGTERM kills it before the save (data lost).
         child.kill('SIGINT');
-      }),
+      });
+      // A data folder this function made is its own to remove; one passed in is the caller's
+      // (the fault tests stop and start Azurite again on the same data).
+      if (opts.location === undefined) rmSync(location, { recursive: true, force: true });
+    },
   };
 }

@@ -36,7 +36,7 @@ const three = () =>
   ]);
 
 describe('prompt message', () => {
-  it('has the office title with the count and the earliest feedback date, and lists every task in Chinese', () => {
+  it('R17: one message per unit has the office title with the count and the earliest feedback date, and lists every task in Chinese', () => {
     const m = three();
     expect(m.title).toBe('【督办提示】县财政局：3项重点工作请于3月26日前反馈');
     expect(m.items.map((i) => i.taskNo)).toEqual(['1', '2', '3']);
@@ -69,7 +69,7 @@ describe('prompt message', () => {
 });
 
 describe('email over SMTP', () => {
-  it('delivers to the unit with subject, sender, the tasks and their links (logged in with the URL credentials)', async () => {
+  it('R17: delivers to the unit with subject, sender, the tasks and their links (logged in with the URL credentials)', async () => {
     await sendThroughChannel({ kind: 'email', to: 'czj@county.gov.cn' }, three(), config);
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;

@@ -110,7 +110,7 @@ describe('《重点工作督办提示函》 (yellow card)', () => {
     expect(text(other)).toContain('每张黄牌扣3分');
   });
 
-  it('is dated with the card’s date (成文日期 2026年3月17日) and has no rectification deadline', () => {
+  it('R11: a yellow letter is dated with the card’s date (成文日期 2026年3月17日) and has no rectification deadline', () => {
     expect(letter.signature).toEqual({
       issuer: '友谊县人民政府督办检查室',
       date: '2026-03-17',
@@ -155,7 +155,7 @@ describe('《重点工作督办预警通知书》 (orange card)', () => {
     expect(notice.fileName).toBe('友政督警〔2026〕3号.docx');
   });
 
-  it('goes to the lead unit and the responsible units of the cited tasks (each once, the lead unit first)', () => {
+  it('R10: the 预警通知书 goes to the lead unit and the responsible units of the cited tasks (each once, the lead unit first)', () => {
     expect(notice.addressees).toEqual([UNIT, '县财政局', '县发改局']);
     expect(tableOf(notice)?.rows).toEqual([
       ['1', '3', '老旧小区改造120个', '县财政局、县住建局', '2026年10月底前'],
