@@ -2,6 +2,7 @@
 // A command reads once (one context.sync), decides with shared/ and the backend, then writes once
 // (one more context.sync): two syncs whatever the number of rows. Writes are split into more syncs only
 // when one batch would pass Excel on the web's 5 MB request limit.
+import { columnLetter } from '../../../shared/ledger/cells.js';
 
 /** What an Excel.run gives the adapter (the real Excel namespace, office-addin-mock or the simulated host). */
 export interface ExcelHost {
@@ -80,19 +81,8 @@ export function looksLikeFormula(value: string): boolean {
   return /^[=+\-@]/.test(value);
 }
 
-export function columnName(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
 export function cellAddress(row: number, column: number): string {
-  return `${columnName(column)}${row}`;
+  return `${columnLetter(column)}${row}`;
 }
 
 /** "Sheet1!A5:C9" or "'台账'!A5" → the sheet name and 1-based first/last row. */
