@@ -19,6 +19,8 @@ export interface DevHostOptions {
   host?: string;
   /** Environment overrides (storage connection, table prefix, keys) for the handlers. */
   env?: Env;
+  /** The handlers' clock (default the real one): tests pin it so that dates such as 〔2026〕 hold on any day. */
+  now?: () => Date;
   /** Fire the timers on their schedules (default true). */
   timers?: boolean;
   functions?: FunctionEntry[];
@@ -126,7 +128,7 @@ function hasKey(req: IncomingMessage, url: URL, env: Record<string, string | und
 
 export async function startDevHost(options: DevHostOptions = {}): Promise<DevHost> {
   const env = options.env ?? {};
-  configureRuntime({ env });
+  configureRuntime({ env, now: options.now });
   const log = options.log ?? ((line: string) => console.log(line));
   const fns = options.functions ?? FUNCTIONS;
   const routes = fns.filter((f): f is HttpFunction => f.kind === 'http').map(compile);

@@ -20,7 +20,7 @@ import type { Mailbox } from '../../addin/src/mailbox.js';
 import { SimWorkbook, simulatedHost } from './support/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { generatedLedger } from './support/generatedLedger.js';
-import { startBackend, type Backend } from './support/backend.js';
+import { clockFrom, startBackend, type Backend } from './support/backend.js';
 
 let backend: Backend;
 let workbook: SimWorkbook;
@@ -69,7 +69,8 @@ const prefix = (receivedOn: string, unit: string) => {
 };
 
 beforeAll(async () => {
-  backend = await startBackend('fb');
+  // The backend's clock starts on the commands' today (2026-03-20), so receivedOn falls in the ledger's year.
+  backend = await startBackend('fb', { now: clockFrom('2026-03-20T02:00:00Z') });
   const fixture = await fixtureSheet();
   sheet = fixture.name;
   workbook = new SimWorkbook({ excelApi: '1.13' });

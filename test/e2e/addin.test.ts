@@ -14,7 +14,7 @@ import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
 import { roundupPeriods } from '../../addin/src/taskpane/periods.js';
 import { SimWorkbook, type Op } from '../addin/support/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
-import { startBackend, type Backend } from '../addin/support/backend.js';
+import { clockFrom, startBackend, type Backend } from '../addin/support/backend.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(root, 'test-output', 'screenshots');
@@ -60,13 +60,21 @@ async function shot(name: string): Promise<void> {
   await pane.screenshot({ path: join(SHOTS, `${name}-pane.png`) });
 }
 
+/**
+ * The clerk's day: Thursday 26 Nov 2026, 10:00 in China. The pane and the backend both start their
+ * clocks here (and let them run), so that the documents are numbered 〔2026〕 and 县工信局's task is past
+ * its deadline (an orange candidate) on whatever day the suite runs.
+ */
+const CLERKS_DAY = new Date('2026-11-26T02:00:00Z');
+const backendClock = clockFrom(CLERKS_DAY);
+
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
   mkdirSync(SHOTS, { recursive: true });
   const dist = join(tmp, 'dist');
   await buildAddin({ outdir: dist });
   const tls = await localhostCertificates(join(tmp, 'certs'));
-  backend = await startBackend('e2e');
+  backend = await startBackend('e2e', { now: backendClock });
   served = await serveAddin({
     port: 0,
     dir: dist,
@@ -102,6 +110,8 @@ beforeAll(async () => {
     viewport: { width: 340, height: 760 },
     locale: 'zh-CN',
   });
+  // Fake Date and timers, running on from CLERKS_DAY at the real pace (the heartbeat and polling still fire).
+  await context.clock.install({ time: CLERKS_DAY });
   await context.route(/appsforoffice\.microsoft\.com/, (route) => route.abort());
   await context.exposeBinding('__dubanExcel', (_source, ops: Op[]) => workbook.execute(ops));
   await context.addInitScript(`window.__dubanExcelApi = '1.13';\n${shim.outputFiles[0]!.text}`);
@@ -391,7 +401,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(text).toContain('重试');
     await shot('backend-down');
     const ids = workbook.values(sheet).map((r) => r[12]);
-    backend = await startBackend('e2e', { port, prefix });
+    backend = await startBackend('e2e', { port, prefix, now: backendClock });
     await pane.click('#retry');
     await statusShows('已同步 16 项任务', 'success');
     expect(workbook.values(sheet).map((r) => r[12])).toEqual(ids);

@@ -14,15 +14,26 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/**
+ * A clock that reads `start` now and runs on from it at the real pace: the backend's dates (document
+ * numbers 〔2026〕, receivedOn) stay those the tests expect on any day the suite runs, while stamps still
+ * advance (feedback cursors, ordering).
+ */
+export function clockFrom(start: string | Date): () => Date {
+  const offset = new Date(start).getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 export async function startBackend(
   tag: string,
-  opts: { port?: number; prefix?: string } = {},
+  opts: { port?: number; prefix?: string; now?: () => Date } = {},
 ): Promise<Backend> {
   const prefix =
     opts.prefix ?? `a${tag}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const host = await startDevHost({
     port: opts.port ?? 0,
     timers: false,
+    now: opts.now,
     log: () => undefined,
     env: {
       DUBAN_STORAGE: inject('azuriteConnectionString'),
