@@ -41,6 +41,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export async function startAzurite(opts: { port?: number; location?: string } = {}): Promise<RunningAzurite> {
   const port = opts.port ?? (await freePort());
   const location = opts.location ?? mkdtempSync(join(tmpdir(), 'duban-azurite-'));
+  // A data folder made here is removed when the process ends — not at stop(), because the fault
+  // tests stop Azurite and start it again on the same data.
+  if (opts.location === undefined)
+    process.once('exit', () => rmSync(location, { recursive: true, force: true }));
   const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', 'table', 'main.js');
   const child: ChildProcess = spawn(
     process.execPath,
@@ -87,9 +91,6 @@ export async function startAzurite(opts: { port?: number; location?: string } = 
         // SIGINT: Azurite saves its data and exits; SIGTERM kills it before the save (data lost).
         child.kill('SIGINT');
       });
-      // A data folder this function made is its own to remove; one passed in is the caller's
-      // (the fault tests stop and start Azurite again on the same data).
-      if (opts.location === undefined) rmSync(location, { recursive: true, force: true });
     },
   };
 }
