@@ -51,7 +51,14 @@ export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {
     logLevel: 'warning',
     plugins: [zodEnglishOnly],
   });
-  for (const page of ['taskpane.html', 'commands.html', 'notice.html', 'help.html', 'taskpane.css']) {
+  for (const page of [
+    'taskpane.html',
+    'commands.html',
+    'notice.html',
+    'help.html',
+    'taskpane.css',
+    'oldHost.js',
+  ]) {
     copyFileSync(join(here, 'src/taskpane', page), join(outdir, page));
   }
   for (const icon of readdirSync(join(here, 'assets')).filter((f) => f.endsWith('.png'))) {
