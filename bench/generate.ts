@@ -1,6 +1,7 @@
 // A generated ledger of N task rows in the office's layout: title, 填报单位 line, header, merged section
 // rows every 50 tasks, every deadline form of R4, decomposed rows, a note at the end.
 import ExcelJS from 'exceljs';
+import { SAMPLE_HEADER, SAMPLE_KINDS } from '../test/support/sampleLayout.js';
 
 const UNITS = Array.from({ length: 300 }, (_, i) => `县第${i + 1}局`);
 const DEADLINES = [
@@ -15,26 +16,13 @@ const DEADLINES = [
   '每季度',
   '长期坚持',
 ];
-const KINDS = ['常规性', '指标类', '重大项目建设类'];
+const KINDS = SAMPLE_KINDS;
 const STARS = ['★★★', '★★★★', '★★★★★', '', '4星'];
 
 export async function writeLedger(file: string, tasks: number): Promise<void> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('重点工作台账');
-  const header = [
-    '序号',
-    '工作来源',
-    '工作任务',
-    '工作措施',
-    '牵头领导',
-    '牵头单位',
-    '责任单位',
-    '完成时限',
-    '工作类别',
-    '星级',
-    '进展情况',
-    '时间节点',
-  ];
+  const header = [...SAMPLE_HEADER];
   ws.addRow(['友谊县2026年重点工作落实“四个体系”台账']);
   ws.mergeCells(1, 1, 1, header.length);
   ws.addRow(['填报单位：县政府督办检查室']);

@@ -1,21 +1,9 @@
 // A generated ledger of n task rows in the sample's layout (title, header, tasks), for size tests and the bench.
 import type { SimCell } from './simulatedExcel.js';
+import { SAMPLE_HEADER, SAMPLE_KINDS } from '../../support/sampleLayout.js';
 
-export const HEADER = [
-  '序号',
-  '工作来源',
-  '工作任务',
-  '工作措施',
-  '牵头领导',
-  '牵头单位',
-  '责任单位',
-  '完成时限',
-  '工作类别',
-  '星级',
-  '进展情况',
-  '时间节点',
-];
-const KINDS = ['常规性', '指标类', '重大项目建设类'];
+export const HEADER: string[] = [...SAMPLE_HEADER];
+const KINDS = SAMPLE_KINDS;
 
 export function generatedLedger(n: number, opts: { withIds?: boolean; year?: number } = {}): SimCell[][] {
   const year = opts.year ?? 2026;

@@ -1,6 +1,7 @@
 // Test sheets in both shapes a ledger arrives in: Excel's `range.values` (a merged area's value in its
 // top-left cell only, '' elsewhere) and an xlsx reader's (the merged value in every cell of the area).
 import type { CellValue } from '../../../shared/ledger/index.js';
+import { SAMPLE_HEADER } from '../../support/sampleLayout.js';
 
 /** A merged area, 1-based and inclusive like Excel's: top row, left column, bottom row, right column. */
 export type Merge = [top: number, left: number, bottom: number, right: number];
@@ -35,20 +36,7 @@ export function sheet(rows: CellValue[][], merges: Merge[] = []): TwoShapes {
 }
 
 /** The office's one-row header, as in the sample ledger. */
-export const HEADER = [
-  '序号',
-  '工作来源',
-  '工作任务',
-  '工作措施',
-  '牵头领导',
-  '牵头单位',
-  '责任单位',
-  '完成时限',
-  '工作类别',
-  '星级',
-  '进展情况',
-  '时间节点',
-];
+export const HEADER: string[] = [...SAMPLE_HEADER];
 
 /** A complete task row in the HEADER layout. */
 export function taskRow(
