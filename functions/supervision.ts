@@ -1,5 +1,5 @@
 // Gathers what the shared rules need from storage and hands it to them. Nothing here decides a rule:
-// it only translates stored records into the plain inputs of shared/rules/* (ARCHITECTURE.md).
+// it only translates stored records into the plain inputs of shared/rules/* (docs/architecture.md).
 import type { Reminder } from '../shared/model.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';

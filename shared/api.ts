@@ -123,7 +123,7 @@ export const UnitContactRequestSchema = z.object({
   channels: z.array(ChannelSchema).max(10),
 });
 
-/** PUT /settings — the office's settings (every [default] of RULES.md). */
+/** PUT /settings — the office's settings (every [default] of docs/rules.md). */
 export const PutSettingsRequestSchema = SettingsSchema.partial();
 
 /** PUT /calendar/{year} — the national holiday calendar for a year (R16). */

@@ -29,7 +29,7 @@ Usage:
   duban cards --events FILE.json --as-of YYYY-MM-DD [--window calendar|rolling] [--settings FILE.json] [--json]
       Card state (亮牌, R12/R13) of every unit from an exported history of card and interview events.
   --settings FILE.json: the office's settings (as stored: schedule, holidays, redWindow …); the
-      defaults of RULES.md otherwise.
+      defaults of docs/rules.md otherwise.
   duban run-daily --on YYYY-MM-DD [--json]
       Run the daily supervision once against the configured storage (AzureWebJobsStorage).
   duban deliver [--now ISO-INSTANT] [--requeue YYYY-MM-DD [--unit UNIT]] [--json]

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('settings', () => {
-  it('GET gives the defaults of RULES.md before the office changes anything', async () => {
+  it('GET gives the defaults of docs/rules.md before the office changes anything', async () => {
     const res = await api.call('GET', '/settings');
     expect(res.status).toBe(200);
     expect(res.body.settings).toMatchObject({

@@ -377,7 +377,7 @@ export class DubanApi {
     return out;
   }
 
-  /** The office's settings (GET /settings): card colours and every [default] of RULES.md. */
+  /** The office's settings (GET /settings): card colours and every [default] of docs/rules.md. */
   async settings(): Promise<Settings> {
     const res = await this.request('GET', '/settings', undefined, z.looseObject({ settings: z.unknown() }));
     return SettingsSchema.parse(res.settings);

@@ -1243,6 +1243,6 @@ async function refreshSettings(deps: PaneDeps): Promise<void> {
     const settings = await deps.env().api().settings();
     deps.storage.setItem(SETTINGS_KEY, JSON.stringify(settings));
   } catch {
-    // the defaults of RULES.md stay in force until the backend answers
+    // the defaults of docs/rules.md stay in force until the backend answers
   }
 }
