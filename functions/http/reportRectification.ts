@@ -22,7 +22,7 @@ export const reportRectification = api({}, async (call) => {
     by: body.by,
     at,
     // From the client's requestId, or without one from what the report says: a re-click is a replay,
-    // not a second report (review 25).
+    // not a second report.
     id: `${body.date.replace(/-/g, '')}-rect-r${requestHash(
       unit,
       body.requestId ?? 'content:' + JSON.stringify([body.cardId, body.date, body.note]),

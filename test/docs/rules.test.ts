@@ -63,4 +63,11 @@ describe('the repository stands on its own', () => {
     );
     expect(citing.map((f) => f.slice(root.length + 1))).toEqual([]);
   });
+
+  it('comments and test names say the invariant they protect, not which review asked for it', () => {
+    const self = fileURLToPath(import.meta.url);
+    const pattern = new RegExp(['review', '( finding)? ?#?[0-9]+'].join(''), 'i');
+    const citing = files.filter((f) => f !== self && pattern.test(readFileSync(f, 'utf8')));
+    expect(citing.map((f) => f.slice(root.length + 1))).toEqual([]);
+  });
 });

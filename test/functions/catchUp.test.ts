@@ -1,4 +1,4 @@
-// R17 (review 8): days the daily timer missed are caught up — beyond the old 7-day window too — and
+// R17: days the daily timer missed are caught up — beyond the old 7-day window too — and
 // days beyond the catch-up window are reported (result, log, daily-run event), never dropped silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_SECRET, startApi, task, type TestApi } from './support/api.js';

@@ -152,7 +152,7 @@ describe('runDaily', () => {
     expect(expired.body.error.message).toContain('过期');
   });
 
-  it('R19 (review 15): the feedback page is never cached, sends no referrer, cannot be framed, runs only its own script; a 5★ task’s open milestones are checkboxes', async () => {
+  it('R19: the feedback page is never cached, sends no referrer, cannot be framed, runs only its own script; a 5★ task’s open milestones are checkboxes', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const sync = await api.call('POST', '/ledger/sync', {
       body: {
@@ -206,7 +206,7 @@ describe('runDaily', () => {
     expect(sent.body.feedback.milestonesDone).toEqual(['主体封顶<b>']);
   });
 
-  it('R19 (review 16): two answers to one link in the same millisecond are both kept, neither overwrites the other', async () => {
+  it('R19: two answers to one link in the same millisecond are both kept, neither overwrites the other', async () => {
     clock = new Date('2026-03-20T03:00:00.000Z');
     const link = await api.call('POST', '/feedback-links', {
       body: {
@@ -254,7 +254,7 @@ describe('runDaily', () => {
       storage: api.storage,
       now: new Date('2026-03-27T00:00:05Z'),
     });
-    // Every day since the last run (17 March) is caught up (review 8: the 7-day window dropped 18–20 March).
+    // Every day since the last run (17 March) is caught up (the 7-day window dropped 18–20 March).
     expect(r.from).toBe('2026-03-18');
     const res = await api.call('GET', `/candidates?ledgerId=${L}&asOf=2026-03-27`);
     expect(res.status).toBe(200);

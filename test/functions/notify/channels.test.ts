@@ -217,7 +217,7 @@ describe('SMS gateway webhook', () => {
   });
 });
 
-describe('where a channel may post (review 20)', () => {
+describe('where a channel may post', () => {
   it('a robot or gateway address on a link-local host (the cloud’s instance metadata) is refused before any request', async () => {
     for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/send'])
       await expect(sendThroughChannel({ kind: 'webhook', url }, three(), config)).rejects.toThrow(

@@ -1,4 +1,4 @@
-// R17 (review 6): a prompt that failed (a unit without channels on day one) can be sent again once the
+// R17: a prompt that failed (a unit without channels on day one) can be sent again once the
 // office fixed the unit's channels — POST /api/outbox/requeue and `duban deliver --requeue DATE
 // [--unit U]` — and it arrives at the real SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,7 @@ describe('re-sending failed prompts', () => {
   });
 });
 
-describe('R18 at delivery (review 26)', () => {
+describe('R18 at delivery', () => {
   it('R18: a prompt queued for a task that is closed before it goes out is cancelled, visibly, and not sent', async () => {
     await api.call('PUT', `/units/${encodeURIComponent('县气象局')}`, {
       body: { channels: [{ kind: 'email', to: 'qxj@county.gov.cn' }] },
@@ -145,7 +145,7 @@ describe('R18 at delivery (review 26)', () => {
   });
 });
 
-describe('one message per unit and day (review 21)', () => {
+describe('one message per unit and day', () => {
   it('R17: while the day’s daily run is still queueing, delivery holds the day’s prompts; after it, the unit gets them in one message', async () => {
     await api.call('PUT', `/units/${encodeURIComponent('县林草局')}`, {
       body: { channels: [{ kind: 'email', to: 'lcj@county.gov.cn' }] },
