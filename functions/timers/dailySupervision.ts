@@ -217,9 +217,10 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     await history(recheck.filter(({ key }) => createdKeys.has(key)));
     const unrecorded = firstSeen;
 
-    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
+    const { candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
       reminders: [...recorded.values(), ...unrecorded.map(({ r }) => r)],
+      outbox,
     });
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
