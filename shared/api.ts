@@ -288,11 +288,18 @@ export const CandidateSchema = z.object({
 export type Candidate = z.output<typeof CandidateSchema>;
 
 /**
- * Why a prompt did not reach its unit: `no-channel` (the unit has none), `failed` (every channel
- * failed for good), `pending` (still queued or retrying after its feedback was due), `not-queued`
- * (recorded, never put in the outbox).
+ * Why a prompt did not reach its unit in time: `no-channel` (the unit has none), `failed` (every
+ * channel failed for good), `pending` (still queued or retrying after its feedback was due),
+ * `not-queued` (recorded, never put in the outbox), `late-delivery` (delivered only after its
+ * feedback was due).
  */
-export const UndeliveredCauseSchema = z.enum(['no-channel', 'failed', 'pending', 'not-queued']);
+export const UndeliveredCauseSchema = z.enum([
+  'no-channel',
+  'failed',
+  'pending',
+  'not-queued',
+  'late-delivery',
+]);
 export type UndeliveredCause = z.infer<typeof UndeliveredCauseSchema>;
 
 /** A prompt that did not reach its unit: the office's problem to fix (R9: it never makes the unit late). */

@@ -10,6 +10,7 @@ import type {
   UndeliveredCause,
   UndeliveredPrompt,
 } from '../api.js';
+import { chinaToday } from '../dates.js';
 import { judgeLagging, milestoneSlips } from './progress.js';
 
 export type { Candidate } from '../api.js';
@@ -92,9 +93,11 @@ class CandidateBuilder {
 
 const taskLabel = (id: string, no: string | null | undefined) => (no ? `第${no}项任务` : `任务${id}`);
 
-/** R9: a prompt counts as a reminder only once at least one channel delivered it. */
-export function promptDelivered(delivery: PromptDelivery | null): boolean {
-  return !!delivery && delivery.delivered.length > 0;
+/** R9: a prompt counts as a reminder once at least one channel delivered it: the CST day (R22) the first one did, or null when none did. */
+function deliveredOn(delivery: PromptDelivery | null): IsoDate | null {
+  if (!delivery || delivery.delivered.length === 0) return null;
+  const first = delivery.delivered.map((d) => d.at).sort()[0]!;
+  return chinaToday(new Date(first));
 }
 
 /** The tasks a candidate may cite: open (not closed) and still in the ledger (R3, R9). */
@@ -104,8 +107,8 @@ function openTaskIds(tasks: CandidateTaskState[]): Set<string> {
 
 /**
  * R9: yellow-card candidates on `asOf`.
- * - 上报材料不及时: a reminder delivered on at least one channel, of a task still open and in the
- *   ledger, whose feedback due date has passed (due < asOf; the due day itself is still on time) with
+ * - 上报材料不及时: a reminder delivered on at least one channel on or before its feedback due date,
+ *   of a task still open and in the ledger, whose feedback due date has passed (due < asOf; the due day itself is still on time) with
  *   no feedback for that task and period received on or before the due date — including feedback that
  *   came, but late. A prompt that never reached the unit (no channel, every channel failed, cancelled,
  *   still queued) is the office's problem (`undeliveredPrompts`), never the unit's.
@@ -130,7 +133,10 @@ export function yellowCandidates(input: {
   const out = new CandidateBuilder();
   for (const r of input.reminders) {
     if (r.feedbackDue >= input.asOf || !open.has(r.taskId)) continue;
-    if (!promptDelivered(r.delivery)) continue;
+    // Reminded means reached before the feedback was due: a prompt that arrived after it gave the
+    // unit no chance to answer on time.
+    const on = deliveredOn(r.delivery);
+    if (on === null || on > r.feedbackDue) continue;
     const received = firstReceived.get(`${r.taskId}\u0000${r.period}`);
     if (received !== undefined && received <= r.feedbackDue) continue;
     const delivered = [...r.delivery!.delivered].sort((a, b) => a.at.localeCompare(b.at));
@@ -176,12 +182,14 @@ const UNDELIVERED_MESSAGE: Record<UndeliveredCause, string> = {
   failed: '该单位的提示渠道均未送达，提示未送达',
   pending: '提示至反馈期限仍未送达',
   'not-queued': '提示未进入发送队列，未送达',
+  'late-delivery': '提示在反馈期限之后才送达',
 };
 
 /** Why a prompt did not reach its unit, or null when it did (or was cancelled with its task, R18). */
 export function undeliveredCause(r: CandidateReminder, asOf: IsoDate): UndeliveredCause | null {
   const d = r.delivery;
-  if (promptDelivered(d)) return null;
+  const on = deliveredOn(d);
+  if (on !== null) return on > r.feedbackDue ? 'late-delivery' : null;
   if (d === null) return r.feedbackDue < asOf ? 'not-queued' : null;
   if (d.status === 'cancelled') return null;
   if (d.status === 'failed') return d.tried === 0 ? 'no-channel' : 'failed';

@@ -114,6 +114,24 @@ describe('yellow candidates', () => {
     ]);
   });
 
+  it('R9: a prompt that reached the unit only after its feedback was due gave it no chance: not late, listed as delivered too late', () => {
+    // 26 Mar 23:30 UTC is 27 Mar 07:30 in Beijing (R22): after the due day.
+    const late = {
+      ...reminder,
+      delivery: { ...emailed, delivered: [{ label: '企业微信', at: '2026-03-26T23:30:00.000Z' }] },
+    };
+    expect(yellowCandidates({ ...none, reminders: [late], asOf: '2026-04-10' })).toEqual([]);
+    expect(
+      undeliveredPrompts({ reminders: [late], tasks: openTasks, asOf: '2026-04-10' }).map((u) => u.message),
+    ).toEqual(['提示在反馈期限之后才送达']);
+    // 26 Mar 15:59 UTC is 23:59 on the due day in Beijing: in time.
+    const inTime = {
+      ...reminder,
+      delivery: { ...emailed, delivered: [{ label: '企业微信', at: '2026-03-26T15:59:00.000Z' }] },
+    };
+    expect(yellowCandidates({ ...none, reminders: [inTime], asOf: '2026-04-10' })).toHaveLength(1);
+  });
+
   it('R9: undelivered prompts are the office’s problem: listed with the cause (该单位无可用渠道，提示未送达), never a candidate', () => {
     const list = undeliveredPrompts({
       reminders: [
