@@ -11,6 +11,7 @@ import {
   StarsSchema,
 } from './model.js';
 import { SettingsSchema, HolidayYearSchema } from './settings.js';
+import { reasonRefusal } from './rules/cardDecisions.js';
 
 /** Largest accepted request body, in bytes (413 beyond). A 10,000-row ledger sync fits. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -22,6 +23,17 @@ const Who = z.string().trim().min(1, '请填写经办人').max(50);
  * the backend checks the encoded length of every key as well and names the row when one is too long.
  */
 const Id = z.string().trim().min(1).max(100, '编号或名称过长（最多 100 字）');
+
+/** The longest unit name (a Table Storage key part, see Id): one limit for every path that takes one. */
+export const UNIT_NAME_MAX = 100;
+/** A unit's name, wherever the API takes one (body, path or query): trimmed, not empty, no control characters. */
+export const UnitNameSchema = z
+  .string()
+  .trim()
+  .min(1, '单位名称不能为空')
+  .max(UNIT_NAME_MAX, `单位名称过长（最多 ${UNIT_NAME_MAX} 字）`)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符');
 const Text = (max: number) => z.string().max(max);
 /**
  * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:
@@ -56,22 +68,28 @@ export const SetStarsRequestSchema = z.object({
 export type SetStarsRequest = z.input<typeof SetStarsRequestSchema>;
 
 /** POST /cards — 亮牌: yellow or orange (red is never issued by hand, R12). */
-export const IssueCardRequestSchema = z.object({
-  ledgerId: Id,
-  unit: Id,
-  color: z.enum(['yellow', 'orange']),
-  reason: CardReasonSchema,
-  taskIds: z.array(Id).max(1000).default([]),
-  date: IsoDateSchema.optional(),
-  note: Text(2000).optional(),
-  requestId: RequestId.optional(),
-  by: Who,
-});
+export const IssueCardRequestSchema = z
+  .object({
+    ledgerId: Id,
+    unit: UnitNameSchema,
+    color: z.enum(['yellow', 'orange']),
+    reason: CardReasonSchema,
+    taskIds: z.array(Id).max(1000).default([]),
+    date: IsoDateSchema.optional(),
+    note: Text(2000).optional(),
+    requestId: RequestId.optional(),
+    by: Who,
+  })
+  .superRefine((card, ctx) => {
+    // R9, R10: the reason goes with the colour (an orange card is only for slow progress).
+    const refusal = reasonRefusal(card.color, card.reason);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['reason'], message: refusal });
+  });
 export type IssueCardRequest = z.input<typeof IssueCardRequestSchema>;
 
 /** POST /interviews — 约谈登记 (R11, R12). */
 export const RecordInterviewRequestSchema = z.object({
-  unit: Id,
+  unit: UnitNameSchema,
   date: IsoDateSchema,
   leader: z.string().trim().min(1, '请填写约谈领导').max(50),
   interviewee: z.string().trim().min(1, '请填写被约谈人').max(50),
@@ -100,8 +118,9 @@ export const CloseTasksRequestSchema = z.object({
 
 /** POST /rectifications — a unit's rectification report after an orange card (R11). */
 export const RectificationRequestSchema = z.object({
-  unit: Id,
-  cardId: Id,
+  unit: UnitNameSchema,
+  /** The orange card reported on; absent: the one shared orangeCardForRectification picks (R11). */
+  cardId: Id.optional(),
   date: IsoDateSchema,
   note: Text(5000).default(''),
   requestId: RequestId.optional(),

@@ -636,10 +636,9 @@ export async function submitInterview(
   try {
     const by = clerk(env);
     const api = env.api();
-    // An orange card opens the interview to record (R11): link it to the unit's latest orange card.
-    const before = (await api.units(env.today())).find((u) => u.unit === form.unit);
-    const cardId = [...(before?.cards ?? [])].reverse().find((c) => c.color === 'orange')?.id || undefined;
-    await api.recordInterview({ ...form, by, ...(cardId ? { cardId } : {}) });
+    // An orange card opens the interview to record (R11): the backend links it to the orange card the
+    // shared rule picks (orangeCardForInterview), the same for every client.
+    await api.recordInterview({ ...form, by });
     const units = await api.units(env.today());
     const state = units.find((u) => u.unit === form.unit);
     const red = state?.state === 'red';
