@@ -7,6 +7,7 @@ import { listReminders, subjectHistory } from '../../functions/storage/index.js'
 import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
 import { runtimeEnv } from '../../functions/http/runtime.js';
 import { runDelivery } from '../../functions/timers/delivery.js';
+import { describeDailyRun } from '../../functions/cli/runDaily.js';
 import { CandidatesResponseSchema, HistoryEventViewSchema, OutboxResponseSchema } from '../../shared/api.js';
 import { startReceiver, type RunningReceiver } from './notify/receivers.js';
 
@@ -400,5 +401,28 @@ describe('runDaily', () => {
     const bad = await api.call('GET', `/roundup?ledgerId=${L}&period=2026-Q5`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('汇总周期');
+  });
+
+  it('R16: a day in a year without holiday data — the daily run, its history row, duban run-daily’s text and GET /reminders all say Mon–Fri was used', async () => {
+    const lines: string[] = [];
+    const r = await runDaily({
+      on: '2027-01-04',
+      storage: api.storage,
+      now: new Date('2027-01-04T00:00:05Z'),
+      log: (l) => lines.push(l),
+    });
+    expect(r.calendarNotice).toContain('2027年的节假日安排未载入');
+    expect(lines.join('\n')).toContain('警告：2027年的节假日安排未载入');
+    expect(describeDailyRun(r)).toContain('警告：2027年的节假日安排未载入');
+    const office = await api.call('GET', '/history?office=true&limit=1000');
+    const run = office.body.events.find(
+      (e: { type: string; date: string }) => e.type === 'daily-run' && e.date === '2027-01-04',
+    );
+    expect(run.data.calendarNotice).toContain('2027年');
+    // 1 January 2027 is 元旦 in any year's schedule, but without the data it is counted a working day: said so.
+    const day = await api.call('GET', `/reminders?on=2027-01-01&ledgerId=${L}`);
+    expect(day.body.calendarNotice).toContain('2027年的节假日安排未载入');
+    const covered = await api.call('GET', `/reminders?on=2026-06-01&ledgerId=${L}`);
+    expect(covered.body.calendarNotice).toBeNull();
   });
 });
