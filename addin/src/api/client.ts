@@ -12,6 +12,7 @@ import {
   UnitStateSchema,
   CandidatesResponseSchema,
   HistoryEventViewSchema,
+  PutCalendarRequestSchema,
   OutboxResponseSchema,
   type Candidate,
   type CandidatesResponse,
@@ -110,7 +111,10 @@ export const ReminderViewSchema = z.looseObject({
   queued: z.boolean().optional(),
 });
 export type ReminderView = z.infer<typeof ReminderViewSchema>;
-const RemindersResponse = z.looseObject({ reminders: z.array(ReminderViewSchema) });
+const RemindersResponse = z.looseObject({
+  reminders: z.array(ReminderViewSchema),
+  calendarNotice: z.string().nullable().optional(),
+});
 /** GET /outbox and GET /history: the statuses and event types of shared/api.ts, nothing else. */
 export type OutboxItem = OutboxItemView;
 export type HistoryEvent = HistoryEventView;
@@ -327,8 +331,38 @@ export class DubanApi {
   }
 
   async reminders(on: string, ledgerId?: string): Promise<ReminderView[]> {
+    return (await this.reminderDay(on, ledgerId)).reminders;
+  }
+
+  /** The reminders due on a day, with R16's note when that day's working days were counted Mon–Fri. */
+  async reminderDay(
+    on: string,
+    ledgerId?: string,
+  ): Promise<{ reminders: ReminderView[]; calendarNotice: string | null }> {
     const l = ledgerId ? `&ledgerId=${encodeURIComponent(ledgerId)}` : '';
-    return (await this.request('GET', `/reminders?on=${on}${l}`, undefined, RemindersResponse)).reminders;
+    const res = await this.request('GET', `/reminders?on=${on}${l}`, undefined, RemindersResponse);
+    return { reminders: res.reminders, calendarNotice: res.calendarNotice ?? null };
+  }
+
+  /** R16: whether the backend has the holiday calendar of a year (the office's entry or a built-in one). */
+  async calendarCovers(year: number): Promise<boolean> {
+    const res = await this.request(
+      'GET',
+      `/calendar/${year}`,
+      undefined,
+      z.looseObject({ covered: z.boolean() }),
+    );
+    return res.covered;
+  }
+
+  /** R16: enters a year's holidays and 调休 working days (PUT /calendar/{year}), checked as the backend checks. */
+  putCalendar(year: number, entry: z.input<typeof PutCalendarRequestSchema>) {
+    return this.request(
+      'PUT',
+      `/calendar/${year}`,
+      PutCalendarRequestSchema.parse(entry),
+      z.looseObject({ year: z.number() }),
+    );
   }
 
   async outbox(date: string): Promise<OutboxItem[]> {

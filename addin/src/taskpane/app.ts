@@ -1,7 +1,9 @@
 // The task pane: 台账 (check, problems with jump-to-cell, 销号 form), 提示 (today, delivery, round-up),
 // 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
 // It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
-import { RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
+import { IsoDateSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
+import { calendarBanner, holidayYearProblems } from '../../../shared/calendar.js';
+import { yearOf } from '../../../shared/dates.js';
 import type { UndeliveredPrompt } from '../../../shared/api.js';
 import { orangeCardForRectification, reasonsFor } from '../../../shared/rules/cardDecisions.js';
 import { BackendError, type CandidateReport, type CandidateView, type UnitView } from '../api/client.js';
@@ -379,6 +381,63 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return form;
   }
 
+  /**
+   * R16: the banner of a year without holiday data (this year; next year from 1 November), with the
+   * form to enter it: the same check as the backend (shared holidayYearProblems) before it is sent.
+   */
+  function calendarForm(banner: { year: number; text: string }): HTMLElement {
+    const form = h(
+      'form',
+      { class: 'card banner', id: 'calendar-banner' },
+      h('p', {}, banner.text),
+      h(
+        'label',
+        { class: 'field' },
+        h(
+          'span',
+          {},
+          `${banner.year}年放假日期（每个日期一项，如 ${banner.year}-01-01，可用空格、逗号或换行分隔）`,
+        ),
+        h('textarea', { name: 'holidays', required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, `${banner.year}年调休上班日期（周末上班的日子）`),
+        h('textarea', { name: 'workdays' }),
+      ),
+      h('button', { class: 'btn primary', type: 'submit' }, `录入${banner.year}年节假日安排`),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const dates = (name: string) =>
+        value(form, name)
+          .split(/[\s,，、;；]+/)
+          .map((d) => d.trim())
+          .filter(Boolean);
+      const entry = { holidays: dates('holidays'), workdays: dates('workdays') };
+      void act(
+        '正在录入节假日安排…',
+        async () => {
+          const bad = [...entry.holidays, ...entry.workdays].filter(
+            (d) => !IsoDateSchema.safeParse(d).success,
+          );
+          if (bad.length)
+            return { level: 'error', text: `日期应写成 YYYY-MM-DD：${bad.slice(0, 5).join('、')}` };
+          const problems = holidayYearProblems(banner.year, entry);
+          if (problems.length) return { level: 'error', text: problems.join('；') };
+          await deps
+            .env()
+            .api()
+            .putCalendar(banner.year, { ...entry, source: `${banner.year}年节假日安排（办公室录入）` });
+          return { level: 'success', text: `已录入${banner.year}年节假日安排。` };
+        },
+        () => void renderReminders(),
+      );
+    });
+    return form;
+  }
+
   // ---------------------------------------------------------------- 提示
   async function renderReminders(): Promise<void> {
     const gen = ++renderGen;
@@ -400,11 +459,23 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       clear(viewEl, title(), h('p', { class: 'muted' }, '未能读取提示。'));
       return;
     }
-    const [reminders, outbox] = await Promise.all([
-      load('读取今日提示失败', () => api.reminders(today, ledgerId()), retry),
+    const thisYear = yearOf(env.today());
+    const [day, outbox, coveredYears] = await Promise.all([
+      load('读取今日提示失败', () => api.reminderDay(today, ledgerId()), retry),
       load('读取送达情况失败', () => api.outbox(today), retry),
+      // R16: this year's and next year's holiday data, for the banner (a failed read shows none).
+      Promise.all(
+        [thisYear, thisYear + 1].map((y) =>
+          api.calendarCovers(y).then(
+            (ok) => (ok ? [y] : []),
+            () => [y],
+          ),
+        ),
+      ).then((l) => new Set(l.flat())),
     ]);
+    const reminders = day?.reminders ?? null;
     if (gen !== renderGen) return;
+    const banner = calendarBanner(env.today(), (y) => coveredYears.has(y));
     const roundupBox = h(
       'div',
       { id: 'roundup' },
@@ -491,6 +562,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     clear(
       viewEl,
       title(),
+      banner ? calendarForm(banner) : h('span'),
+      day?.calendarNotice
+        ? h('p', { class: 'status', id: 'calendar-notice', 'data-level': 'error' }, day.calendarNotice)
+        : h('span'),
       reminders === null
         ? h('p', { class: 'muted' }, '未能读取今日提示。')
         : reminders.length === 0
