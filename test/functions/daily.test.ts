@@ -398,6 +398,9 @@ describe('runDaily', () => {
     expect(b.overdue.map((o: { taskId: string }) => o.taskId)).toEqual(['LATE']);
     expect(b.cards.map((c: { color: string }) => c.color)).toEqual(['orange']);
     expect([a.rank, b.rank].sort()).toEqual([1, 2]);
+    // No period named: the most recent one ended on asOf, as the pane preselects it (R21).
+    const unnamed = await api.call('GET', `/roundup?ledgerId=${L}&asOf=2026-04-08`);
+    expect(unnamed.body.period).toBe('2026-Q1');
     const bad = await api.call('GET', `/roundup?ledgerId=${L}&period=2026-Q5`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('汇总周期');
