@@ -22,6 +22,7 @@ export function describeDailyRun(r: DailyRunResult): string {
         ]
       : []),
     ...(r.skipped ? [`  警告：${r.skipped.from} 至 ${r.skipped.to} 未运行过久，这些日子的提示未补发`] : []),
+    ...(r.calendarNotice ? [`  警告：${r.calendarNotice}`] : []),
     `  存储往返 ${r.roundTrips} 次`,
   ];
   return lines.join('\n');

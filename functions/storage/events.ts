@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { UnitEvent } from '../../shared/model.js';
+import type { EventType } from '../../shared/api.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
 
@@ -41,7 +42,8 @@ export function newEventId(): string {
 
 export interface NewEvent {
   subject: EventSubject;
-  type: string;
+  /** One of the types the pane knows (shared/api.ts EVENT_TYPE_NAMES): a new type is added there first. */
+  type: EventType;
   date: string;
   by?: string | null;
   data?: Record<string, unknown>;

@@ -70,6 +70,11 @@ export interface DailyRunResult {
   existing: number;
   candidates: { yellow: number; orange: number; new: number };
   overdueRectifications: { unit: string; cardId: string; rectifyBy: IsoDate }[];
+  /**
+   * R16: set when a year this run counted working days in has no holiday data (Mon–Fri was used): in
+   * the result, the log and the office's history (the daily-run event).
+   */
+  calendarNotice: string | null;
   /** Open tasks the schedule cannot take (no lead unit, no star even by kind), with the reason (R15, R18). */
   unscheduled: (UnscheduledTask & { ledgerId: string })[];
   roundTrips: number;
@@ -119,6 +124,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     existing: 0,
     candidates: { yellow: 0, orange: 0, new: 0 },
     overdueRectifications: [],
+    calendarNotice: null,
     unscheduled: [],
     roundTrips: 0,
   };
@@ -217,9 +223,10 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     await history(recheck.filter(({ key }) => createdKeys.has(key)));
     const unrecorded = firstSeen;
 
-    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
+    const { candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
       reminders: [...recorded.values(), ...unrecorded.map(({ r }) => r)],
+      outbox,
     });
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
@@ -270,6 +277,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   if (overdue.length)
     log(`整改逾期 ${overdue.length} 个：${overdue.map((o) => `${o.unit}（${o.rectifyBy}）`).join('、')}`);
 
+  // R16: every working day this run counted (send dates, due dates, deadlines) went through `calendar`.
+  result.calendarNotice = calendar.fallbackNotice();
+  if (result.calendarNotice) log(`警告：${result.calendarNotice}`);
   result.roundTrips = storage.roundTrips - startTrips + (outbox.roundTrips - startOutboxTrips);
   await appendEvents(
     storage,
@@ -305,6 +315,7 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
     context.warn(
       `每日督办：${result.skipped.from} 至 ${result.skipped.to} 的提示未补发（超过 ${CATCH_UP_DAYS} 天未运行）`,
     );
+  if (result.calendarNotice) context.warn(`每日督办：${result.calendarNotice}`);
   if (result.unscheduled.length)
     context.warn(
       `每日督办：${result.unscheduled.length} 项未办结任务无法提示（无牵头单位或无星级），见 GET /api/reminders`,
