@@ -9,7 +9,7 @@ import { ledgerCandidates } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   asOf: IsoDateSchema.optional(),
 });

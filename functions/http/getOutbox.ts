@@ -7,7 +7,7 @@ import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
 import { runtimeOutbox } from './outboxRuntime.js';
 
-const Query = z.object({
+export const Query = z.object({
   date: IsoDateSchema.optional(),
   status: z.enum(OUTBOX_STATUSES as [OutboxStatus, ...OutboxStatus[]]).optional(),
   unit: UnitNameSchema.optional(),
