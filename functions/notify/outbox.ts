@@ -29,8 +29,11 @@ import { reminderKey } from '../../shared/rules/schedule.js';
 import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
 import { storageStatus } from '../errors.js';
 
-/** `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason. */
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+/**
+ * `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason.
+ * `stale`: not sent because its feedback due date or its link's expiry had passed (R17), with the reason.
+ */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled' | 'stale';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
   'queued',
   'sending',
@@ -38,6 +41,7 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
   'retrying',
   'failed',
   'cancelled',
+  'stale',
 ];
 
 /** What the daily run hands over: the reminder (R15) plus what the unit needs to read and answer it. */

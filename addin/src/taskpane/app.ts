@@ -1210,6 +1210,8 @@ function deliveryName(status: string): string {
         sent: '已送达',
         failed: '发送失败',
         retrying: '重试中',
+        cancelled: '已取消',
+        stale: '已过期未发',
       } as Record<string, string>
     )[status] ?? status
   );
