@@ -31,7 +31,7 @@ import { getFeedbackForm, submitFeedback } from './http/feedback.js';
 import { listFeedback, Query as FeedbackQuery } from './http/listFeedback.js';
 import { cardDocument } from './http/cardDocument.js';
 import { roundupDocument } from './http/roundupDocument.js';
-import { corsHeaders, errorBody } from './http/adapter.js';
+import { checkKey, corsHeaders, errorBody } from './http/adapter.js';
 import { AsOfQuery } from './http/common.js';
 import { runtimeEnv } from './http/runtime.js';
 import { dailySupervision } from './timers/dailySupervision.js';
@@ -76,7 +76,18 @@ const names = (schema: z.ZodObject) => Object.keys(schema.shape);
 function byMethod(
   handlers: Partial<Record<HttpMethod, HttpHandler>>,
   query: Partial<Record<HttpMethod, readonly string[]>>,
+  auth: 'key' | 'link',
 ): HttpHandler {
+  /** Only a caller with the key learns what a route reads; without it the handler answers 401. */
+  const authorised = (req: HttpRequest) => {
+    if (auth === 'link') return true;
+    try {
+      checkKey(req, runtimeEnv());
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return (req: HttpRequest, ctx: InvocationContext) => {
     const method = req.method as HttpMethod;
     const h = handlers[method] ?? (method === 'OPTIONS' ? Object.values(handlers)[0] : undefined);
@@ -84,7 +95,7 @@ function byMethod(
     if (method !== 'OPTIONS') {
       const allowed = [...(query[method] ?? []), ...ALWAYS_ALLOWED];
       const unknown = [...new Set(req.query.keys())].filter((k) => !allowed.includes(k));
-      if (unknown.length) {
+      if (unknown.length && authorised(req)) {
         const known = allowed.filter((k) => !ALWAYS_ALLOWED.includes(k));
         return {
           status: 400,
@@ -109,14 +120,15 @@ const http = (
   options: { auth?: 'key' | 'link'; query?: Partial<Record<HttpMethod, readonly string[]>> } = {},
 ): HttpFunction => {
   const query = options.query ?? {};
+  const auth = options.auth ?? 'key';
   return {
     name,
     kind: 'http',
     route,
     methods: [...(Object.keys(handlers) as HttpMethod[]), 'OPTIONS'],
-    auth: options.auth ?? 'key',
+    auth,
     query,
-    handler: byMethod(handlers, query),
+    handler: byMethod(handlers, query, auth),
   };
 };
 
@@ -145,7 +157,12 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('feedback', 'feedback/{token}', { GET: getFeedbackForm, POST: submitFeedback }, { auth: 'link' }),
   http('cardDocument', 'cards/{cardId}/document', { GET: cardDocument }),
   // The same query as GET roundup: the document is made from that answer.
-  http('roundupDocument', 'roundup/document', { GET: roundupDocument }, { query: { GET: names(RoundupQuery) } }),
+  http(
+    'roundupDocument',
+    'roundup/document',
+    { GET: roundupDocument },
+    { query: { GET: names(RoundupQuery) } },
+  ),
   { name: 'dailySupervision', kind: 'timer', schedule: '0 0 0 * * *', handler: dailySupervision },
   { name: 'delivery', kind: 'timer', schedule: DELIVERY_SCHEDULE, handler: deliveryTimer },
 ];
