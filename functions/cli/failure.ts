@@ -7,7 +7,8 @@ function codeOf(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
     const code = (cur as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
-    const inner = (cur as { cause?: unknown; errors?: unknown[] }).errors?.[0] ?? (cur as { cause?: unknown }).cause;
+    const inner =
+      (cur as { cause?: unknown; errors?: unknown[] }).errors?.[0] ?? (cur as { cause?: unknown }).cause;
     cur = inner;
   }
   const text = String((e as Error | null)?.message ?? '');

@@ -8,10 +8,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, makeSettings, type Settings } from '../../shared/settings.js';
 import { useChineseZodMessages } from '../zodMessages.js';
-import { configureRuntime } from '../http/runtime.js';
 import { UsageError } from './errors.js';
 import { describeFailure } from './failure.js';
-import { loadCliConfig, type Env } from './config.js';
+
+export type Env = Record<string, string | undefined>;
 
 // The clerk reads zod's own messages (too small, expected number …) in Chinese, as from the API.
 useChineseZodMessages();
@@ -151,6 +151,9 @@ export function loadSettingsFile(file: unknown): Settings {
 
 type Command = (argv: string[], io: Io, context: CommandContext) => Promise<number>;
 
+/** Commands that talk to storage: they load npm start's configuration (and the storage client) first. */
+const STORAGE_COMMANDS = new Set(['sync', 'run-daily', 'deliver']);
+
 const commands: Record<string, () => Promise<Command>> = {
   ledger: async () => (await import('./ledger.js')).ledgerCommand,
   plan: async () => (await import('./plan.js')).planCommand,
@@ -177,9 +180,15 @@ export async function main(
     return 2;
   }
   try {
-    const { env } = loadCliConfig(options.env ?? process.env);
-    // The handlers the commands share with the functions read the same configuration.
-    configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });
+    let env: Env = options.env ?? process.env;
+    if (STORAGE_COMMANDS.has(name)) {
+      // Loaded only here: reading a ledger needs neither the configuration nor the storage client.
+      const { loadCliConfig } = await import('./config.js');
+      const { configureRuntime } = await import('../http/runtime.js');
+      env = loadCliConfig(env).env;
+      // The handlers the commands share with the functions read the same configuration.
+      configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });
+    }
     const command = await load();
     return await command(rest, io, { env, now: options.now ?? (() => new Date()) });
   } catch (e) {

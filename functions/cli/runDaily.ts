@@ -40,8 +40,7 @@ export async function runDailyCommand(
   const today = chinaToday((context.now ?? (() => new Date()))());
   const { values } = parse(argv, { on: { type: 'string' }, backfill: { type: 'boolean' } });
   const on = values.on === undefined ? today : requireDate(values.on, '--on');
-  if (values.backfill && on >= today)
-    throw new UsageError(`--backfill 只用于早于今天（${today}）的日期`);
+  if (values.backfill && on >= today) throw new UsageError(`--backfill 只用于早于今天（${today}）的日期`);
   if (on < today && !values.backfill) {
     throw new UsageError(
       `${on} 早于今天（${today}）。补跑过去的日子会把当天的提示放入发送队列，发给真实的单位；` +
@@ -50,7 +49,9 @@ export async function runDailyCommand(
   }
   io.err(describeStorage(env));
   if (on < today)
-    io.err(`补跑 ${on}（今天是 ${today}）：提示按当天的计划入队；已过反馈期限的提示投递时标为已过期，不会发出`);
+    io.err(
+      `补跑 ${on}（今天是 ${today}）：提示按当天的计划入队；已过反馈期限的提示投递时标为已过期，不会发出`,
+    );
   const storage = await openStorage(storageOptionsFromEnv(env));
   const result = await runDaily({ on, storage, env, log: (line) => io.err(line) });
   io.out(values.json ? JSON.stringify(result) : describeDailyRun(result));

@@ -53,13 +53,17 @@ export async function syncCommand(
   const now = (context.now ?? (() => new Date()))();
   if (positionals.length !== 1)
     throw new UsageError(
-      positionals.length ? `多余的参数：${positionals.slice(1).join(' ')}` : '缺少台账文件：duban sync 台账.xlsx',
+      positionals.length
+        ? `多余的参数：${positionals.slice(1).join(' ')}`
+        : '缺少台账文件：duban sync 台账.xlsx',
     );
   if (values.write && values.out !== undefined) throw new UsageError('--write 与 --out 只能选一个');
   const file = positionals[0]!;
   if (!existsSync(file)) throw new UsageError(`找不到文件：${file}`);
   if (!/\.xlsx$/i.test(file))
-    throw new UsageError(`${file} 不是 .xlsx 文件：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再同步`);
+    throw new UsageError(
+      `${file} 不是 .xlsx 文件：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再同步`,
+    );
   const ledgerOption = values.ledger === undefined ? undefined : String(values.ledger).trim();
   if (ledgerOption === '') throw new UsageError('--ledger 需要台账编号');
 
@@ -169,7 +173,9 @@ export async function syncCommand(
   if (written)
     io.out(
       `新编督办编号 ${assigned} 个，已写入 ${written}${
-        values.write ? '' : '\n  以后请在这个文件上继续工作（或用 --write 直接写回原文件），督办编号才能保持不变'
+        values.write
+          ? ''
+          : '\n  以后请在这个文件上继续工作（或用 --write 直接写回原文件），督办编号才能保持不变'
       }`,
     );
   else io.out('每项任务都已有督办编号，工作簿未改动');
