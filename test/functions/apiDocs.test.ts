@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type HttpFunction } from '../../functions/registry.js';
+import { ChannelSchema, UnitContactRequestSchema } from '../../shared/api.js';
 import { KEY, startApi, type TestApi } from './support/api.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -140,5 +141,31 @@ describe('unknown query parameters over real HTTP', () => {
       const res = await api.call('GET', `${path}?${query}`);
       expect(res.body?.error?.code, `${key}?${query}`).not.toBe('unknown_query_parameter');
     }
+  });
+});
+
+describe('the channels as documented in functions/notify/README.md', () => {
+  const md = readFileSync(join(root, 'functions', 'notify', 'README.md'), 'utf8');
+  const section = md.slice(md.indexOf('### Setting a unit'));
+
+  it('R17: every kind the API accepts has a row with its fields and an example that the API accepts', () => {
+    const rows = tableRows(section, '### Setting a unit', '`kind`');
+    const kinds = rows.map(([kind]) => /^`(\w+)`$/.exec(kind!)?.[1]);
+    expect(kinds).toEqual(ChannelSchema.options.map((o) => o.shape.kind.value));
+    for (const [kind, , example] of rows) {
+      const channel = JSON.parse(/^`(.*)`$/.exec(example!)![1]!) as { kind: string };
+      expect(`\`${channel.kind}\``).toBe(kind);
+      expect(ChannelSchema.safeParse(channel).success, example).toBe(true);
+    }
+  });
+
+  it('R17: the curl examples send bodies the API accepts, to a route that exists, with the key', () => {
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const bodies = [...block.matchAll(/-d '([^']+)'/g)].map((m) => JSON.parse(m[1]!) as unknown);
+    expect(bodies.length).toBe(2);
+    for (const body of bodies) expect(UnitContactRequestSchema.safeParse(body).success).toBe(true);
+    expect(block).toContain('/api/units/$UNIT');
+    expect(registryApi().has('PUT units/{unit}')).toBe(true);
+    expect(block.match(/x-functions-key: \$KEY/g)).toHaveLength(3);
   });
 });
