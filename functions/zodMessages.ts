@@ -27,8 +27,7 @@ function typeOf(input: unknown): string {
   return typeof input;
 }
 
-const shown = (v: unknown) =>
-  v === undefined ? '空' : typeof v === 'string' ? v : JSON.stringify(v);
+const shown = (v: unknown) => (v === undefined ? '空' : typeof v === 'string' ? v : JSON.stringify(v));
 
 interface ZodInternals {
   _zod?: {

@@ -165,7 +165,10 @@ export function linkExpiry(feedbackUrl: string): string | null {
  * by a date that has passed, or through a link that no longer opens, would only mislead the unit:
  * it is marked stale with this reason instead of being sent, however late the delivery runs.
  */
-export function staleReason(item: Pick<OutboxItem, 'feedbackDue' | 'feedbackUrl'>, today: string): string | null {
+export function staleReason(
+  item: Pick<OutboxItem, 'feedbackDue' | 'feedbackUrl'>,
+  today: string,
+): string | null {
   if (item.feedbackDue < today)
     return `已过反馈期限（${item.feedbackDue}），提示未发出：单位已无法按期反馈，请核实后另行联系`;
   const expires = item.feedbackUrl ? linkExpiry(item.feedbackUrl) : null;
