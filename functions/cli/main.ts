@@ -181,16 +181,18 @@ export async function main(
   }
   try {
     let env: Env = options.env ?? process.env;
+    let clock = options.now ?? (() => new Date());
     if (STORAGE_COMMANDS.has(name)) {
       // Loaded only here: reading a ledger needs neither the configuration nor the storage client.
       const { loadCliConfig } = await import('./config.js');
-      const { configureRuntime } = await import('../http/runtime.js');
+      const runtime = await import('../http/runtime.js');
       env = loadCliConfig(env).env;
-      // The handlers the commands share with the functions read the same configuration.
-      configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });
+      // The handlers the commands share with the functions read the same configuration and clock.
+      runtime.configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });
+      clock = runtime.now;
     }
     const command = await load();
-    return await command(rest, io, { env, now: options.now ?? (() => new Date()) });
+    return await command(rest, io, { env, now: clock });
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`duban ${name}：${e.message}`);
