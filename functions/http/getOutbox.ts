@@ -1,4 +1,4 @@
-// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed&unit=…&limit=&continuation=
+// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed|cancelled|stale&unit=…&limit=&continuation=
 // — the prompts queued for delivery and what became of each (R17: delivered, or visibly failed).
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
