@@ -92,7 +92,9 @@ function byMethod(
     const method = req.method as HttpMethod;
     const h = handlers[method] ?? (method === 'OPTIONS' ? Object.values(handlers)[0] : undefined);
     if (!h) return { status: 405, jsonBody: errorBody('method_not_allowed', `不支持 ${req.method} 方法`) };
-    if (method !== 'OPTIONS') {
+    // The unit's page (a signed link) is exempt: WeChat and other apps append their own parameters
+    // (`?from=singlemessage&isappinstalled=0`) to links shared in chats, and the unit must still get in.
+    if (method !== 'OPTIONS' && auth === 'key') {
       const allowed = [...(query[method] ?? []), ...ALWAYS_ALLOWED];
       const unknown = [...new Set(req.query.keys())].filter((k) => !allowed.includes(k));
       if (unknown.length && authorised(req)) {

@@ -128,6 +128,14 @@ describe('unknown query parameters over real HTTP', () => {
     expect(byCode.status).toBe(200);
   });
 
+  it('R19: the unit’s page opens from a link WeChat re-shared with its own parameters (not refused as unknown)', async () => {
+    const res = await api.call('GET', '/feedback/not-a-token?from=singlemessage&isappinstalled=0', {
+      key: null,
+    });
+    expect(res.body?.error?.code).not.toBe('unknown_query_parameter');
+    expect(res.status).toBe(401);
+  });
+
   it('without the function key the answer is 401, whatever the query says (the key is checked first)', async () => {
     const res = await api.call('GET', '/reminders?date=2026-03-17', { key: null });
     expect(res.status).toBe(401);
