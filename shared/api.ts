@@ -200,7 +200,8 @@ export const EventTypeSchema = z.enum(EVENT_TYPES);
 
 /**
  * An outbox entry's status: queued → sending (claimed) → sent | retrying | failed; `cancelled` when its
- * task was closed or removed before it went out (R18). With the Chinese name the clerk reads.
+ * task was closed or removed before it went out (R18); `stale` when its feedback due date or its link's
+ expiry passed before it could go out (R17). With the Chinese name the clerk reads.
  */
 export const OUTBOX_STATUS_NAMES = {
   queued: '待发送',
@@ -209,6 +210,7 @@ export const OUTBOX_STATUS_NAMES = {
   retrying: '重试中',
   failed: '发送失败',
   cancelled: '已取消',
+  stale: '已过期未发',
 } as const;
 export type OutboxStatus = keyof typeof OUTBOX_STATUS_NAMES;
 export const OUTBOX_STATUSES = Object.keys(OUTBOX_STATUS_NAMES) as [OutboxStatus, ...OutboxStatus[]];

@@ -9,8 +9,9 @@ import { MAX_BODY_BYTES } from '../../shared/api.js';
 import { ApiError, describeIssues } from '../errors.js';
 import { transactionError, type Storage } from '../storage/index.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
+import { useChineseZodMessages } from '../zodMessages.js';
 
-z.config(z.locales.zhCN());
+useChineseZodMessages();
 
 export const DEFAULT_ALLOWED_ORIGINS = ['https://localhost:3000'];
 
@@ -48,7 +49,7 @@ function allowedOrigins(env: Env): string[] {
   return list && list.length ? list : DEFAULT_ALLOWED_ORIGINS;
 }
 
-function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
+export function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
   const origin = req.headers.get('origin');
   if (!origin) return {};
   const list = allowedOrigins(env);

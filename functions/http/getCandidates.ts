@@ -17,7 +17,7 @@ import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 import { runtimeOutbox } from './outboxRuntime.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   asOf: IsoDateSchema.optional(),
 });

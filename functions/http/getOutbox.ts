@@ -1,4 +1,4 @@
-// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed|cancelled&unit=…&limit=&continuation=
+// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed|cancelled|stale&unit=…&limit=&continuation=
 // — the prompts queued for delivery and what became of each (R17: delivered, or visibly failed).
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
@@ -7,7 +7,7 @@ import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
 import { runtimeOutbox } from './outboxRuntime.js';
 
-const Query = z.object({
+export const Query = z.object({
   date: IsoDateSchema.optional(),
   status: OutboxStatusSchema.optional(),
   unit: UnitNameSchema.optional(),

@@ -11,7 +11,7 @@ import { dueReminders } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   on: IsoDateSchema.optional(),
   ledgerId: z.string().trim().min(1).max(200).optional(),
 });

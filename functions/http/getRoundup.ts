@@ -12,7 +12,7 @@ import { allUnitEvents, getLedger, listFeedback, listReminders, listTasks } from
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   period: z
     .string()

@@ -30,7 +30,8 @@ import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
 import { storageStatus } from '../errors.js';
 
 /**
- * `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason. The
+ * `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason.
+ * `stale`: not sent because its feedback due date or its link's expiry had passed (R17), with the reason. The
  * statuses are defined once, in shared/api.ts, for the backend and the pane.
  */
 export { OUTBOX_STATUSES, type OutboxStatus } from '../../shared/api.js';

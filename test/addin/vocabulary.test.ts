@@ -59,7 +59,7 @@ describe('one vocabulary for the pane and the backend', () => {
     expect(HistoryEventViewSchema.safeParse(event('synced')).success).toBe(false);
   });
 
-  it('R17: every outbox status has its Chinese name, cancelled included; `delivered` is not a status', () => {
+  it('R17: every outbox status has its Chinese name, cancelled and stale included; `delivered` is not a status', () => {
     expect(OUTBOX_STATUSES.map(deliveryName)).toEqual([
       '待发送',
       '发送中',
@@ -67,6 +67,7 @@ describe('one vocabulary for the pane and the backend', () => {
       '重试中',
       '发送失败',
       '已取消',
+      '已过期未发',
     ]);
     const item = {
       key: 'L|T1|2026-Q1|quarterly',

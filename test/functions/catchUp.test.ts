@@ -74,7 +74,7 @@ describe('missed days (R17)', () => {
     const code = await runDailyCommand(
       ['--on', '2026-09-30'],
       { out: (t) => void out.push(t), err: () => {} },
-      env,
+      { env, now: () => new Date('2026-09-30T01:00:00Z') },
     );
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('警告：2026-04-02 至 2026-06-30 未运行过久');

@@ -100,7 +100,12 @@ describe('duban deliver', () => {
     expect(JSON.parse(out.at(-1)!)).toMatchObject({ messages: 0, retrying: 1 });
     expect(err.join('\n')).toContain('短信网关返回 HTTP 500');
     expect(await main(['deliver', '--now', '2026-03-18T00:10:00Z'], io)).toBe(0);
-    expect(out.at(-1)).toContain('失败1项');
+    // The summary, then each prompt not delivered with its reason.
+    expect(out.at(-3)).toContain('失败1项');
+    expect(out.at(-2)).toBe('未送达 1 项：');
+    expect(out.at(-1)).toMatch(
+      /^ {2}失败 县卫健委 序号7（2026-Q1，2026-03-18 发送）：已尝试2次仍未送达：短信网关 .*HTTP 500/,
+    );
     const history = await subjectHistory(await runtimeStorage(), { ledgerId: LEDGER, taskId: 'T-0007' });
     expect(history.filter((h) => h.type === 'prompt').map((h) => h.data.status)).toEqual(['failed']);
     expect(await main(['deliver', '--now', 'tomorrow'], io)).toBe(2);
