@@ -5,7 +5,13 @@ import type { Channel } from '../../../shared/api.js';
 import { createOutbox, Outbox } from '../../../functions/notify/outbox.js';
 import { deliverDue, type DeliverOptions, type DeliveryOutcome } from '../../../functions/notify/deliver.js';
 import type { ChannelsConfig } from '../../../functions/notify/channels/index.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackNetwork,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { MORNING, minutesAfter, prompt } from './fixtures.js';
 import { startAzurite } from '../../support/azurite.js';
 
@@ -26,7 +32,12 @@ beforeAll(async () => {
   smtp = await startSmtp();
   rx = await startReceiver();
   rx.dingtalkSecrets.set('/dingtalk/jyj', 'SECjyj');
-  config = { smtpUrl: smtp.url, mailFrom: 'duban@example.gov.cn', timeoutMs: 2000 };
+  config = {
+    smtpUrl: smtp.url,
+    mailFrom: 'duban@example.gov.cn',
+    timeoutMs: 2000,
+    network: loopbackNetwork(rx),
+  };
 });
 afterAll(async () => {
   await smtp.stop();
