@@ -11,6 +11,7 @@ import {
   StarsSchema,
 } from './model.js';
 import { SettingsSchema, HolidayYearSchema } from './settings.js';
+import { needsCleaning } from './text.js';
 
 /** Largest accepted request body, in bytes (413 beyond). A 10,000-row ledger sync fits. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -21,7 +22,13 @@ const Who = z.string().trim().min(1, '请填写经办人').max(50);
  * characters, and a task's history key holds a ledger id and a 督办编号 together), so at most 100 each;
  * the backend checks the encoded length of every key as well and names the row when one is too long.
  */
-const Id = z.string().trim().min(1).max(100, '编号或名称过长（最多 100 字）');
+const Id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100, '编号或名称过长（最多 100 字）')
+  // An id or a name is never silently changed by cleaning (it would name another task or unit).
+  .refine((s) => !needsCleaning(s), '编号或名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 const Text = (max: number) => z.string().max(max);
 /**
  * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:

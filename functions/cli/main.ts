@@ -35,6 +35,10 @@ Usage:
   duban deliver [--now ISO-INSTANT] [--requeue YYYY-MM-DD [--unit UNIT]] [--json]
       Deliver the queued prompts once (email, WeCom, DingTalk, webhook). --requeue first puts the
       failed prompts of that send date (of one unit) back in the queue, e.g. after fixing its channels.
+  duban clerk add NAME | duban clerk list | duban clerk revoke NAME-OR-ID [--json]
+      A key per clerk: add prints the key once (stored hashed); who did what is taken from the key.
+  duban links revoke UNIT [--json]
+      Revoke every feedback link of a unit (a leaked link); later prompts carry new links.
   duban help | --help
 
 Exit codes: 0 the input was read (problems, if any, are reported); 2 bad arguments or unreadable input.
@@ -118,6 +122,8 @@ const commands: Record<string, () => Promise<Command>> = {
   cards: async () => (await import('./cards.js')).cardsCommand,
   'run-daily': async () => (await import('./runDaily.js')).runDailyCommand,
   deliver: async () => (await import('./deliver.js')).deliverCommand,
+  clerk: async () => (await import('./clerk.js')).clerkCommand,
+  links: async () => (await import('./clerk.js')).linksCommand,
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {

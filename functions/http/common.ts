@@ -5,6 +5,7 @@ import { makeCalendar, type WorkCalendar } from '../../shared/calendar.js';
 import type { Settings } from '../../shared/settings.js';
 import { ApiError } from '../errors.js';
 import { keyTooLong } from '../storage/keys.js';
+import { needsCleaning } from '../../shared/text.js';
 import { loadSettings, listTasks, type Storage, type StoredTask } from '../storage/index.js';
 
 export async function rulesContext(
@@ -21,7 +22,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function unitName(raw: string, what = '单位名称'): string {
   const name = raw.trim();
   if (!name) throw new ApiError(400, 'invalid_unit', `${what}不能为空`);
-  if (CONTROL.test(name))
+  if (CONTROL.test(name) || needsCleaning(name))
     throw new ApiError(400, 'invalid_unit', `${what}含有不可见的控制字符，请检查后重新输入`);
   if (name.length > 200) throw new ApiError(400, 'invalid_unit', `${what}过长（最多 200 字）`);
   if (keyTooLong([name]))
@@ -44,7 +45,8 @@ export const UnitNameSchema = z
   .min(1, '单位名称不能为空')
   .max(200)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符');
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符')
+  .refine((s) => !needsCleaning(s), '单位名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 
 export const AsOfQuery = z.object({ asOf: IsoDateSchema.optional() });
 
