@@ -4,6 +4,7 @@
 import { parse, type Io } from './main.js';
 import { UsageError } from './errors.js';
 import { chinaToday } from '../../shared/dates.js';
+import { needsCleaning } from '../../shared/text.js';
 import { now, runtimeStorage } from '../http/runtime.js';
 import { addClerk, appendEvents, listClerks, revokeClerk, revokeUnitLinks } from '../storage/index.js';
 import { renderTable } from './table.js';
@@ -16,7 +17,7 @@ export async function clerkCommand(argv: string[], io: Io): Promise<number> {
   const name = names.join(' ').trim();
   if (action === 'add') {
     if (!name) throw new UsageError('请提供文书姓名，如：duban clerk add 王文书');
-    if (name.length > 50 || /[\u0000-\u001f\u007f]/.test(name))
+    if (name.length > 50 || needsCleaning(name) || /\p{Cc}/u.test(name))
       throw new UsageError('文书姓名过长（最多 50 字）或含有不可见的控制字符');
     const clerk = await addClerk(storage, name, at.toISOString());
     await appendEvents(
