@@ -11,7 +11,7 @@ import type { Feedback } from '../../shared/model.js';
 import { chinaToday } from '../../shared/dates.js';
 import { cleanDeep } from '../../shared/text.js';
 import { ApiError } from '../errors.js';
-import { verifyFeedbackToken, type FeedbackLink } from '../feedbackLink.js';
+import { signFeedbackToken, verifyFeedbackToken, type FeedbackLink } from '../feedbackLink.js';
 import {
   appendEvents,
   encodeKey,
@@ -25,7 +25,13 @@ import {
 } from '../storage/index.js';
 import { countLinkPost, linkGeneration, linkHash } from '../storage/links.js';
 import { api, validate, type ApiCall, type ApiResult } from './adapter.js';
-import { pageCsp, renderFeedbackPage, renderResultPage, type PageLast } from './feedbackPage.js';
+import {
+  pageCsp,
+  renderFeedbackPage,
+  renderResultPage,
+  type PageItem,
+  type PageLast,
+} from './feedbackPage.js';
 
 /** Posts one link takes in a CST day: enough to correct an answer many times, too few to flood the history. */
 export const MAX_POSTS_PER_LINK_PER_DAY = 20;
@@ -60,17 +66,16 @@ function formTokenValid(given: string, token: string, nowMs: number, secret: str
 
 async function linkedTask(
   call: ApiCall,
-): Promise<{ link: FeedbackLink; task: StoredTask; storage: Storage }> {
+): Promise<{ link: FeedbackLink; task: StoredTask; tasks: StoredTask[]; storage: Storage }> {
   const link = verifyFeedbackToken(call.param('token'), chinaToday(call.now), call.env);
   const storage = await call.storage();
   if ((link.generation ?? 0) < (await linkGeneration(storage, link.unit)))
     throw new ApiError(410, 'link_revoked', `此反馈链接已被${office(call)}作废，请使用最新提示消息中的链接`);
-  const task = (await listTasks(storage, link.ledgerId, { includeRemoved: true })).find(
-    (t) => t.task.id === link.taskId,
-  );
+  const tasks = await listTasks(storage, link.ledgerId, { includeRemoved: true });
+  const task = tasks.find((t) => t.task.id === link.taskId);
   if (!task)
     throw new ApiError(404, 'task_not_found', `链接所指的任务 ${link.taskId} 已不在台账中，无需再反馈`);
-  return { link, task, storage };
+  return { link, task, tasks, storage };
 }
 
 /** A task closed (销号) or removed since the link was sent takes no feedback: nothing is counted. */
@@ -148,7 +153,7 @@ async function postsToday(storage: Storage, token: string, day: string): Promise
 export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
   const page = wantsHtml(call);
   const run = async (): Promise<ApiResult> => {
-    const { link, task, storage } = await linkedTask(call);
+    const { link, task, tasks, storage } = await linkedTask(call);
     const closed = closedMessage(task);
     const info = {
       unit: link.unit,
@@ -171,25 +176,63 @@ export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
       postsToday(storage, call.param('token'), today),
     ]);
     const reminder = reminders.find((r) => r.taskId === link.taskId && r.period === link.period);
+    // One message lists all of a unit's tasks of the day: the page answers them all at once. The
+    // unit's other open tasks prompted the same day get links of their own (same unit, generation
+    // and expiry), carried in the form, so the post names and proves each task it answers.
+    const byId = new Map(tasks.map((t) => [t.task.id, t]));
+    const seen = new Set([`${link.taskId}|${link.period}`]);
+    const siblings = reminder
+      ? reminders.filter((r) => {
+          const k = `${r.taskId}|${r.period}`;
+          const t = byId.get(r.taskId);
+          if (
+            r.leadUnit !== link.unit ||
+            r.sendOn !== reminder.sendOn ||
+            seen.has(k) ||
+            !t ||
+            closedMessage(t)
+          )
+            return false;
+          seen.add(k);
+          return true;
+        })
+      : [];
+    const item = (t: StoredTask, period: string, due: string | null, token: string): PageItem => ({
+      token,
+      period,
+      feedbackDue: due,
+      task: {
+        taskNo: t.task.no,
+        title: t.task.title,
+        measures: t.task.measures,
+        deadline: t.task.deadline.text || null,
+        stars: t.stars,
+        target: t.task.target,
+        milestones: t.task.milestones,
+      },
+      last: lastAnswer(feedback, { ...link, taskId: t.task.id, period }),
+    });
     const nonce = randomBytes(16).toString('base64');
     const text = renderFeedbackPage(
       {
         office: office(call),
         phone: phone(call),
         unit: link.unit,
-        period: link.period,
-        feedbackDue: reminder?.feedbackDue ?? null,
         today,
-        task: {
-          taskNo: task.task.no,
-          title: task.task.title,
-          measures: task.task.measures,
-          deadline: task.task.deadline.text || null,
-          stars: task.stars,
-          target: task.task.target,
-          milestones: task.task.milestones,
-        },
-        last: lastAnswer(feedback, link),
+        items: [
+          item(task, link.period, reminder?.feedbackDue ?? null, call.param('token')),
+          ...siblings.map((r) =>
+            item(
+              byId.get(r.taskId)!,
+              r.period,
+              r.feedbackDue,
+              signFeedbackToken(
+                { ...link, taskId: r.taskId, period: r.period, generation: link.generation ?? 0 },
+                call.env,
+              ),
+            ),
+          ),
+        ],
         csrf: formToken(call.param('token'), call.now.getTime(), formSecret(call)),
         postsLeft: Math.max(0, MAX_POSTS_PER_LINK_PER_DAY - used),
       },
@@ -200,10 +243,17 @@ export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
   return page ? asPage(call, run) : run();
 });
 
-/** The body of a post: JSON exactly, or the page's own form with a valid anti-forgery token; else 415. */
-async function postedFeedback(
+type FeedbackBody = ReturnType<typeof FeedbackRequestSchema.parse>;
+
+/**
+ * What a post answers: JSON exactly (the link's own task), or the page's own form with a valid
+ * anti-forgery token (the link's task first, then any other task of the same message the page
+ * carried, each proved by its own signed token); any other content type is 415.
+ */
+async function postedAnswers(
   call: ApiCall,
-): Promise<{ body: ReturnType<typeof FeedbackRequestSchema.parse>; form: boolean }> {
+  link: FeedbackLink,
+): Promise<{ link: FeedbackLink; body: FeedbackBody }[]> {
   const type = (call.req.headers.get('content-type') ?? '').toLowerCase();
   const media = type.split(';')[0]!.trim();
   const params = type
@@ -213,41 +263,66 @@ async function postedFeedback(
     .filter(Boolean);
   const charsetOk = params.every((p) => /^charset="?utf-8"?$/.test(p));
   if (media === 'application/json' && charsetOk)
-    return { body: await call.body(FeedbackRequestSchema), form: false };
-  if (media === 'application/x-www-form-urlencoded' && charsetOk) {
-    const raw = Buffer.from(await call.req.arrayBuffer());
-    if (raw.byteLength > 64 * 1024) throw new ApiError(413, 'body_too_large', '提交内容过长');
-    const form = new URLSearchParams(raw.toString('utf8'));
-    if (!formTokenValid(form.get('csrf') ?? '', call.param('token'), call.now.getTime(), formSecret(call)))
-      throw new ApiError(
-        403,
-        'invalid_form_token',
-        '页面已过期或不是从反馈页面提交的，请重新打开提示消息中的链接后再提交',
-      );
-    const value = (form.get('value') ?? '').trim();
-    const milestones = form.getAll('m');
+    return [{ link, body: await call.body(FeedbackRequestSchema) }];
+  if (media !== 'application/x-www-form-urlencoded' || !charsetOk)
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      '只接受 JSON（Content-Type: application/json）或反馈页面的表单提交',
+    );
+  const raw = Buffer.from(await call.req.arrayBuffer());
+  if (raw.byteLength > 512 * 1024) throw new ApiError(413, 'body_too_large', '提交内容过长');
+  const form = new URLSearchParams(raw.toString('utf8'));
+  const token = call.param('token');
+  if (!formTokenValid(form.get('csrf') ?? '', token, call.now.getTime(), formSecret(call)))
+    throw new ApiError(
+      403,
+      'invalid_form_token',
+      '页面已过期或不是从反馈页面提交的，请重新打开提示消息中的链接后再提交',
+    );
+  const today = chinaToday(call.now);
+  const answers: { link: FeedbackLink; body: FeedbackBody }[] = [];
+  for (let i = 0; i < 50; i++) {
+    const tok = form.get(`tok.${i}`) ?? (i === 0 ? token : null);
+    if (tok === null) break;
+    const text = form.get(`text.${i}`) ?? (i === 0 ? form.get('text') : null) ?? '';
+    // The link's own task must be answered; another task of the message left empty is not answered.
+    if (i > 0 && !text.trim()) continue;
+    let target = link;
+    if (i > 0 || tok !== token) {
+      const other = verifyFeedbackToken(tok, today, call.env);
+      if (
+        other.unit !== link.unit ||
+        other.ledgerId !== link.ledgerId ||
+        (other.generation ?? 0) < (link.generation ?? 0)
+      )
+        throw new ApiError(
+          403,
+          'invalid_form_token',
+          '提交的任务不属于本链接的单位，请重新打开提示消息中的链接',
+        );
+      target = other;
+    }
+    const value = (form.get(`value.${i}`) ?? (i === 0 ? form.get('value') : null) ?? '').trim();
+    const milestones = form.getAll(`m.${i}`).concat(i === 0 ? form.getAll('m') : []);
     const body = validate(
       FeedbackRequestSchema,
       cleanDeep({
-        text: form.get('text') ?? '',
+        text,
         ...(value !== '' ? { value: Number(value) } : {}),
         ...(milestones.length ? { milestonesDone: milestones } : {}),
       }),
     );
-    return { body, form: true };
+    answers.push({ link: target, body });
   }
-  throw new ApiError(
-    415,
-    'unsupported_media_type',
-    '只接受 JSON（Content-Type: application/json）或反馈页面的表单提交',
-  );
+  return answers;
 }
 
 export const submitFeedback = api({ auth: 'link' }, async (call) => {
   const type = (call.req.headers.get('content-type') ?? '').toLowerCase();
   const page = type.startsWith('application/x-www-form-urlencoded');
   const run = async (): Promise<ApiResult> => {
-    const { link, task, storage } = await linkedTask(call);
+    const { link, task, tasks, storage } = await linkedTask(call);
     const receivedOn = chinaToday(call.now);
     // Every post through a valid link counts, refused or not: the bound is on what a leaked link can do.
     const n = await countLinkPost(storage, call.param('token'), receivedOn);
@@ -257,23 +332,37 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
         'too_many_posts',
         `此链接今日已提交 ${MAX_POSTS_PER_LINK_PER_DAY} 次，已达上限，请明天再提交；如需更正请联系${office(call)}`,
       );
-    const { body } = await postedFeedback(call);
+    const answers = await postedAnswers(call, link);
     const closed = closedMessage(task);
     if (closed) throw new ApiError(409, task.closed ? 'task_closed' : 'task_removed', closed);
+    const byId = new Map(tasks.map((t) => [t.task.id, t]));
     const at = call.now.toISOString();
-    const feedback: Feedback = {
-      taskId: link.taskId,
-      unit: link.unit,
-      period: link.period,
-      receivedOn,
-      text: body.text,
-      ...(body.value !== undefined ? { value: body.value } : {}),
-      ...(body.milestonesDone ? { milestonesDone: body.milestonesDone } : {}),
-    };
-    const keptAt = await recordFeedback(storage, link.ledgerId, feedback, at);
-    await recordEvent(storage, link, feedback, keptAt, call.now);
+    const kept: Feedback[] = [];
+    const skipped: string[] = [];
+    for (const { link: l, body } of answers) {
+      const t = byId.get(l.taskId);
+      // Another task of the message closed or removed since the page was opened: not counted, said so.
+      if (!t || closedMessage(t)) {
+        skipped.push(t?.task.title ?? l.taskId);
+        continue;
+      }
+      const feedback: Feedback = {
+        taskId: l.taskId,
+        unit: l.unit,
+        period: l.period,
+        receivedOn,
+        text: body.text,
+        ...(body.value !== undefined ? { value: body.value } : {}),
+        ...(body.milestonesDone ? { milestonesDone: body.milestonesDone } : {}),
+      };
+      const keptAt = await recordFeedback(storage, l.ledgerId, feedback, at);
+      await recordEvent(storage, l, feedback, keptAt, call.now);
+      kept.push(feedback);
+    }
     if (page) {
       const nonce = randomBytes(16).toString('base64');
+      const count = kept.length > 1 ? ` ${kept.length} 项` : '';
+      const note = skipped.length ? `（${skipped.join('、')} 已销号或移除，未计入）` : '';
       return html(
         201,
         renderResultPage(
@@ -281,13 +370,13 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
           office(call),
           phone(call),
           '反馈已提交',
-          `${link.unit}的反馈已收到（${receivedOn}）。如需更正，可重新打开链接修改后再次提交，以最后一次为准。`,
+          `${link.unit}的${count}反馈已收到（${receivedOn}）${note}。如需更正，可重新打开链接修改后再次提交，以最后一次为准。`,
           nonce,
         ),
         nonce,
       );
     }
-    return { status: 201, body: { feedback } };
+    return { status: 201, body: { feedback: kept[0] } };
   };
   return page ? asPage(call, run) : run();
 });

@@ -23,16 +23,23 @@ export interface PageLast {
   milestonesDone: string[];
 }
 
+/** One task of the page: the link's own first, then the unit's other tasks of the same message. */
+export interface PageItem {
+  /** The task's own signed link token (a hidden field: the post names each task it answers). */
+  token: string;
+  period: string;
+  /** Feedback due (CST date) if the schedule says so. */
+  feedbackDue: string | null;
+  task: PageTask;
+  last: PageLast | null;
+}
+
 export interface FeedbackPageModel {
   office: string;
   phone: string | null;
   unit: string;
-  period: string;
-  /** Feedback due (CST date) if the schedule says so. */
-  feedbackDue: string | null;
   today: string;
-  task: PageTask;
-  last: PageLast | null;
+  items: PageItem[];
   csrf: string;
   /** Posts left today through this link. */
   postsLeft: number;
@@ -70,7 +77,8 @@ header{background:#b3261e;color:#fff;padding:14px 16px}header .office{font-size:
 header h1{margin:2px 0 0;font-size:1.25rem;line-height:1.4}
 main{padding:12px;max-width:640px;margin:0 auto}
 .card{background:#fff;border-radius:10px;padding:14px 16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
-.card h2{margin:0 0 8px;font-size:1.1rem;line-height:1.45}
+.card h2{margin:0 0 8px;font-size:1.1rem;line-height:1.45}.card h2 .n{color:#86909c;font-weight:400;font-size:.9rem}
+.intro{margin:0 0 12px;padding:0 4px}.task .due{margin:10px 0 0}
 dl{margin:0;display:grid;grid-template-columns:5.5em minmax(0,1fr);gap:4px 8px}dt{color:#86909c}dd{margin:0;min-width:0}
 .stars{color:#d48806;letter-spacing:1px}.late{color:#b3261e;font-weight:600}.ok{color:#00875a}
 .due{font-size:1rem;padding:10px 12px;border-radius:8px;background:#fff7e6;margin:0 0 12px}.due.late{background:#fdecea}
@@ -81,7 +89,7 @@ textarea{min-height:9em;resize:vertical}
 .ms li:first-child{border-top:0}.ms input{width:24px;height:24px;margin:2px 0 0;flex:none}.ms label{margin:0;font-weight:400;min-height:44px;flex:1}
 .ms .done{color:#00875a}.hint{color:#86909c;font-size:.9rem;margin:4px 0 0}
 .last{white-space:pre-wrap;background:#f7f8fa;border-radius:8px;padding:8px 10px;margin:6px 0 0}
-button{display:block;width:100%;min-height:48px;margin:16px 0 4px;border:0;border-radius:10px;background:#b3261e;color:#fff;font:inherit;font-size:1.1rem;font-weight:600}
+button{display:block;width:100%;min-height:48px;margin:4px 0;border:0;border-radius:10px;background:#b3261e;color:#fff;font:inherit;font-size:1.1rem;font-weight:600}
 .result{text-align:center;padding:28px 16px}.result .big{font-size:3rem;line-height:1}.result h2{font-size:1.3rem}
 a.tel{display:inline-block;min-height:44px;padding:10px 16px;margin-top:8px;border-radius:10px;background:#fff;border:1px solid #c9cdd4;color:#1d2129;text-decoration:none}
 footer{color:#86909c;font-size:.85rem;text-align:center;padding:8px 16px 24px}`;
@@ -101,53 +109,60 @@ function contact(office: string, phone: string | null): string {
     : `<p>如有疑问，请联系${escapeHtml(office)}。</p>`;
 }
 
-export function renderFeedbackPage(m: FeedbackPageModel, nonce: string): string {
-  const t = m.task;
-  const late = m.feedbackDue !== null && m.today > m.feedbackDue;
-  const due = m.feedbackDue
+function renderItem(it: PageItem, i: number, today: string, count: number): string {
+  const t = it.task;
+  const late = it.feedbackDue !== null && today > it.feedbackDue;
+  const due = it.feedbackDue
     ? `<p class="due${late ? ' late' : ''}">${
         late
-          ? `反馈已逾期：应于 ${dateInWords(m.feedbackDue)} 前反馈，请尽快填报`
-          : `请于 <strong>${dateInWords(m.feedbackDue)}</strong> 前反馈`
+          ? `反馈已逾期：应于 ${dateInWords(it.feedbackDue)} 前反馈，请尽快填报`
+          : `请于 <strong>${dateInWords(it.feedbackDue)}</strong> 前反馈`
       }</p>`
     : '';
   const stars = t.stars
     ? `<dt>星级</dt><dd><span class="stars" aria-hidden="true">${'★'.repeat(t.stars)}</span> ${STAR_NAMES[t.stars]}</dd>`
     : '';
-  const lastValue = m.last?.value ?? null;
+  const lastValue = it.last?.value ?? null;
   const target = t.target
-    ? `<label for="value">指标完成值（${escapeHtml(t.target.unit)}）</label>
-<input id="value" name="value" type="number" step="any" inputmode="decimal" value="${lastValue ?? ''}">
+    ? `<label for="value-${i}">指标完成值（${escapeHtml(t.target.unit)}）</label>
+<input id="value-${i}" name="value.${i}" type="number" step="any" inputmode="decimal" value="${lastValue ?? ''}">
 <p class="hint">目标：${t.target.value} ${escapeHtml(t.target.unit)}${lastValue !== null ? `；上次填报 ${lastValue} ${escapeHtml(t.target.unit)}` : ''}</p>`
     : '';
-  const doneBefore = new Set(m.last?.milestonesDone ?? []);
+  const doneBefore = new Set(it.last?.milestonesDone ?? []);
   const milestones = t.milestones.length
     ? `<label>节点完成情况</label><ul class="ms">${t.milestones
-        .map((ms, i) => {
+        .map((ms, k) => {
           const when = ms.date ? `${dateInWords(ms.date)}：` : '';
           if (ms.done)
             return `<li><span class="done" aria-label="已完成">✓</span><span>${escapeHtml(when + ms.text)}（已完成）</span></li>`;
           const checked = doneBefore.has(ms.text) ? ' checked' : '';
-          return `<li><input type="checkbox" id="m${i}" name="m" value="${escapeHtml(ms.text)}"${checked}><label for="m${i}">${escapeHtml(when + ms.text)}</label></li>`;
+          return `<li><input type="checkbox" id="m-${i}-${k}" name="m.${i}" value="${escapeHtml(ms.text)}"${checked}><label for="m-${i}-${k}">${escapeHtml(when + ms.text)}</label></li>`;
         })
         .join('')}</ul><p class="hint">勾选本期已完成的节点</p>`
     : '';
-  const last = m.last
-    ? `<div class="card"><h2>上次反馈（${dateInWords(m.last.receivedOn)}，${escapeHtml(periodInWords(m.last.period))}）</h2><div class="last">${escapeHtml(m.last.text)}</div><p class="hint">已预先填入下方，只需修改有变化的内容。</p></div>`
+  const last = it.last
+    ? `<p class="hint">上次反馈（${dateInWords(it.last.receivedOn)}，${escapeHtml(periodInWords(it.last.period))}）已预先填入，只需修改有变化的内容。</p>`
     : '';
-  const body = `<div class="card"><h2>${t.taskNo ? `〔${escapeHtml(t.taskNo)}〕` : ''}${escapeHtml(t.title)}</h2><dl>
-<dt>反馈期</dt><dd>${escapeHtml(periodInWords(m.period))}</dd>
+  return `<section class="card task"><h2>${count > 1 ? `<span class="n">${i + 1}/${count}</span> ` : ''}${t.taskNo ? `〔${escapeHtml(t.taskNo)}〕` : ''}${escapeHtml(t.title)}</h2><dl>
+<dt>反馈期</dt><dd>${escapeHtml(periodInWords(it.period))}</dd>
 ${t.measures ? `<dt>工作措施</dt><dd>${escapeHtml(t.measures)}</dd>` : ''}
 ${t.deadline ? `<dt>完成时限</dt><dd>${escapeHtml(t.deadline)}</dd>` : ''}
-${stars}</dl></div>
-${due}${last}
-<form class="card" method="post" accept-charset="utf-8">
+${stars}</dl>
+${due}<input type="hidden" name="tok.${i}" value="${escapeHtml(it.token)}">
+<label for="text-${i}">工作进展</label>
+<textarea id="text-${i}" name="text.${i}"${i === 0 ? ' required' : ''} maxlength="5000" placeholder="本期工作进展、存在问题和下步打算">${escapeHtml(it.last?.text ?? '')}</textarea>
+${last}${target}${milestones}</section>`;
+}
+
+export function renderFeedbackPage(m: FeedbackPageModel, nonce: string): string {
+  const n = m.items.length;
+  const intro =
+    n > 1 ? `<p class="intro">本次提示共 ${n} 项任务，可在本页一次填报；未填写的任务不计入。</p>` : '';
+  const body = `${intro}<form method="post" accept-charset="utf-8">
 <input type="hidden" name="csrf" value="${escapeHtml(m.csrf)}">
-<label for="text">工作进展</label>
-<textarea id="text" name="text" required maxlength="5000" placeholder="本期工作进展、存在问题和下步打算">${escapeHtml(m.last?.text ?? '')}</textarea>
-${target}${milestones}
-<button type="submit">提交反馈</button>
-<p class="hint">提交后仍可修改，以最后一次提交为准（今日还可提交 ${m.postsLeft} 次）。</p>
+${m.items.map((it, i) => renderItem(it, i, m.today, n)).join('\n')}
+<div class="card"><button type="submit">提交反馈</button>
+<p class="hint">提交后仍可修改，以最后一次提交为准（今日还可提交 ${m.postsLeft} 次）。</p></div>
 </form>`;
   return shell(`督办反馈 · ${m.unit}`, m.office, `${m.unit}：督办反馈`, body, nonce);
 }

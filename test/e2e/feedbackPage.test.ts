@@ -138,24 +138,52 @@ afterAll(async () => {
 });
 
 describe('R19: the feedback page on a 390 px phone', () => {
-  it('a 3★ task: office, task, period in words, due date; answered with the form and a success page; last answer prefilled next time', async () => {
-    const url = await link('P3', '2026-W49');
+  it('one link opens one page with every task of the unit’s message: each with 序号, measures, deadline, stars, period in words and due date', async () => {
     const page = await phone();
-    const res = await page.goto(url);
+    const res = await page.goto(await link('P3', '2026-W49'));
     expect(res?.status()).toBe(200);
     await expect(page.locator('header .office').textContent()).resolves.toBe('友谊县人民政府督办检查室');
-    const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-    expect(body).toContain('〔3〕推进高标准农田建设');
-    expect(body).toContain('反馈期 2026年第49周');
-    expect(body).toContain('完成时限 2026年12月31日');
-    expect(body).toContain('三星 常规工作');
-    expect(body).toContain('请于 2026年12月4日 前反馈');
-    await noSidewaysScroll(page);
+    const sections = page.locator('section.task');
+    expect(await sections.count()).toBe(3);
+    const text = async (i: number) => (await sections.nth(i).innerText()).replace(/\s+/g, ' ');
+    const [p3, p4, p5] = [await text(0), await text(1), await text(2)];
+    expect(await page.locator('main').innerText()).toContain('本次提示共 3 项任务，可在本页一次填报');
+    expect(p3).toContain('〔3〕推进高标准农田建设');
+    expect(p3).toContain('反馈期 2026年第49周');
+    expect(p3).toContain('工作措施 按月调度进度');
+    expect(p3).toContain('完成时限 2026年12月31日');
+    expect(p3).toContain('三星 常规工作');
+    expect(p3).toContain('请于 2026年12月4日 前反馈');
+    // R6: a 4★ task asks for the indicator with its unit and target; a quarter in words.
+    expect(p4).toContain('反馈期 2026年第四季度');
+    expect(p4).toContain('指标完成值（万亩）');
+    expect(p4).toContain('目标：85 万亩');
+    expect(await page.locator('#value-1').getAttribute('inputmode')).toBe('decimal');
+    // R7: a 5★ task lists its milestones with dates and done state; late feedback says so.
+    expect(p5).toContain('反馈期 2026年12月');
+    expect(p5).toContain('2026年3月31日：完成项目立项（已完成）');
+    expect(p5).toContain('2026年6月30日：主体工程开工');
+    expect(p5).toContain('反馈已逾期：应于 2026年12月2日 前反馈');
+    expect(await page.locator('input[name="m.2"]').count()).toBe(2);
+    const tick = await page.locator('.ms label').first().boundingBox();
+    expect(tick!.height).toBeGreaterThanOrEqual(44);
     const button = await page.locator('button[type=submit]').boundingBox();
     expect(button!.height).toBeGreaterThanOrEqual(44);
-    await page.screenshot({ path: join(SHOTS, 'feedback-phone-3star.png'), fullPage: true });
+    await noSidewaysScroll(page);
+    await page.screenshot({ path: join(SHOTS, 'feedback-phone-message.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'feedback-phone-3star.png') });
+    await sections.nth(2).scrollIntoViewIfNeeded();
+    await sections.nth(2).screenshot({ path: join(SHOTS, 'feedback-phone-5star.png') });
+    await page.context().close();
+  });
 
-    await page.locator('#text').fill('本周新建高标准农田1.2万亩，累计完成年度任务的96%。');
+  it('the unit answers two of the three at once; a success page; next time the answers are prefilled (减负)', async () => {
+    const url = await link('P3', '2026-W49');
+    const page = await phone();
+    await page.goto(url);
+    await page.locator('#text-0').fill('本周新建高标准农田1.2万亩，累计完成年度任务的96%。');
+    await page.locator('#text-1').fill('秋播完成，播种面积稳定。');
+    await page.locator('#value-1').fill('86.2');
     const [posted] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
       page.locator('button[type=submit]').click(),
@@ -163,43 +191,32 @@ describe('R19: the feedback page on a 390 px phone', () => {
     expect(posted.status()).toBe(201);
     await page.waitForSelector('.result');
     await expect(page.locator('.result h2').textContent()).resolves.toBe('反馈已提交');
+    expect(await page.locator('.result').innerText()).toContain('县农业农村局的 2 项反馈已收到');
     await noSidewaysScroll(page);
     await page.screenshot({ path: join(SHOTS, 'feedback-phone-done.png'), fullPage: true });
+    const list = await api.call('GET', `/feedback?ledgerId=${L}&since=2026-12-01T00:00:00.000Z`);
+    expect(
+      list.body.feedback.map((f: { taskId: string; period: string; value?: number }) => [
+        f.taskId,
+        f.period,
+        f.value ?? null,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['P3', '2026-W49', null],
+        ['P4', '2026-Q4', 86.2],
+      ]),
+    );
+    expect(list.body.feedback).toHaveLength(2);
 
     await page.goto(url);
-    await expect(page.locator('#text').inputValue()).resolves.toBe(
+    await expect(page.locator('#text-0').inputValue()).resolves.toBe(
       '本周新建高标准农田1.2万亩，累计完成年度任务的96%。',
     );
-    expect(await page.locator('main').innerText()).toContain('上次反馈（2026年12月3日，2026年第49周）');
-    await page.context().close();
-  });
-
-  it('a 4★ task shows the indicator with its unit and target; a quarter in words', async () => {
-    const page = await phone();
-    await page.goto(await link('P4', '2026-Q4'));
-    const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-    expect(body).toContain('反馈期 2026年第四季度');
-    expect(body).toContain('指标完成值（万亩）');
-    expect(body).toContain('目标：85 万亩');
-    expect(await page.locator('#value').getAttribute('inputmode')).toBe('decimal');
-    await noSidewaysScroll(page);
-    await page.screenshot({ path: join(SHOTS, 'feedback-phone-4star.png'), fullPage: true });
-    await page.context().close();
-  });
-
-  it('a 5★ task lists its milestones with dates and done state; a late answer says so; a month in words', async () => {
-    const page = await phone();
-    await page.goto(await link('P5', '2026-12'));
-    const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-    expect(body).toContain('反馈期 2026年12月');
-    expect(body).toContain('2026年3月31日：完成项目立项（已完成）');
-    expect(body).toContain('2026年6月30日：主体工程开工');
-    expect(body).toContain('反馈已逾期：应于 2026年12月2日 前反馈');
-    expect(await page.locator('input[name=m]').count()).toBe(2);
-    const box = await page.locator('.ms label').first().boundingBox();
-    expect(box!.height).toBeGreaterThanOrEqual(44);
-    await noSidewaysScroll(page);
-    await page.screenshot({ path: join(SHOTS, 'feedback-phone-5star.png'), fullPage: true });
+    await expect(page.locator('#value-1').inputValue()).resolves.toBe('86.2');
+    expect(await page.locator('main').innerText()).toContain(
+      '上次反馈（2026年12月3日，2026年第49周）已预先填入',
+    );
     await page.context().close();
   });
 

@@ -103,6 +103,30 @@ describe('R19: a link takes JSON exactly or its own page’s form; anything else
     expect(await feedbackEvents('E1')).toHaveLength(0);
   });
 
+  it('a form that slips in another unit’s link or a forged one as a second task → 403, nothing recorded', async () => {
+    const path = await link('E1', '2026-W12');
+    const own = path.replace('/feedback/', '');
+    const foreign = (await link('E2', '2026-W12', '县教育局')).replace('/feedback/', '');
+    const forged = foreign.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    for (const [second, status] of [
+      [foreign, 403],
+      [forged, 401],
+    ] as const) {
+      const form = new URLSearchParams({
+        csrf: await csrfOf(path),
+        'tok.0': own,
+        'text.0': '本单位的反馈',
+        'tok.1': second,
+        'text.1': '替别的单位填报',
+      }).toString();
+      const res = await post(path, form, 'application/x-www-form-urlencoded');
+      tally('content-type', res.status === status);
+      expect(res.status).toBe(status);
+    }
+    expect(await feedbackEvents('E1')).toHaveLength(0);
+    expect(await feedbackEvents('E2')).toHaveLength(0);
+  });
+
   it('the page’s own form post is taken and answered with a success page', async () => {
     const path = await link('E1', '2026-W12');
     const form = new URLSearchParams({ text: '本周完成入户核查', csrf: await csrfOf(path) }).toString();
