@@ -15,7 +15,7 @@ const L = 'phone-ledger';
 const UNIT = '县农业农村局';
 let api: TestApi;
 let browser: Browser;
-let clock = new Date('2026-12-03T02:00:00Z');
+const clock = new Date('2026-12-03T02:00:00Z');
 
 async function link(taskId: string, period: string): Promise<string> {
   const res = await api.call('POST', '/feedback-links', {
