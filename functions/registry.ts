@@ -29,6 +29,8 @@ import { getRoundup, Query as RoundupQuery } from './http/getRoundup.js';
 import { createFeedbackLink } from './http/createFeedbackLink.js';
 import { getFeedbackForm, submitFeedback } from './http/feedback.js';
 import { listFeedback, Query as FeedbackQuery } from './http/listFeedback.js';
+import { revokeLinks } from './http/revokeLinks.js';
+import { whoami } from './http/whoami.js';
 import { cardDocument } from './http/cardDocument.js';
 import { roundupDocument } from './http/roundupDocument.js';
 import { checkKey, corsHeaders, errorBody } from './http/adapter.js';
@@ -146,7 +148,9 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('rectifications', 'rectifications', { POST: reportRectification }),
   http('units', 'units', { GET: getUnitStates }, { query: { GET: names(AsOfQuery) } }),
   http('unit', 'units/{unit}', { GET: getUnitContacts, PUT: putUnitContacts }),
+  http('unitLinksRevoke', 'units/{unit}/links/revoke', { POST: revokeLinks }),
   http('settings', 'settings', { GET: getSettings, PUT: putSettings }),
+  http('whoami', 'whoami', { GET: whoami }),
   http('calendar', 'calendar/{year}', { GET: getCalendar, PUT: putCalendar }),
   http('candidates', 'candidates', { GET: getCandidates }, { query: { GET: names(CandidatesQuery) } }),
   http('reminders', 'reminders', { GET: getReminders }, { query: { GET: names(RemindersQuery) } }),

@@ -12,6 +12,7 @@ import {
 } from './model.js';
 import { SettingsSchema, HolidayYearSchema } from './settings.js';
 import { reasonRefusal } from './rules/cardDecisions.js';
+import { needsCleaning } from './text.js';
 
 /** Largest accepted request body, in bytes (413 beyond). A 10,000-row ledger sync fits. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -22,7 +23,13 @@ const Who = z.string().trim().min(1, '请填写经办人').max(50);
  * characters, and a task's history key holds a ledger id and a 督办编号 together), so at most 100 each;
  * the backend checks the encoded length of every key as well and names the row when one is too long.
  */
-const Id = z.string().trim().min(1).max(100, '编号或名称过长（最多 100 字）');
+const Id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100, '编号或名称过长（最多 100 字）')
+  // An id or a name is never silently changed by cleaning (it would name another task or unit).
+  .refine((s) => !needsCleaning(s), '编号或名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 
 /** The longest unit name (a Table Storage key part, see Id): one limit for every path that takes one. */
 export const UNIT_NAME_MAX = 100;
@@ -33,7 +40,8 @@ export const UnitNameSchema = z
   .min(1, '单位名称不能为空')
   .max(UNIT_NAME_MAX, `单位名称过长（最多 ${UNIT_NAME_MAX} 字）`)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符');
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符')
+  .refine((s) => !needsCleaning(s), '单位名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 const Text = (max: number) => z.string().max(max);
 /**
  * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:
@@ -193,6 +201,9 @@ export const EVENT_TYPE_NAMES = {
   calendar: '节假日安排',
   'daily-run': '每日督办',
   'outbox-requeue': '重新发送提示',
+  'clerk-key-added': '发放经办人密钥',
+  'clerk-key-revoked': '作废经办人密钥',
+  'links-revoked': '作废反馈链接',
 } as const;
 export type EventType = keyof typeof EVENT_TYPE_NAMES;
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_NAMES) as [EventType, ...EventType[]];

@@ -50,6 +50,10 @@ export const HELP = `duban — 督办命令行工具（友政办发〔2023〕1�
   duban deliver [--now ISO时间] [--requeue YYYY-MM-DD [--unit 单位]] [--json]
       发送一次已入队的提示（邮件、企业微信、钉钉、短信网关），逐条列出失败原因。
       --requeue 先把该发送日（某单位）失败的提示重新入队，例如改好渠道之后。
+  duban clerk add 姓名 | duban clerk list | duban clerk revoke 姓名或编号 [--json]
+      每位经办人一把密钥：add 只显示一次密钥（只存其哈希）；谁做了什么由密钥认定。
+  duban links revoke 单位 [--json]
+      作废某单位的全部反馈链接（链接泄露时）；此后的提示带新链接。
   duban help | --help
 
 通用选项：--verbose 出错时显示详细信息（调用栈）。
@@ -61,9 +65,10 @@ export const HELP = `duban — 督办命令行工具（友政办发〔2023〕1�
 退出码：0 完成（发现的问题照常列出）；1 运行失败（存储不可用、投递中断等）；
         2 参数错误或文件无法读取。
 
-English: duban ledger | plan | cards | sync | run-daily | deliver — read a ledger workbook, plan
-reminders (R15), compute card states (R12/R13), sync a ledger without Excel (assigning 督办编号 as the
-add-in does), run the daily supervision (a past --on needs --backfill), deliver queued prompts.
+English: duban ledger | plan | cards | sync | run-daily | deliver | clerk | links — read a ledger
+workbook, plan reminders (R15), compute card states (R12/R13), sync a ledger without Excel (assigning
+督办编号 as the add-in does), run the daily supervision (a past --on needs --backfill), deliver queued
+prompts, give each clerk a key of their own (add/list/revoke), revoke a unit's feedback links.
 Configuration: environment first, then local.settings.json. Exit codes: 0 done, 1 run failed,
 2 bad arguments or unreadable input. --verbose prints the details of a failure.
 `;
@@ -161,6 +166,8 @@ const commands: Record<string, () => Promise<Command>> = {
   sync: async () => (await import('./sync.js')).syncCommand,
   'run-daily': async () => (await import('./runDaily.js')).runDailyCommand,
   deliver: async () => (await import('./deliver.js')).deliverCommand,
+  clerk: async () => (await import('./clerk.js')).clerkCommand,
+  links: async () => (await import('./clerk.js')).linksCommand,
 };
 
 export async function main(

@@ -6,6 +6,7 @@ import { makeCalendar, type WorkCalendar } from '../../shared/calendar.js';
 import type { Settings } from '../../shared/settings.js';
 import { ApiError } from '../errors.js';
 import { keyTooLong } from '../storage/keys.js';
+import { needsCleaning } from '../../shared/text.js';
 import { loadSettings, listTasks, type Storage, type StoredTask } from '../storage/index.js';
 
 export async function rulesContext(
@@ -22,7 +23,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function unitName(raw: string, what = '单位名称'): string {
   const name = raw.trim();
   if (!name) throw new ApiError(400, 'invalid_unit', `${what}不能为空`);
-  if (CONTROL.test(name))
+  if (CONTROL.test(name) || needsCleaning(name))
     throw new ApiError(400, 'invalid_unit', `${what}含有不可见的控制字符，请检查后重新输入`);
   if (name.length > UNIT_NAME_MAX)
     throw new ApiError(400, 'invalid_unit', `${what}过长（最多 ${UNIT_NAME_MAX} 字）`);

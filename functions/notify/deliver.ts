@@ -307,7 +307,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       generalError = `无法读取单位“${unit}”的提示渠道：${describeError(e)}`;
     }
 
-    const checked = channels.map(checkChannel);
+    const checked = channels.map((c) => checkChannel(c, channelsConfig));
     for (const c of checked) {
       const needing = claimed.filter((e) => !records.get(e.key)?.get(c.id)?.ok);
       if (needing.length === 0) continue;

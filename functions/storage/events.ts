@@ -11,6 +11,7 @@ import type { UnitEvent } from '../../shared/model.js';
 import type { EventType } from '../../shared/api.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
+import { currentClerk } from '../actor.js';
 
 export type EventSubject =
   { unit: string } | { ledgerId: string; taskId: string } | { ledgerId: string } | { office: true };
@@ -63,11 +64,17 @@ export function eventEntity(e: NewEvent, now = new Date()) {
     type: e.type,
     at,
     date: e.date,
-    by: e.by ?? '',
+    // A request made with a clerk's key names that clerk, whatever the event says (R8: who did what).
+    by: currentClerk() ?? e.by ?? '',
     unit: 'unit' in s ? s.unit : typeof e.data?.unit === 'string' ? e.data.unit : '',
     ledgerId: 'ledgerId' in s ? s.ledgerId : '',
     taskId: 'taskId' in s ? s.taskId : '',
-    data: JSON.stringify(e.data ?? {}),
+    // U+2028/U+2029 written as JSON escapes (the same text when parsed): raw, they make the service
+    // reject the batch, and a record would stand without its event. JSON.stringify escapes lone surrogates.
+    data: JSON.stringify(e.data ?? {}).replace(
+      /[\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    ),
   };
 }
 

@@ -7,3 +7,5 @@ export * from './events.js';
 export * from './units.js';
 export * from './counters.js';
 export * from './records.js';
+export * from './links.js';
+export * from './clerks.js';

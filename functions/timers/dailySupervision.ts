@@ -32,6 +32,7 @@ import {
   type NewEvent,
   type Storage,
 } from '../storage/index.js';
+import { linkGenerations } from '../storage/links.js';
 import { ledgerCandidates, remindersBetween } from '../supervision.js';
 import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http/runtime.js';
 
@@ -99,6 +100,8 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   await setDailyRunning(storage, on, new Date(now.getTime() + DAILY_RUN_LEASE_MS));
   const settings = await loadSettings(storage);
   const calendar = makeCalendar(settings);
+  // Links are signed with each unit's current generation: a unit whose links were revoked gets new ones.
+  const generations = await linkGenerations(storage);
   const last = await lastDailyRun(storage);
   let from = on;
   let skipped: DailyRunResult['skipped'] = null;
@@ -207,6 +210,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
             taskId: r.taskId,
             period: r.period,
             expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
+            generation: generations.get(r.leadUnit) ?? 0,
           },
           env,
         ),

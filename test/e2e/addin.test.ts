@@ -404,9 +404,9 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     // The unit's page: the form its link opens in a browser, posting to POST /api/feedback/{token}.
     const unit = await context.newPage();
     await unit.goto(`${backend.url}/feedback/${token}`);
-    await unit.fill('textarea[name=text]', '=HYPERLINK("http://evil.example","点我")');
+    await unit.fill('textarea', '=HYPERLINK("http://evil.example","点我")');
     await unit.click('button');
-    await unit.waitForFunction(() => document.querySelector('#r')?.textContent === '已收到，谢谢。');
+    await unit.waitForFunction(() => document.querySelector('.result h2')?.textContent === '反馈已提交');
     await unit.close();
     await pane.bringToFront();
 

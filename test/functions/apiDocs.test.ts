@@ -116,7 +116,7 @@ describe('unknown query parameters over real HTTP', () => {
     expect(right.body.on).toBe('2026-03-17');
   });
 
-  it('R8: a route without query parameters says so; several unknown ones are all named; ?code= (the key) is always accepted', async () => {
+  it('R8: a route without query parameters says so; several unknown ones are all named; ?code= is never taken for an unknown parameter (the key travels in the header: 401 with the reason)', async () => {
     const settings = await api.call('GET', '/settings?verbose=1&lang=zh');
     expect(settings.status).toBe(400);
     expect(settings.body.error.message).toBe('不支持的查询参数：verbose、lang（GET 本接口不接受查询参数）');
@@ -125,7 +125,9 @@ describe('unknown query parameters over real HTTP', () => {
     expect(history.body.error.message).toContain('不支持的查询参数：task');
     expect(history.body.error.message).toContain('taskId');
     const byCode = await api.call('GET', `/settings?code=${encodeURIComponent(KEY)}`, { key: null });
-    expect(byCode.status).toBe(200);
+    expect(byCode.status).toBe(401);
+    expect(byCode.body.error.code).not.toBe('unknown_query_parameter');
+    expect(byCode.body.error.message).toContain('?code=');
   });
 
   it('R19: the unit’s page opens from a link WeChat re-shared with its own parameters (not refused as unknown)', async () => {

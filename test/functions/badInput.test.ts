@@ -41,7 +41,7 @@ describe('the function key', () => {
     expect(res.body.error.message).toContain('x-functions-key');
   });
 
-  it('wrong key → 401; the key also works as ?code=', async () => {
+  it('wrong key → 401; the key in ?code= is refused (it would land in logs), saying so', async () => {
     await expectRefused(
       await api.call('POST', '/stars', {
         key: 'wrong',
@@ -50,7 +50,8 @@ describe('the function key', () => {
       401,
     );
     const viaCode = await api.call('GET', `/tasks?ledgerId=${L}&code=${KEY}`, { key: null });
-    expect(viaCode.status).toBe(200);
+    expect(viaCode.status).toBe(401);
+    expect(viaCode.body.error.message).toContain('不接受网址中的 ?code= 密钥');
     const wrongCode = await api.call('GET', `/tasks?ledgerId=${L}&code=nope`, { key: null });
     expect(wrongCode.status).toBe(401);
   });

@@ -161,7 +161,7 @@ describe('runDaily', () => {
     expect(expired.body.error.message).toContain('过期');
   });
 
-  it('R19: the feedback page is never cached, sends no referrer, cannot be framed, runs only its own script; a 5★ task’s open milestones are checkboxes', async () => {
+  it('R19: the feedback page is never cached, sends no referrer, cannot be framed, runs no script and only its own style; a 5★ task’s open milestones are checkboxes', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const sync = await api.call('POST', '/ledger/sync', {
       body: {
@@ -199,10 +199,13 @@ describe('runDaily', () => {
     expect(html.headers.get('referrer-policy')).toBe('no-referrer');
     expect(html.headers.get('x-frame-options')).toBe('DENY');
     const csp = html.headers.get('content-security-policy') ?? '';
-    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(String(html.body)).toContain(`<script nonce="${nonce}">`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('script-src');
+    expect(String(html.body)).toContain(`<style nonce="${nonce}">`);
+    expect(String(html.body)).not.toContain('<script');
     expect(String(html.body)).toContain('value="主体封顶&#60;b&#62;"');
     expect(String(html.body)).toContain('竣工验收');
     const again = await api.call('GET', path, { key: null, headers: { accept: 'text/html' } });

@@ -406,6 +406,16 @@ export class DubanApi {
     return SettingsSchema.parse(res.settings);
   }
 
+  /** Who the key belongs to (GET /whoami): a clerk's own key names the clerk; the office key names none. */
+  whoami(): Promise<{ role: 'clerk' | 'office'; clerk: string | null }> {
+    return this.request(
+      'GET',
+      '/whoami',
+      undefined,
+      z.object({ role: z.enum(['clerk', 'office']), clerk: z.string().nullable() }),
+    );
+  }
+
   /** The round-up report of a period (R19–R21): per unit feedback, lagging, overdue, cards, rank. */
   roundup(ledgerId: string, period: string) {
     const q = `ledgerId=${encodeURIComponent(ledgerId)}&period=${encodeURIComponent(period)}`;

@@ -1149,6 +1149,25 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   // ---------------------------------------------------------------- 设置
   function renderSettings(): void {
     const prefs = loadPrefs(deps.storage);
+    // Who the backend takes this pane for: with a clerk's own key, every record names that clerk.
+    const signedIn = h(
+      'p',
+      { id: 'signed-in', class: 'small' },
+      prefs.functionKey ? '正在确认登录身份…' : '尚未填写密钥。',
+    );
+    if (prefs.functionKey)
+      void Promise.resolve()
+        .then(() => deps.env().api().whoami())
+        .then(
+          (me) => {
+            signedIn.textContent = me.clerk
+              ? `已登录：${me.clerk}（本人密钥，记录一律署名 ${me.clerk}）`
+              : '使用办公室通用密钥：记录署名为上方填写的经办人。建议为每位文书单独生成密钥（duban clerk add 姓名）。';
+          },
+          (e: unknown) => {
+            signedIn.textContent = `无法确认登录身份：${e instanceof Error ? e.message : String(e)}`;
+          },
+        );
     const form = h(
       'form',
       { id: 'settings-form' },
@@ -1177,6 +1196,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         h('input', { name: 'ledgerId', value: prefs.ledgerId }),
       ),
       h('p', { class: 'muted small' }, '以上内容只保存在本机浏览器中，不写入工作簿。'),
+      signedIn,
       h(
         'div',
         { class: 'row' },

@@ -11,7 +11,13 @@ import {
 } from '../../../functions/notify/deliver.js';
 import { feedbackUrl, signFeedbackToken } from '../../../functions/feedbackLink.js';
 import type { ChannelsConfig } from '../../../functions/notify/channels/index.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackNetwork,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { MORNING, minutesAfter, prompt } from './fixtures.js';
 import { startAzurite } from '../../support/azurite.js';
 
@@ -32,7 +38,12 @@ beforeAll(async () => {
   smtp = await startSmtp();
   rx = await startReceiver();
   rx.dingtalkSecrets.set('/dingtalk/jyj', 'SECjyj');
-  config = { smtpUrl: smtp.url, mailFrom: 'duban@example.gov.cn', timeoutMs: 2000 };
+  config = {
+    smtpUrl: smtp.url,
+    mailFrom: 'duban@example.gov.cn',
+    timeoutMs: 2000,
+    network: loopbackNetwork(rx),
+  };
 });
 afterAll(async () => {
   await smtp.stop();

@@ -7,7 +7,13 @@ import { runtimeOutbox } from '../../../functions/http/outboxRuntime.js';
 import { putUnitContacts, subjectHistory } from '../../../functions/storage/index.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from '../../../functions/timers/delivery.js';
 import { main } from '../../../functions/cli/main.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackEnv,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { LEDGER, MORNING, minutesAfter, prompt } from './fixtures.js';
 
 let smtp: RunningSmtp;
@@ -24,6 +30,7 @@ beforeAll(async () => {
       DUBAN_SMTP_URL: smtp.url,
       DUBAN_MAIL_FROM: '县政府督办检查室 <duban@example.gov.cn>',
       DUBAN_DELIVERY_MAX_ATTEMPTS: '2',
+      ...loopbackEnv(rx),
     },
     now: () => clock,
   });
