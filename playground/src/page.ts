@@ -15,8 +15,11 @@ const COMMANDS_URL = '/playground/pages/commands.html';
 const NOTICE_URL = '/playground/pages/notice.html';
 const EXAMPLE_URL = '/playground/ledger-2026.xlsx';
 const PREFS_KEY = 'duban.prefs';
+/** Like Excel's endless sheet, a few empty rows and columns beyond the used range to type into. */
 const MIN_ROWS = 30;
 const MIN_COLS = 12;
+const EXTRA_ROWS = 10;
+const EXTRA_COLS = 3;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -166,14 +169,20 @@ function columnWidths(view: ReturnType<SimWorkbook['view']>): number[] {
       if (view.merged.some((m) => m.r0 === r && m.c0 === c && m.c1 > c)) continue;
       w = Math.max(w, n);
     }
-    widths.push(Math.min(Math.max(w * 7 + 12, 48), 240));
+    widths.push(Math.min(Math.max(w * 7 + 12, 48), 200));
   }
   return widths;
 }
 
+/** The cells drawn: the used range and some room beyond it. */
+function gridView(): ReturnType<SimWorkbook['view']> {
+  const used = workbook.view(sheetName);
+  return workbook.view(sheetName, Math.max(MIN_ROWS, used.rows + EXTRA_ROWS), Math.max(MIN_COLS, used.cols + EXTRA_COLS));
+}
+
 function render(): void {
   const grid = $('pg-grid');
-  const view = workbook.view(sheetName, MIN_ROWS, MIN_COLS);
+  const view = gridView();
   const covered = new Set<string>();
   const spans = new Map<string, Box>();
   for (const m of view.merged) {
@@ -271,9 +280,10 @@ function wireGrid(): void {
   const grid = $('pg-grid');
   grid.addEventListener('mousedown', (e) => {
     const header = (e.target as HTMLElement).closest('th') as HTMLElement | null;
-    const view = workbook.view(sheetName, MIN_ROWS, MIN_COLS);
+    // A row header selects the row across the used columns (the simulated host has no A:XFD rows).
+    const view = workbook.view(sheetName, 1, 1);
     if (header?.dataset.row !== undefined || header?.dataset.col !== undefined) {
-      // A row header selects the row across the sheet's columns; a column header the column.
+      // A column header selects the column down the used rows.
       const r = header.dataset.row !== undefined ? Number(header.dataset.row) : null;
       const c = header.dataset.col !== undefined ? Number(header.dataset.col) : null;
       const b: Box =
@@ -316,7 +326,7 @@ function wireGrid(): void {
       e.key
     ] as [number, number] | undefined;
     if (move) {
-      const view = workbook.view(sheetName, MIN_ROWS, MIN_COLS);
+      const view = gridView();
       const r = Math.min(Math.max(sel.active.r + move[0], 0), view.rows - 1);
       const c = Math.min(Math.max(sel.active.c + move[1], 0), view.cols - 1);
       sel = { anchor: { r, c }, active: { r, c }, boxes: [box({ r, c }, { r, c })] };

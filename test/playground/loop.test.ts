@@ -27,6 +27,7 @@ let page: Page;
 let pane: FrameLocator;
 /** Requests the browser tried to send off the loopback (there must be none). */
 const offLoopback: string[] = [];
+const consoleErrors: string[] = [];
 
 const cell = (address: string) => page.locator(`#pg-grid td[data-cell="${address}"]`);
 const ribbon = (name: string) => page.locator(`#pg-ribbon button[data-button="${name}"]`);
@@ -92,11 +93,19 @@ beforeAll(async () => {
     },
   );
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
   pane = page.frameLocator('#pg-pane-frame');
 }, 180_000);
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') await shot(`failed-${task.name.slice(0, 12)}`).catch(() => undefined);
+  if (task.result?.state !== 'fail') return;
+  await shot(`failed-${task.name.slice(0, 12)}`).catch(() => undefined);
+  // What the visitor saw, for the failure report.
+  console.log('banner:', await page.locator('#pg-banner').textContent().catch(() => null));
+  console.log('pane:', await pane.locator('#status').textContent({ timeout: 1000 }).catch(() => null));
+  console.log('errors:', consoleErrors);
+  console.log('dialog open:', await page.locator('#pg-dialog').isVisible().catch(() => null));
 });
 
 afterAll(async () => {
@@ -245,8 +254,8 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     expect(await page.locator('#pg-tour .step').textContent()).toBe('导览 2/10');
     await page.click('#pg-reset');
     await bannerSays('已重置');
-    await expect.poll(() => cell('M5').textContent()).toBe('');
-    expect(await cell('E20').textContent()).toBe('');
+    await expect.poll(() => cell('E20').textContent()).toBe('');
+    expect(await page.locator('#pg-grid').textContent()).not.toContain('DB-2026-');
     expect(await page.locator('#pg-inbox li').count()).toBe(0);
     expect(await page.locator('#pg-tour .step').textContent()).toBe('导览 1/10');
     await pane.locator('#tab-ledger').waitFor();
