@@ -68,13 +68,16 @@ const OFFICE_JS = /<script src="https:\/\/appsforoffice\.microsoft\.com\/[^"]+">
  * its relative scripts and styles still the add-in's own build at the site root.
  */
 export function wirePage(html: string): string {
-  if (!OFFICE_JS.test(html)) throw new Error('add-in page without office.js: cannot wire it to the playground');
+  if (!OFFICE_JS.test(html))
+    throw new Error('add-in page without office.js: cannot wire it to the playground');
   return html
     .replace('<head>', '<head>\n    <base href="/" />')
     .replace(OFFICE_JS, '<script src="/playground/officeHost.js"></script>');
 }
 
-export async function buildPlayground(opts: { outdir?: string; minify?: boolean } = {}): Promise<{ dir: string }> {
+export async function buildPlayground(
+  opts: { outdir?: string; minify?: boolean } = {},
+): Promise<{ dir: string }> {
   const outdir = opts.outdir ?? PLAYGROUND_DIST;
   mkdirSync(join(outdir, 'pages'), { recursive: true });
   await build({

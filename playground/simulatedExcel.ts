@@ -233,7 +233,9 @@ export class SimWorkbook {
     const s = this.sheet({ name: sheet });
     const b = parseLocal(address);
     if (s.protected)
-      throw Object.assign(new Error('AccessDenied: 工作表受保护，无法更改单元格。'), { code: 'AccessDenied' });
+      throw Object.assign(new Error('AccessDenied: 工作表受保护，无法更改单元格。'), {
+        code: 'AccessDenied',
+      });
     const hidden = s.merged.find(
       (m) => m.r0 <= b.r0 && b.r0 <= m.r1 && m.c0 <= b.c0 && b.c0 <= m.c1 && (m.r0 !== b.r0 || m.c0 !== b.c0),
     );

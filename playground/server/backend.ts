@@ -31,7 +31,9 @@ export const PLAYGROUND_PREFIX = 'playground';
 export function assertPlaygroundStorage(connectionString: string, prefix: string): void {
   const local =
     /usedevelopmentstorage=true/i.test(connectionString) ||
-    /(TableEndpoint|BlobEndpoint)=https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/i.test(connectionString);
+    /(TableEndpoint|BlobEndpoint)=https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/i.test(
+      connectionString,
+    );
   if (!local)
     throw new Error('练习场只能使用本机存储（Azurite），不能连接正式的 Azure 存储：请检查 DUBAN_STORAGE。');
   if (!prefix.toLowerCase().startsWith(PLAYGROUND_PREFIX))
@@ -109,7 +111,12 @@ export async function startPlaygroundBackend(opts: PlaygroundBackendOptions): Pr
     assertPlaygroundStorage(env.DUBAN_STORAGE ?? '', env.DUBAN_TABLE_PREFIX ?? '');
     return env;
   };
-  const state = () => ({ playground: true, today: chinaToday(now()), prefix, messages: receivers.messages.length });
+  const state = () => ({
+    playground: true,
+    today: chinaToday(now()),
+    prefix,
+    messages: receivers.messages.length,
+  });
 
   const route = (name: string, path: string, method: 'GET' | 'POST', handler: HttpFunction['handler']) =>
     ({ name, kind: 'http', route: path, methods: [method, 'OPTIONS'], auth: 'key', handler }) as HttpFunction;
@@ -188,7 +195,9 @@ export async function startPlaygroundBackend(opts: PlaygroundBackendOptions): Pr
         configureRuntime({ env: { DUBAN_TABLE_PREFIX: prefix } });
         receivers.clear();
         setToday(today ?? firstDay);
-        void dropTables(env.DUBAN_STORAGE ?? '', old).catch((e: unknown) => log(`练习场：旧数据未能删除：${String(e)}`));
+        void dropTables(env.DUBAN_STORAGE ?? '', old).catch((e: unknown) =>
+          log(`练习场：旧数据未能删除：${String(e)}`),
+        );
         return { body: state() };
       }),
     ),
@@ -229,7 +238,9 @@ export async function startPlaygroundBackend(opts: PlaygroundBackendOptions): Pr
 
 /** Removes the tables of an earlier playground generation (after a reset). */
 async function dropTables(connectionString: string, prefix: string): Promise<void> {
-  const service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
+  const service = TableServiceClient.fromConnectionString(connectionString, {
+    allowInsecureConnection: true,
+  });
   for await (const t of service.listTables()) {
     if (t.name?.startsWith(prefix)) await service.deleteTable(t.name);
   }

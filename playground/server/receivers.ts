@@ -98,7 +98,8 @@ export async function startReceivers(now: () => Date): Promise<Receivers> {
         return;
       }
       const md = (body.markdown ?? {}) as { content?: string; title?: string; text?: string };
-      if (kind === 'wecom') keep({ channel: 'wecom', unit, to: '企业微信群机器人', subject: '', text: md.content ?? '' });
+      if (kind === 'wecom')
+        keep({ channel: 'wecom', unit, to: '企业微信群机器人', subject: '', text: md.content ?? '' });
       else if (kind === 'dingtalk')
         keep({ channel: 'dingtalk', unit, to: '钉钉群机器人', subject: md.title ?? '', text: md.text ?? '' });
       else if (kind === 'sms')

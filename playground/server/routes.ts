@@ -24,11 +24,15 @@ export interface PlaygroundRouteOptions {
   backend: () => { url: string; key: string } | null;
 }
 
-export function playgroundRoutes(opts: PlaygroundRouteOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function playgroundRoutes(
+  opts: PlaygroundRouteOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const dir = resolve(opts.dir);
   const fail = (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error: { code: status === 503 ? 'playground_unavailable' : 'not_found', message } }));
+    res.end(
+      JSON.stringify({ error: { code: status === 503 ? 'playground_unavailable' : 'not_found', message } }),
+    );
     return true;
   };
   return (req, res) => {
@@ -37,7 +41,9 @@ export function playgroundRoutes(opts: PlaygroundRouteOptions): (req: IncomingMe
     if (path.startsWith('/playground/api/')) {
       const backend = opts.backend();
       if (!backend) return fail(res, 503, '练习场后台尚未启动');
-      const target = new URL(backend.url.replace(/\/api$/, '') + path.slice('/playground'.length) + url.search);
+      const target = new URL(
+        backend.url.replace(/\/api$/, '') + path.slice('/playground'.length) + url.search,
+      );
       const upstream = httpRequest(
         target,
         { method: req.method, headers: { ...req.headers, host: target.host } },
@@ -46,7 +52,10 @@ export function playgroundRoutes(opts: PlaygroundRouteOptions): (req: IncomingMe
           // The unit's page opens inside the playground's phone frame (same origin), nowhere else.
           const csp = headers['content-security-policy'];
           if (typeof csp === 'string')
-            headers['content-security-policy'] = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
+            headers['content-security-policy'] = csp.replace(
+              "frame-ancestors 'none'",
+              "frame-ancestors 'self'",
+            );
           res.writeHead(up.statusCode ?? 502, headers);
           up.pipe(res);
         },
@@ -68,14 +77,20 @@ export function playgroundRoutes(opts: PlaygroundRouteOptions): (req: IncomingMe
     if (path !== '/' && path !== '/index.html' && !path.startsWith('/playground/')) return false;
     let rel: string;
     try {
-      rel = path === '/' || path === '/index.html' ? 'index.html' : decodeURIComponent(path.slice('/playground/'.length));
+      rel =
+        path === '/' || path === '/index.html'
+          ? 'index.html'
+          : decodeURIComponent(path.slice('/playground/'.length));
     } catch {
       return fail(res, 404, '未找到');
     }
     const file = join(dir, normalize(rel));
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile())
       return fail(res, 404, '未找到');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     res.end(readFileSync(file));
     return true;
   };

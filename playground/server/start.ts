@@ -15,7 +15,10 @@ export interface StartedPlayground {
   route: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
-export async function startPlayground(opts: { publicUrl: string; storage?: string }): Promise<StartedPlayground> {
+export async function startPlayground(opts: {
+  publicUrl: string;
+  storage?: string;
+}): Promise<StartedPlayground> {
   const { dir } = await buildPlayground();
   const key = randomBytes(24).toString('base64url');
   const env: NodeJS.ProcessEnv = {

@@ -50,11 +50,18 @@ if (!bridge) {
     },
     AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
     EventType: { DialogMessageReceived: 'dialogMessageReceived', DialogEventReceived: 'dialogEventReceived' },
-    actions: { associate: (name: string, fn: Parameters<PlaygroundBridge['associate']>[1]) => bridge.associate(name, fn) },
+    actions: {
+      associate: (name: string, fn: Parameters<PlaygroundBridge['associate']>[1]) =>
+        bridge.associate(name, fn),
+    },
     context: {
       requirements: { isSetSupported: supports },
       ui: {
-        displayDialogAsync(url: string, _options: unknown, callback?: (r: { status: string; value: unknown }) => void) {
+        displayDialogAsync(
+          url: string,
+          _options: unknown,
+          callback?: (r: { status: string; value: unknown }) => void,
+        ) {
           callback?.({ status: 'succeeded', value: bridge.openDialog(url) });
         },
         messageParent: (message: string) => bridge.dialogMessage(message),

@@ -78,7 +78,11 @@ interface Selection {
   active: { r: number; c: number };
   boxes: Box[];
 }
-let sel: Selection = { anchor: { r: 0, c: 0 }, active: { r: 0, c: 0 }, boxes: [{ r0: 0, c0: 0, r1: 0, c1: 0 }] };
+let sel: Selection = {
+  anchor: { r: 0, c: 0 },
+  active: { r: 0, c: 0 },
+  boxes: [{ r0: 0, c0: 0, r1: 0, c1: 0 }],
+};
 let dragging = false;
 let renderQueued = false;
 
@@ -127,7 +131,11 @@ function followWorkbookSelection(): void {
   const same = JSON.stringify(s.boxes) === JSON.stringify(sel.boxes);
   if (!same && s.boxes[0]) {
     const b = s.boxes[0];
-    sel = { anchor: { r: b.r0, c: b.c0 }, active: { r: b.r0, c: b.c0 }, boxes: s.boxes.map((x) => ({ ...x })) };
+    sel = {
+      anchor: { r: b.r0, c: b.c0 },
+      active: { r: b.r0, c: b.c0 },
+      boxes: s.boxes.map((x) => ({ ...x })),
+    };
   }
 }
 
@@ -177,7 +185,11 @@ function columnWidths(view: ReturnType<SimWorkbook['view']>): number[] {
 /** The cells drawn: the used range and some room beyond it. */
 function gridView(): ReturnType<SimWorkbook['view']> {
   const used = workbook.view(sheetName);
-  return workbook.view(sheetName, Math.max(MIN_ROWS, used.rows + EXTRA_ROWS), Math.max(MIN_COLS, used.cols + EXTRA_COLS));
+  return workbook.view(
+    sheetName,
+    Math.max(MIN_ROWS, used.rows + EXTRA_ROWS),
+    Math.max(MIN_COLS, used.cols + EXTRA_COLS),
+  );
 }
 
 function render(): void {
@@ -190,7 +202,8 @@ function render(): void {
     for (let r = m.r0; r <= m.r1; r++)
       for (let c = m.c0; c <= m.c1; c++) if (r !== m.r0 || c !== m.c0) covered.add(`${r},${c}`);
   }
-  const inSel = (r: number, c: number) => sel.boxes.some((b) => b.r0 <= r && r <= b.r1 && b.c0 <= c && c <= b.c1);
+  const inSel = (r: number, c: number) =>
+    sel.boxes.some((b) => b.r0 <= r && r <= b.r1 && b.c0 <= c && c <= b.c1);
   const widths = columnWidths(view);
   const table = document.createElement('table');
   table.className = 'grid';
@@ -287,10 +300,17 @@ function wireGrid(): void {
       const r = header.dataset.row !== undefined ? Number(header.dataset.row) : null;
       const c = header.dataset.col !== undefined ? Number(header.dataset.col) : null;
       const b: Box =
-        r !== null ? { r0: r, c0: 0, r1: r, c1: view.cols - 1 } : { r0: 0, c0: c!, r1: view.rows - 1, c1: c! };
+        r !== null
+          ? { r0: r, c0: 0, r1: r, c1: view.cols - 1 }
+          : { r0: 0, c0: c!, r1: view.rows - 1, c1: c! };
       if (e.shiftKey && r !== null) {
         const last = sel.boxes[sel.boxes.length - 1]!;
-        sel.boxes[sel.boxes.length - 1] = { r0: Math.min(last.r0, r), c0: 0, r1: Math.max(last.r1, r), c1: view.cols - 1 };
+        sel.boxes[sel.boxes.length - 1] = {
+          r0: Math.min(last.r0, r),
+          c0: 0,
+          r1: Math.max(last.r1, r),
+          c1: view.cols - 1,
+        };
       } else if (e.ctrlKey || e.metaKey) sel.boxes.push(b);
       else sel = { anchor: { r: b.r0, c: b.c0 }, active: { r: b.r0, c: b.c0 }, boxes: [b] };
       applySelection();
@@ -322,9 +342,14 @@ function wireGrid(): void {
     if (cellAt(e.target)) startEdit(null);
   });
   grid.addEventListener('keydown', (e) => {
-    const move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Enter: [1, 0], Tab: [0, 1] }[
-      e.key
-    ] as [number, number] | undefined;
+    const move = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      Enter: [1, 0],
+      Tab: [0, 1],
+    }[e.key] as [number, number] | undefined;
     if (move) {
       const view = gridView();
       const r = Math.min(Math.max(sel.active.r + move[0], 0), view.rows - 1);
@@ -385,7 +410,11 @@ function commitEdit(text: string): void {
     banner(`Excel 拒绝了此操作：${(err as Error).message.replace(/^\w+: /, '')}`, 'error');
   }
   const r = sel.active.r + 1;
-  sel = { anchor: { r, c: sel.active.c }, active: { r, c: sel.active.c }, boxes: [box({ r, c: sel.active.c }, { r, c: sel.active.c })] };
+  sel = {
+    anchor: { r, c: sel.active.c },
+    active: { r, c: sel.active.c },
+    boxes: [box({ r, c: sel.active.c }, { r, c: sel.active.c })],
+  };
   $('pg-grid').focus();
   applySelection();
 }
@@ -463,18 +492,29 @@ async function ribbonClick(button: RibbonButton, el: HTMLButtonElement): Promise
   if (!action) return banner(`功能区命令 ${button.label} 尚未就绪，请稍候再点`, 'error');
   el.disabled = true;
   el.classList.add('busy');
-  await new Promise<void>((resolve) => action({ completed: () => resolve(), source: { id: button.functionName! } }));
+  await new Promise<void>((resolve) =>
+    action({ completed: () => resolve(), source: { id: button.functionName! } }),
+  );
   el.disabled = false;
   el.classList.remove('busy');
 }
 
 async function renderRibbon(): Promise<void> {
-  const ribbon = (await (await fetch('/playground/ribbon.json')).json()) as { tab: string; groups: RibbonGroup[] };
+  const ribbon = (await (await fetch('/playground/ribbon.json')).json()) as {
+    tab: string;
+    groups: RibbonGroup[];
+  };
   const nav = $('pg-ribbon');
   const tabs = document.createElement('div');
   tabs.className = 'tabs';
   for (const t of ['文件', '开始', '插入', '公式', '数据', '审阅', '视图']) {
-    tabs.append(Object.assign(document.createElement('span'), { textContent: t, className: 'off', title: '练习场只模拟“督办”选项卡' }));
+    tabs.append(
+      Object.assign(document.createElement('span'), {
+        textContent: t,
+        className: 'off',
+        title: '练习场只模拟“督办”选项卡',
+      }),
+    );
   }
   tabs.append(Object.assign(document.createElement('span'), { textContent: ribbon.tab, className: 'on' }));
   const groups = document.createElement('div');
@@ -489,11 +529,17 @@ async function renderRibbon(): Promise<void> {
       el.type = 'button';
       el.dataset.button = b.functionName ?? `pane:${b.view ?? ''}`;
       el.title = b.tip;
-      el.append(Object.assign(document.createElement('img'), { src: b.icon, alt: '' }), Object.assign(document.createElement('span'), { textContent: b.label }));
+      el.append(
+        Object.assign(document.createElement('img'), { src: b.icon, alt: '' }),
+        Object.assign(document.createElement('span'), { textContent: b.label }),
+      );
       el.onclick = () => void ribbonClick(b, el);
       buttons.append(el);
     }
-    group.append(buttons, Object.assign(document.createElement('div'), { className: 'label', textContent: g.label }));
+    group.append(
+      buttons,
+      Object.assign(document.createElement('div'), { className: 'label', textContent: g.label }),
+    );
     groups.append(group);
   }
   nav.replaceChildren(tabs, groups);
@@ -539,12 +585,18 @@ function showMessages(messages: InboxMessage[]): void {
     const head = document.createElement('div');
     head.className = 'head';
     head.append(
-      Object.assign(document.createElement('span'), { className: `chip ${m.channel}`, textContent: CHANNEL_NAME[m.channel] }),
+      Object.assign(document.createElement('span'), {
+        className: `chip ${m.channel}`,
+        textContent: CHANNEL_NAME[m.channel],
+      }),
       Object.assign(document.createElement('strong'), { textContent: m.unit }),
       Object.assign(document.createElement('span'), { className: 'to', textContent: m.to }),
     );
     li.append(head);
-    if (m.subject) li.append(Object.assign(document.createElement('div'), { className: 'subject', textContent: m.subject }));
+    if (m.subject)
+      li.append(
+        Object.assign(document.createElement('div'), { className: 'subject', textContent: m.subject }),
+      );
     const body = document.createElement('div');
     body.className = 'body';
     appendText(body, m.text);
@@ -576,13 +628,24 @@ function renderTour(): void {
   const el = $('pg-tour');
   const s: TourStep = TOUR[step]!;
   el.replaceChildren(
-    Object.assign(document.createElement('span'), { className: 'step', textContent: `导览 ${step + 1}/${TOUR.length}` }),
+    Object.assign(document.createElement('span'), {
+      className: 'step',
+      textContent: `导览 ${step + 1}/${TOUR.length}`,
+    }),
     Object.assign(document.createElement('strong'), { textContent: s.title }),
     Object.assign(document.createElement('span'), { className: 'rule', textContent: s.rules }),
     Object.assign(document.createElement('span'), { className: 'text', textContent: s.text }),
   );
-  const prev = Object.assign(document.createElement('button'), { type: 'button', textContent: '上一步', id: 'pg-tour-prev' });
-  const next = Object.assign(document.createElement('button'), { type: 'button', textContent: '下一步', id: 'pg-tour-next' });
+  const prev = Object.assign(document.createElement('button'), {
+    type: 'button',
+    textContent: '上一步',
+    id: 'pg-tour-prev',
+  });
+  const next = Object.assign(document.createElement('button'), {
+    type: 'button',
+    textContent: '下一步',
+    id: 'pg-tour-next',
+  });
   prev.disabled = step === 0;
   next.disabled = step === TOUR.length - 1;
   prev.onclick = () => ((step = Math.max(0, step - 1)), renderTour());
@@ -635,7 +698,12 @@ function resetPaneStorage(): void {
   for (const k of Object.keys(localStorage)) if (k.startsWith('duban.')) localStorage.removeItem(k);
   localStorage.setItem(
     PREFS_KEY,
-    JSON.stringify({ backendUrl: config.apiBase, functionKey: config.key, clerk: '练习督办员', ledgerId: '' }),
+    JSON.stringify({
+      backendUrl: config.apiBase,
+      functionKey: config.key,
+      clerk: '练习督办员',
+      ledgerId: '',
+    }),
   );
 }
 
@@ -674,7 +742,10 @@ async function openFile(file: File): Promise<void> {
 async function start(): Promise<void> {
   try {
     const res = await fetch('/playground/config.json');
-    if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: { message: string } }).error?.message ?? '');
+    if (!res.ok)
+      throw new Error(
+        ((await res.json().catch(() => ({}))) as { error?: { message: string } }).error?.message ?? '',
+      );
     config = (await res.json()) as Config;
     const state = await call<State>('playground');
     if (state.playground !== true) throw new Error('后台不是练习场');
@@ -695,8 +766,10 @@ async function start(): Promise<void> {
     const v = (e.target as HTMLInputElement).value;
     if (v) void changeDay(v).catch((err: Error) => banner(err.message, 'error'));
   });
-  $('pg-next-day').onclick = () => void changeDay(addDays(today, 1)).catch((err: Error) => banner(err.message, 'error'));
-  $('pg-next-week').onclick = () => void changeDay(addDays(today, 7)).catch((err: Error) => banner(err.message, 'error'));
+  $('pg-next-day').onclick = () =>
+    void changeDay(addDays(today, 1)).catch((err: Error) => banner(err.message, 'error'));
+  $('pg-next-week').onclick = () =>
+    void changeDay(addDays(today, 7)).catch((err: Error) => banner(err.message, 'error'));
   $('pg-morning').onclick = () => void morning();
   $('pg-reset').onclick = () => void reset().catch((err: Error) => banner(err.message, 'error'));
   $('pg-pane-home').onclick = () => openPane(null);

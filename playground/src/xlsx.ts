@@ -17,7 +17,8 @@ function excelValue(cell: ExcelJS.Cell): { value: SimCell; date: boolean } {
     if ('richText' in v) return { value: v.richText.map((t) => t.text).join(''), date: false };
     if ('result' in v) {
       const r = v.result;
-      if (r instanceof Date) return { value: (r.getTime() - Date.UTC(1899, 11, 30)) / 86_400_000, date: true };
+      if (r instanceof Date)
+        return { value: (r.getTime() - Date.UTC(1899, 11, 30)) / 86_400_000, date: true };
       return { value: (r as SimCell) ?? '', date: false };
     }
     if ('text' in v) return { value: String(v.text), date: false };

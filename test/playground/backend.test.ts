@@ -31,14 +31,20 @@ describe('R8: the playground never touches an office’s real data', () => {
     expect(() => assertPlaygroundStorage(azure, 'playground')).toThrow('练习场只能使用本机存储（Azurite）');
     for (const host of ['127.0.0.1.duban.example', 'localhost.duban.example', '10.0.0.5'])
       expect(() =>
-        assertPlaygroundStorage(`AccountName=x;AccountKey=a2V5;TableEndpoint=http://${host}/x;`, 'playground'),
+        assertPlaygroundStorage(
+          `AccountName=x;AccountKey=a2V5;TableEndpoint=http://${host}/x;`,
+          'playground',
+        ),
       ).toThrow('本机存储');
     expect(() => assertPlaygroundStorage('UseDevelopmentStorage=true', 'duban')).toThrow(
       '练习场的表名前缀须以 playground 开头（现为 duban）',
     );
     expect(() => assertPlaygroundStorage('UseDevelopmentStorage=true', 'playground')).not.toThrow();
     expect(() =>
-      assertPlaygroundStorage('AccountName=x;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/x;', 'playgroundA'),
+      assertPlaygroundStorage(
+        'AccountName=x;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/x;',
+        'playgroundA',
+      ),
     ).not.toThrow();
   });
 
@@ -71,7 +77,11 @@ describe('R8: the playground never touches an office’s real data', () => {
 describe('the playground backend: key, clock and reset', () => {
   it('asks for its key, takes the visitor’s day (R22), refuses a bad date in Chinese, and a reset moves to fresh tables whose old ones are dropped (R8)', async () => {
     const storage = inject('azuriteConnectionString');
-    backend = await startPlaygroundBackend({ storage, publicUrl: 'https://localhost:3000/playground', today: '2026-03-02' });
+    backend = await startPlaygroundBackend({
+      storage,
+      publicUrl: 'https://localhost:3000/playground',
+      today: '2026-03-02',
+    });
     const call = (path: string, body?: unknown, key = backend!.key) =>
       fetch(`${backend!.url}/${path}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -79,15 +89,19 @@ describe('the playground backend: key, clock and reset', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     expect((await call('playground', undefined, 'wrong')).status).toBe(401);
-    const state = (await (await call('playground')).json()) as { playground: boolean; today: string; prefix: string };
+    const state = (await (await call('playground')).json()) as {
+      playground: boolean;
+      today: string;
+      prefix: string;
+    };
     expect(state).toMatchObject({ playground: true, today: '2026-03-02' });
     expect(state.prefix.startsWith('playground')).toBe(true);
 
     const moved = await call('playground/clock', { today: '2026-06-30' });
     expect(((await moved.json()) as { today: string }).today).toBe('2026-06-30');
-    // The product's own handlers run on the visitor's day: an empty day's reminders are asked for it.
-    const reminders = await call('reminders?ledgerId=ledger-2026');
-    expect(reminders.status).toBeLessThan(500);
+    // The product's own handlers run on the visitor's day: 今日提示 without a date answers for it.
+    const reminders = (await (await call('reminders')).json()) as { on: string };
+    expect(reminders.on).toBe('2026-06-30');
     const bad = await call('playground/clock', { today: '2026-02-30' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/[\u4e00-\u9fa5]/);
@@ -111,7 +125,8 @@ describe('the playground backend: key, clock and reset', () => {
       .poll(
         async () => {
           const names: string[] = [];
-          for await (const t of service.listTables()) if (t.name?.startsWith(state.prefix)) names.push(t.name);
+          for await (const t of service.listTables())
+            if (t.name?.startsWith(state.prefix)) names.push(t.name);
           return names;
         },
         { timeout: 10_000 },

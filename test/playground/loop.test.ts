@@ -36,7 +36,13 @@ const ribbon = (name: string) => page.locator(`#pg-ribbon button[data-button="${
 async function fillOf(address: string): Promise<string> {
   const rgb = await cell(address).evaluate((el) => (el as HTMLElement).style.backgroundColor);
   const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(rgb);
-  return m ? '#' + m.slice(1).map((n) => Number(n).toString(16).padStart(2, '0').toUpperCase()).join('') : '';
+  return m
+    ? '#' +
+        m
+          .slice(1)
+          .map((n) => Number(n).toString(16).padStart(2, '0').toUpperCase())
+          .join('')
+    : '';
 }
 
 /** Waits until the pane's status line shows `text`. */
@@ -80,7 +86,13 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     ignoreHTTPSErrors: true,
     viewport: { width: 1600, height: 900 },
     locale: 'zh-CN',
@@ -102,10 +114,28 @@ afterEach(async ({ task }) => {
   if (task.result?.state !== 'fail') return;
   await shot(`failed-${task.name.slice(0, 12)}`).catch(() => undefined);
   // What the visitor saw, for the failure report.
-  console.log('banner:', await page.locator('#pg-banner').textContent().catch(() => null));
-  console.log('pane:', await pane.locator('#status').textContent({ timeout: 1000 }).catch(() => null));
+  console.log(
+    'banner:',
+    await page
+      .locator('#pg-banner')
+      .textContent()
+      .catch(() => null),
+  );
+  console.log(
+    'pane:',
+    await pane
+      .locator('#status')
+      .textContent({ timeout: 1000 })
+      .catch(() => null),
+  );
   console.log('errors:', consoleErrors);
-  console.log('dialog open:', await page.locator('#pg-dialog').isVisible().catch(() => null));
+  console.log(
+    'dialog open:',
+    await page
+      .locator('#pg-dialog')
+      .isVisible()
+      .catch(() => null),
+  );
 });
 
 afterAll(async () => {
@@ -181,7 +211,9 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     expect(text).not.toContain('失败');
     const items = page.locator('#pg-inbox li');
     await expect.poll(() => items.count()).toBeGreaterThan(1);
-    const channels = new Set(await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.channel)));
+    const channels = new Set(
+      await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.channel)),
+    );
     expect(channels.has('email')).toBe(true);
     expect([...channels].some((c) => c === 'wecom' || c === 'dingtalk' || c === 'sms')).toBe(true);
     const education = items.filter({ hasText: '县教育局' }).first();
@@ -228,7 +260,9 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
       await expect.poll(() => form.locator('input[name=unit]').inputValue()).toBe('县工信局');
       await form.locator('input[name=leader]').fill('张海涛');
       await form.locator('input[name=interviewee]').fill('李建军');
-      await form.locator('textarea[name=record]').fill(n === 1 ? '项目环评滞后，要求限期整改' : '整改仍不到位');
+      await form
+        .locator('textarea[name=record]')
+        .fill(n === 1 ? '项目环评滞后，要求限期整改' : '整改仍不到位');
       await form.locator('button[type=submit]').click();
       await paneSays(n === 1 ? '本年度第 1 次' : '亮红牌（R12）');
     }
