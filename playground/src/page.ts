@@ -610,6 +610,7 @@ async function pollInbox(): Promise<void> {
   try {
     const { messages } = await call<{ messages: InboxMessage[] }>(`playground/inbox?after=${inboxAfter}`);
     showMessages(messages);
+    if (messages.length) renderTour();
   } catch {
     // the next poll tries again; the morning button reports failures itself
   }
@@ -651,6 +652,8 @@ function renderTour(): void {
   prev.onclick = () => ((step = Math.max(0, step - 1)), renderTour());
   next.onclick = () => ((step = Math.min(TOUR.length - 1, step + 1)), renderTour());
   el.append(prev, next);
+  for (const old of document.querySelectorAll('.tour-target')) old.classList.remove('tour-target');
+  document.querySelector(s.target)?.classList.add('tour-target');
 }
 
 // ------------------------------------------------------------------ clock, morning, reset, open

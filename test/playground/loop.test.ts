@@ -58,6 +58,14 @@ async function bannerSays(text: string): Promise<string> {
   return (await banner.textContent()) ?? '';
 }
 
+/** 下一步 in the guided tour: it names the next thing to click and the rule it shows. */
+async function tourNext(title: string, rules: string): Promise<void> {
+  await page.click('#pg-tour-next');
+  expect(await page.locator('#pg-tour strong').textContent()).toBe(title);
+  expect(await page.locator('#pg-tour .rule').textContent()).toBe(rules);
+  expect(await page.locator('.tour-target').count()).toBe(1);
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
@@ -169,6 +177,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
       '第21行H列（完成时限）为空',
     ]);
     await shot('01-ledger-synced');
+    await tourNext('改正台账', 'R1');
     // The pane's jump button selects the cell in the grid, as it does in Excel.
     await pane.locator('#problems li').first().locator('button').click();
     await expect.poll(() => page.locator('#pg-namebox').textContent()).toBe('E20');
@@ -187,6 +196,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await paneSays('台账检查完成');
     await expect.poll(() => pane.locator('#problems li').count()).toBe(0);
     expect(await fillOf('E20')).not.toBe(PROBLEM_FILL);
+    await tourNext('赋星', 'R5');
   });
 
   it('赋星: row headers clicked (Ctrl for a second row), 按类别赋星 writes ★★★★ only there (R5)', async () => {
@@ -199,6 +209,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await expect.poll(() => cell('J6').textContent()).toBe('★★★★');
     expect(await cell('J8').textContent()).toBe('★★★★');
     expect(await cell('J7').textContent()).toBe(j7);
+    await tourNext('今日提示', 'R15 R16 R22');
   });
 
   let answeredUnit = '';
@@ -208,6 +219,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await pane.locator('#tab-ledger').waitFor();
     await page.click('#pg-morning');
     const text = await bannerSays('2026-11-23 早间任务');
+    await tourNext('单位收到提示', 'R17');
     expect(text).not.toContain('失败');
     const items = page.locator('#pg-inbox li');
     await expect.poll(() => items.count()).toBeGreaterThan(1);
@@ -224,6 +236,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await bannerSays('单位端收到 0 条消息');
     expect(await items.count()).toBe(count);
     answeredUnit = '县教育局';
+    await tourNext('单位反馈', 'R19');
     await education.locator('button.link').first().click();
     await page.locator('#pg-phone').waitFor();
     await shot('02-units-prompts');
@@ -233,17 +246,20 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     const phone: Frame = (await (await page.$('#pg-phone-frame'))!.contentFrame())!;
     await phone.waitForSelector('textarea');
     const width = await phone.evaluate(() => window.innerWidth);
-    expect(width).toBeLessThanOrEqual(390);
+    // The unit's page at a phone's width (390 CSS px).
+    expect(width).toBe(390);
     await phone.fill('textarea', '主体工程已完工85%，预计12月15日前交付使用。');
     await phone.click('button');
     await phone.waitForFunction(() => document.body.textContent?.includes('已收到'));
     await shot('03-unit-answered');
     await page.click('#pg-phone-close');
+    await tourNext('反馈写回台账', 'R19');
     await ribbon('syncLedger').click();
     await paneSays('写入单位反馈 1 条');
     await expect
       .poll(() => cell('K22').textContent())
       .toMatch(new RegExp(`^【11月23日 ${answeredUnit}反馈】主体工程已完工85%`));
+    await tourNext('亮牌', 'R9 R10 R13 R14');
   });
 
   it('橙牌 on the late task, 约谈登记 twice: the unit turns red, the red checklist is shown and tickable (R10, R12, R13, R14)', async () => {
@@ -251,6 +267,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await ribbon('orangeCard').click();
     expect(await paneSays('友政督警〔2026〕1号')).toMatch(/限 \d{4}-\d{2}-\d{2} 前整改/);
     await expect.poll(() => fillOf('A12')).toBe(ORANGE);
+    await tourNext('约谈两次即红牌', 'R11 R12');
     for (const n of [1, 2]) {
       // A ShowTaskpane button: the pane opens at its view (from the pane's home, since Office does not
       // reload a pane already showing that page).
@@ -273,6 +290,7 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await checklist.locator('input[name=explain]').check();
     await paneSays('已记录：牵头领导在县政府常务会议上作情况说明（已完成）');
     await shot('04-red-card');
+    await tourNext('督检汇总', 'R20 R21');
   });
 
   it('督检汇总: the round-up of the period with the unit’s feedback, from the ribbon (R20, R21)', async () => {
@@ -284,8 +302,8 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
   });
 
   it('重置: fresh example data, an empty units’ side, the tour back at its first step; nothing left the loopback', async () => {
-    await page.click('#pg-tour-next');
-    expect(await page.locator('#pg-tour .step').textContent()).toBe('导览 2/10');
+    expect(await page.locator('#pg-tour .step').textContent()).toBe('导览 10/10');
+    expect(await page.locator('#pg-tour-next').isDisabled()).toBe(true);
     await page.click('#pg-reset');
     await bannerSays('已重置');
     await expect.poll(() => cell('E20').textContent()).toBe('');
