@@ -176,6 +176,9 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
       '第20行E列（牵头领导）为空',
       '第21行H列（完成时限）为空',
     ]);
+    // The visitor scrolls right to see the painted cells and the new 督办编号 column.
+    await page.locator('#pg-grid').hover();
+    await page.mouse.wheel(1200, 0);
     await shot('01-ledger-synced');
     await tourNext('改正台账', 'R1');
     // The pane's jump button selects the cell in the grid, as it does in Excel.
