@@ -177,7 +177,7 @@ function columnWidths(view: ReturnType<SimWorkbook['view']>): number[] {
       if (view.merged.some((m) => m.r0 === r && m.c0 === c && m.c1 > c)) continue;
       w = Math.max(w, n);
     }
-    widths.push(Math.min(Math.max(w * 7 + 12, 48), 200));
+    widths.push(Math.min(Math.max(w * 7 + 12, 48), 160));
   }
   return widths;
 }
@@ -471,6 +471,8 @@ const bridge: PlaygroundBridge = {
 
 function openPane(view: string | null): void {
   const frame = $('pg-pane-frame') as HTMLIFrameElement;
+  $('pg-pane').classList.remove('closed');
+  $('pg-pane-closed').hidden = true;
   const target = view ? `${PANE_URL}?view=${encodeURIComponent(view)}` : PANE_URL;
   // Office does not reload a pane already showing this page.
   if (frame.dataset.src === target) return;
@@ -776,6 +778,14 @@ async function start(): Promise<void> {
   $('pg-morning').onclick = () => void morning();
   $('pg-reset').onclick = () => void reset().catch((err: Error) => banner(err.message, 'error'));
   $('pg-pane-home').onclick = () => openPane(null);
+  // Closing the pane (Excel's ×): the page unloads, its heartbeat stops, the ribbon falls back to dialogs.
+  $('pg-pane-close').onclick = () => {
+    const frame = $('pg-pane-frame') as HTMLIFrameElement;
+    frame.src = 'about:blank';
+    frame.dataset.src = '';
+    $('pg-pane').classList.add('closed');
+    $('pg-pane-closed').hidden = false;
+  };
   $('pg-open').addEventListener('change', (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (f) void openFile(f);

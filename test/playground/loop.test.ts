@@ -102,7 +102,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
     ignoreHTTPSErrors: true,
-    viewport: { width: 1600, height: 900 },
+    viewport: { width: 1760, height: 900 },
     locale: 'zh-CN',
   });
   await context.route(
@@ -178,7 +178,17 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     ]);
     // The visitor scrolls right to see the painted cells and the new 督办编号 column.
     await page.locator('#pg-grid').hover();
-    await page.mouse.wheel(1200, 0);
+    await page.mouse.wheel(700, 0);
+    const grid = page.locator('#pg-grid');
+    let last = -1;
+    await expect
+      .poll(async () => {
+        const now = await grid.evaluate((el) => el.scrollLeft);
+        const still = now > 0 && now === last;
+        last = now;
+        return still;
+      })
+      .toBe(true);
     await shot('01-ledger-synced');
     await tourNext('改正台账', 'R1');
     // The pane's jump button selects the cell in the grid, as it does in Excel.
@@ -302,6 +312,20 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);
     expect(await pane.locator('#roundup-table').textContent()).toContain('县工信局');
     await shot('05-roundup');
+  });
+
+  it('the pane closed (×): a ribbon command shows its outcome in Office’s dialog, which the visitor closes; 督办面板 opens the pane again', async () => {
+    await page.click('#pg-pane-close');
+    await page.locator('#pg-pane-closed').waitFor();
+    await ribbon('checkLedger').click();
+    const dialog = page.frameLocator('#pg-dialog-frame');
+    await dialog.locator('#status', { hasText: '台账检查完成' }).waitFor({ timeout: 20_000 });
+    expect(await ribbon('checkLedger').isDisabled()).toBe(true);
+    await dialog.locator('#close').click();
+    await page.locator('#pg-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => ribbon('checkLedger').isDisabled()).toBe(false);
+    await ribbon('pane:').click();
+    await pane.locator('#tab-ledger').waitFor();
   });
 
   it('重置: fresh example data, an empty units’ side, the tour back at its first step; nothing left the loopback', async () => {
