@@ -172,7 +172,7 @@ function columnWidths(view: ReturnType<SimWorkbook['view']>): number[] {
     for (let r = 0; r < Math.min(view.rows, 200); r++) {
       const text = formatCell(view.cell(r, c));
       let n = 0;
-      for (const ch of text.slice(0, 40)) n += ch.charCodeAt(0) > 0x2e80 ? 2 : 1;
+      for (const ch of text.slice(0, 40)) n += ch.charCodeAt(0) >= 0x2000 ? 2 : 1;
       // A title merged across columns does not widen its first column.
       if (view.merged.some((m) => m.r0 === r && m.c0 === c && m.c1 > c)) continue;
       w = Math.max(w, n);
@@ -215,6 +215,8 @@ function render(): void {
     colgroup.append(col);
   }
   table.append(colgroup);
+  // A fixed layout keeps each column at its width only with the table's own width set.
+  table.style.width = `${40 + widths.reduce((x, y) => x + y, 0)}px`;
   const head = table.createTHead().insertRow();
   head.append(Object.assign(document.createElement('th'), { className: 'corner' }));
   for (let c = 0; c < view.cols; c++) {
