@@ -13,7 +13,7 @@ import {
 } from '../../addin/src/excel/workbook.js';
 import { PROBLEM_FILL, paintRows, viewLedger } from '../../addin/src/ledgerView.js';
 import type { Mailbox, PaneRequest, Status } from '../../addin/src/mailbox.js';
-import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from './support/simulatedExcel.js';
+import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { syncsForCommand } from './support/bench.js';
 import { generatedLedger } from './support/generatedLedger.js';
