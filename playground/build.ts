@@ -70,9 +70,15 @@ const OFFICE_JS = /<script src="https:\/\/appsforoffice\.microsoft\.com\/[^"]+">
 export function wirePage(html: string): string {
   if (!OFFICE_JS.test(html))
     throw new Error('add-in page without office.js: cannot wire it to the playground');
-  return html
-    .replace('<head>', '<head>\n    <base href="/" />')
-    .replace(OFFICE_JS, '<script src="/playground/officeHost.js"></script>');
+  return (
+    html
+      // The page's Content-Security-Policy stays, less the Office CDN (nothing loads from it here) and
+      // with the one <base> the playground adds allowed.
+      .replace(/ https:\/\/appsforoffice\.microsoft\.com/g, '')
+      .replace("base-uri 'none'", "base-uri 'self'")
+      .replace('<head>', '<head>\n    <base href="/" />')
+      .replace(OFFICE_JS, '<script src="/playground/officeHost.js"></script>')
+  );
 }
 
 export async function buildPlayground(
