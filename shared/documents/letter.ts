@@ -168,21 +168,21 @@ export function cardLetter(input: LetterInput): DocumentContent {
         ? {
             kind: 'table',
             columns: [
-              { title: '序号', width: 8, align: 'center' },
-              { title: '台账序号', width: 10, align: 'center' },
+              { title: '序号', width: 8, align: 'center', nowrap: true },
+              { title: '台账序号', width: 10, align: 'center', nowrap: true },
               { title: '工作任务', width: 54 },
-              { title: '完成时限', width: 22, align: 'center' },
+              { title: '完成时限', width: 22, align: 'center', nowrap: true },
             ],
             rows: tasks.map((t, i) => [String(i + 1), t.no ?? '—', t.title, deadlineText(t.deadline)]),
           }
         : {
             kind: 'table',
             columns: [
-              { title: '序号', width: 7, align: 'center' },
-              { title: '台账序号', width: 9, align: 'center' },
+              { title: '序号', width: 7, align: 'center', nowrap: true },
+              { title: '台账序号', width: 9, align: 'center', nowrap: true },
               { title: '工作任务', width: 40 },
               { title: '责任单位', width: 22 },
-              { title: '完成时限', width: 18, align: 'center' },
+              { title: '完成时限', width: 18, align: 'center', nowrap: true },
             ],
             rows: tasks.map((t, i) => [
               String(i + 1),

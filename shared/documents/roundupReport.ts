@@ -80,10 +80,10 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
     blocks.push({
       kind: 'table',
       columns: [
-        { title: '序号', width: 8, align: 'center' },
+        { title: '序号', width: 8, align: 'center', nowrap: true },
         { title: '工作任务', width: 46 },
-        { title: '星级', width: 10, align: 'center' },
-        { title: '完成时限', width: 18, align: 'center' },
+        { title: '星级', width: 10, align: 'center', nowrap: true },
+        { title: '完成时限', width: 18, align: 'center', nowrap: true },
         { title: '状态', width: 12, align: 'center' },
       ],
       rows: u.tasks.map((t, i) => [
@@ -114,9 +114,9 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
     blocks.push({
       kind: 'table',
       columns: [
-        { title: '序号', width: 7, align: 'center' },
+        { title: '序号', width: 7, align: 'center', nowrap: true },
         { title: '工作任务', width: 27 },
-        { title: '反馈截止', width: 15, align: 'center' },
+        { title: '反馈截止', width: 15, align: 'center', nowrap: true },
         { title: '情况', width: 13, align: 'center' },
         { title: '反馈内容', width: 38 },
       ],
@@ -221,9 +221,9 @@ export function roundupDocument(
     blocks.push({
       kind: 'table',
       columns: [
-        { title: '排名', width: 7, align: 'center' },
+        { title: '排名', width: 7, align: 'center', nowrap: true },
         { title: '牵头单位', width: 22 },
-        { title: '得分', width: 10, align: 'center' },
+        { title: '得分', width: 10, align: 'center', nowrap: true },
         { title: '任务（项）', width: 10, align: 'center' },
         { title: '按时反馈/提示', width: 13, align: 'center' },
         { title: '超期', width: 8, align: 'center' },
