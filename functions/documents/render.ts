@@ -236,7 +236,7 @@ function textWidth(text: string, size = SIZE.table): number {
   let ems = 0;
   let prevLatin: boolean | null = null;
   for (const ch of text) {
-    const latin = /[\u0000-\u024f\u2010-\u2015]/.test(ch);
+    const latin = /[\u0020-\u024f\u2010-\u2015]/.test(ch);
     ems += latin ? 0.6 : 1;
     if (prevLatin !== null && prevLatin !== latin && ch !== ' ') ems += 0.25;
     prevLatin = latin;
@@ -259,7 +259,7 @@ export function columnWidths(columns: TableColumn[], rows: string[][], total = T
     return Math.max(head, body) + slack;
   });
   const fixed = columns.map((c, i) => (c.nowrap ? (min[i] as number) : 0));
-  const flexible = columns.map((c, i) => (c.nowrap ? 0 : c.width));
+  const flexible = columns.map((c) => (c.nowrap ? 0 : c.width));
   const flexTotal = flexible.reduce((a, b) => a + b, 0);
   let left = total - fixed.reduce((a, b) => a + b, 0);
   const widths = columns.map((_, i) => fixed[i] as number);
