@@ -359,6 +359,8 @@ function signature(content: DocumentContent): Paragraph[] {
       children: [new TextRun(content.signature.issuer)],
     }),
     para(STYLE.date, content.signature.dateText),
+    // 附注 (GB/T 9704 7.3.6): two characters in, in parentheses, on the line under the date.
+    ...(content.note ? [para(STYLE.body, `（${content.note}）`)] : []),
   ];
 }
 

@@ -160,7 +160,7 @@ const RoundupResponse = z.looseObject({
   units: z.array(
     z.looseObject({
       unit: z.string(),
-      rank: z.number(),
+      rank: z.number().nullable(),
       score: z.number(),
       scoreText: z.string().optional(),
       state: z.string().optional(),

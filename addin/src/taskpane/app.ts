@@ -473,7 +473,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                 h(
                   'tr',
                   {},
-                  h('td', {}, String(u.rank)),
+                  h('td', {}, u.rank === null ? '不参与排名' : String(u.rank)),
                   h('td', {}, u.unit),
                   h('td', {}, u.scoreText ?? String(u.score)),
                   h('td', {}, String(u.overdue.length)),
