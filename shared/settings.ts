@@ -67,8 +67,15 @@ export const SettingsSchema = z.object({
       yujingCc: z.array(z.string().min(1).max(60)).max(10).default([]),
       /** 抄送 of the 通报 and the 专题报告 (R12). */
       redCc: z.array(z.string().min(1).max(60)).max(10).default([]),
-      /** The issuer of the red card's 通报批评 (R12). */
-      tongbaoIssuer: z.string().min(1).max(60).default('友谊县人民政府办公室'),
+      /** 县政府办公室: the issuer of a red card's 通报批评 and 专题报告 (R12). */
+      countyOffice: z.string().min(1).max(60).default('友谊县人民政府办公室'),
+      /** 主送 of the 通报批评 (county-wide) and of the 专题报告 (县委). */
+      tongbaoTo: z
+        .array(z.string().min(1).max(60))
+        .min(1)
+        .max(10)
+        .default(['各乡（镇）人民政府', '县政府各部门']),
+      zhuantiTo: z.string().min(1).max(60).default('中共友谊县委员会'),
     })
     .prefault({}),
   /** R15: the reminder schedule in working days (W−n before the period's last working day, W+n after its end). */

@@ -288,6 +288,11 @@ export class DubanApi {
     return this.download(`/cards/${encodeURIComponent(cardId)}/document`);
   }
 
+  /** A red card's draft 通报批评 (tongbao) or 专题报告 to 县委 (zhuanti), R12. */
+  redCardDocument(cardId: string, doc: 'tongbao' | 'zhuanti') {
+    return this.download(`/cards/${encodeURIComponent(cardId)}/document?doc=${doc}`);
+  }
+
   /** The round-up report of a period (R21) as .docx. */
   roundupDocument(ledgerId: string, period: string) {
     return this.download(
