@@ -14,10 +14,9 @@ import {
   Paragraph,
   FrameAnchorType,
   FrameWrap,
-  HorizontalPositionAlign,
+  HeightRule,
   Tab,
   Table,
-  VerticalPositionAlign,
   TableCell,
   TableRow,
   TextRun,
@@ -191,7 +190,7 @@ const PARAGRAPH_STYLES: IParagraphStyleOptions[] = [
     run: { size: SIZE.footer, snapToGrid: false },
     paragraph: {
       indent: { left: INDENT_4HAO, right: INDENT_4HAO },
-      spacing: { line: 440, lineRule: LineRuleType.AT_LEAST },
+      spacing: { before: 100, line: 400, lineRule: LineRuleType.EXACT },
     },
   },
   {
@@ -278,6 +277,11 @@ export function columnWidths(columns: TableColumn[], rows: string[][], total = T
       }
     }
     if (!changed) for (const i of open) widths[i] = Math.floor((left * (flexible[i] as number)) / share);
+  }
+  const sum = widths.reduce((a, b) => a + b, 0);
+  if (sum > total) {
+    // Too wide for the type area: every column shrinks in proportion (text wraps rather than overflows).
+    return widths.map((w) => Math.floor((w * total) / sum));
   }
   if (flexTotal === 0 && left > 0) {
     // All columns fixed: spread what is left evenly so the table spans the type area.
@@ -410,45 +414,52 @@ function attachments(content: DocumentContent): (Paragraph | Table)[] {
 /** Rule weights of the 版记 in eighths of a point: first and last 0.35 mm, those between 0.25 mm. */
 const RULE = { outer: 8, inner: 6 } as const;
 
+/** The type area's height in twips (225 mm), and the height of one 版记 line between its rules. */
+const TYPE_HEIGHT = A4.height - MARGIN.top - MARGIN.bottom;
+const IMPRINT_LINE = 600;
+
 /**
- * The 版记 (GB/T 9704 7.4): a frame the width of the type area at the foot of the last page's type area
- * (a paragraph frame: Word, WPS and LibreOffice all place it there), a line for 抄送 when there is one and
- * a line for 印发机关 and 印发日期, between full-width rules, the outer ones thicker.
+ * The 版记 (GB/T 9704 7.4) at the foot of the last page's type area: one frame per line (抄送 when there
+ * is one, then 印发机关 and 印发日期), each the width of the type area at a fixed height from the type
+ * area's top, so the last line's rule is the type area's bottom edge in Word, WPS and LibreOffice alike.
+ * Full-width rules between and around the lines, the first and the last thicker.
  */
 function imprint(content: DocumentContent): Paragraph[] {
-  const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: '000000', space: 4 });
+  const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: '000000', space: 1 });
   const cc = (content.cc ?? []).filter((c) => c.trim());
-  const frame = {
-    type: 'alignment' as const,
-    alignment: { x: HorizontalPositionAlign.CENTER, y: VerticalPositionAlign.BOTTOM },
-    anchor: { horizontal: FrameAnchorType.MARGIN, vertical: FrameAnchorType.MARGIN },
-    width: TEXT_WIDTH,
-    wrap: FrameWrap.AROUND,
-  };
-  const ccLine = cc.length
-    ? [
-        new Paragraph({
-          style: STYLE.imprint,
-          frame,
-          keepNext: true,
-          border: { top: rule(RULE.outer), bottom: rule(RULE.inner) },
-          children: [new TextRun(`抄送：${cc.join('，')}。`)],
-        }),
-      ]
-    : [];
-  return [
-    ...ccLine,
-    new Paragraph({
-      style: STYLE.imprint,
-      frame,
-      border: { ...(cc.length ? {} : { top: rule(RULE.outer) }), bottom: rule(RULE.outer) },
-      tabStops: [{ type: 'right', position: TEXT_WIDTH - 2 * INDENT_4HAO }],
-      children: [
+  const lines: { text: TextRun[]; tab?: boolean }[] = [
+    ...(cc.length ? [{ text: [new TextRun(`抄送：${cc.join('，')}。`)] }] : []),
+    {
+      tab: true,
+      text: [
         new TextRun(content.imprint.issuer),
         new TextRun({ children: [new Tab(), `${content.imprint.dateText}印发`] }),
       ],
-    }),
+    },
   ];
+  // A 1-twip paragraph between the frames keeps readers from merging them into one frame.
+  const spacer = () => new Paragraph({ spacing: { line: 20, lineRule: LineRuleType.EXACT }, children: [] });
+  return lines.flatMap((line, i) => [
+    ...(i ? [spacer()] : []),
+    new Paragraph({
+      style: STYLE.imprint,
+      frame: {
+        type: 'absolute',
+        position: { x: 0, y: TYPE_HEIGHT - (lines.length - i) * IMPRINT_LINE },
+        anchor: { horizontal: FrameAnchorType.MARGIN, vertical: FrameAnchorType.MARGIN },
+        width: TEXT_WIDTH,
+        height: IMPRINT_LINE,
+        rule: HeightRule.EXACT,
+        wrap: FrameWrap.AROUND,
+      },
+      border: {
+        ...(i === 0 ? { top: rule(RULE.outer) } : {}),
+        bottom: rule(i === lines.length - 1 ? RULE.outer : RULE.inner),
+      },
+      ...(line.tab ? { tabStops: [{ type: 'right' as const, position: TEXT_WIDTH - 2 * INDENT_4HAO }] } : {}),
+      children: line.text,
+    }),
+  ]);
 }
 
 /** "— 1 —" in 4号 宋体, one character in from the outer edge: right on odd pages, left on even ones. */

@@ -193,6 +193,8 @@ function round(n: number): string {
   return String(Number(n.toFixed(2)));
 }
 
+const sumOf = (list: RoundupUnit[], n: (u: RoundupUnit) => number) => list.reduce((a, u) => a + n(u), 0);
+
 /** 第1名，得分98.00 — or, for a unit listed apart, 本期无到期任务，不参与排名. */
 function rankText(u: RoundupUnit): string {
   return u.rank === null ? '本期无到期任务，不参与排名' : `第${u.rank}名，得分${u.scoreText}`;
@@ -212,7 +214,7 @@ function periodOrdinal(period: string): number {
 /** The ranking rule in words: what counts as due and on time, the formula, how ties are ordered. */
 function rankingRule(settings: Settings): string {
   const w = settings.ranking;
-  return `按照“排名亮丑”要求，对各牵头单位综合评分排名。得分 = 按时反馈率 × ${round(100 * w.feedbackWeight)} + 到期任务完成率 × ${round(100 * w.completionWeight)} − 黄牌数 × ${round(w.yellowPenalty)} − 橙牌数 × ${round(w.orangePenalty)} − 红牌数 × ${round(w.redPenalty)}（亮牌按年内累计）。其中，按时反馈率 = 按时反馈项次 ÷ 应反馈项次，应反馈项次指本期发出、反馈截止日已过（或已反馈）的提示，按时反馈指在反馈截止日当天或之前收到单位反馈；到期任务完成率 = 已销号的到期任务数 ÷ 到期任务数，到期任务指完成时限在本期内且截至统计日已届满的任务。${TIE_RULE}。${w.nothingDue === 'apart' ? '本期既无应反馈提示也无到期任务的单位单独列出，不参与排名。' : `本期无应反馈提示或无到期任务的，相应比率按${round(100 * w.rateWhenNothingDue)}%计。`}`;
+  return `得分 = 按时反馈率 × ${round(100 * w.feedbackWeight)} + 到期任务完成率 × ${round(100 * w.completionWeight)} − 黄牌数 × ${round(w.yellowPenalty)} − 橙牌数 × ${round(w.orangePenalty)} − 红牌数 × ${round(w.redPenalty)}（亮牌按年内累计）。按时反馈率 = 按时反馈项次 ÷ 应反馈项次（本期发出、反馈截止日已过或已反馈的提示），按时反馈指在反馈截止日当天或之前收到单位反馈；到期任务完成率 = 已销号的到期任务数 ÷ 到期任务数，到期任务指完成时限在本期内且截至统计日已届满的任务。${TIE_RULE}。${w.nothingDue === 'apart' ? '本期既无应反馈提示也无到期任务的单位单独列出，不参与排名。' : `本期无应反馈提示或无到期任务的，相应比率按${round(100 * w.rateWhenNothingDue)}%计。`}`;
 }
 
 /** R21: the round-up report's content: a 报告 of a few pages, the per-unit detail as its 附件. */
@@ -273,9 +275,9 @@ export function roundupDocument(
         u.unit,
         u.scoreText,
         u.due.feedback
-          ? `${percent(u.onTimeFeedbackRate)}（${u.due.feedbackOnTime}/${u.due.feedback}）`
+          ? `${percent(u.onTimeFeedbackRate)}\n（${u.due.feedbackOnTime}/${u.due.feedback}）`
           : '—',
-        u.due.tasks ? `${percent(u.completionRate)}（${u.due.tasksDone}/${u.due.tasks}）` : '—',
+        u.due.tasks ? `${percent(u.completionRate)}\n（${u.due.tasksDone}/${u.due.tasks}）` : '—',
         cardsSummary(u.cards),
         STATE_NAME[u.state],
       ]),
@@ -290,19 +292,25 @@ export function roundupDocument(
   blocks.push({ kind: 'heading', level: 1, text: '三、存在问题' });
   const problems: string[] = [];
   const missing = units.filter((u) => u.feedback.missing > 0);
+  /** Units named with their figure, the worst first; beyond four, the rest counted. */
+  const named = (list: RoundupUnit[], n: (u: RoundupUnit) => number, unit: string) => {
+    const sorted = [...list].sort((a, b) => n(b) - n(a));
+    const shown = sorted.slice(0, 4).map((u) => `${u.unit}${n(u)}${unit}`);
+    return sorted.length > 4 ? `${shown.join('、')}等${sorted.length}个单位` : shown.join('、');
+  };
   if (missing.length)
     problems.push(
-      `反馈不及时。${missing.map((u) => `${u.unit}${u.feedback.missing}项次`).join('、')}截至统计日未反馈，${units.filter((u) => u.feedback.late > 0).length}个单位存在逾期反馈。`,
+      `反馈不及时。${named(missing, (u) => u.feedback.missing, '项次')}截至统计日未反馈，${units.filter((u) => u.feedback.late > 0).length}个单位存在逾期反馈。`,
     );
   const overdue = units.filter((u) => u.overdue.length > 0);
   if (overdue.length)
     problems.push(
-      `部分任务超期未完成。${overdue.map((u) => `${u.unit}${u.overdue.length}项`).join('、')}已过完成时限仍未销号。`,
+      `部分任务超期未完成。${named(overdue, (u) => u.overdue.length, '项')}已过完成时限仍未销号。`,
     );
   const lagging = units.filter((u) => u.lagging.length + u.slips.length > 0);
   if (lagging.length)
     problems.push(
-      `部分任务进度滞后。${lagging.map((u) => `${u.unit}${u.lagging.length ? `指标滞后${u.lagging.length}项` : ''}${u.lagging.length && u.slips.length ? '、' : ''}${u.slips.length ? `节点滞后${u.slips.length}个` : ''}`).join('；')}。`,
+      `部分任务进度滞后。${sumOf(lagging, (u) => u.lagging.length)}项指标低于序时进度，${sumOf(lagging, (u) => u.slips.length)}个节点未按期完成，涉及${named(lagging, (u) => u.lagging.length + u.slips.length, '项（个）')}。`,
     );
   const late = units.filter((u) => u.rectificationOverdue);
   if (late.length) problems.push(`橙牌整改逾期。${late.map((u) => u.unit).join('、')}未按期报送整改情况。`);
