@@ -71,6 +71,8 @@ export interface RoundupUnit {
     checkpoint: IsoDate;
     reported: number;
     expected: number;
+    /** The target's unit (人, 万元, %), for printing the figures; null when the target has none. */
+    unit?: string | null;
   }[];
   overdue: { taskId: string; taskNo: string | null; deadline: IsoDate }[];
   slips: { taskId: string; taskNo: string | null; milestone: Milestone }[];
@@ -78,9 +80,14 @@ export interface RoundupUnit {
   state: CardState;
   interviews: number;
   rectificationOverdue: boolean;
-  rank: number;
+  /** R20: null when the unit had nothing due and is listed apart (settings.ranking.nothingDue 'apart'). */
+  rank: number | null;
   score: number;
   scoreText: string;
+  /** The ranking's inputs (R20): feedback and tasks that fell due, and the two rates (0–1). */
+  due: { feedback: number; feedbackOnTime: number; tasks: number; tasksDone: number };
+  onTimeFeedbackRate: number;
+  completionRate: number;
 }
 
 export interface RoundupReport {
@@ -142,7 +149,10 @@ export function roundupReport(input: RoundupInput): RoundupReport {
   for (const t of input.tasks) if (t.leadUnit) unitNames.add(t.leadUnit);
   for (const r of input.reminders) unitNames.add(r.leadUnit);
 
-  const units: Omit<RoundupUnit, 'rank' | 'score' | 'scoreText'>[] = [];
+  const units: Omit<
+    RoundupUnit,
+    'rank' | 'score' | 'scoreText' | 'due' | 'onTimeFeedbackRate' | 'completionRate'
+  >[] = [];
   const rankingRows = [];
   for (const unit of unitNames) {
     const tasks = input.tasks.filter((t) => t.leadUnit === unit);
@@ -200,6 +210,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
           checkpoint: judged.checkpoint,
           reported,
           expected: judged.expected,
+          unit: typeof t.target === 'object' && t.target !== null ? t.target.unit : null,
         });
       if (t.stars === 5)
         for (const m of milestoneSlips(t.milestones, asOf))
@@ -252,13 +263,23 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     });
   }
 
-  const ranked = new Map<string, RankedUnit>(rankUnits(rankingRows, settings).map((r) => [r.unit, r]));
-  const withRank: RoundupUnit[] = units
-    .map((u) => {
-      const r = ranked.get(u.unit) as RankedUnit;
-      return { ...u, rank: r.rank, score: r.score, scoreText: r.scoreText };
-    })
-    .sort((a, b) => a.rank - b.rank);
+  // rankUnits' order: ranked units by rank (ties as it orders them), then those listed apart.
+  const ranked = rankUnits(rankingRows, settings);
+  const byUnit = new Map(units.map((u) => [u.unit, u]));
+  const withRank: RoundupUnit[] = ranked.map((r: RankedUnit) => ({
+    ...(byUnit.get(r.unit) as (typeof units)[number]),
+    rank: r.rank,
+    score: r.score,
+    scoreText: r.scoreText,
+    due: {
+      feedback: r.feedbackDue,
+      feedbackOnTime: r.feedbackOnTime,
+      tasks: r.tasksDue,
+      tasksDone: r.tasksDone,
+    },
+    onTimeFeedbackRate: r.onTimeFeedbackRate,
+    completionRate: r.completionRate,
+  }));
   return {
     period,
     range,
