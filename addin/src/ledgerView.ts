@@ -64,7 +64,7 @@ export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate)
   const ledger = readLedger(read.values, {
     firstRow: read.firstRow,
     firstColumn: read.firstColumn + 1,
-    ...(read.merges ? { merges: read.merges } : {}),
+    ...(read.merges ? { merges: read.merges } : { inferMerges: true }),
     settings,
     ...(today ? { today } : {}),
   });
