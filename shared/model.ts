@@ -63,7 +63,13 @@ export const LedgerTaskSchema = z.object({
   title: z.string(),
   measures: z.string().nullable(),
   leadLeader: z.string().nullable(),
+  /** 牵头单位 as written in the cell (one unit, or several: 县发改局、县财政局). */
   leadUnit: z.string().nullable(),
+  /**
+   * The lead units named in `leadUnit`, each one a unit of its own (a jointly led task has several).
+   * Derived from `leadUnit` by the reader and again by the backend (shared/ledger/leadUnits.ts).
+   */
+  leadUnits: z.array(z.string()).default([]),
   supportUnits: z.array(z.string()),
   deadline: DeadlineSchema,
   category: CategorySchema.nullable(),
@@ -146,6 +152,8 @@ export const ReminderSchema = z.object({
   roundupOn: IsoDateSchema,
   /** For milestone reminders, the milestone's text. */
   note: z.string().optional(),
+  /** A jointly led task: its other lead units (each gets its own reminder). */
+  jointWith: z.array(z.string()).optional(),
 });
 export type Reminder = z.infer<typeof ReminderSchema>;
 

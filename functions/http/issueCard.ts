@@ -22,6 +22,7 @@ import {
   type NewEvent,
 } from '../storage/index.js';
 import { assertLetterFits, letterEntity } from '../storage/letters.js';
+import { isLeadUnitOf } from '../../shared/ledger/leadUnits.js';
 import { api } from './adapter.js';
 import { rulesContext, tasksByIds, unitName } from './common.js';
 
@@ -33,7 +34,8 @@ export const issueCard = api({}, async (call) => {
   const closed = tasks.filter((t) => t.closed).map((t) => t.task.id);
   if (closed.length)
     throw new ApiError(409, 'task_closed', `已销号的任务不再亮牌（R3）：${closed.join('、')}`);
-  const foreign = tasks.filter((t) => t.task.leadUnit !== unit);
+  // A jointly led task (县发改局、县财政局) may be cited in a card to any one of its lead units.
+  const foreign = tasks.filter((t) => !isLeadUnitOf(t.task, unit));
   if (foreign.length) {
     const t = foreign[0]!;
     throw new ApiError(

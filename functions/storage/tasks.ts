@@ -4,6 +4,7 @@
 // Problems of the last sync (table Problems): PartitionKey <ledgerId>, RowKey <row, 7 digits>|<index>.
 import type { TransactionAction } from '@azure/data-tables';
 import type { LedgerTask, Problem, Stars } from '../../shared/model.js';
+import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
 import { encodeKey, decodeKey } from './keys.js';
 import type { Storage, StoredEntity } from './client.js';
 
@@ -22,6 +23,8 @@ export interface StoredTask {
 
 export function toStoredTask(e: StoredEntity): StoredTask {
   const task = JSON.parse(String(e.json)) as LedgerTask & { id: string };
+  // A task stored before lead units were a list reads with its list, derived from the cell text.
+  task.leadUnits = leadUnitsOf(task);
   const stars = typeof e.stars === 'number' && [3, 4, 5].includes(e.stars) ? (e.stars as Stars) : null;
   const closed = e.closed === true;
   return {

@@ -14,6 +14,7 @@ import {
   splitUnits,
   starCount,
 } from './fields.js';
+import { splitLeadUnits } from './leadUnits.js';
 import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
 import { chinaToday, yearOf } from '../dates.js';
 import { suggestStars } from '../rules/stars.js';
@@ -508,6 +509,7 @@ class TaskReader {
       measures: textAt(texts, cols.measures),
       leadLeader: textAt(texts, cols.leadLeader),
       leadUnit: textAt(texts, cols.leadUnit),
+      leadUnits: [],
       supportUnits: splitUnits(cellAt(row, cols.supportUnits)),
       deadline: this.readDeadline(cellAt(row, cols.deadline)),
       category,
@@ -558,6 +560,9 @@ class TaskReader {
       if (task.deadline.text === '') task.deadline = { ...parentTask.deadline };
       task.category ??= parentTask.category;
     }
+
+    // A jointly led task (县发改局、县财政局) has each unit as a lead unit of its own.
+    task.leadUnits = splitLeadUnits(task.leadUnit);
 
     // R1: the five things every task must have, and a readable deadline.
     if (cols.measures !== undefined && task.measures === null)

@@ -3,6 +3,7 @@
 import type { CardReason, Deadline, IsoDate, Milestone, Stars, Target } from '../model.js';
 import type { Settings } from '../settings.js';
 import { judgeLagging, milestoneSlips } from './progress.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
 
 export interface Candidate {
   unit: string;
@@ -124,7 +125,9 @@ export interface CandidateTask {
   no: string | null;
   /** The title, when known: 率/增长 in it make the 4★ target a level (R6). */
   title?: string | null;
+  /** 牵头单位 as written; each of its units (`leadUnits`, else read from it) is a candidate on its own. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   closed: boolean;
   deadline: Deadline;
   stars: Stars | null;
@@ -149,9 +152,13 @@ export function orangeCandidates(input: {
   const { asOf, year, settings } = input;
   const out = new CandidateBuilder();
   for (const t of input.tasks) {
-    if (t.closed || !t.leadUnit) continue;
+    const units = t.leadUnits?.length ? t.leadUnits : splitLeadUnits(t.leadUnit);
+    if (t.closed || units.length === 0) continue;
     const label = taskLabel(t.id, t.no);
-    const add = (detail: string) => out.add(t.leadUnit as string, 'orange', '工作进展缓慢', t.id, detail);
+    // A jointly led task's slow progress is each of its lead units' (never the joined cell text's).
+    const add = (detail: string) => {
+      for (const unit of units) out.add(unit, 'orange', '工作进展缓慢', t.id, detail);
+    };
     if (isOverdue(t, asOf)) {
       add(`${label}已过完成时限（${t.deadline.date}）仍未销号`);
     }

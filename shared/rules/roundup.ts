@@ -19,12 +19,15 @@ import { judgeLagging, latestReported, milestoneSlips } from './progress.js';
 import { deadlinePassed, isOverdue } from './candidates.js';
 import { unitCardStates } from './cards.js';
 import { rankUnits, type RankedUnit } from './ranking.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
 
 export interface RoundupTask {
   id: string;
   no: string | null;
   title?: string;
+  /** 牵头单位 as written; each of its units (`leadUnits`, else read from it) is ranked on the task. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   stars: Stars | null;
   closed: boolean;
   deadline: Deadline;
@@ -139,13 +142,17 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     unitCardStates(input.events, asOf, settings, calendar, { year }).map((s) => [s.unit, s]),
   );
   const unitNames = new Set<string>(input.units ?? []);
-  for (const t of input.tasks) if (t.leadUnit) unitNames.add(t.leadUnit);
+  const unitsOf = new Map(
+    input.tasks.map((t) => [t, t.leadUnits?.length ? t.leadUnits : splitLeadUnits(t.leadUnit)]),
+  );
+  for (const units of unitsOf.values()) for (const u of units) unitNames.add(u);
   for (const r of input.reminders) unitNames.add(r.leadUnit);
 
   const units: Omit<RoundupUnit, 'rank' | 'score' | 'scoreText'>[] = [];
   const rankingRows = [];
   for (const unit of unitNames) {
-    const tasks = input.tasks.filter((t) => t.leadUnit === unit);
+    // A jointly led task counts for each of its lead units (tasks due, done, lagging, slips).
+    const tasks = input.tasks.filter((t) => unitsOf.get(t)!.includes(unit));
     // One feedback line per task and period (a weekly and a milestone reminder of one week share it; the earliest due date counts).
     const dueByKey = new Map<string, Reminder>();
     for (const r of input.reminders) {

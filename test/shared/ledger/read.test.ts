@@ -165,6 +165,7 @@ describe('header', () => {
       measures: '开展专项招聘。',
       leadLeader: '孙丽',
       leadUnit: '县人社局',
+      leadUnits: ['县人社局'],
       supportUnits: ['县财政局', '县税务局'],
       deadline: { text: '2026/6/30', date: '2026-06-30', recurrence: null },
       category: 'indicator',
