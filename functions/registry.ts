@@ -7,6 +7,7 @@ import { syncLedger } from './http/syncLedger.js';
 import { listTasks } from './http/listTasks.js';
 import { setStars } from './http/setStars.js';
 import { closeTasks } from './http/closeTasks.js';
+import { tickMilestone } from './http/tickMilestone.js';
 import { issueCard } from './http/issueCard.js';
 import { getCard } from './http/getCard.js';
 import { tickChecklist } from './http/tickChecklist.js';
@@ -84,6 +85,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('ledgerSync', 'ledger/sync', { POST: syncLedger }),
   http('tasks', 'tasks', { GET: listTasks }),
   http('tasksClose', 'tasks/close', { POST: closeTasks }),
+  http('taskMilestones', 'tasks/milestones', { POST: tickMilestone }),
   http('stars', 'stars', { POST: setStars }),
   http('cards', 'cards', { POST: issueCard }),
   http('card', 'cards/{cardId}', { GET: getCard }),

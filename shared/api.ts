@@ -148,3 +148,16 @@ export const UnitStateSchema = z.object({
   rectificationOverdue: z.boolean(),
 });
 export type UnitState = z.infer<typeof UnitStateSchema>;
+
+/** POST /tasks/milestones — the clerk ticks (or unticks) a 5★ milestone of a task (R7), with history. */
+export const TickMilestoneRequestSchema = z.object({
+  ledgerId: Id,
+  taskId: Id,
+  /** The milestone's text as the ledger reads it (完成立项 of 3月底前完成立项). */
+  milestone: z.string().trim().min(1, '请指明节点').max(200),
+  done: z.boolean({ error: '请说明节点是否完成 done' }),
+  /** The day it was done (default: today, CST). */
+  date: IsoDateSchema.optional(),
+  by: Who,
+});
+export type TickMilestoneRequest = z.input<typeof TickMilestoneRequestSchema>;

@@ -33,11 +33,21 @@ export const DeadlineSchema = z.object({
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
-/** A 5★ milestone (节点, R7). `done` is set by the office or the unit's feedback. */
+/** Who said a milestone is done (R7): the ledger's own mark, the unit's feedback, or the office. */
+export const MilestoneSourceSchema = z.enum(['ledger', 'feedback', 'office']);
+export type MilestoneSource = z.infer<typeof MilestoneSourceSchema>;
+
+/**
+ * A 5★ milestone (节点, R7). `done` comes from the ledger (a ✓ or 已完成 beside it), the unit's feedback
+ * or the clerk's tick, with who and when when known.
+ */
 export const MilestoneSchema = z.object({
   date: IsoDateSchema.nullable(),
   text: z.string(),
   done: z.boolean().optional(),
+  doneOn: IsoDateSchema.nullable().optional(),
+  doneBy: z.string().nullable().optional(),
+  doneSource: MilestoneSourceSchema.optional(),
 });
 export type Milestone = z.infer<typeof MilestoneSchema>;
 

@@ -8,7 +8,9 @@ import { chinaToday } from '../../shared/dates.js';
 import { ApiError } from '../errors.js';
 import { verifyFeedbackToken } from '../feedbackLink.js';
 import { appendEvents, listTasks, recordFeedback } from '../storage/index.js';
+import { unknownMilestones } from '../../shared/rules/milestones.js';
 import { api, type ApiCall } from './adapter.js';
+import { markMilestones } from './tickMilestone.js';
 
 async function linkedTask(call: ApiCall) {
   const link = verifyFeedbackToken(call.param('token'), chinaToday(call.now), call.env);
@@ -72,8 +74,16 @@ const j=await r.json();document.getElementById('r').textContent=r.ok?'已收到�
 });
 
 export const submitFeedback = api({ auth: 'link' }, async (call) => {
-  const { link, storage } = await linkedTask(call);
+  const { link, storage, task } = await linkedTask(call);
   const body = await call.body(FeedbackRequestSchema);
+  // R7: the milestones a unit reports done must be the task's own (nothing recorded otherwise).
+  const unknown = unknownMilestones(task.task.milestones, body.milestonesDone ?? []);
+  if (unknown.length)
+    throw new ApiError(
+      400,
+      'unknown_milestone',
+      `该任务没有节点「${unknown.join('」「')}」，请刷新页面后重新勾选`,
+    );
   const receivedOn = chinaToday(call.now);
   const at = call.now.toISOString();
   const feedback: Feedback = {
@@ -100,5 +110,21 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
     ],
     call.now,
   );
+  // R7: the milestones the unit reports done are done from today, by that unit (in the task's history).
+  if (body.milestonesDone?.length)
+    await markMilestones(
+      storage,
+      link.ledgerId,
+      link.taskId,
+      body.milestonesDone.map((text) => ({
+        text,
+        done: true,
+        on: receivedOn,
+        by: link.unit,
+        source: 'feedback' as const,
+      })),
+      call.now,
+      receivedOn,
+    );
   return { status: 201, body: { feedback } };
 });

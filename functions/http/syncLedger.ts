@@ -5,6 +5,7 @@ import { SyncLedgerRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import type { Stars } from '../../shared/model.js';
 import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
+import { applyMilestoneMarks } from '../../shared/rules/milestones.js';
 import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
@@ -91,14 +92,22 @@ export const syncLedger = api({}, async (call) => {
       const facts = syncTaskFacts(prev ?? null, task, today);
       const { stars, closed } = facts;
       const next: TaskState = {
-        // The lead units are the backend's reading of the 牵头单位 text, whatever list was sent.
-        task: { ...task, leadUnits: leadUnitsOf(task), stars, closed },
+        // The lead units are the backend's reading of the 牵头单位 text, whatever list was sent; the
+        // milestones done by feedback or by the clerk stay done across syncs (R7).
+        task: {
+          ...task,
+          leadUnits: leadUnitsOf(task),
+          milestones: applyMilestoneMarks(task.milestones, prev?.milestoneMarks ?? []),
+          stars,
+          closed,
+        },
         stars,
         closed,
         closedOn: facts.closedOn,
         closeNote: facts.closeNote,
         removed: false,
         removedOn: null,
+        milestoneMarks: prev?.milestoneMarks ?? [],
       };
       if (facts.starChange) starChanges.push({ taskId: task.id, row: task.row, ...facts.starChange });
       if (facts.closing) closings.push({ taskId: task.id, row: task.row, ...facts.closing });

@@ -5,6 +5,7 @@
 import type { TransactionAction } from '@azure/data-tables';
 import type { LedgerTask, Problem, Stars } from '../../shared/model.js';
 import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
+import { applyMilestoneMarks, type MilestoneMark } from '../../shared/rules/milestones.js';
 import { encodeKey, decodeKey } from './keys.js';
 import type { Storage, StoredEntity } from './client.js';
 
@@ -18,13 +19,24 @@ export interface StoredTask {
   closeNote: string | null;
   removed: boolean;
   removedOn: string | null;
+  /** R7: milestones marked done by the unit's feedback or the clerk (the ledger's own marks are in the task). */
+  milestoneMarks?: MilestoneMark[];
   etag: string;
+}
+
+function parseMarks(value: unknown): MilestoneMark[] {
+  if (typeof value !== 'string' || value === '') return [];
+  const parsed = JSON.parse(value) as unknown;
+  return Array.isArray(parsed) ? (parsed as MilestoneMark[]) : [];
 }
 
 export function toStoredTask(e: StoredEntity): StoredTask {
   const task = JSON.parse(String(e.json)) as LedgerTask & { id: string };
   // A task stored before lead units were a list reads with its list, derived from the cell text.
   task.leadUnits = leadUnitsOf(task);
+  // R7: every reader of a task sees its milestones done as the feedback and the clerk said.
+  const milestoneMarks = parseMarks(e.milestoneMarks);
+  task.milestones = applyMilestoneMarks(task.milestones, milestoneMarks);
   const stars = typeof e.stars === 'number' && [3, 4, 5].includes(e.stars) ? (e.stars as Stars) : null;
   const closed = e.closed === true;
   return {
@@ -36,6 +48,7 @@ export function toStoredTask(e: StoredEntity): StoredTask {
     closeNote: typeof e.closeNote === 'string' && e.closeNote ? e.closeNote : null,
     removed: e.removed === true,
     removedOn: typeof e.removedOn === 'string' && e.removedOn ? e.removedOn : null,
+    milestoneMarks,
     etag: e.etag,
   };
 }
@@ -63,6 +76,7 @@ export function taskEntity(ledgerId: string, t: Omit<StoredTask, 'etag' | 'ledge
     closeNote: t.closeNote ?? '',
     removed: t.removed,
     removedOn: t.removedOn ?? '',
+    milestoneMarks: t.milestoneMarks?.length ? JSON.stringify(t.milestoneMarks) : '',
   };
 }
 

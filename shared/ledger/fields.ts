@@ -71,9 +71,30 @@ const ITEM_MARKER =
   /^(?:[(（]\d{1,2}[)）]|\d{1,2}[、)）]|\d{1,2}[.．](?=[\s\u3000]|\d{4})|[\u2460-\u2473])[\s\u3000]*/;
 // (A milestone's date is the same kind of date prefix as in a deadline: see DATE_PREFIX.)
 
+// The ledger's own mark that a milestone is done (R7): a tick before or after it (✓ ✔ √ ☑), or
+// （已完成） / 已完成 / 已完工 after it. 完成立项 alone is the milestone's work, not a mark.
+const DONE_TICK = /^[✓✔√☑][\s\u3000]*|[\s\u3000]*[✓✔√☑]$/;
+const DONE_WORDS =
+  /[\s\u3000]*(?:[（(][\s\u3000]*(?:已?完成|已完工|已办结|已实现|已达成)[\s\u3000]*[）)]|[—\-–:：]?(?:已完成|已完工|已办结))$/;
+
+/** The milestone text without the ledger's done mark, and whether it had one. */
+function doneMark(part: string): { text: string; done: boolean } {
+  let text = part;
+  let done = false;
+  for (const mark of [DONE_TICK, DONE_WORDS, DONE_TICK]) {
+    const stripped = text.replace(mark, '');
+    if (stripped !== text && stripped.trim() !== '') {
+      text = stripped.trim();
+      done = true;
+    }
+  }
+  return { text, done };
+}
+
 /**
  * 时间节点 → dated milestones: `3月底前完成立项；6月底前开工建设` → [{date:'2026-03-31', text:'完成立项'}, …].
- * A part with no readable date is kept with `date: null` (the reader reports it, R7).
+ * A part with no readable date is kept with `date: null` (the reader reports it, R7). A part the
+ * ledger marks done (`3月底前完成立项（已完成）`, `✓6月底前开工建设`) is done, with source 'ledger'.
  */
 export function parseMilestones(text: CellValue, year: number): Milestone[] {
   if (typeof text === 'number' && isLikelySerial(text)) {
@@ -84,18 +105,20 @@ export function parseMilestones(text: CellValue, year: number): Milestone[] {
   if (s === '') return [];
   const out: Milestone[] = [];
   for (const raw of s.split(MILESTONE_SEPARATORS)) {
-    const part = raw.trim().replace(ITEM_MARKER, '');
+    const marked = doneMark(raw.trim().replace(ITEM_MARKER, ''));
+    const part = marked.text.replace(ITEM_MARKER, '');
     if (part === '') continue;
+    const done = marked.done ? { done: true, doneSource: 'ledger' as const } : {};
     const flat = compact(part);
     const m = DATE_PREFIX.exec(flat);
     if (!m) {
-      out.push({ date: null, text: part });
+      out.push({ date: null, text: part, ...done });
       continue;
     }
     const date = parseDateText(m[1]!, year, true);
     // Keep the clerk's own text: slice the original when compacting changed nothing (the usual case).
     const rest = (flat === part ? part : flat).slice(m[0].length);
-    out.push({ date, text: date === null ? part : rest || part });
+    out.push({ date, text: date === null ? part : rest || part, ...done });
   }
   return out;
 }

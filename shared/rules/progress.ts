@@ -1,6 +1,7 @@
 // R6 (4★ 以旬保月、以月保季、以季保年: lagging against the time-proportional target) and R7 (5★ milestone slips).
 import type { IsoDate, Milestone, Target } from '../model.js';
 import type { Settings } from '../settings.js';
+import { milestoneState } from './milestones.js';
 import { daysBetween, daysInMonth, daysInYear, makeDate, monthNumberOf, yearOf } from '../dates.js';
 
 /**
@@ -125,7 +126,7 @@ export function latestReported(
   return new Map([...latest].map(([id, v]) => [id, v.value]));
 }
 
-/** R7: milestones whose date has passed (date < asOf) and that are not done. */
+/** R7: milestones whose date has passed (date < asOf) and that were not done by asOf. */
 export function milestoneSlips(milestones: Milestone[], asOf: IsoDate): Milestone[] {
-  return milestones.filter((m) => m.date !== null && m.date < asOf && m.done !== true);
+  return milestones.filter((m) => milestoneState(m, asOf) === 'slipped');
 }

@@ -20,6 +20,7 @@ import { deadlinePassed, isOverdue } from './candidates.js';
 import { unitCardStates } from './cards.js';
 import { rankUnits, type RankedUnit } from './ranking.js';
 import { splitLeadUnits } from '../ledger/leadUnits.js';
+import { milestoneState, type MilestoneState } from './milestones.js';
 
 export interface RoundupTask {
   id: string;
@@ -58,6 +59,8 @@ export interface RoundupUnit {
     stars: Stars | null;
     closed: boolean;
     deadline: Deadline;
+    /** R7: each milestone with its state on asOf (done, slipped, pending, undated) and who said done. */
+    milestones: (Milestone & { state: MilestoneState })[];
   }[];
   feedback: {
     expected: number;
@@ -239,6 +242,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
         stars: t.stars,
         closed: t.closed,
         deadline: t.deadline,
+        milestones: t.milestones.map((m) => ({ ...m, state: milestoneState(m, asOf) })),
       })),
       feedback: {
         expected: lines.length,
