@@ -8,6 +8,7 @@ import { listTasks } from './http/listTasks.js';
 import { setStars } from './http/setStars.js';
 import { closeTasks } from './http/closeTasks.js';
 import { tickMilestone } from './http/tickMilestone.js';
+import { setTargetKind } from './http/setTargetKind.js';
 import { issueCard } from './http/issueCard.js';
 import { getCard } from './http/getCard.js';
 import { tickChecklist } from './http/tickChecklist.js';
@@ -86,6 +87,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('tasks', 'tasks', { GET: listTasks }),
   http('tasksClose', 'tasks/close', { POST: closeTasks }),
   http('taskMilestones', 'tasks/milestones', { POST: tickMilestone }),
+  http('taskTargetKind', 'tasks/target-kind', { POST: setTargetKind }),
   http('stars', 'stars', { POST: setStars }),
   http('cards', 'cards', { POST: issueCard }),
   http('card', 'cards/{cardId}', { GET: getCard }),

@@ -161,3 +161,17 @@ export const TickMilestoneRequestSchema = z.object({
   by: Who,
 });
 export type TickMilestoneRequest = z.input<typeof TickMilestoneRequestSchema>;
+
+/**
+ * POST /tasks/target-kind — the clerk sets the kind of 4★ targets (R6): cumulative (pro-rated over the
+ * year) or level (held from January); null clears it (the ledger's kind, else the setting, decides).
+ */
+export const SetTargetKindRequestSchema = z.object({
+  ledgerId: Id,
+  taskIds: z.array(Id).min(1).max(20_000),
+  kind: z
+    .enum(['cumulative', 'level'], { error: '指标类型 kind 应为 cumulative（累计值）或 level（水平值）' })
+    .nullable(),
+  by: Who,
+});
+export type SetTargetKindRequest = z.input<typeof SetTargetKindRequestSchema>;

@@ -14,6 +14,7 @@ import {
   listTasks,
   putLedger,
   replaceProblems,
+  withTargetKind,
   writeTasks,
   type NewEvent,
   type StoredTask,
@@ -98,6 +99,7 @@ export const syncLedger = api({}, async (call) => {
           ...task,
           leadUnits: leadUnitsOf(task),
           milestones: applyMilestoneMarks(task.milestones, prev?.milestoneMarks ?? []),
+          target: withTargetKind(task.target, prev?.targetKind),
           stars,
           closed,
         },
@@ -108,6 +110,7 @@ export const syncLedger = api({}, async (call) => {
         removed: false,
         removedOn: null,
         milestoneMarks: prev?.milestoneMarks ?? [],
+        targetKind: prev?.targetKind ?? null,
       };
       if (facts.starChange) starChanges.push({ taskId: task.id, row: task.row, ...facts.starChange });
       if (facts.closing) closings.push({ taskId: task.id, row: task.row, ...facts.closing });

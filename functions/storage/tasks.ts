@@ -3,7 +3,8 @@
 // stars set by 赋星, closing (销号, R3), and `removed` for a task that left the ledger (never deleted).
 // Problems of the last sync (table Problems): PartitionKey <ledgerId>, RowKey <row, 7 digits>|<index>.
 import type { TransactionAction } from '@azure/data-tables';
-import type { LedgerTask, Problem, Stars } from '../../shared/model.js';
+import type { LedgerTask, Problem, Stars, Target } from '../../shared/model.js';
+import type { TargetKind } from '../../shared/rules/progress.js';
 import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
 import { applyMilestoneMarks, type MilestoneMark } from '../../shared/rules/milestones.js';
 import { encodeKey, decodeKey } from './keys.js';
@@ -21,6 +22,8 @@ export interface StoredTask {
   removedOn: string | null;
   /** R7: milestones marked done by the unit's feedback or the clerk (the ledger's own marks are in the task). */
   milestoneMarks?: MilestoneMark[];
+  /** R6: the target's kind as the clerk set it (wins over the ledger's); null/absent = not set. */
+  targetKind?: TargetKind | null;
   etag: string;
 }
 
@@ -37,6 +40,8 @@ export function toStoredTask(e: StoredEntity): StoredTask {
   // R7: every reader of a task sees its milestones done as the feedback and the clerk said.
   const milestoneMarks = parseMarks(e.milestoneMarks);
   task.milestones = applyMilestoneMarks(task.milestones, milestoneMarks);
+  const targetKind = e.targetKind === 'cumulative' || e.targetKind === 'level' ? e.targetKind : null;
+  task.target = withTargetKind(task.target, targetKind);
   const stars = typeof e.stars === 'number' && [3, 4, 5].includes(e.stars) ? (e.stars as Stars) : null;
   const closed = e.closed === true;
   return {
@@ -49,6 +54,7 @@ export function toStoredTask(e: StoredEntity): StoredTask {
     removed: e.removed === true,
     removedOn: typeof e.removedOn === 'string' && e.removedOn ? e.removedOn : null,
     milestoneMarks,
+    targetKind,
     etag: e.etag,
   };
 }
@@ -77,7 +83,13 @@ export function taskEntity(ledgerId: string, t: Omit<StoredTask, 'etag' | 'ledge
     removed: t.removed,
     removedOn: t.removedOn ?? '',
     milestoneMarks: t.milestoneMarks?.length ? JSON.stringify(t.milestoneMarks) : '',
+    targetKind: t.targetKind ?? '',
   };
+}
+
+/** R6: the target with the clerk's kind, when one is set (the ledger's own kind otherwise). */
+export function withTargetKind(target: Target | null, kind: TargetKind | null | undefined): Target | null {
+  return target && kind ? { ...target, kind } : target;
 }
 
 /** Writes changed tasks: existing rows with If-Match on the ETag they were read with, new rows as creates. */

@@ -133,10 +133,17 @@ const TARGET_CELL = /^[^\d]*?(\d+(?:\.\d+)?)\s*([^\d\s]*)/;
 const HAS_DIGIT = /\d/;
 const THOUSANDS = /(\d),(?=\d{3}(?!\d))/g;
 const TARGET_TAIL = /(?:以上|以内|左右|及以上|以下)$/;
+// R6: the kind of a target, where the ledger writes it in the target cell: 1200人（累计）, 全年累计3.2亿元;
+// 95%（水平值）, 保持95%以上, 不低于95%, 稳定在95%.
+const TARGET_KIND_CUMULATIVE = /累计/;
+const TARGET_KIND_LEVEL = /水平|保持|不低于|稳定在|时点/;
+const TARGET_KIND_WORDS = /[（(]?(?:累计值?|水平值?|时点值?)[）)]?/g;
 
 /**
- * A 4★ target (R6) from a target cell (`1200人`, `3.2亿元`, 1200) or, with `fromTitle`, from a task's
- * title (`城镇新增就业1200人` → {1200, '人'}, `增长6%以上` → {6, '%'}); null when there is none.
+ * A 4★ target (R6) from a target cell (`1200人`, `3.2亿元`, 1200; its kind when the cell says it:
+ * `1200人（累计）` cumulative, `95%（水平值）` or `保持95%` a level) or, with `fromTitle`, from a task's
+ * title (`城镇新增就业1200人` → {1200, '人'}, `增长6%以上` → {6, '%'}; never a kind: a title only
+ * suggests one); null when there is none.
  */
 export function parseTarget(value: CellValue, fromTitle = false): Target | null {
   if (typeof value === 'number') return Number.isFinite(value) ? { value, unit: '' } : null;
@@ -147,11 +154,20 @@ export function parseTarget(value: CellValue, fromTitle = false): Target | null 
     const m = TARGET_IN_TITLE.exec(s);
     return m ? { value: Number(m[1]), unit: m[2]! } : null;
   }
+  const kind = TARGET_KIND_CUMULATIVE.test(s)
+    ? ({ kind: 'cumulative' } as const)
+    : TARGET_KIND_LEVEL.test(s)
+      ? ({ kind: 'level' } as const)
+      : {};
   const known = TARGET_IN_TITLE.exec(s);
-  if (known) return { value: Number(known[1]), unit: known[2]! };
+  if (known) return { value: Number(known[1]), unit: known[2]!, ...kind };
   const m = TARGET_CELL.exec(s);
   if (!m) return null;
-  return { value: Number(m[1]), unit: m[2]!.replace(TARGET_TAIL, '') };
+  return {
+    value: Number(m[1]),
+    unit: m[2]!.replace(TARGET_TAIL, '').replace(TARGET_KIND_WORDS, ''),
+    ...kind,
+  };
 }
 
 // ---------------------------------------------------------------- status (R3)
