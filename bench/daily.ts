@@ -19,6 +19,7 @@ function benchTask(i: number, units: number): Omit<StoredTask, 'etag' | 'ledgerI
     measures: '按计划推进',
     leadLeader: '张副县长',
     leadUnit: `县第${i % units}单位`,
+    leadUnits: [`县第${i % units}单位`],
     supportUnits: [],
     deadline: { text: '2026年12月31日', date: '2026-12-31', recurrence: null },
     category: 'routine',

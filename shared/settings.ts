@@ -19,6 +19,11 @@ export const SettingsSchema = z.object({
   laggingThreshold: z.number().gt(0).max(1).default(0.8),
   /** R6: target units that are a level (a rate), judged against the target, not pro-rated over the year. */
   levelUnits: z.array(z.string().min(1)).default(['%', '‰', '个百分点']),
+  /**
+   * R6: the kind of a target whose kind is neither written in the ledger, set by the clerk, nor given by
+   * its unit: cumulative (pro-rated over the year) or level (the target itself, from January).
+   */
+  targetKindDefault: z.enum(['cumulative', 'level']).default('cumulative'),
   /** R11: rectification deadline after an orange card, in working days. */
   rectificationWorkingDays: z.number().int().positive().default(10),
   /**

@@ -19,12 +19,16 @@ import { judgeLagging, latestReported, milestoneSlips } from './progress.js';
 import { deadlinePassed, isOverdue } from './candidates.js';
 import { unitCardStates } from './cards.js';
 import { rankUnits, type RankedUnit } from './ranking.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
+import { milestoneState, type MilestoneState } from './milestones.js';
 
 export interface RoundupTask {
   id: string;
   no: string | null;
   title?: string;
+  /** 牵头单位 as written; each of its units (`leadUnits`, else read from it) is ranked on the task. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   stars: Stars | null;
   closed: boolean;
   deadline: Deadline;
@@ -55,6 +59,8 @@ export interface RoundupUnit {
     stars: Stars | null;
     closed: boolean;
     deadline: Deadline;
+    /** R7: each milestone with its state on asOf (done, slipped, pending, undated) and who said done. */
+    milestones: (Milestone & { state: MilestoneState })[];
   }[];
   feedback: {
     expected: number;
@@ -146,7 +152,10 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     unitCardStates(input.events, asOf, settings, calendar, { year }).map((s) => [s.unit, s]),
   );
   const unitNames = new Set<string>(input.units ?? []);
-  for (const t of input.tasks) if (t.leadUnit) unitNames.add(t.leadUnit);
+  const unitsOf = new Map(
+    input.tasks.map((t) => [t, t.leadUnits?.length ? t.leadUnits : splitLeadUnits(t.leadUnit)]),
+  );
+  for (const units of unitsOf.values()) for (const u of units) unitNames.add(u);
   for (const r of input.reminders) unitNames.add(r.leadUnit);
 
   const units: Omit<
@@ -155,7 +164,8 @@ export function roundupReport(input: RoundupInput): RoundupReport {
   >[] = [];
   const rankingRows = [];
   for (const unit of unitNames) {
-    const tasks = input.tasks.filter((t) => t.leadUnit === unit);
+    // A jointly led task counts for each of its lead units (tasks due, done, lagging, slips).
+    const tasks = input.tasks.filter((t) => unitsOf.get(t)!.includes(unit));
     // One feedback line per task and period (a weekly and a milestone reminder of one week share it; the earliest due date counts).
     const dueByKey = new Map<string, Reminder>();
     for (const r of input.reminders) {
@@ -243,6 +253,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
         stars: t.stars,
         closed: t.closed,
         deadline: t.deadline,
+        milestones: t.milestones.map((m) => ({ ...m, state: milestoneState(m, asOf) })),
       })),
       feedback: {
         expected: lines.length,
