@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chinaToday } from '../../shared/dates.js';
 import { readLedger, type LedgerResult } from '../../shared/ledger/index.js';
 import type { Settings } from '../../shared/settings.js';
-import { pickLedgerSheet, readWorkbookSheets } from '../xlsx.js';
+import { pickLedgerSheet, readWorkbookSheets, WorkbookRefused } from '../xlsx.js';
 import { UsageError } from './errors.js';
 import { optionalYear, parse, type Io } from './main.js';
 import { renderTable } from './table.js';
@@ -24,6 +24,8 @@ export async function loadLedger(
   try {
     sheets = await readWorkbookSheets(file);
   } catch (e) {
+    // A refusal (old format, a limit passed) already says what to do; anything else is wrapped.
+    if (e instanceof WorkbookRefused) throw new UsageError(e.message);
     throw new UsageError(`无法读取工作簿 cannot read workbook ${file}: ${(e as Error).message}`);
   }
   let picked;
