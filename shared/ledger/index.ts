@@ -16,10 +16,13 @@ export {
 export {
   type LedgerField,
   type HeaderMatch,
+  type ColumnMap,
   FIELD_LABELS,
   REQUIRED_FIELDS,
   headerScore,
   findHeader,
   fieldOfHeader,
+  normalizeHeader,
 } from './header.js';
+export { HEADER_VARIANTS, PUBLISHED_HEADERS } from './vocabulary.js';
 export { readLedger, type LedgerResult, type LedgerTaskRead, type ReadLedgerOptions } from './read.js';

@@ -14,7 +14,7 @@ import {
   splitUnits,
   starCount,
 } from './fields.js';
-import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
+import { type ColumnMap, FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
 import { chinaToday, yearOf } from '../dates.js';
 import { suggestStars } from '../rules/stars.js';
 import { decompositionProblems, effectiveClosed } from '../rules/decomposition.js';
@@ -34,6 +34,8 @@ export interface ReadLedgerOptions {
    */
   merges?: readonly string[];
   settings?: Settings;
+  /** The clerk's mapping of header labels the vocabulary does not know (kept per ledger). */
+  columnMap?: ColumnMap;
   /** Today (CST), for the year when nothing else gives it. */
   today?: IsoDate;
 }
@@ -49,6 +51,8 @@ export interface LedgerResult {
     rows: number[];
     /** The 0-based index into each row of `values` of every column found (a field absent from the sheet is absent here). */
     columns: Partial<Record<LedgerField, number>>;
+    /** Header cells naming no field, as sheet column letters and labels (what the clerk may map). */
+    unknown: { column: string; label: string }[];
   };
   tasks: LedgerTaskRead[];
   /** One entry for every row of `values`, in order. */
@@ -147,7 +151,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
     ? fillMerges(values0, options.merges, firstRow, colOffset + 1)
     : values0;
   const letter = (c: number) => columnLetter(c + colOffset);
-  const header = findHeader(values);
+  const header = findHeader(values, options.columnMap);
   const headerStart = header ? header.rows[0]! : values.length;
   const headerEnd = header ? header.rows[header.rows.length - 1]! : values.length;
 
@@ -202,18 +206,29 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
         reported = true;
       }
     }
-    return { year: ledgerYear, yearSource, header: { rows: [], columns: {} }, tasks, rows, problems };
+    return {
+      year: ledgerYear,
+      yearSource,
+      header: { rows: [], columns: {}, unknown: [] },
+      tasks,
+      rows,
+      problems,
+    };
   }
 
-  // A required column missing from the header is one problem, not one per row.
+  // A required column missing from the header is one problem, not one per row; it names the header
+  // cells that were not understood, which the clerk can map to it once.
   const headerSheetRow = firstRow + headerStart;
+  const unknown = header.unknown.map((u) => ({ column: letter(u.column), label: u.label }));
   for (const f of REQUIRED_FIELDS) {
     if (columns[f] === undefined)
       problems.push({
         row: headerSheetRow,
         column: null,
         rule: 'R1',
-        message: `第${headerSheetRow}行表头缺少“${FIELD_LABELS[f]}”列，各任务的${FIELD_LABELS[f]}均无法读取`,
+        message:
+          `第${headerSheetRow}行表头缺少“${FIELD_LABELS[f]}”列，各任务的${FIELD_LABELS[f]}均无法读取` +
+          mapHint(f, unknown),
       });
   }
 
@@ -285,7 +300,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   return {
     year: ledgerYear,
     yearSource,
-    header: { rows: header.rows.map((r) => firstRow + r), columns },
+    header: { rows: header.rows.map((r) => firstRow + r), columns, unknown },
     tasks,
     rows,
     problems,
@@ -582,6 +597,30 @@ class TaskReader {
     if (!item) this.itemParent = no !== null ? task : null;
     return task;
   }
+}
+
+// Loose words that make an unknown header a likely candidate for a missing required column.
+const LIKELY: Partial<Record<LedgerField, RegExp>> = {
+  title: /任务|事项|内容|工作/,
+  measures: /措施|举措|办法|方案|步骤|路径/,
+  leadLeader: /领导|负责人|县长|书记|分管/,
+  leadUnit: /单位|部门|科室|机构|主体|主办|牵头/,
+  deadline: /时间|日期|时限|期|节点|要求/,
+};
+
+/**
+ * What to do about a missing required column: the header cells not understood (the likeliest named
+ * first) and how to map one, in the pane or with `duban ledger --map`.
+ */
+function mapHint(f: LedgerField, unknown: { column: string; label: string }[]): string {
+  const name = FIELD_LABELS[f];
+  if (unknown.length === 0) return `；表头中没有可对应的列，请增加“${name}”列`;
+  const likely = unknown.find((u) => LIKELY[f]?.test(u.label)) ?? unknown[0]!;
+  const cells = unknown.map((u) => `${u.column}列“${u.label}”`).join('、');
+  return (
+    `。未能识别的表头：${cells}。如${likely.column}列“${likely.label}”就是${name}，` +
+    `请在“台账体检”中把该列对应为“${name}”，或运行 duban ledger --map ${name}=${likely.label}`
+  );
 }
 
 function normalizeForCompare(s: string): string {
