@@ -21,6 +21,27 @@ export type LedgerField =
   | 'startDate'
   | 'closedOn';
 
+/** Every field, in the order the pane offers them when the clerk maps a column. */
+export const LEDGER_FIELDS = [
+  'title',
+  'leadLeader',
+  'leadUnit',
+  'measures',
+  'deadline',
+  'no',
+  'supportUnits',
+  'source',
+  'category',
+  'stars',
+  'progress',
+  'milestones',
+  'status',
+  'target',
+  'startDate',
+  'closedOn',
+  'id',
+] as const satisfies readonly LedgerField[];
+
 /** The office's own name of each column, used in messages when the sheet's header gives none. */
 export const FIELD_LABELS: Record<LedgerField, string> = {
   no: '序号',

@@ -18,6 +18,7 @@ export {
   type HeaderMatch,
   type ColumnMap,
   FIELD_LABELS,
+  LEDGER_FIELDS,
   REQUIRED_FIELDS,
   headerScore,
   findHeader,

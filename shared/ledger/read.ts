@@ -63,6 +63,10 @@ export interface LedgerResult {
 // The ledger's year in its title: 友谊县2026年重点工作… or 2026年度 (not a date such as 2026年3月15日).
 const TITLE_YEAR = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)/;
 const NOTE = /^(?:注|备注|说明|填表说明|附注)\s*(?:[:：\d１-９、.．]|$)/;
+// The sign-off lines under a ledger (填表人：… 联系电话：…, 审核人：…, 制表时间：…): notes, wherever their
+// values sit along the row. A task row never starts with one of these labels.
+const FOOTER =
+  /^(?:填表人|填报人|制表人|审核人|审签人|签发人|审批人|负责人|单位负责人|分管领导|主要负责人|联系人|联系电话|电话|手机|制表时间|制表日期|填表时间|填表日期|填报时间|填报日期|报送时间|报送日期|填报单位|报送单位|单位盖章|单位（盖章）)\s*(?:[:：]|$)/;
 const SECTION_HEADING =
   /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
 const CN_ORDINAL = /^[（(]?[一二三四五六七八九十百]+[）)、.．]?$/;
@@ -100,6 +104,7 @@ function classifyNonTask(
   const titleText = texts[titleCol] ?? '';
   // 注：… (merged across the row, or typed in the first cell).
   if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
+  if (FOOTER.test(firstText)) return 'note';
   // One text and nothing else is a heading when it sits in the row's first column (a merged heading as
   // Excel gives it), is repeated along the row (as an xlsx reader gives a merge) or reads as a heading.
   // A lone text in the title column is a task with only its title (R1 reports what it lacks), never a
@@ -239,6 +244,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   let width = 0;
   for (const r of values) if (r && r.length > width) width = r.length;
   const texts = new Array<string>(width);
+  let inNotes = false;
 
   for (let i = 0; i < values.length; i++) {
     const row = values[i] ?? [];
@@ -259,7 +265,11 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
       rows[i] = { row: sheetRow, kind: 'header' };
       continue;
     }
-    const kind = classifyNonTask(texts, titleCol, noCol);
+    let kind = classifyNonTask(texts, titleCol, noCol);
+    // Below the tasks, a note (注：, 说明, 填表人：…) opens a note block: its numbered lines, merged across
+    // the row like headings, are notes too.
+    if (kind === 'note' && tasks.length > 0) inNotes = true;
+    else if (kind === 'section' && inNotes) kind = 'note';
     if (kind !== null) {
       rows[i] = { row: sheetRow, kind };
       if (kind === 'section') reader.sectionStarts();
