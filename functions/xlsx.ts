@@ -3,7 +3,7 @@
 // shared/ledger reads a file on disk exactly as it reads the open workbook in the add-in.
 import ExcelJS from 'exceljs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
-import { type CellValue, headerScore } from '../shared/ledger/index.js';
+import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
 import { checkFileSize, guardWorkbook, type MergeArea, WorkbookRefused } from './xlsxGuard.js';
 
 export interface SheetValues {
@@ -144,4 +144,27 @@ export function pickLedgerSheet(sheets: SheetValues[], name?: string): SheetValu
     if (score > bestScore) [best, bestScore] = [s, score];
   }
   return best;
+}
+
+/** The picked sheet and, in Chinese, why it was picked (`duban ledger` says so when no --sheet is given). */
+export function pickLedgerSheetWhy(
+  sheets: SheetValues[],
+  name?: string,
+  maps: Readonly<Record<string, ColumnMap>> = {},
+): { sheet: SheetValues; why: string } {
+  if (name !== undefined) return { sheet: pickLedgerSheet(sheets, name), why: '按 --sheet 指定' };
+  if (sheets.length === 1) return { sheet: pickLedgerSheet(sheets), why: '工作簿只有这一个工作表' };
+  const scored = sheets.map((s) => ({ s, score: headerScore(s.values, maps[s.name]) }));
+  let best = scored[0]!;
+  for (const x of scored.slice(1)) if (x.score > best.score) best = x;
+  if (best.score === 0)
+    return { sheet: best.s, why: '各工作表都没有台账表头，读取第一个工作表；请用 --sheet 指定台账工作表' };
+  const others = scored
+    .filter((x) => x !== best)
+    .map((x) => `${x.s.name}（${x.score ? `识别出 ${x.score} 列` : '无台账表头'}）`)
+    .join('、');
+  return {
+    sheet: best.s,
+    why: `表头识别出的列最多（${best.score} 列）；其他工作表：${others}。如不是这张，请用 --sheet 指定`,
+  };
 }

@@ -22,7 +22,7 @@ const stdio: Io = {
 export const HELP = `duban — 督办 command line (友政办发〔2023〕1号 四个体系)
 
 Usage:
-  duban ledger FILE.xlsx [--sheet NAME] [--year YYYY] [--json]
+  duban ledger FILE.xlsx [--sheet NAME] [--year YYYY] [--map 字段=表头 ...] [--map-file FILE.json] [--json]
       Read a ledger workbook (台账): every row accounted for, tasks, non-standard rows (R1, R4).
   duban plan FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet NAME] [--year YYYY] [--settings FILE.json] [--json]
       The reminder schedule (提示, R15) for the ledger's open tasks between two dates.
