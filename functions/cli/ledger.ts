@@ -182,13 +182,18 @@ export async function ledgerCommand(argv: string[], io: Io): Promise<number> {
   if (result.problems.length === 0) io.out('未发现不规范行。');
   else {
     io.out(`不规范 ${result.problems.length} 处（R1）：`);
-    io.out(
-      renderTable(
-        ['行', '列', '规则', '说明'],
-        result.problems.map((p) => [p.row, p.column ?? '', p.rule, p.message]),
-        [5, 4, 4, 70],
-      ),
-    );
+    // A problem of the whole header (a missing column) says what to map: printed whole, never cut.
+    const whole = result.problems.filter((p) => p.column === null);
+    for (const p of whole) io.out(`· ${p.message}`);
+    const cells = result.problems.filter((p) => p.column !== null);
+    if (cells.length)
+      io.out(
+        renderTable(
+          ['行', '列', '规则', '说明'],
+          cells.map((p) => [p.row, p.column ?? '', p.rule, p.message]),
+          [5, 4, 4, 70],
+        ),
+      );
   }
   return 0;
 }
