@@ -69,6 +69,8 @@ const FOOTER =
   /^(?:填表人|填报人|制表人|审核人|审签人|签发人|审批人|负责人|单位负责人|分管领导|主要负责人|联系人|联系电话|电话|手机|制表时间|制表日期|填表时间|填表日期|填报时间|填报日期|报送时间|报送日期|填报单位|报送单位|单位盖章|单位（盖章）)\s*(?:[:：]|$)/;
 const SECTION_HEADING =
   /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
+// A numbered line of a note block: 1. / 2、 / （3） followed by text.
+const NOTE_ITEM = /^(?:\d{1,2}[、.．]|[（(]\d{1,2}[）)])\s*\D/;
 const CN_ORDINAL = /^[（(]?[一二三四五六七八九十百]+[）)、.．]?$/;
 const NUMERIC = /^[\d.\-\s]+$/;
 
@@ -266,10 +268,12 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
       continue;
     }
     let kind = classifyNonTask(texts, titleCol, noCol);
-    // Below the tasks, a note (注：, 说明, 填表人：…) opens a note block: its numbered lines, merged across
-    // the row like headings, are notes too.
+    // Below the tasks, a note (注：, 说明, 填表人：…) opens a note block: its numbered lines (1. 2、 (3)),
+    // merged across the row like headings, are notes too; any other heading is a section again.
     if (kind === 'note' && tasks.length > 0) inNotes = true;
-    else if (kind === 'section' && inNotes) kind = 'note';
+    else if (kind === 'section' && inNotes && NOTE_ITEM.test(texts.find((t) => t !== '') ?? ''))
+      kind = 'note';
+    else if (kind !== 'blank') inNotes = false;
     if (kind !== null) {
       rows[i] = { row: sheetRow, kind };
       if (kind === 'section') reader.sectionStarts();

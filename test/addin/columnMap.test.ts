@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('R4: 台账体检 on a workbook of several sheets, with a header to map', () => {
   it('reads the active sheet, says so with the ledger year, and lists the header cells to map', async () => {
     const outcome = await checkLedger(env());
-    expect(outcome.text).toMatch(/^工作表“城关镇”（\d{4}年，/);
+    expect(outcome.text).toMatch(/读取的是工作表“城关镇”（\d{4}年，/);
     const p = lastProblems();
     expect(p.sheetName).toBe('城关镇');
     expect(p.missing).toEqual(['deadline']);

@@ -313,12 +313,12 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
         unknown: ledger.header.unknown,
       });
       // Which sheet was read and which year it is taken to be: the first things a clerk checks (R4).
-      const where = `工作表“${read.sheetName}”（${yearText(ledger)}）`;
+      const where = `读取的是工作表“${read.sheetName}”（${yearText(ledger)}）。`;
       if (read.protected) {
         // Nothing recorded anywhere: the problems are listed, the marks wait for an unprotected sheet.
         return {
           level: 'info' as const,
-          text: `${where}检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。`,
+          text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。${where}`,
         };
       }
       await writePlan(context, env.isSetSupported, read.sheetName, {
@@ -329,9 +329,9 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
       return problems.length
         ? {
             level: 'info' as const,
-            text: `${where}检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。`,
+            text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。${where}`,
           }
-        : { level: 'success' as const, text: `${where}检查完成：${tasks.length} 项任务，均规范。` };
+        : { level: 'success' as const, text: `台账检查完成：${tasks.length} 项任务，均规范。${where}` };
     });
   } catch (err) {
     return failure(err);
