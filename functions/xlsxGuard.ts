@@ -3,7 +3,8 @@
 // anything is inflated, and each sheet's XML is measured (rows, columns, cells, merges, text lengths)
 // before exceljs parses it. Merged areas are taken out of the XML handed to exceljs (its merge bookkeeping
 // is quadratic in their number) and applied by readWorkbookSheets itself, in time linear in their area.
-import { strFromU8, strToU8, unzipSync, zipSync, type Unzipped } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
 
 /** The limits of a ledger file: far above any ledger an office keeps, far below what hurts the process. */
 export const LEDGER_LIMITS = {
@@ -34,12 +35,73 @@ const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const SAVE_AS_XLSX =
   '请在 Excel 或 WPS 表格中打开它，点“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再用新文件运行';
 
+/** One file in a zip, from its central directory. */
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  /** Uncompressed size, as declared. */
+  size: number;
+  localOffset: number;
+}
+
+/**
+ * The zip's central directory (no Zip64: a ledger is far below 4 GB). Reading it inflates nothing, so
+ * the declared sizes can be checked before any byte is inflated.
+ */
+function zipEntries(bytes: Uint8Array): ZipEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--)
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd === -1) throw new Error('找不到 zip 目录');
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const out: ZipEntry[] = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) throw new Error('zip 目录已损坏');
+    const nameLength = view.getUint16(p + 28, true);
+    const extra = view.getUint16(p + 30, true);
+    const comment = view.getUint16(p + 32, true);
+    out.push({
+      name: decoder.decode(bytes.subarray(p + 46, p + 46 + nameLength)),
+      method: view.getUint16(p + 10, true),
+      compressedSize: view.getUint32(p + 20, true),
+      size: view.getUint32(p + 24, true),
+      localOffset: view.getUint32(p + 42, true),
+    });
+    p += 46 + nameLength + extra + comment;
+  }
+  return out;
+}
+
+/** One entry's bytes, inflated natively and never past its declared size (a lying size fails, it does not grow). */
+function inflateEntry(bytes: Uint8Array, f: ZipEntry): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const p = f.localOffset;
+  if (p + 30 > bytes.length || view.getUint32(p, true) !== 0x04034b50) throw new Error(`${f.name} 已损坏`);
+  const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
+  const data = bytes.subarray(start, start + f.compressedSize);
+  if (f.method === 0) return data.length === f.size ? data : Uint8Array.from(data.subarray(0, f.size));
+  if (f.method !== 8) throw new Error(`${f.name} 使用了不支持的压缩方式 ${f.method}`);
+  if (f.size === 0) return new Uint8Array(0);
+  return inflateRawSync(data, { maxOutputLength: f.size });
+}
+
 /** The Chinese refusal of an Excel 97–2003 (.xls) or WPS (.et) file, or an encrypted workbook. */
 export function oldFormatMessage(file: string): string {
   return (
     `“${file}”是 Excel 97–2003（.xls）或 WPS 表格（.et）格式，或设置了打开密码，督办命令行只读 .xlsx 格式。` +
     `${SAVE_AS_XLSX}（如有打开密码，另存前先在“文件 → 信息 → 保护工作簿”中去掉）。在 Excel 中用督办加载项打开则不必转换。`
   );
+}
+
+function utf8(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }
 
 function isOle(bytes: Uint8Array): boolean {
@@ -93,18 +155,18 @@ export interface GuardedWorkbook {
 }
 
 /** The sheet names of the workbook by their zip path (xl/workbook.xml + its relationships), for messages. */
-function sheetNames(files: Unzipped): Map<string, string> {
+function sheetNames(files: Record<string, Uint8Array>): Map<string, string> {
   const names = new Map<string, string>();
   const wb = files['xl/workbook.xml'];
   const rels = files['xl/_rels/workbook.xml.rels'];
   if (!wb || !rels) return names;
   const targets = new Map<string, string>();
-  for (const m of strFromU8(rels).matchAll(/<Relationship\b[^>]*>/g)) {
+  for (const m of utf8(rels).matchAll(/<Relationship\b[^>]*>/g)) {
     const id = /\bId="([^"]+)"/.exec(m[0])?.[1];
     const target = /\bTarget="([^"]+)"/.exec(m[0])?.[1];
     if (id && target) targets.set(id, target.replace(/^\/?(?:xl\/)?/, 'xl/'));
   }
-  for (const m of strFromU8(wb).matchAll(/<sheet\b[^>]*>/g)) {
+  for (const m of utf8(wb).matchAll(/<sheet\b[^>]*>/g)) {
     const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
     const id = /\br:id="([^"]+)"/.exec(m[0])?.[1] ?? /\bid="([^"]+)"/.exec(m[0])?.[1];
     const part = id ? targets.get(id) : undefined;
@@ -260,31 +322,34 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
     throw new WorkbookRefused(`无法读取工作簿：“${file}”不是 Excel 工作簿（.xlsx）；${SAVE_AS_XLSX}`);
 
   // Declared sizes first: nothing is inflated past what the zip declares, and nothing when that is too much.
-  let total = 0;
-  let refusal: WorkbookRefused | null = null;
-  let files: Unzipped;
+  let entries: ZipEntry[];
   try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        total += f.originalSize;
-        if (refusal === null && f.originalSize > LEDGER_LIMITS.partBytes)
-          refusal = new WorkbookRefused(
-            `“${file}”中的 ${f.name} 解压后有 ${mb(f.originalSize)}，超过上限 ${mb(LEDGER_LIMITS.partBytes)}，不像台账；请只保留台账工作表另存后再试`,
-          );
-        if (refusal === null && total > LEDGER_LIMITS.unzippedBytes)
-          refusal = new WorkbookRefused(
-            `“${file}”解压后超过 ${mb(LEDGER_LIMITS.unzippedBytes)}，不像台账；请只保留台账工作表另存后再试`,
-          );
-        return refusal === null;
-      },
-    });
+    entries = zipEntries(bytes);
   } catch (e) {
-    if (refusal) throw refusal;
     throw new WorkbookRefused(
       `无法读取工作簿：“${file}”无法解压，不是完好的 .xlsx 文件（${(e as Error).message}）；${SAVE_AS_XLSX}`,
     );
   }
-  if (refusal) throw refusal;
+  let total = 0;
+  for (const f of entries) {
+    total += f.size;
+    if (f.size > LEDGER_LIMITS.partBytes)
+      throw new WorkbookRefused(
+        `“${file}”中的 ${f.name} 解压后有 ${mb(f.size)}，超过上限 ${mb(LEDGER_LIMITS.partBytes)}，不像台账；请只保留台账工作表另存后再试`,
+      );
+    if (total > LEDGER_LIMITS.unzippedBytes)
+      throw new WorkbookRefused(
+        `“${file}”解压后超过 ${mb(LEDGER_LIMITS.unzippedBytes)}，不像台账；请只保留台账工作表另存后再试`,
+      );
+  }
+  const files: Record<string, Uint8Array> = {};
+  try {
+    for (const f of entries) if (!f.name.endsWith('/')) files[f.name] = inflateEntry(bytes, f);
+  } catch (e) {
+    throw new WorkbookRefused(
+      `无法读取工作簿：“${file}”无法解压，不是完好的 .xlsx 文件（${(e as Error).message}）；${SAVE_AS_XLSX}`,
+    );
+  }
   if (!files['xl/workbook.xml'])
     throw new WorkbookRefused(
       `无法读取工作簿：“${file}”中没有 xl/workbook.xml，不是 .xlsx 文件；${SAVE_AS_XLSX}`,
@@ -297,13 +362,13 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
       `“${file}”有 ${sheetParts.length} 个工作表，超过上限 ${LEDGER_LIMITS.sheets} 个；请只保留台账工作表另存后再试`,
     );
   const shared = files['xl/sharedStrings.xml'];
-  if (shared) checkTextLengths(strFromU8(shared), '共享文本中');
+  if (shared) checkTextLengths(utf8(shared), '共享文本中');
 
   const sheets = new Map<string, SheetFacts>();
   let changed = false;
   for (const part of sheetParts) {
     const name = names.get(part) ?? part;
-    const { merges, xml } = inspectSheet(strFromU8(files[part]!), name);
+    const { merges, xml } = inspectSheet(utf8(files[part]!), name);
     sheets.set(name, { part, merges });
     if (merges.length) {
       files[part] = strToU8(xml);
