@@ -491,8 +491,10 @@ describe('台账体检 in Chromium on a township sheet with an unknown header (R
     await pane.goto(`${served.url}/taskpane.html`);
     await pane.waitForSelector('#tab-ledger');
     await pane.click('#check');
-    await statusShows('读取的是工作表“城关镇”（2026年，取自标题）');
-    await pane.waitForSelector('#column-map');
+    await pane.waitForSelector('#column-map', { timeout: 60_000 });
+    expect(await pane.locator('#status').textContent()).toContain(
+      '读取的是工作表“城关镇”（2026年，取自标题）',
+    );
     expect(await pane.locator('#ledger-year').textContent()).toBe(
       '已读取工作表“城关镇” · 台账年份：2026年，取自标题',
     );
@@ -504,11 +506,11 @@ describe('台账体检 in Chromium on a township sheet with an unknown header (R
     await pane.selectOption('#column-map select[data-label="最迟办结"]', 'deadline');
     await pane.click('#column-map-save');
     await statusShows('已保存表头对应：“最迟办结”→完成时限，并已保存到督办后台。');
-    await pane.waitForSelector('#problems-ok');
+    await pane.waitForSelector('#problems-ok', { timeout: 60_000 });
     expect(await pane.locator('#column-map').count()).toBe(0);
     expect(JSON.parse(String(workbook.settings.get('duban.columnMap')))).toEqual({
       城关镇: { 最迟办结: 'deadline' },
     });
     await shot('ledger-column-mapped');
-  });
+  }, 120_000);
 });

@@ -147,6 +147,17 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   }
 
   /** Runs an action with progress shown; a backend that is down gets a clear message and a retry. */
+  /**
+   * The actions run from the pane's own buttons, with the pane as their mailbox: the problem list and
+   * 表头对应 appear here (a storage event never reaches the window that wrote it).
+   */
+  function paneEnv(): CommandEnv {
+    return {
+      ...deps.env(),
+      mailbox: { report: (st) => ({ id: '', at: '', ...st }), ask: (request) => handle(request) },
+    };
+  }
+
   async function act(
     progress: string,
     fn: () => Promise<Outcome>,
@@ -271,7 +282,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           {
             class: 'btn primary',
             id: 'check',
-            onclick: () => void act('正在检查台账…', () => checkLedger(deps.env())),
+            onclick: () => void act('正在检查台账…', () => checkLedger(paneEnv())),
           },
           '检查台账',
         ),
@@ -280,7 +291,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           {
             class: 'btn',
             id: 'sync',
-            onclick: () => void act('正在同步台账…', () => syncLedger(deps.env())),
+            onclick: () => void act('正在同步台账…', () => syncLedger(paneEnv())),
           },
           '同步台账',
         ),
@@ -375,7 +386,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         const label = sel.getAttribute('data-label');
         if (label && sel.value) map[label] = sel.value as LedgerField;
       }
-      void act('正在保存表头对应…', () => mapColumns(deps.env(), list.sheetName, map));
+      void act('正在保存表头对应…', () => mapColumns(paneEnv(), list.sheetName, map));
     });
     return form;
   }
