@@ -3,10 +3,16 @@ import { benchAddin } from './addin.js';
 import { benchDaily } from './daily.js';
 import { benchDocuments } from './documents.js';
 import { benchLedger } from './ledger.js';
+import { benchLimits } from './limits.js';
 import { formatResults, type BenchResult } from './measure.js';
 
 const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
   ledger: { title: 'Ledger reader and reminder plan (issue 2)', run: () => benchLedger() },
+  limits: {
+    title:
+      'Ledger files past the limits refused, the largest within them read (issue 9; ratio = peak memory / a bare process)',
+    run: () => benchLimits(),
+  },
   daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
   documents: { title: 'Documents (.docx) against the JSON they are made from', run: () => benchDocuments() },
   addin: {

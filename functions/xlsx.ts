@@ -2,8 +2,9 @@
 // `range.values` gives them (dates as serials, rich text as text, formulas as results), so that
 // shared/ledger reads a file on disk exactly as it reads the open workbook in the add-in.
 import ExcelJS from 'exceljs';
-import { access, constants } from 'node:fs/promises';
-import { type CellValue, headerScore } from '../shared/ledger/index.js';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
+import { checkFileSize, guardWorkbook, type MergeArea, WorkbookRefused } from './xlsxGuard.js';
 
 export interface SheetValues {
   name: string;
@@ -46,10 +47,27 @@ function isEmpty(v: CellValue): boolean {
   return v === '' || v === null || v === undefined;
 }
 
+/** Copies each merged area's top-left value into its empty cells, inside the values' own extent. */
+function fillMerges(values: CellValue[][], merges: readonly MergeArea[], width: number): void {
+  for (const m of merges) {
+    if (m.top > values.length || m.left > width) continue;
+    const v = values[m.top - 1]![m.left - 1];
+    if (v === undefined || isEmpty(v)) continue;
+    const bottom = Math.min(m.bottom, values.length);
+    const right = Math.min(m.right, width);
+    for (let r = m.top; r <= bottom; r++) {
+      const row = values[r - 1]!;
+      for (let c = m.left; c <= right; c++) if (isEmpty(row[c - 1]!)) row[c - 1] = v;
+    }
+  }
+}
+
 /**
  * Every worksheet of an .xlsx file with its values. Merged cells hold the merged value in each cell
- * of the area (as exceljs gives it); the reader reads that the same as Excel's top-left-only values.
- * Throws an Error with a printable message (中文 + English) when the file is missing or unreadable.
+ * of the area (as an xlsx reader gives it); the reader reads that the same as Excel's top-left-only values.
+ * The file is checked against LEDGER_LIMITS before it is parsed (functions/xlsxGuard.ts).
+ * Throws an Error with a printable message (中文 + English) when the file is missing or unreadable, and a
+ * WorkbookRefused (Chinese) for an .xls/.et file or one past a limit.
  */
 export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   try {
@@ -57,9 +75,14 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   } catch {
     throw new Error(`找不到文件或无权读取 file not found or not readable: ${path}`);
   }
+  // The size on disk before a byte is read: a huge file is refused without loading it.
+  const size = (await stat(path)).size;
+  checkFileSize(size, path);
+  const guarded = guardWorkbook(await readFile(path), path);
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.readFile(path);
+    const zip = Buffer.from(guarded.zip.buffer, guarded.zip.byteOffset, guarded.zip.byteLength);
+    await wb.xlsx.load(zip as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`无法读取工作簿（应为 .xlsx 文件） cannot read workbook ${path}: ${why}`);
@@ -91,10 +114,13 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
       while (row.length < lastCol) row.push('');
       return row;
     });
+    fillMerges(values, guarded.sheets.get(ws.name)?.merges ?? [], lastCol);
     sheets.push({ name: ws.name, values });
   }
   return sheets;
 }
+
+export { WorkbookRefused };
 
 /**
  * The ledger sheet: the one named (exactly, spaces trimmed), else the one whose header matches best
@@ -118,4 +144,27 @@ export function pickLedgerSheet(sheets: SheetValues[], name?: string): SheetValu
     if (score > bestScore) [best, bestScore] = [s, score];
   }
   return best;
+}
+
+/** The picked sheet and, in Chinese, why it was picked (`duban ledger` says so when no --sheet is given). */
+export function pickLedgerSheetWhy(
+  sheets: SheetValues[],
+  name?: string,
+  maps: Readonly<Record<string, ColumnMap>> = {},
+): { sheet: SheetValues; why: string } {
+  if (name !== undefined) return { sheet: pickLedgerSheet(sheets, name), why: '按 --sheet 指定' };
+  if (sheets.length === 1) return { sheet: pickLedgerSheet(sheets), why: '工作簿只有这一个工作表' };
+  const scored = sheets.map((s) => ({ s, score: headerScore(s.values, maps[s.name]) }));
+  let best = scored[0]!;
+  for (const x of scored.slice(1)) if (x.score > best.score) best = x;
+  if (best.score === 0)
+    return { sheet: best.s, why: '各工作表都没有台账表头，读取第一个工作表；请用 --sheet 指定台账工作表' };
+  const others = scored
+    .filter((x) => x !== best)
+    .map((x) => `${x.s.name}（${x.score ? `识别出 ${x.score} 列` : '无台账表头'}）`)
+    .join('、');
+  return {
+    sheet: best.s,
+    why: `表头识别出的列最多（${best.score} 列）；其他工作表：${others}。如不是这张，请用 --sheet 指定`,
+  };
 }

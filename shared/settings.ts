@@ -1,6 +1,7 @@
 // Every [default] of docs/rules.md is a setting here, with the rule's default; the office can change each.
 import { z } from 'zod';
 import { IsoDateSchema } from './model.js';
+import { LEDGER_FIELDS } from './ledger/header.js';
 
 const HexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, '颜色应为 #RRGGBB');
 
@@ -15,6 +16,19 @@ export type HolidayYear = z.infer<typeof HolidayYearSchema>;
 export const SettingsSchema = z.object({
   /** R4: the ledger's year when the title does not say it; null = the current year. */
   ledgerYear: z.number().int().min(2000).max(2100).nullable().default(null),
+  /**
+   * R4: the clerk's mapping of header labels the reader does not know, per ledger sheet:
+   * sheet name → (header label → field). Kept small: a ledger has a few dozen columns at most.
+   */
+  columnMaps: z
+    .record(
+      z.string().min(1).max(100),
+      z
+        .record(z.string().min(1).max(100), z.enum(LEDGER_FIELDS))
+        .refine((m) => Object.keys(m).length <= 60, '一张台账最多对应 60 列'),
+    )
+    .refine((m) => Object.keys(m).length <= 50, '最多保存 50 张台账的表头对应')
+    .default({}),
   /** R6: lagging = reported value below this share of the pro-rata target. */
   laggingThreshold: z.number().gt(0).max(1).default(0.8),
   /** R6: target units that are a level (a rate), judged against the target, not pro-rated over the year. */

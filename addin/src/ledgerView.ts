@@ -1,6 +1,13 @@
 // The ledger as the add-in sees it: what readLedger (shared/ledger) makes of the sheet's values, in
 // sheet coordinates, and the writes a command makes from it. No Excel calls here (those are in excel/).
-import { readLedger, type LedgerResult, type LedgerTaskRead } from '../../shared/ledger/index.js';
+import {
+  type ColumnMap,
+  LEDGER_FIELDS,
+  type LedgerField,
+  readLedger,
+  type LedgerResult,
+  type LedgerTaskRead,
+} from '../../shared/ledger/index.js';
 import type { CardState, IsoDate, LedgerTask, Problem, Stars } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { CellWrite, FillWrite, SheetRead } from './excel/workbook.js';
@@ -55,6 +62,37 @@ export function hiddenByMerge(merges: readonly string[] | null, row: number, col
   return null;
 }
 
+function parseColumnMaps(setting: unknown): Record<string, Record<string, LedgerField>> {
+  if (typeof setting !== 'string' || setting === '') return {};
+  try {
+    const v = JSON.parse(setting) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, Record<string, LedgerField>>)
+      : {};
+  } catch {
+    return {}; // a damaged setting maps nothing; the next mapping rewrites it
+  }
+}
+
+/**
+ * The clerk's header mapping of a sheet (R4): the backend's copy (settings.columnMaps) with the
+ * workbook's own (COLUMN_MAP_SETTING) over it. Only known fields are kept.
+ */
+export function columnMapOf(setting: unknown, settings: Settings, sheetName: string): ColumnMap {
+  const out: Record<string, LedgerField> = {};
+  const fields = new Set<string>(LEDGER_FIELDS);
+  for (const source of [settings.columnMaps?.[sheetName], parseColumnMaps(setting)[sheetName]])
+    for (const [label, field] of Object.entries(source ?? {}))
+      if (typeof field === 'string' && fields.has(field)) out[label] = field;
+  return out;
+}
+
+/** The workbook setting's new value with `map` added to the sheet's mapping. */
+export function withColumnMap(setting: unknown, sheetName: string, map: ColumnMap): string {
+  const all = parseColumnMaps(setting);
+  return JSON.stringify({ ...all, [sheetName]: { ...(all[sheetName] ?? {}), ...map } });
+}
+
 /** `today` (CST, the env's clock) gives the ledger's year when neither its title nor the settings do (R22). */
 export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate): LedgerView {
   if (read.values.length === 0)
@@ -65,6 +103,7 @@ export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate)
     firstRow: read.firstRow,
     firstColumn: read.firstColumn + 1,
     ...(read.merges ? { merges: read.merges } : { inferMerges: true }),
+    columnMap: columnMapOf(read.columnMap, settings, read.sheetName),
     settings,
     ...(today ? { today } : {}),
   });

@@ -42,7 +42,17 @@ export type PaneRequest =
     }
   | { kind: 'interview'; unit: string | null }
   | { kind: 'close'; tasks: TaskRef[] }
-  | { kind: 'problems'; sheetName: string; problems: Problem[] }
+  | {
+      kind: 'problems';
+      sheetName: string;
+      problems: Problem[];
+      /** The ledger's year and where it came from (R4), so the clerk sees at once when it is wrong. */
+      year?: number;
+      yearSource?: 'title' | 'option' | 'settings' | 'today';
+      /** Required columns the header lacks, and the header cells not understood (for the clerk to map). */
+      missing?: string[];
+      unknown?: { column: string; label: string }[];
+    }
   | { kind: 'view'; view: 'reminders' | 'roundup' | 'cards' | 'check' | 'history' | 'settings' };
 
 export interface Envelope<T> {

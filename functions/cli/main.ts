@@ -35,8 +35,9 @@ const stdio: Io = {
 export const HELP = `duban — 督办命令行工具（友政办发〔2023〕1号 四个体系）
 
 用法：
-  duban ledger 台账.xlsx [--sheet 工作表] [--year 年份] [--json]
-      读取台账：逐行说明，列出任务和不规范之处（R1、R4）。
+  duban ledger 台账.xlsx [--sheet 工作表] [--year 年份] [--map 字段=表头 ...] [--map-file 对应.json] [--json]
+      读取台账：逐行说明，列出任务和不规范之处（R1、R4）；--map 指定词表不认识的表头对应哪个字段
+      （如 --map 完成时限=办结日期），--map-file 从文件读取对应关系。
   duban plan 台账.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet 工作表] [--year 年份] [--settings 设置.json] [--json]
       两个日期之间未办结任务的提示计划（R15）。
   duban cards --events 事件.json --as-of YYYY-MM-DD [--window calendar|rolling] [--settings 设置.json] [--json]

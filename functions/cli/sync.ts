@@ -95,6 +95,7 @@ export async function syncCommand(
     setting: null,
     painted: null,
     protected: false,
+    columnMap: null,
   };
   let view;
   try {

@@ -1,5 +1,6 @@
 // Finding the ledger's header row(s) and mapping columns by keywords and synonyms (R4).
 import { type CellValue, cellText } from './cells.js';
+import { HEADER_VARIANTS } from './vocabulary.js';
 
 export type LedgerField =
   | 'no'
@@ -19,6 +20,27 @@ export type LedgerField =
   | 'target'
   | 'startDate'
   | 'closedOn';
+
+/** Every field, in the order the pane offers them when the clerk maps a column. */
+export const LEDGER_FIELDS = [
+  'title',
+  'leadLeader',
+  'leadUnit',
+  'measures',
+  'deadline',
+  'no',
+  'supportUnits',
+  'source',
+  'category',
+  'stars',
+  'progress',
+  'milestones',
+  'status',
+  'target',
+  'startDate',
+  'closedOn',
+  'id',
+] as const satisfies readonly LedgerField[];
 
 /** The office's own name of each column, used in messages when the sheet's header gives none. */
 export const FIELD_LABELS: Record<LedgerField, string> = {
@@ -57,48 +79,33 @@ export function normalizeHeader(s: string): string {
   return s.replace(HEADER_NOISE, '');
 }
 
-// Exact names first (目标任务 is the task, not its target), then keyword rules in order of specificity.
-const EXACT: Record<string, LedgerField> = {
-  序号: 'no',
-  编号: 'no',
-  NO: 'no',
-  'NO.': 'no',
-  No: 'no',
-  'No.': 'no',
-  督办编号: 'id',
-  工作任务: 'title',
-  重点任务: 'title',
-  重点工作任务: 'title',
-  任务: 'title',
-  目标任务: 'title',
-  任务内容: 'title',
-  工作内容: 'title',
-  重点工作: 'title',
-  工作事项: 'title',
-  任务名称: 'title',
-  项目名称: 'title',
-  牵头: 'leadUnit',
-  主责单位: 'leadUnit',
-  主办单位: 'leadUnit',
-  主责部门: 'leadUnit',
-  责任主体: 'supportUnits',
-};
+// Exact names first (目标任务 is the task, not its target), from the vocabulary of real ledgers; then
+// keyword rules in order of specificity for the names no list can foresee.
+const EXACT: Record<string, LedgerField> = {};
+for (const [field, names] of Object.entries(HEADER_VARIANTS) as [LedgerField, readonly string[]][])
+  for (const name of names) EXACT[normalizeHeader(name)] = field;
 // 责任主体 alone (no sub-header under it) names the units responsible; as a group header over
 // 牵头领导/牵头单位/责任单位 it is overridden by the sub-headers, which map first.
+
+/**
+ * The clerk's own mapping of header labels the vocabulary does not know, per ledger (R4): the sheet's
+ * label (as normalizeHeader gives it) → the field. It outranks the vocabulary and the rules.
+ */
+export type ColumnMap = Readonly<Record<string, LedgerField>>;
 
 const RULES: [LedgerField, RegExp][] = [
   ['id', /督办编号|督查编号|督办号/],
   ['no', /序号/],
   // 工作任务（目标） is still the task: the task words outrank the other keywords around them.
-  ['title', /^(?:重点)?工作任务|^重点任务|^任务(?:名称|内容)/],
+  ['title', /^(?:重点)?工作任务|^重点任务|^任务(?:名称|内容)|^督[查办](?:内容|事项)/],
   ['leadLeader', /领导/],
-  ['leadUnit', /牵头.*(?:单位|部门|科室|机构)|(?:单位|部门).*牵头/],
+  ['leadUnit', /牵头.*(?:单位|部门|科室|机构)|(?:单位|部门).*牵头|^(?:主要|第一)责任(?:单位|部门)|承办/],
   ['supportUnits', /责任单位|责任部门|责任科室|配合|协办|协同|参与单位|参与部门/],
   ['startDate', /开始|启动时间|起始/],
   // 销号时间: a date there closes the task (R3); 办结时间 stays a deadline synonym.
   ['closedOn', /销号(?:时间|日期)/],
   ['milestones', /节点|进度安排|推进计划|计划安排/],
-  ['deadline', /时限|完成时间|完成日期|完成期限|截止|办结时间|期限/],
+  ['deadline', /时限|完成时间|完成日期|完成期限|截止|办结时间|期限|时间要求/],
   ['source', /来源|出处|依据|交办/],
   ['measures', /措施|举措/],
   ['category', /类别|类型|分类/],
@@ -106,7 +113,7 @@ const RULES: [LedgerField, RegExp][] = [
   // 进展及完成情况 is a progress narrative, not a status (R3): only a bare 完成情况 is the status.
   ['progress', /(?:进展|进度).*完成情况|完成情况.*(?:进展|进度)/],
   ['status', /状态|完成情况|销号|是否完成|办结情况/],
-  ['progress', /进展|进度|推进情况|落实情况/],
+  ['progress', /进展|进度|推进情况|落实情况|办理情况|工作动态/],
   ['target', /目标|指标/],
   ['title', /任务|工作内容|事项/],
 ];
@@ -117,10 +124,16 @@ const MAX_LABEL = 16;
 
 const cache = new Map<string, LedgerField | null>();
 
-/** The field a header cell names, or null (also null for anything that is not header-like text). */
-export function fieldOfHeader(text: string): LedgerField | null {
+/**
+ * The field a header cell names, or null (also null for anything that is not header-like text). The
+ * clerk's mapping, when given, decides first.
+ */
+export function fieldOfHeader(text: string, map?: ColumnMap): LedgerField | null {
   const s = normalizeHeader(text);
-  if (s === '' || s.length > MAX_LABEL) return null;
+  if (s === '') return null;
+  const mapped = map && Object.hasOwn(map, s) ? map[s] : undefined;
+  if (mapped !== undefined) return mapped;
+  if (s.length > MAX_LABEL) return null;
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
   if (HEADING.test(text.trim())) return null;
@@ -150,6 +163,8 @@ export interface HeaderMatch {
   columns: Partial<Record<LedgerField, number>>;
   /** The sheet's own label of each mapped column (the lower row's where there are two). */
   labels: Partial<Record<LedgerField, string>>;
+  /** Header cells with a label that names no field (0-based column, normalized label): for the clerk to map. */
+  unknown: { column: number; label: string }[];
   score: number;
 }
 
@@ -162,21 +177,22 @@ function rowTexts(row: CellValue[] | undefined, width: number): string[] {
   return out;
 }
 
-function mapSingle(texts: string[], rowIndex: number): HeaderMatch {
+function mapSingle(texts: string[], rowIndex: number, map?: ColumnMap): HeaderMatch {
   const columns: Partial<Record<LedgerField, number>> = {};
   const labels: Partial<Record<LedgerField, string>> = {};
+  const unknown: HeaderMatch['unknown'] = [];
   let score = 0;
   for (let c = 0; c < texts.length; c++) {
     const t = texts[c]!;
     if (t === '') continue;
-    const f = fieldOfHeader(t);
+    const f = fieldOfHeader(t, map);
     if (f !== null && columns[f] === undefined) {
       columns[f] = c;
       labels[f] = normalizeHeader(t);
       score++;
-    }
+    } else if (f === null && isHeaderLike(t)) unknown.push({ column: c, label: normalizeHeader(t) });
   }
-  return { rows: [rowIndex], columns, labels, score };
+  return { rows: [rowIndex], columns, labels, unknown, score };
 }
 
 /**
@@ -185,7 +201,7 @@ function mapSingle(texts: string[], rowIndex: number): HeaderMatch {
  * vertically merged label (序号 over two rows) only in the upper cell, or in both: all read alike.
  * Null when the lower row is not a sub-header row.
  */
-function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMatch | null {
+function mapPair(upper: string[], lower: string[], upperIndex: number, map?: ColumnMap): HeaderMatch | null {
   const width = upper.length;
   let distinctLower = 0;
   let distinctUpper = 0;
@@ -202,7 +218,7 @@ function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMa
         distinctUpper++;
         seenUpper = u;
       }
-      if (fieldOfHeader(u) !== null) upperLabels++;
+      if (fieldOfHeader(u, map) !== null) upperLabels++;
     }
     if (l === '') continue;
     if (!isHeaderLike(l)) return null;
@@ -210,13 +226,14 @@ function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMa
       distinctLower++;
       seen = l;
     }
-    if (l !== u && fieldOfHeader(l) !== null) newLabels++;
+    if (l !== u && fieldOfHeader(l, map) !== null) newLabels++;
   }
   // Both rows must look like header rows: several labels each, and the upper one naming at least one
   // column itself (a short title or a blank row above a one-row header is not a group header row).
   if (distinctLower < 2 || newLabels < 1 || distinctUpper < 2 || upperLabels < 1) return null;
   const columns: Partial<Record<LedgerField, number>> = {};
   const labels: Partial<Record<LedgerField, string>> = {};
+  const unknown: HeaderMatch['unknown'] = [];
   let score = 0;
   let group = '';
   for (let c = 0; c < width; c++) {
@@ -228,24 +245,27 @@ function mapPair(upper: string[], lower: string[], upperIndex: number): HeaderMa
     let f: LedgerField | null = null;
     let label = '';
     if (l !== '' && l !== u) {
-      f = fieldOfHeader(l);
+      f = fieldOfHeader(l, map);
       label = l;
       if (f === null && u !== '') {
-        f = fieldOfHeader(u + l);
+        f = fieldOfHeader(u + l, map);
         label = u + l;
       }
     }
     if (f === null && u !== '') {
-      f = fieldOfHeader(u);
+      f = fieldOfHeader(u, map);
       label = u;
     }
     if (f !== null && columns[f] === undefined) {
       columns[f] = c;
       labels[f] = normalizeHeader(label);
       score++;
+    } else if (f === null && (l !== '' || u !== '')) {
+      // The lower label is the one to map where there is one (the upper is the group's name).
+      unknown.push({ column: c, label: normalizeHeader(l !== '' && l !== u ? l : u) });
     }
   }
-  return { rows: [upperIndex, upperIndex + 1], columns, labels, score };
+  return { rows: [upperIndex, upperIndex + 1], columns, labels, unknown, score };
 }
 
 function isLedgerHeader(m: HeaderMatch): boolean {
@@ -253,7 +273,7 @@ function isLedgerHeader(m: HeaderMatch): boolean {
 }
 
 /** The best header in the top rows of a sheet, or null when there is none (no 工作任务 column). */
-export function findHeader(values: CellValue[][]): HeaderMatch | null {
+export function findHeader(values: CellValue[][], map?: ColumnMap): HeaderMatch | null {
   const limit = Math.min(values.length, HEADER_SEARCH_ROWS);
   let width = 0;
   for (let i = 0; i < limit; i++) width = Math.max(width, values[i]?.length ?? 0);
@@ -266,14 +286,14 @@ export function findHeader(values: CellValue[][]): HeaderMatch | null {
     const texts = rowTexts(values[i], width);
     // The pair (i-1, i) is weighed before row i alone, so that an xlsx reader's repeated labels in
     // the lower row of a two-row header still read as the two-row header Excel's values give.
-    if (prev) consider(mapPair(prev, texts, i - 1));
-    consider(mapSingle(texts, i));
+    if (prev) consider(mapPair(prev, texts, i - 1, map));
+    consider(mapSingle(texts, i, map));
     prev = texts;
   }
   return best;
 }
 
 /** How well the sheet's top rows look like a ledger header (0 when there is none): picks the sheet. */
-export function headerScore(values: CellValue[][]): number {
-  return findHeader(values)?.score ?? 0;
+export function headerScore(values: CellValue[][], map?: ColumnMap): number {
+  return findHeader(values, map)?.score ?? 0;
 }

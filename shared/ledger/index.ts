@@ -16,11 +16,15 @@ export {
 export {
   type LedgerField,
   type HeaderMatch,
+  type ColumnMap,
   FIELD_LABELS,
+  LEDGER_FIELDS,
   REQUIRED_FIELDS,
   headerScore,
   findHeader,
   fieldOfHeader,
+  normalizeHeader,
 } from './header.js';
 export { splitLeadUnits, leadUnitsOf, isLeadUnitOf } from './leadUnits.js';
+export { HEADER_VARIANTS, PUBLISHED_HEADERS } from './vocabulary.js';
 export { readLedger, type LedgerResult, type LedgerTaskRead, type ReadLedgerOptions } from './read.js';

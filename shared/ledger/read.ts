@@ -15,7 +15,7 @@ import {
   starCount,
 } from './fields.js';
 import { splitLeadUnits } from './leadUnits.js';
-import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
+import { type ColumnMap, FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
 import { chinaToday, yearOf } from '../dates.js';
 import { suggestStars } from '../rules/stars.js';
 import { decompositionProblems, effectiveClosed } from '../rules/decomposition.js';
@@ -41,6 +41,8 @@ export interface ReadLedgerOptions {
    * a cell is inherited only from a merged area, and an empty one is reported.
    */
   inferMerges?: boolean;
+  /** The clerk's mapping of header labels the vocabulary does not know (kept per ledger). */
+  columnMap?: ColumnMap;
   /** Today (CST), for the year when nothing else gives it. */
   today?: IsoDate;
 }
@@ -56,6 +58,8 @@ export interface LedgerResult {
     rows: number[];
     /** The 0-based index into each row of `values` of every column found (a field absent from the sheet is absent here). */
     columns: Partial<Record<LedgerField, number>>;
+    /** Header cells naming no field, as sheet column letters and labels (what the clerk may map). */
+    unknown: { column: string; label: string }[];
   };
   tasks: LedgerTaskRead[];
   /** One entry for every row of `values`, in order. */
@@ -82,8 +86,14 @@ export function titleYear(text: string): number | null {
   return y >= 1900 && y <= 2099 ? y : null;
 }
 const NOTE = /^(?:注|备注|说明|填表说明|附注)\s*(?:[:：\d１-９、.．]|$)/;
+// The sign-off lines under a ledger (填表人：… 联系电话：…, 审核人：…, 制表时间：…): notes, wherever their
+// values sit along the row. A task row never starts with one of these labels.
+const FOOTER =
+  /^(?:填表人|填报人|制表人|审核人|审签人|签发人|审批人|负责人|单位负责人|分管领导|主要负责人|联系人|联系电话|电话|手机|制表时间|制表日期|填表时间|填表日期|填报时间|填报日期|报送时间|报送日期|填报单位|报送单位|单位盖章|单位（盖章）)\s*(?:[:：]|$)/;
 const SECTION_HEADING =
   /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
+// A numbered line of a note block: 1. / 2、 / （3） followed by text.
+const NOTE_ITEM = /^(?:\d{1,2}[、.．]|[（(]\d{1,2}[）)])\s*\D/;
 const CN_ORDINAL = /^[（(]?[一二三四五六七八九十百]+[）)、.．]?$/;
 const NUMERIC = /^[\d.\-\s]+$/;
 
@@ -119,6 +129,7 @@ function classifyNonTask(
   const titleText = texts[titleCol] ?? '';
   // 注：… (merged across the row, or typed in the first cell).
   if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
+  if (FOOTER.test(firstText)) return 'note';
   // One text and nothing else is a heading when it sits in the row's first column (a merged heading as
   // Excel gives it), is repeated along the row (as an xlsx reader gives a merge) or reads as a heading.
   // A lone text in the title column is a task with only its title (R1 reports what it lacks), never a
@@ -174,7 +185,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
     ? fillMerges(values0, options.merges, firstRow, colOffset + 1)
     : values0;
   const letter = (c: number) => columnLetter(c + colOffset);
-  const header = findHeader(values);
+  const header = findHeader(values, options.columnMap);
   const headerStart = header ? header.rows[0]! : values.length;
   const headerEnd = header ? header.rows[header.rows.length - 1]! : values.length;
 
@@ -226,10 +237,18 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
         reported = true;
       }
     }
-    return { year: ledgerYear, yearSource, header: { rows: [], columns: {} }, tasks, rows, problems };
+    return {
+      year: ledgerYear,
+      yearSource,
+      header: { rows: [], columns: {}, unknown: [] },
+      tasks,
+      rows,
+      problems,
+    };
   }
 
-  // A required column missing from the header is one problem, not one per row.
+  // A required column missing from the header is one problem, not one per row; it names the header
+  // cells that were not understood, which the clerk can map to it once.
   const headerSheetRow = firstRow + headerStart;
   // R4: a year not read from the title decides every 6月底前 of the ledger: said, never silent.
   if (yearSource === 'settings' || yearSource === 'today')
@@ -242,13 +261,16 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
           ? `台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），时限和节点已按设置中的台账年份${ledgerYear}年读取；请在标题中写明年份`
           : `台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），设置中也没有台账年份，时限和节点暂按今天所在的${ledgerYear}年读取；请在标题中写明年份，或在设置中填写台账年份`,
     });
+  const unknown = header.unknown.map((u) => ({ column: letter(u.column), label: u.label }));
   for (const f of REQUIRED_FIELDS) {
     if (columns[f] === undefined)
       problems.push({
         row: headerSheetRow,
         column: null,
         rule: 'R1',
-        message: `第${headerSheetRow}行表头缺少“${FIELD_LABELS[f]}”列，各任务的${FIELD_LABELS[f]}均无法读取`,
+        message:
+          `第${headerSheetRow}行表头缺少“${FIELD_LABELS[f]}”列，各任务的${FIELD_LABELS[f]}均无法读取` +
+          mapHint(f, unknown),
       });
   }
 
@@ -266,6 +288,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   let width = 0;
   for (const r of values) if (r && r.length > width) width = r.length;
   const texts = new Array<string>(width);
+  let inNotes = false;
 
   for (let i = 0; i < values.length; i++) {
     const row = values[i] ?? [];
@@ -286,7 +309,13 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
       rows[i] = { row: sheetRow, kind: 'header' };
       continue;
     }
-    const kind = classifyNonTask(texts, titleCol, noCol);
+    let kind = classifyNonTask(texts, titleCol, noCol);
+    // Below the tasks, a note (注：, 说明, 填表人：…) opens a note block: its numbered lines (1. 2、 (3)),
+    // merged across the row like headings, are notes too; any other heading is a section again.
+    if (kind === 'note' && tasks.length > 0) inNotes = true;
+    else if (kind === 'section' && inNotes && NOTE_ITEM.test(texts.find((t) => t !== '') ?? ''))
+      kind = 'note';
+    else if (kind !== 'blank') inNotes = false;
     if (kind !== null) {
       rows[i] = { row: sheetRow, kind };
       if (kind === 'section') reader.sectionStarts();
@@ -327,7 +356,7 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   return {
     year: ledgerYear,
     yearSource,
-    header: { rows: header.rows.map((r) => firstRow + r), columns },
+    header: { rows: header.rows.map((r) => firstRow + r), columns, unknown },
     tasks,
     rows,
     problems,
@@ -630,6 +659,30 @@ class TaskReader {
     if (!item) this.itemParent = no !== null ? task : null;
     return task;
   }
+}
+
+// Loose words that make an unknown header a likely candidate for a missing required column.
+const LIKELY: Partial<Record<LedgerField, RegExp>> = {
+  title: /任务|事项|内容|工作/,
+  measures: /措施|举措|办法|方案|步骤|路径/,
+  leadLeader: /领导|负责人|县长|书记|分管/,
+  leadUnit: /单位|部门|科室|机构|主体|主办|牵头/,
+  deadline: /时间|日期|时限|期|节点|要求/,
+};
+
+/**
+ * What to do about a missing required column: the header cells not understood (the likeliest named
+ * first) and how to map one, in the pane or with `duban ledger --map`.
+ */
+function mapHint(f: LedgerField, unknown: { column: string; label: string }[]): string {
+  const name = FIELD_LABELS[f];
+  if (unknown.length === 0) return `；表头中没有可对应的列，请增加“${name}”列`;
+  const likely = unknown.find((u) => LIKELY[f]?.test(u.label)) ?? unknown[0]!;
+  const cells = unknown.map((u) => `${u.column}列“${u.label}”`).join('、');
+  return (
+    `。未能识别的表头：${cells}。如${likely.column}列“${likely.label}”就是${name}，` +
+    `请在“台账体检”中把该列对应为“${name}”，或运行 duban ledger --map ${name}=${likely.label}`
+  );
 }
 
 function normalizeForCompare(s: string): string {

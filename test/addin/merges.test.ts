@@ -107,7 +107,9 @@ describe('merged cells read alike in Excel and in an xlsx file (R4)', () => {
     const requests: PaneRequest[] = [];
     const outcome = await checkLedger(offlineEnv(workbook, requests));
     expect(workbook.syncCount).toBe(2);
-    expect(outcome.text).toBe('台账检查完成：5 项任务，发现 1 处不规范（已用浅红色标出）。');
+    expect(outcome.text).toBe(
+      '台账检查完成：5 项任务，发现 1 处不规范（已用浅红色标出）。读取的是工作表“台账”（2026年，取自标题）。',
+    );
     const problems = requests.find((r) => r.kind === 'problems');
     expect(
       problems && 'problems' in problems ? problems.problems.map((p) => `${p.column}${p.row}`) : [],
@@ -169,7 +171,9 @@ describe('merged cells read alike in Excel and in an xlsx file (R4)', () => {
     workbook.merge('台账', ...merges);
     const requests: PaneRequest[] = [];
     const outcome = await checkLedger(offlineEnv(workbook, requests));
-    expect(outcome.text).toBe(`台账检查完成：${rows} 项任务，均规范。`);
+    expect(outcome.text).toBe(
+      `台账检查完成：${rows} 项任务，均规范。读取的是工作表“台账”（2026年，取自标题）。`,
+    );
   });
 
   it('R4: a RangeAreas address splits into its areas, a comma inside a quoted sheet name kept', () => {

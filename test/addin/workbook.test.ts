@@ -165,7 +165,9 @@ describe('the Excel adapter', () => {
     workbook.addSheet('台账', generatedLedger(12_000));
     const box = recordingMailbox();
     const outcome = await checkLedger(offlineEnv(workbook, box.mailbox));
-    expect(outcome.text).toBe('台账检查完成：12000 项任务，均规范。');
+    expect(outcome.text).toBe(
+      '台账检查完成：12000 项任务，均规范。读取的是工作表“台账”（2026年，取自标题）。',
+    );
     expect(workbook.requests[0]!.responseBytes).toBeGreaterThan(REQUEST_LIMIT_BYTES);
     expect(workbook.syncCount).toBeGreaterThan(2);
     expect(workbook.requests.slice(1).every((r) => (r.responseBytes ?? 0) <= REQUEST_LIMIT_BYTES)).toBe(true);

@@ -507,3 +507,41 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await old.close();
   });
 });
+
+describe('台账体检 in Chromium on a township sheet with an unknown header (R4)', () => {
+  it('shows the sheet and the year, the clerk maps 最迟办结 → 完成时限 in the pane, and the check is clean', async () => {
+    workbook.addSheet('城关镇', [
+      ['城关镇2026年重点工作任务台账', '', '', '', '', '', ''],
+      ['序号', '工作任务', '牵头领导', '牵头单位', '工作措施', '最迟办结', '备注'],
+      ['1', '老旧小区改造', '王志刚', '城关镇、县住建局', '分片推进。', '2026年6月30日', ''],
+      ['2', '农贸市场提升', '李明', '城关镇', '按月调度。', '年底前', ''],
+      ['填表人：李明', '', '联系电话：0000-1234567', '', '', '', ''],
+    ]);
+    workbook.select('城关镇', 'A3');
+    await pane.setViewportSize({ width: 340, height: 760 });
+    await pane.goto(`${served.url}/taskpane.html`);
+    await pane.waitForSelector('#tab-ledger');
+    await pane.click('#check');
+    await pane.waitForSelector('#column-map', { timeout: 60_000 });
+    expect(await pane.locator('#status').textContent()).toContain(
+      '读取的是工作表“城关镇”（2026年，取自标题）',
+    );
+    expect(await pane.locator('#ledger-year').textContent()).toBe(
+      '已读取工作表“城关镇” · 台账年份：2026年，取自标题',
+    );
+    expect(await pane.locator('#column-map label span').allTextContents()).toEqual([
+      'F列“最迟办结”',
+      'G列“备注”',
+    ]);
+    await shot('ledger-column-map');
+    await pane.selectOption('#column-map select[data-label="最迟办结"]', 'deadline');
+    await pane.click('#column-map-save');
+    await statusShows('已保存表头对应：“最迟办结”→完成时限，并已保存到督办后台。');
+    await pane.waitForSelector('#problems-ok', { timeout: 60_000 });
+    expect(await pane.locator('#column-map').count()).toBe(0);
+    expect(JSON.parse(String(workbook.settings.get('duban.columnMap')))).toEqual({
+      城关镇: { 最迟办结: 'deadline' },
+    });
+    await shot('ledger-column-mapped');
+  }, 120_000);
+});

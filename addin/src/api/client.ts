@@ -421,6 +421,12 @@ export class DubanApi {
     );
   }
 
+  /** Changes only the settings sent (PUT /settings merges them at any depth); gives the whole result. */
+  async putSettings(patch: Partial<Settings>): Promise<Settings> {
+    const res = await this.request('PUT', '/settings', patch, z.looseObject({ settings: z.unknown() }));
+    return SettingsSchema.parse(res.settings);
+  }
+
   /** The round-up report of a period (R19–R21): per unit feedback, lagging, overdue, cards, rank. */
   roundup(ledgerId: string, period: string) {
     const q = `ledgerId=${encodeURIComponent(ledgerId)}&period=${encodeURIComponent(period)}`;

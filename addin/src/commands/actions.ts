@@ -13,6 +13,7 @@ import {
   writePlan,
   excelCode,
   PAINTED_SETTING,
+  COLUMN_MAP_SETTING,
   WorkbookError,
   type ExcelHost,
   type SetSupported,
@@ -31,8 +32,15 @@ import {
   withPainted,
   starText,
   viewLedger,
+  withColumnMap,
   type LedgerView,
 } from '../ledgerView.js';
+import {
+  FIELD_LABELS,
+  REQUIRED_FIELDS,
+  type ColumnMap,
+  type LedgerResult,
+} from '../../../shared/ledger/index.js';
 import type { Mailbox, TaskRef } from '../mailbox.js';
 import {
   FEEDBACK_SETTING,
@@ -296,12 +304,23 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
         current: read.fills,
         painted: paintedOf(read.painted, read.sheetName),
       });
-      env.mailbox.ask({ kind: 'problems', sheetName: read.sheetName, problems });
+      const ledger = view.ledger;
+      env.mailbox.ask({
+        kind: 'problems',
+        sheetName: read.sheetName,
+        problems,
+        year: ledger.year,
+        yearSource: ledger.yearSource,
+        missing: REQUIRED_FIELDS.filter((f) => ledger.header.columns[f] === undefined),
+        unknown: ledger.header.unknown,
+      });
+      // Which sheet was read and which year it is taken to be: the first things a clerk checks (R4).
+      const where = `读取的是工作表“${read.sheetName}”（${yearText(ledger)}）。`;
       if (read.protected) {
         // Nothing recorded anywhere: the problems are listed, the marks wait for an unprotected sheet.
         return {
           level: 'info' as const,
-          text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。`,
+          text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（见下方）。工作表“${read.sheetName}”受保护，未标色。${where}`,
         };
       }
       await writePlan(context, env.isSetSupported, read.sheetName, {
@@ -312,13 +331,66 @@ export async function checkLedger(env: CommandEnv): Promise<Outcome> {
       return problems.length
         ? {
             level: 'info' as const,
-            text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。`,
+            text: `台账检查完成：${tasks.length} 项任务，发现 ${problems.length} 处不规范（已用浅红色标出）。${where}`,
           }
-        : { level: 'success' as const, text: `台账检查完成：${tasks.length} 项任务，均规范。` };
+        : { level: 'success' as const, text: `台账检查完成：${tasks.length} 项任务，均规范。${where}` };
     });
   } catch (err) {
     return failure(err);
   }
+}
+
+/** 2026年（取自标题）: the ledger's year and where it came from, in the clerk's words (R4). */
+export function yearText(ledger: Pick<LedgerResult, 'year' | 'yearSource'>): string {
+  const from = {
+    title: '取自标题',
+    option: '按指定年份',
+    settings: '取自设置中的台账年份',
+    today: '标题中未写年份，按今年计；如不对请在标题中写明年份或在设置中填写台账年份',
+  }[ledger.yearSource];
+  return `${ledger.year}年，${from}`;
+}
+
+/**
+ * 表头对应 (R4): the clerk's choice of field for header cells the reader did not understand, kept in the
+ * workbook (COLUMN_MAP_SETTING, for every later read of this workbook) and in the backend
+ * (settings.columnMaps, for this ledger wherever it is read); then the ledger is checked again with it.
+ */
+export async function mapColumns(env: CommandEnv, sheetName: string, map: ColumnMap): Promise<Outcome> {
+  const pairs = Object.entries(map);
+  if (pairs.length === 0) return { level: 'error', text: '请先为未识别的表头选择对应的列。' };
+  try {
+    await env.excel.run(async (context) => {
+      const read = await readSheet(context, env.isSetSupported, { setting: COLUMN_MAP_SETTING });
+      if (read.sheetName !== sheetName)
+        throw new LedgerError(`请切换回工作表“${sheetName}”后再保存表头对应。`);
+      await writePlan(context, env.isSetSupported, sheetName, {
+        cells: [],
+        fills: [],
+        settings: [{ key: COLUMN_MAP_SETTING, value: withColumnMap(read.columnMap, sheetName, map) }],
+      });
+    });
+  } catch (err) {
+    return failure(err);
+  }
+  const said = pairs.map(([label, f]) => `“${label}”→${FIELD_LABELS[f]}`).join('、');
+  let backend = '';
+  try {
+    env.settings = await env.api().putSettings({ columnMaps: { [sheetName]: map } } as Partial<Settings>);
+    backend = '，并已保存到督办后台';
+  } catch (err) {
+    // The workbook keeps the mapping either way; the backend copy can be saved again later.
+    backend = `；督办后台未保存（${failure(err).text}），工作簿中已保存，下次对应时会一并保存`;
+    env.settings = {
+      ...env.settings,
+      columnMaps: {
+        ...env.settings.columnMaps,
+        [sheetName]: { ...env.settings.columnMaps?.[sheetName], ...map },
+      },
+    };
+  }
+  const checked = await checkLedger(env);
+  return { ...checked, text: `已保存表头对应：${said}${backend}。${checked.text}` };
 }
 
 /** 赋星 (R5): by kind or explicit; written into the star column of the selected tasks and recorded. */

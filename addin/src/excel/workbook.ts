@@ -35,6 +35,8 @@ export interface SheetRead {
   setting: unknown;
   /** The workbook setting PAINTED_SETTING (which cells the add-in painted), read in every read sync. */
   painted: unknown;
+  /** The workbook setting COLUMN_MAP_SETTING (the clerk's header mapping, R4), read in every read sync. */
+  columnMap: unknown;
   /**
    * The sheet is protected (ExcelApi 1.2, read in the same sync): a command that writes refuses before
    * it calls the backend, so the backend never records what the workbook cannot show.
@@ -139,6 +141,8 @@ export async function readSheet(
 
 /** The workbook setting that records the cells the add-in painted (ledgerView: paintedOf/withPainted). */
 export const PAINTED_SETTING = 'duban.painted';
+/** The workbook setting that keeps the clerk's header mapping per sheet (ledgerView: columnMapOf/withColumnMap). */
+export const COLUMN_MAP_SETTING = 'duban.columnMap';
 
 /** Queues a workbook setting's value (ExcelApi 1.4) in the read's own sync. */
 function loadSetting(context: Excel.RequestContext, key: string | undefined): () => unknown {
@@ -227,6 +231,7 @@ async function readAtOnce(
 ): Promise<SheetRead> {
   const setting = loadSetting(context, opts.setting);
   const painted = loadSetting(context, PAINTED_SETTING);
+  const columnMap = loadSetting(context, COLUMN_MAP_SETTING);
   const sheet = context.workbook.worksheets.getActiveWorksheet();
   sheet.load('name');
   sheet.protection.load('protected');
@@ -256,6 +261,7 @@ async function readAtOnce(
     merges: merges && !empty ? merges() : null,
     setting: setting(),
     painted: painted(),
+    columnMap: columnMap(),
     protected: sheet.protection.protected,
   };
 }
@@ -269,6 +275,7 @@ async function readInBlocks(
   const queueExtent = (withMerges: boolean | undefined) => {
     const setting = loadSetting(context, opts.setting);
     const painted = loadSetting(context, PAINTED_SETTING);
+    const columnMap = loadSetting(context, COLUMN_MAP_SETTING);
     const sheet = context.workbook.worksheets.getActiveWorksheet();
     sheet.load('name');
     sheet.protection.load('protected');
@@ -281,6 +288,7 @@ async function readInBlocks(
       merges: loadMerges(used, withMerges),
       setting,
       painted,
+      columnMap,
     };
   };
   let extent = queueExtent(opts.merges);
@@ -292,7 +300,7 @@ async function readInBlocks(
     extent = queueExtent(false);
     await context.sync();
   }
-  const { sheet, used, selection, merges, setting, painted } = extent;
+  const { sheet, used, selection, merges, setting, painted, columnMap } = extent;
   const sheetName = sheet.name;
   if (used.isNullObject) {
     return {
@@ -306,6 +314,7 @@ async function readInBlocks(
       merges: null,
       setting: setting(),
       painted: painted(),
+      columnMap: columnMap(),
       protected: sheet.protection.protected,
     };
   }
@@ -344,6 +353,7 @@ async function readInBlocks(
     merges: merges ? merges() : null,
     setting: setting(),
     painted: painted(),
+    columnMap: columnMap(),
     protected: sheet.protection.protected,
   };
 }

@@ -1,7 +1,13 @@
 // The task pane: 台账 (check, problems with jump-to-cell, 销号 form), 提示 (today, delivery, round-up),
 // 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
 // It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
-import { IsoDateSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
+import {
+  CardReasonSchema,
+  IsoDateSchema,
+  RED_CHECKLIST,
+  type CardReason,
+  type Problem,
+} from '../../../shared/model.js';
 import { calendarBanner, holidayYearProblems } from '../../../shared/calendar.js';
 import { yearOf } from '../../../shared/dates.js';
 import type { UndeliveredPrompt } from '../../../shared/api.js';
@@ -20,9 +26,12 @@ import {
   submitInterview,
   submitRectification,
   syncLedger,
+  mapColumns,
+  yearText,
   type CommandEnv,
   type Outcome,
 } from '../commands/actions.js';
+import { FIELD_LABELS, LEDGER_FIELDS, type LedgerField } from '../../../shared/ledger/index.js';
 import { RIBBON_COMMANDS } from '../commands/ribbon.js';
 import { selectCell } from '../excel/workbook.js';
 import { columnIndex } from '../ledgerView.js';
@@ -78,7 +87,7 @@ export const PANE_VIEWS = ['interview', 'close', 'reminders', 'roundup'] as cons
 
 export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   let tab: Tab = 'ledger';
-  let problems: { sheetName: string; problems: Problem[] } | null = null;
+  let problems: Omit<Extract<PaneRequest, { kind: 'problems' }>, 'kind'> | null = null;
   let closeTasks: TaskRef[] | null = null;
   let cardReason: Extract<PaneRequest, { kind: 'cardReason' }> | null = null;
   let interviewUnit: string | null | undefined;
@@ -151,6 +160,17 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   }
 
   /** Runs an action with progress shown; a backend that is down gets a clear message and a retry. */
+  /**
+   * The actions run from the pane's own buttons, with the pane as their mailbox: the problem list and
+   * 表头对应 appear here (a storage event never reaches the window that wrote it).
+   */
+  function paneEnv(): CommandEnv {
+    return {
+      ...deps.env(),
+      mailbox: { report: (st) => ({ id: '', at: '', ...st }), ask: (request) => handle(request) },
+    };
+  }
+
   async function act(
     progress: string,
     fn: () => Promise<Outcome>,
@@ -275,7 +295,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           {
             class: 'btn primary',
             id: 'check',
-            onclick: () => void act('正在检查台账…', () => checkLedger(deps.env())),
+            onclick: () => void act('正在检查台账…', () => checkLedger(paneEnv())),
           },
           '检查台账',
         ),
@@ -284,11 +304,19 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           {
             class: 'btn',
             id: 'sync',
-            onclick: () => void act('正在同步台账…', () => syncLedger(deps.env())),
+            onclick: () => void act('正在同步台账…', () => syncLedger(paneEnv())),
           },
           '同步台账',
         ),
       ),
+      list?.year !== undefined
+        ? h(
+            'p',
+            { id: 'ledger-year', class: list.yearSource === 'today' ? 'warn small' : 'muted small' },
+            `已读取工作表“${list.sheetName}” · 台账年份：${yearText({ year: list.year, yearSource: list.yearSource ?? 'today' })}`,
+          )
+        : null,
+      list?.missing?.length && list.unknown?.length ? columnMapForm(list) : null,
       list === null
         ? h('p', { class: 'muted' }, '点“检查台账”查看不规范的行（R1）。')
         : list.problems.length === 0
@@ -331,6 +359,49 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
               ),
             ),
     );
+  }
+
+  /**
+   * 表头对应 (R4): the header cells the reader did not understand, each with a choice of field; the
+   * missing required columns are offered first. Saved in the workbook and the backend, then checked again.
+   */
+  function columnMapForm(list: NonNullable<typeof problems>): HTMLElement {
+    const missing = (list.missing ?? []) as LedgerField[];
+    const order = [...missing, ...LEDGER_FIELDS.filter((f) => !missing.includes(f))];
+    const form = h(
+      'form',
+      { class: 'card', id: 'column-map' },
+      h('h3', {}, '表头对应'),
+      h(
+        'p',
+        { class: 'small' },
+        `表头缺少${missing.map((f) => `“${FIELD_LABELS[f]}”`).join('、')}列。下列表头未能识别，请为其中对应的列选择含义（只需选一次，以后读取本台账都按此对应）：`,
+      ),
+      (list.unknown ?? []).map((u, i) =>
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, `${u.column}列“${u.label}”`),
+          h(
+            'select',
+            { name: `map-${i}`, 'data-label': u.label, 'aria-label': `${u.column}列“${u.label}”对应为` },
+            h('option', { value: '' }, '（不对应）'),
+            order.map((f) => h('option', { value: f }, FIELD_LABELS[f])),
+          ),
+        ),
+      ),
+      h('button', { class: 'btn primary', type: 'submit', id: 'column-map-save' }, '保存对应并重新检查'),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const map: Record<string, LedgerField> = {};
+      for (const sel of Array.from(form.querySelectorAll('select'))) {
+        const label = sel.getAttribute('data-label');
+        if (label && sel.value) map[label] = sel.value as LedgerField;
+      }
+      void act('正在保存表头对应…', () => mapColumns(paneEnv(), list.sheetName, map));
+    });
+    return form;
   }
 
   function closeForm(tasks: TaskRef[]): HTMLElement {
@@ -1265,7 +1336,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   function handle(request: PaneRequest): void {
     switch (request.kind) {
       case 'problems':
-        problems = { sheetName: request.sheetName, problems: request.problems };
+        problems = { ...request };
         if (tab === 'ledger') render();
         else show('ledger');
         break;

@@ -248,7 +248,13 @@ describe('header', () => {
       { year: 2026 },
     );
     expect(r.problems).toEqual([
-      { row: 1, column: null, rule: 'R1', message: '第1行表头缺少“牵头领导”列，各任务的牵头领导均无法读取' },
+      {
+        row: 1,
+        column: null,
+        rule: 'R1',
+        message:
+          '第1行表头缺少“牵头领导”列，各任务的牵头领导均无法读取；表头中没有可对应的列，请增加“牵头领导”列',
+      },
     ]);
     expect(r.tasks).toHaveLength(2);
   });
