@@ -1,13 +1,7 @@
 // The task pane: 台账 (check, problems with jump-to-cell, 销号 form), 提示 (today, delivery, round-up),
 // 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
 // It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
-import {
-  CardReasonSchema,
-  IsoDateSchema,
-  RED_CHECKLIST,
-  type CardReason,
-  type Problem,
-} from '../../../shared/model.js';
+import { IsoDateSchema, RED_CHECKLIST, type CardReason } from '../../../shared/model.js';
 import { calendarBanner, holidayYearProblems } from '../../../shared/calendar.js';
 import { yearOf } from '../../../shared/dates.js';
 import type { UndeliveredPrompt } from '../../../shared/api.js';
