@@ -7,6 +7,7 @@ import type { Stars } from '../../shared/model.js';
 import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
+import { MAX_TEXT_CHARS } from '../storage/large.js';
 import {
   appendEvents,
   listTasks,
@@ -18,7 +19,40 @@ import {
 } from '../storage/index.js';
 import { api } from './adapter.js';
 
-const MAX_TASK_CHARS = 30_000;
+/** Excel's own limit for one cell: no text read from a ledger is longer, so none is accepted longer. */
+export const MAX_CELL_CHARS = 32_767;
+/** A task's JSON as one Tasks row keeps it (split over properties, storage/large.ts). */
+export const MAX_TASK_CHARS = MAX_TEXT_CHARS - 10_000;
+
+const FIELD_NAMES: Record<string, string> = {
+  title: '工作任务',
+  measures: '工作措施',
+  progress: '工作进展',
+  leadLeader: '牵头领导',
+  leadUnit: '牵头单位',
+  supportUnits: '配合单位',
+  deadline: '完成时限',
+  milestones: '节点',
+  no: '序号',
+  parent: '上级任务',
+  target: '目标',
+};
+
+/** The first text of a task longer than a cell holds, as `[field, length]`, or null. */
+function overlongText(t: object): [string, number] | null {
+  for (const [k, v] of Object.entries(t)) {
+    const texts: string[] = [];
+    const walk = (x: unknown) => {
+      if (typeof x === 'string') texts.push(x);
+      else if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+    };
+    walk(v);
+    const long = texts.find((s) => s.length > MAX_CELL_CHARS);
+    if (long !== undefined) return [FIELD_NAMES[k] ?? k, long.length];
+  }
+  return null;
+}
 
 type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
 
@@ -53,14 +87,22 @@ export const syncLedger = api({}, async (call) => {
       throw new ApiError(400, 'duplicate_id', `督办编号 ${t.id} 重复：第 ${first} 行和第 ${t.row} 行`);
     }
     seen.set(t.id, t.row);
-    // A Table Storage string property holds at most 32K UTF-16 characters.
-    if (JSON.stringify(t).length > MAX_TASK_CHARS) {
+    // A task is kept whole over several properties (storage/large.ts); a text longer than an Excel
+    // cell cannot come from a ledger, and one row of Tasks holds at most MAX_TASK_CHARS.
+    const long = overlongText(t);
+    if (long)
       throw new ApiError(
         413,
         'task_too_large',
-        `第 ${t.row} 行内容过长（超过 ${MAX_TASK_CHARS} 字），请精简工作措施或进展说明后再同步`,
+        `第 ${t.row} 行「${long[0]}」长 ${long[1]} 字，超过 Excel 单元格上限 ${MAX_CELL_CHARS} 字，未同步任何内容：请精简后再同步`,
       );
-    }
+    const chars = JSON.stringify(t).length;
+    if (chars > MAX_TASK_CHARS)
+      throw new ApiError(
+        413,
+        'task_too_large',
+        `第 ${t.row} 行内容过长（共 ${chars} 字，上限 ${MAX_TASK_CHARS} 字），未同步任何内容：请精简工作措施或进展说明后再同步`,
+      );
   }
   const storage = await call.storage();
   const today = chinaToday(call.now);
@@ -141,6 +183,8 @@ export const syncLedger = api({}, async (call) => {
       type: 'ledger-sync',
       date: today,
       by: body.by,
+      // A list too long for one row is cut visibly (storage/events.ts): each task's own change is in its history.
+      rest: '每项任务的移除、恢复、销号和星级变化另记在该任务自己的历史中',
       data: {
         year: body.year,
         tasks: body.tasks.length,

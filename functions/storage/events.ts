@@ -10,6 +10,7 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import type { UnitEvent } from '../../shared/model.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
+import { MAX_TEXT_CHARS, capLists, joinText, splitText } from './large.js';
 
 export type EventSubject =
   { unit: string } | { ledgerId: string; taskId: string } | { ledgerId: string } | { office: true };
@@ -45,9 +46,35 @@ export interface NewEvent {
   date: string;
   by?: string | null;
   data?: Record<string, unknown>;
+  /**
+   * Where the full lists are, said in the row when `data` is too long for one row and its longest
+   * lists are cut (e.g. 「各任务自己的历史」).
+   */
+  rest?: string;
   /** Deterministic id for events a retry may write again; random otherwise. */
   id?: string;
   at?: string;
+}
+
+/** The longest event data (JSON characters) one row keeps; room is left for the row's other fields. */
+export const MAX_EVENT_DATA_CHARS = MAX_TEXT_CHARS - 20_000;
+
+/**
+ * The data as one row keeps it: whole when it fits, else with its longest lists cut, saying so in the
+ * row itself — `omitted` (per list: kept and total) and `omittedNote`, a sentence for the clerk that
+ * says where the rest is. Never cut silently.
+ */
+export function fitEventData(data: Record<string, unknown>, rest?: string): Record<string, unknown> {
+  if (JSON.stringify(data).length <= MAX_EVENT_DATA_CHARS) return data;
+  const { value, omitted } = capLists(data, MAX_EVENT_DATA_CHARS - 4_000);
+  const said = Object.entries(omitted)
+    .map(([k, o]) => `${k} 共 ${o.total} 项，只记前 ${o.kept} 项，另有 ${o.total - o.kept} 项未记入此条`)
+    .join('；');
+  return {
+    ...value,
+    omitted,
+    omittedNote: `此条记录过长，列表已截短：${said}。${rest ?? '完整内容见台账及各任务、各单位自己的历史'}`,
+  };
 }
 
 export function eventEntity(e: NewEvent, now = new Date()) {
@@ -65,7 +92,7 @@ export function eventEntity(e: NewEvent, now = new Date()) {
     unit: 'unit' in s ? s.unit : typeof e.data?.unit === 'string' ? e.data.unit : '',
     ledgerId: 'ledgerId' in s ? s.ledgerId : '',
     taskId: 'taskId' in s ? s.taskId : '',
-    data: JSON.stringify(e.data ?? {}),
+    ...splitText('data', JSON.stringify(fitEventData(e.data ?? {}, e.rest)), 'Events'),
   };
 }
 
@@ -92,7 +119,7 @@ export function toHistory(e: Record<string, unknown>): HistoryEvent {
     ...(s('unit') ? { unit: s('unit') } : {}),
     ...(s('ledgerId') ? { ledgerId: s('ledgerId') } : {}),
     ...(s('taskId') ? { taskId: s('taskId') } : {}),
-    data: typeof e.data === 'string' ? (JSON.parse(e.data) as Record<string, unknown>) : {},
+    data: typeof e.data === 'string' ? (JSON.parse(joinText(e, 'data')) as Record<string, unknown>) : {},
   };
 }
 

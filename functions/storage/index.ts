@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './units.js';
 export * from './counters.js';
 export * from './records.js';
+export * from './large.js';

@@ -6,6 +6,7 @@ import type { TransactionAction } from '@azure/data-tables';
 import type { LedgerTask, Problem, Stars } from '../../shared/model.js';
 import { encodeKey, decodeKey } from './keys.js';
 import type { Storage, StoredEntity } from './client.js';
+import { joinText, splitText } from './large.js';
 
 export interface StoredTask {
   ledgerId: string;
@@ -21,7 +22,7 @@ export interface StoredTask {
 }
 
 export function toStoredTask(e: StoredEntity): StoredTask {
-  const task = JSON.parse(String(e.json)) as LedgerTask & { id: string };
+  const task = JSON.parse(joinText(e, 'json')) as LedgerTask & { id: string };
   const stars = typeof e.stars === 'number' && [3, 4, 5].includes(e.stars) ? (e.stars as Stars) : null;
   const closed = e.closed === true;
   return {
@@ -52,7 +53,8 @@ export function taskEntity(ledgerId: string, t: Omit<StoredTask, 'etag' | 'ledge
   return {
     partitionKey: encodeKey(ledgerId),
     rowKey: encodeKey(t.task.id),
-    json: JSON.stringify(t.task),
+    // A task as long as Excel's cells allow is kept whole, over several properties (large.ts).
+    ...splitText('json', JSON.stringify(t.task), 'Tasks'),
     leadUnit: t.task.leadUnit ?? '',
     stars: t.stars ?? undefined,
     closed: t.closed,
@@ -101,7 +103,7 @@ export async function replaceProblems(
         row: p.row,
         column: p.column ?? '',
         rule: p.rule,
-        message: p.message,
+        ...splitText('message', p.message, 'Problems'),
         unit: p.unit ?? '',
         taskId: p.taskId ?? '',
       },
@@ -120,7 +122,7 @@ export async function listProblems(storage: Storage, ledgerId: string): Promise<
     row: Number(r.row),
     column: typeof r.column === 'string' && r.column ? r.column : null,
     rule: String(r.rule),
-    message: String(r.message),
+    message: joinText(r, 'message'),
     unit: typeof r.unit === 'string' && r.unit ? r.unit : null,
     taskId: typeof r.taskId === 'string' && r.taskId ? r.taskId : null,
   }));
