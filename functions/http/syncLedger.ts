@@ -7,7 +7,7 @@ import type { Stars } from '../../shared/model.js';
 import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
-import { MAX_TEXT_CHARS } from '../storage/large.js';
+import { MAX_TEXT_BYTES, storedBytes } from '../storage/large.js';
 import {
   appendEvents,
   listTasks,
@@ -21,8 +21,8 @@ import { api } from './adapter.js';
 
 /** Excel's own limit for one cell: no text read from a ledger is longer, so none is accepted longer. */
 export const MAX_CELL_CHARS = 32_767;
-/** A task's JSON as one Tasks row keeps it (split over properties, storage/large.ts). */
-export const MAX_TASK_CHARS = MAX_TEXT_CHARS - 10_000;
+/** A task's JSON as one Tasks row keeps it (storedBytes, split over properties, storage/large.ts). */
+export const MAX_TASK_BYTES = MAX_TEXT_BYTES - 10_000;
 
 const FIELD_NAMES: Record<string, string> = {
   title: '工作任务',
@@ -88,7 +88,7 @@ export const syncLedger = api({}, async (call) => {
     }
     seen.set(t.id, t.row);
     // A task is kept whole over several properties (storage/large.ts); a text longer than an Excel
-    // cell cannot come from a ledger, and one row of Tasks holds at most MAX_TASK_CHARS.
+    // cell cannot come from a ledger, and one row of Tasks holds at most MAX_TASK_BYTES.
     const long = overlongText(t);
     if (long)
       throw new ApiError(
@@ -96,12 +96,12 @@ export const syncLedger = api({}, async (call) => {
         'task_too_large',
         `第 ${t.row} 行「${long[0]}」长 ${long[1]} 字，超过 Excel 单元格上限 ${MAX_CELL_CHARS} 字，未同步任何内容：请精简后再同步`,
       );
-    const chars = JSON.stringify(t).length;
-    if (chars > MAX_TASK_CHARS)
+    const json = JSON.stringify(t);
+    if (storedBytes(json) > MAX_TASK_BYTES)
       throw new ApiError(
         413,
         'task_too_large',
-        `第 ${t.row} 行内容过长（共 ${chars} 字，上限 ${MAX_TASK_CHARS} 字），未同步任何内容：请精简工作措施或进展说明后再同步`,
+        `第 ${t.row} 行内容过长（共 ${json.length} 字，约 ${Math.ceil(storedBytes(json) / 1024)} KiB，一行任务的上限约 ${Math.floor(MAX_TASK_BYTES / 1024)} KiB，约 29 万个汉字），未同步任何内容：请精简工作措施或进展说明后再同步`,
       );
   }
   const storage = await call.storage();

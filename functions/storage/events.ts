@@ -10,7 +10,7 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import type { UnitEvent } from '../../shared/model.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
-import { MAX_TEXT_CHARS, capLists, joinText, splitText } from './large.js';
+import { MAX_TEXT_BYTES, capLists, joinText, splitText, storedBytes } from './large.js';
 
 export type EventSubject =
   { unit: string } | { ledgerId: string; taskId: string } | { ledgerId: string } | { office: true };
@@ -56,8 +56,8 @@ export interface NewEvent {
   at?: string;
 }
 
-/** The longest event data (JSON characters) one row keeps; room is left for the row's other fields. */
-export const MAX_EVENT_DATA_CHARS = MAX_TEXT_CHARS - 20_000;
+/** The largest event data (storedBytes of its JSON) one row keeps; room is left for the row's other fields. */
+export const MAX_EVENT_DATA_BYTES = MAX_TEXT_BYTES - 20_000;
 
 /**
  * The data as one row keeps it: whole when it fits, else with its longest lists cut, saying so in the
@@ -65,8 +65,8 @@ export const MAX_EVENT_DATA_CHARS = MAX_TEXT_CHARS - 20_000;
  * says where the rest is. Never cut silently.
  */
 export function fitEventData(data: Record<string, unknown>, rest?: string): Record<string, unknown> {
-  if (JSON.stringify(data).length <= MAX_EVENT_DATA_CHARS) return data;
-  const { value, omitted } = capLists(data, MAX_EVENT_DATA_CHARS - 4_000);
+  if (storedBytes(JSON.stringify(data)) <= MAX_EVENT_DATA_BYTES) return data;
+  const { value, omitted } = capLists(data, MAX_EVENT_DATA_BYTES - 8_000);
   const said = Object.entries(omitted)
     .map(([k, o]) => `${k} 共 ${o.total} 项，只记前 ${o.kept} 项，另有 ${o.total - o.kept} 项未记入此条`)
     .join('；');

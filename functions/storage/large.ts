@@ -2,7 +2,8 @@
 // README, "Size limits"). The service refuses, with a raw error, a string property over 64 KiB (it
 // keeps strings as UTF-16: 32,768 characters), an entity over 1 MiB or 255 properties (PartitionKey,
 // RowKey and Timestamp count), and a transaction over 100 operations or 4 MiB. Azurite enforces the
-// same property and entity limits.
+// same limits but counts an entity as the UTF-8 bytes of its JSON body (a 汉字 is 3 bytes there, 2 in
+// the service's UTF-16): sizes here are `storedBytes`, the larger of the two counts.
 //
 // - Text that can grow (a task's JSON, a card's, an event's data, a candidate) is split into string
 //   properties `<name>`, `<name>1` … of PART_CHARS characters each, with `<name>Parts` = the count
@@ -23,6 +24,17 @@ export const PART_CHARS = 30_000;
 export const MAX_PARTS = 14;
 /** The longest text (characters) one row keeps: 420,000. */
 export const MAX_TEXT_CHARS = PART_CHARS * MAX_PARTS;
+/** The largest text (storedBytes) one row keeps, leaving ~150 KB of the 1 MiB for the rest of the row. */
+export const MAX_TEXT_BYTES = 900_000;
+
+/**
+ * What a text costs in a row: the larger of the service's count (UTF-16, 2 bytes a character) and
+ * Azurite's (the UTF-8 bytes of the text as a JSON string in the request body: 3 bytes a 汉字, quotes
+ * escaped).
+ */
+export function storedBytes(text: string): number {
+  return Math.max(text.length * 2, Buffer.byteLength(JSON.stringify(text), 'utf8'));
+}
 /** The service's limit for one entity, as it counts it. */
 export const MAX_ENTITY_BYTES = 1024 * 1024;
 /** Properties of one entity, PartitionKey, RowKey and Timestamp included. */
@@ -54,11 +66,11 @@ export const tableLabel = (table: string) => TABLE_NAMES[table] ?? table;
  * `[name]1` … and `[name]Parts`. Refuses (413) a text longer than one row keeps: callers cap first.
  */
 export function splitText(name: string, text: string, table: string): Record<string, string | number> {
-  if (text.length > MAX_TEXT_CHARS)
+  if (text.length > MAX_TEXT_CHARS || storedBytes(text) > MAX_TEXT_BYTES)
     throw new ApiError(
       413,
       'entity_too_large',
-      `${tableLabel(table)}的一条记录过长：${text.length} 字符，超过单条记录 ${MAX_TEXT_CHARS} 字符的上限，未保存`,
+      `${tableLabel(table)}的一条记录过长：${text.length} 字符（约 ${Math.ceil(storedBytes(text) / 1024)} KiB），超过单条记录约 ${Math.floor(MAX_TEXT_BYTES / 1024)} KiB 的上限，未保存`,
     );
   if (text.length <= PART_CHARS) return { [name]: text };
   const out: Record<string, string | number> = {};
@@ -106,26 +118,31 @@ export interface Capped<T> {
 }
 
 /**
- * `value` with its longest top-level lists cut until its JSON holds at most `maxChars` characters.
+ * `value` with its longest top-level lists cut until its JSON costs at most `maxBytes` (storedBytes).
  * Lists in `keepLast` are cut only when nothing else is left to cut. The first items are kept (lists
  * are in the order the rules found them). Throws when no list is left to cut.
  */
-export function capLists<T extends object>(value: T, maxChars: number, keepLast: string[] = []): Capped<T> {
+export function capLists<T extends object>(value: T, maxBytes: number, keepLast: string[] = []): Capped<T> {
   const out = { ...value } as Record<string, unknown>;
   const omitted: Capped<T>['omitted'] = {};
-  for (let guard = 0; JSON.stringify(out).length > maxChars; guard++) {
+  const cost = (v: unknown) => storedBytes(JSON.stringify(v));
+  for (let guard = 0; cost(out) > maxBytes; guard++) {
     const lists = Object.entries(out)
       .filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && entry[1].length > 0)
-      .map(([k, v]) => ({ k, v, chars: JSON.stringify(v).length, last: keepLast.includes(k) }))
-      .sort((a, b) => Number(a.last) - Number(b.last) || b.chars - a.chars);
+      .map(([k, v]) => ({ k, v, bytes: cost(v), last: keepLast.includes(k) }))
+      .sort((a, b) => Number(a.last) - Number(b.last) || b.bytes - a.bytes);
     const cut = lists[0];
     if (!cut || guard > 200)
-      throw new ApiError(413, 'entity_too_large', `记录过长（${JSON.stringify(out).length} 字符），无法保存`);
+      throw new ApiError(
+        413,
+        'entity_too_large',
+        `记录过大（约 ${Math.ceil(cost(out) / 1024)} KiB），无法保存`,
+      );
     const total = omitted[cut.k]?.total ?? cut.v.length;
-    // Keep the share of the list that would fit, at most half less each round (a list of short and
+    // Keep the share of the list that would fit, at least half less each round (a list of short and
     // long items converges in a few rounds).
-    const excess = JSON.stringify(out).length - maxChars;
-    const share = Math.max(0, Math.min(0.5, 1 - excess / Math.max(cut.chars, 1)));
+    const excess = cost(out) - maxBytes;
+    const share = Math.max(0, Math.min(0.5, 1 - excess / Math.max(cut.bytes, 1)));
     const kept = Math.floor(cut.v.length * share);
     out[cut.k] = cut.v.slice(0, kept);
     omitted[cut.k] = { kept, total };
@@ -133,8 +150,13 @@ export function capLists<T extends object>(value: T, maxChars: number, keepLast:
   return { value: out as T, omitted };
 }
 
-/** The size the service counts for an entity (its documented formula), in bytes. */
+/** An entity's size: the larger of the service's formula (UTF-16) and Azurite's (UTF-8 JSON body). */
 export function entityBytes(e: Record<string, unknown>): number {
+  return Math.max(serviceEntityBytes(e), Buffer.byteLength(JSON.stringify(e), 'utf8'));
+}
+
+/** The size the service counts for an entity (its documented formula), in bytes. */
+function serviceEntityBytes(e: Record<string, unknown>): number {
   let bytes = 4;
   for (const [k, v] of Object.entries(e)) {
     if (v === undefined) continue;

@@ -8,7 +8,7 @@ import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
 import { encodeKey, joinKey, splitKey } from './keys.js';
 import type { Storage } from './client.js';
-import { capLists, joinText, splitText, MAX_TEXT_CHARS } from './large.js';
+import { capLists, joinText, splitText, storedBytes, MAX_TEXT_BYTES } from './large.js';
 
 /**
  * Records reminders not recorded yet. Creates (cheaper than upserts for the store); if another run
@@ -115,8 +115,8 @@ export interface StoredCandidate extends Candidate {
   since: string;
 }
 
-/** The longest candidate (JSON characters) a snapshot row keeps whole. */
-export const MAX_CANDIDATE_CHARS = MAX_TEXT_CHARS - 10_000;
+/** The largest candidate (storedBytes of its JSON) a snapshot row keeps whole. */
+export const MAX_CANDIDATE_BYTES = MAX_TEXT_BYTES - 10_000;
 
 /**
  * A candidate as its snapshot row keeps it: whole when it fits one row (split over properties);
@@ -125,8 +125,8 @@ export const MAX_CANDIDATE_CHARS = MAX_TEXT_CHARS - 10_000;
  * which computes the candidates from the tasks, never from this snapshot.
  */
 export function candidateForRow(c: Candidate, ledgerId: string): Candidate & { omitted?: unknown } {
-  if (JSON.stringify(c).length <= MAX_CANDIDATE_CHARS) return c;
-  const { value, omitted } = capLists(c, MAX_CANDIDATE_CHARS - 4_000, ['taskIds']);
+  if (storedBytes(JSON.stringify(c)) <= MAX_CANDIDATE_BYTES) return c;
+  const { value, omitted } = capLists(c, MAX_CANDIDATE_BYTES - 8_000, ['taskIds']);
   const where = `完整清单见 GET /api/candidates?ledgerId=${ledgerId}（加载项「亮牌候选」）`;
   const said = Object.entries(omitted)
     .map(
