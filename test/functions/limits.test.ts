@@ -143,7 +143,7 @@ describe('Candidates: a unit leading 2,000 overdue tasks', () => {
     };
     // At the limit: a candidate costing exactly MAX_CANDIDATE_BYTES (汉字: 3 bytes each as Azurite counts) is kept whole.
     const base: Candidate = { ...grown, taskIds: ['JT0'], details: [''] };
-    const room = MAX_CANDIDATE_BYTES - storedBytes(JSON.stringify(base));
+    const room = MAX_CANDIDATE_BYTES - Buffer.byteLength(JSON.stringify(JSON.stringify(base)));
     const exact: Candidate = {
       ...base,
       details: ['汉'.repeat(Math.floor(room / 3)) + 'x'.repeat(room % 3)],
