@@ -101,7 +101,7 @@ export const syncLedger = api({}, async (call) => {
       throw new ApiError(
         413,
         'task_too_large',
-        `第 ${t.row} 行内容过长（共 ${json.length} 字，约 ${Math.ceil(storedBytes(json) / 1024)} KiB，一行任务的上限约 ${Math.floor(MAX_TASK_BYTES / 1024)} KiB，约 29 万个汉字），未同步任何内容：请精简工作措施或进展说明后再同步`,
+        `第 ${t.row} 行内容过长（共 ${json.length} 字，约 ${Math.ceil(storedBytes(json) / 1024)} KiB，一行任务的上限约 ${Math.floor(MAX_TASK_BYTES / 1024)} KiB，约 27 万个汉字），未同步任何内容：请精简工作措施或进展说明后再同步`,
       );
   }
   const storage = await call.storage();

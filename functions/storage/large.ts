@@ -24,8 +24,11 @@ export const PART_CHARS = 30_000;
 export const MAX_PARTS = 14;
 /** The longest text (characters) one row keeps: 420,000. */
 export const MAX_TEXT_CHARS = PART_CHARS * MAX_PARTS;
-/** The largest text (storedBytes) one row keeps, leaving ~150 KB of the 1 MiB for the rest of the row. */
-export const MAX_TEXT_BYTES = 900_000;
+/**
+ * The largest text (storedBytes) one row keeps: 840,000 bytes, the same as MAX_TEXT_CHARS in UTF-16
+ * (so the byte check implies the character check), leaving ~200 KB of the 1 MiB for the rest of the row.
+ */
+export const MAX_TEXT_BYTES = MAX_TEXT_CHARS * 2;
 
 /**
  * What a text costs in a row: the larger of the service's count (UTF-16, 2 bytes a character) and

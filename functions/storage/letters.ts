@@ -40,7 +40,7 @@ export function assertLetterFits(content: DocumentContent): void {
     throw new ApiError(
       413,
       'letter_too_large',
-      `本次亮牌引用的任务内容过多，文书约 ${Math.ceil(chars / 10_000)} 万字符（约 ${Math.ceil(storedBytes(json) / 1024)} KiB），超过存档上限（${LETTER_MAX_CHARS / 10_000} 万字符或约 ${Math.floor(MAX_TEXT_BYTES / 1024)} KiB，约 30 万个汉字）：请把任务分成几次亮牌`,
+      `本次亮牌引用的任务内容过多，文书约 ${Math.ceil(chars / 10_000)} 万字符（约 ${Math.ceil(storedBytes(json) / 1024)} KiB），超过存档上限（${LETTER_MAX_CHARS / 10_000} 万字符或约 ${Math.floor(MAX_TEXT_BYTES / 1024)} KiB，约 28 万个汉字）：请把任务分成几次亮牌`,
     );
 }
 
