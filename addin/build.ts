@@ -32,7 +32,9 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
-export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {}): Promise<BuildResult> {
+export async function buildAddin(
+  opts: { outdir?: string; minify?: boolean; sourcemap?: boolean } = {},
+): Promise<BuildResult> {
   const outdir = opts.outdir ?? ADDIN_DIST;
   mkdirSync(join(outdir, 'assets'), { recursive: true });
   await build({
@@ -46,7 +48,8 @@ export async function buildAddin(opts: { outdir?: string; minify?: boolean } = {
     format: 'iife',
     target: ['es2020', 'chrome100', 'edge100', 'safari15'],
     minify: opts.minify ?? true,
-    sourcemap: 'linked',
+    // No source maps unless asked for (debugging): the production build ships no .map files.
+    sourcemap: opts.sourcemap ? 'linked' : false,
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [zodEnglishOnly],

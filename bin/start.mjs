@@ -4,11 +4,11 @@
 // the local dev host serving the same registered functions on http://localhost:7071/api — and the
 // add-in built and served on https://localhost:3000.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { ensureLocalSettings, takenPorts } from './local.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -20,16 +20,11 @@ process.on('SIGINT', () => (stopAll(), process.exit(0)));
 process.on('SIGTERM', () => (stopAll(), process.exit(0)));
 
 // Local secrets live in local.settings.json (git-ignored), made on first start: never in the repo.
-const settingsFile = join(root, 'local.settings.json');
-if (!existsSync(settingsFile)) {
-  const example = JSON.parse(readFileSync(join(root, 'local.settings.example.json'), 'utf8'));
-  example.Values.DUBAN_FUNCTION_KEY = randomBytes(24).toString('base64url');
-  example.Values.DUBAN_LINK_SECRET = randomBytes(32).toString('base64url');
-  writeFileSync(settingsFile, JSON.stringify(example, null, 2) + '\n');
-  console.log('Created local.settings.json with a new function key and link secret.');
-}
-const local = JSON.parse(readFileSync(settingsFile, 'utf8'));
-for (const [k, v] of Object.entries(local.Values ?? {}))
+// The `duban` command reads the same file (the environment first).
+const local = ensureLocalSettings(root);
+if (local.created)
+  console.log('已生成 local.settings.json（新的访问密钥和反馈链接密钥）Created local.settings.json.');
+for (const [k, v] of Object.entries(local.values))
   if (process.env[k] === undefined) process.env[k] = String(v);
 
 // 1. Azurite: the embedded default for Table Storage. With `func`, the Functions host also keeps its
@@ -38,6 +33,27 @@ for (const [k, v] of Object.entries(local.Values ?? {}))
 const shell = process.platform === 'win32';
 const func = spawnSync('func', ['--version'], { encoding: 'utf8', shell });
 const withFunc = func.status === 0;
+// A second `npm start` (or another program on these ports) is named before anything starts.
+const functionsPort = Number(process.env.DUBAN_PORT ?? 7071);
+const taken = await takenPorts([
+  ...(withFunc
+    ? [
+        { port: 10000, what: 'Azurite Blob' },
+        { port: 10001, what: 'Azurite Queue' },
+      ]
+    : []),
+  { port: 10002, what: 'Azurite 表存储' },
+  { port: functionsPort, what: '函数 /api' },
+  { port: 3000, what: '加载项 https://localhost:3000' },
+]);
+if (taken.length) {
+  console.error(
+    `npm start 无法启动：\n  ${taken.join('\n  ')}\n` +
+      '多半是另一个 npm start 仍在运行：在它的终端按 Ctrl+C 停止，或结束上面列出的进程后再试。\n' +
+      `Ports in use: ${taken.map((t) => t.split('（')[0].replace('端口 ', '')).join(', ')}.`,
+  );
+  process.exit(1);
+}
 mkdirSync(join(root, '.azurite'), { recursive: true });
 const azurite = spawn(
   process.execPath,
@@ -81,8 +97,10 @@ if (withFunc) {
   children.push(spawn('func', ['start', '--port', '7071'], { stdio: 'inherit', shell }));
 } else {
   const { startDevHost } = await import('../functions/devhost.ts');
-  const host = await startDevHost({ port: Number(process.env.DUBAN_PORT ?? 7071) });
+  const host = await startDevHost({ port: functionsPort });
   console.log(`func not installed: the local dev host serves the registered functions on ${host.url}`);
+  if (/^(true|1)$/i.test(process.env['AzureWebJobs.delivery.Disabled'] ?? ''))
+    console.log('提示投递计时器已关闭（AzureWebJobs.delivery.Disabled）：提示只入队，不发出');
 }
 
 // 3. The add-in, over HTTPS with the Office dev certificates.

@@ -126,6 +126,11 @@ function hasKey(req: IncomingMessage, url: URL, env: Record<string, string | und
   }
 }
 
+/** Azure Functions' setting `AzureWebJobs.<name>.Disabled` (true/1): the function does not run. */
+export function timerDisabled(name: string, env: Env): boolean {
+  return /^(true|1)$/i.test((env[`AzureWebJobs.${name}.Disabled`] ?? '').trim());
+}
+
 export async function startDevHost(options: DevHostOptions = {}): Promise<DevHost> {
   const env = options.env ?? {};
   configureRuntime({ env, now: options.now });
@@ -251,6 +256,11 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
   if (options.timers ?? true) {
     for (const t of timers) {
       if (t.kind !== 'timer') continue;
+      // Azure's own switch, honoured alike by `func` and Azure: app setting AzureWebJobs.<name>.Disabled.
+      if (timerDisabled(t.name, runtimeEnv())) {
+        log(`计时器 ${t.name} 已关闭（AzureWebJobs.${t.name}.Disabled=true），不按计划运行`);
+        continue;
+      }
       const cron: Cron = new Cron(t.schedule, { timezone: 'UTC', protect: true }, async () => {
         const slot = expected.get(t.name);
         const late = slot?.at ? Date.now() - slot.at.getTime() > LATE_MS : false;

@@ -3,7 +3,7 @@
 
 import type { z } from 'zod';
 
-export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 412 | 413 | 415 | 428 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 428 | 429 | 500 | 503;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

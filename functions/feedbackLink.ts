@@ -1,6 +1,8 @@
 // Units answer a prompt through a signed link (no account, no function key): the link names the
 // ledger, unit, task and period and an expiry date, and carries an HMAC-SHA256 of them keyed with
-// env DUBAN_LINK_SECRET. Changing any part of the link breaks the signature.
+// env DUBAN_LINK_SECRET. Changing any part of the link breaks the signature. The link also carries the
+// unit's link generation when it was signed: the office revokes a leaked link by raising the unit's
+// generation (storage/links.ts), and every link signed before no longer opens.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IsoDateSchema } from '../shared/model.js';
@@ -13,6 +15,8 @@ export interface FeedbackLink {
   period: string;
   /** Last CST date the link is accepted (inclusive). */
   expires: string;
+  /** The unit's link generation when the link was signed (0 before any revocation). */
+  generation?: number;
 }
 
 const Payload = z.object({
@@ -22,6 +26,7 @@ const Payload = z.object({
   t: z.string(),
   p: z.string(),
   e: IsoDateSchema,
+  g: z.number().int().min(0).optional(),
 });
 
 function secretOf(env: Record<string, string | undefined>): string {
@@ -41,7 +46,15 @@ const sign = (secret: string, payload: string) =>
 
 export function signFeedbackToken(link: FeedbackLink, env: Record<string, string | undefined>): string {
   const payload = Buffer.from(
-    JSON.stringify({ v: 1, l: link.ledgerId, u: link.unit, t: link.taskId, p: link.period, e: link.expires }),
+    JSON.stringify({
+      v: 1,
+      l: link.ledgerId,
+      u: link.unit,
+      t: link.taskId,
+      p: link.period,
+      e: link.expires,
+      ...(link.generation ? { g: link.generation } : {}),
+    }),
   ).toString('base64url');
   return `${payload}.${sign(secretOf(env), payload)}`;
 }
@@ -67,7 +80,14 @@ export function verifyFeedbackToken(
   }
   if (parsed.e < today)
     throw new ApiError(401, 'link_expired', `反馈链接已于 ${parsed.e} 过期，请联系县政府督办检查室`);
-  return { ledgerId: parsed.l, unit: parsed.u, taskId: parsed.t, period: parsed.p, expires: parsed.e };
+  return {
+    ledgerId: parsed.l,
+    unit: parsed.u,
+    taskId: parsed.t,
+    period: parsed.p,
+    expires: parsed.e,
+    generation: parsed.g ?? 0,
+  };
 }
 
 export function feedbackUrl(token: string, env: Record<string, string | undefined>): string {

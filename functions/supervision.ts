@@ -1,5 +1,5 @@
 // Gathers what the shared rules need from storage and hands it to them. Nothing here decides a rule:
-// it only translates stored records into the plain inputs of shared/rules/* (ARCHITECTURE.md).
+// it only translates stored records into the plain inputs of shared/rules/* (docs/architecture.md).
 import type { Reminder } from '../shared/model.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';
@@ -12,7 +12,17 @@ import {
   type UnscheduledTask,
 } from '../shared/rules/schedule.js';
 import { latestReported } from '../shared/rules/progress.js';
-import { orangeCandidates, yellowCandidates, type Candidate } from '../shared/rules/candidates.js';
+import type { UndeliveredPrompt } from '../shared/api.js';
+import {
+  orangeCandidates,
+  undeliveredPrompts,
+  yellowCandidates,
+  type Candidate,
+  type CandidateReminder,
+  type PromptDelivery,
+} from '../shared/rules/candidates.js';
+import { reminderKey } from '../shared/rules/schedule.js';
+import { createOutbox, type Outbox, type OutboxItem } from './notify/outbox.js';
 import {
   listFeedback,
   listProblems,
@@ -71,34 +81,79 @@ export function remindersBetween(
   };
 }
 
+/** What delivery did with an outbox entry, as R9 reads it: the channels that delivered it, and when. */
+export function promptDelivery(item: OutboxItem): PromptDelivery {
+  return {
+    status: item.status,
+    delivered: item.channels.filter((c) => c.ok).map((c) => ({ label: c.label, at: c.at })),
+    tried: item.channels.length,
+    error: item.lastError,
+  };
+}
+
+/**
+ * A ledger's recorded reminders with what delivery did with each (its outbox entry, found by the
+ * reminder's key R17 within the days they were sent): the facts late reports are decided on (R9).
+ */
+export async function remindersWithDelivery(
+  outbox: Outbox,
+  ledgerId: string,
+  reminders: Reminder[],
+): Promise<CandidateReminder[]> {
+  if (reminders.length === 0) return [];
+  const days = reminders.map((r) => r.sendOn).sort();
+  const entries = await outbox.ledgerEntries(ledgerId, days[0]!, days.at(-1)!);
+  const byKey = new Map(entries.map((e) => [e.key, e]));
+  return reminders.map((r) => {
+    const entry = byKey.get(reminderKey(ledgerId, r));
+    return {
+      taskId: r.taskId,
+      taskNo: r.taskNo,
+      leadUnit: r.leadUnit,
+      period: r.period,
+      sendOn: r.sendOn,
+      feedbackDue: r.feedbackDue,
+      delivery: entry ? promptDelivery(entry) : null,
+    };
+  });
+}
+
+export interface LedgerCandidates {
+  candidates: Candidate[];
+  /** Prompts that never reached their unit: the office's problem (R9), never a candidate. */
+  undelivered: UndeliveredPrompt[];
+}
+
 export async function ledgerCandidates(
   storage: Storage,
   ledgerId: string,
   year: number,
   asOf: string,
   settings: Settings,
-  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[] },
-): Promise<Candidate[]> {
+  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[]; outbox?: Outbox },
+): Promise<LedgerCandidates> {
+  const outbox =
+    preloaded?.outbox ??
+    createOutbox({ connectionString: storage.options.connectionString, tablePrefix: storage.prefix });
   const [tasks, reminders, feedback, problems] = await Promise.all([
-    preloaded?.tasks ?? listTasks(storage, ledgerId),
+    preloaded?.tasks ?? listTasks(storage, ledgerId, { includeRemoved: true }),
     preloaded?.reminders ?? listReminders(storage, ledgerId),
     listFeedback(storage, ledgerId),
     listProblems(storage, ledgerId),
   ]);
   const open = tasks.filter((t) => !t.removed);
+  const states = tasks.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed }));
+  const delivered = await remindersWithDelivery(outbox, ledgerId, reminders);
   const reported = latestReported(feedback, asOf);
   const yellow = yellowCandidates({
-    reminders: reminders.map((r) => ({
-      taskId: r.taskId,
-      taskNo: r.taskNo,
-      leadUnit: r.leadUnit,
-      period: r.period,
-      feedbackDue: r.feedbackDue,
-    })),
+    reminders: delivered,
     feedback,
     problems: problems.flatMap((p) =>
-      p.unit ? [{ unit: p.unit, row: p.row, message: p.message, taskId: p.taskId ?? null }] : [],
+      p.unit
+        ? [{ unit: p.unit, row: p.row, column: p.column, rule: p.rule, message: p.message, taskId: p.taskId }]
+        : [],
     ),
+    tasks: states,
     asOf,
   });
   const orange = orangeCandidates({
@@ -118,5 +173,8 @@ export async function ledgerCandidates(
     year,
     settings,
   });
-  return [...yellow, ...orange];
+  return {
+    candidates: [...yellow, ...orange],
+    undelivered: undeliveredPrompts({ reminders: delivered, tasks: states, asOf }),
+  };
 }

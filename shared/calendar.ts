@@ -22,12 +22,8 @@ export class WorkCalendar {
     const years = data;
     for (const [key, year] of Object.entries(years)) {
       this.coveredYears.add(Number(key));
-      const off = new Set(year.holidays);
-      for (const d of year.workdays) {
-        if (off.has(d)) {
-          throw new Error(`${key}年节假日安排有误：${d} 同时列为放假日和调休上班日`);
-        }
-      }
+      const problems = holidayYearProblems(Number(key), year);
+      if (problems.length) throw new Error(`${key}年节假日安排有误：${problems[0]}`);
       for (const d of year.holidays) this.status.set(d, 'off');
       for (const d of year.workdays) this.status.set(d, 'work');
     }
@@ -123,4 +119,48 @@ export class WorkCalendar {
 /** The calendar for the office's settings: built-in years, each replaced by the office's entry where given. */
 export function makeCalendar(settings: Settings = DEFAULT_SETTINGS): WorkCalendar {
   return new WorkCalendar({ ...BUILTIN_HOLIDAYS, ...settings.holidays });
+}
+
+/**
+ * R16: what is wrong with a year's holiday entry, in Chinese (empty when nothing): a date outside the
+ * year (an entry keyed 2027 holding 2026 dates would change nothing in 2027), or a day listed both as
+ * a holiday and as a 调休 working day. The API, the settings and the pane's form all check with this.
+ */
+export function holidayYearProblems(
+  year: number,
+  entry: Pick<HolidayYear, 'holidays' | 'workdays'>,
+): string[] {
+  const problems: string[] = [];
+  const outside = [...entry.holidays, ...entry.workdays].filter((d) => yearOf(d) !== year);
+  if (outside.length) problems.push(`日期不在 ${year} 年内：${outside.slice(0, 5).join('、')}`);
+  const off = new Set(entry.holidays);
+  const both = entry.workdays.filter((d) => off.has(d));
+  if (both.length) problems.push(`同一天不能既是放假日又是调休上班日：${both.join('、')}`);
+  return problems;
+}
+
+/** From this month on the pane asks for next year's holidays (the State Council publishes them in November). */
+export const NEXT_YEAR_NOTICE_MONTH = 11;
+
+/**
+ * R16: the banner the pane shows on `today`, or null: this year has no holiday data (working days are
+ * counted Monday–Friday now), or — from 1 November — next year has none yet. It says how to enter it.
+ */
+export function calendarBanner(
+  today: IsoDate,
+  covers: (year: number) => boolean,
+): { year: number; text: string } | null {
+  const year = yearOf(today);
+  const how = '国务院办公厅通知发布后，请在下方录入放假和调休上班日期（或 PUT /api/calendar/{年份}）';
+  if (!covers(year))
+    return {
+      year,
+      text: `${year}年的节假日安排未载入，工作日暂按周一至周五计算，提示和期限可能不准。${how}。`,
+    };
+  if (Number(today.slice(5, 7)) >= NEXT_YEAR_NOTICE_MONTH && !covers(year + 1))
+    return {
+      year: year + 1,
+      text: `${year + 1}年的节假日安排尚未载入：1月1日起的提示和期限将按周一至周五计算。${how}。`,
+    };
+  return null;
 }

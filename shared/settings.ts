@@ -1,4 +1,4 @@
-// Every [default] of RULES.md is a setting here, with the rule's default; the office can change each.
+// Every [default] of docs/rules.md is a setting here, with the rule's default; the office can change each.
 import { z } from 'zod';
 import { IsoDateSchema } from './model.js';
 

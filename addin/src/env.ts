@@ -16,7 +16,7 @@ export function cachedSettings(storage: Storage): Settings {
     const raw = storage.getItem(SETTINGS_KEY);
     if (raw) return SettingsSchema.parse(JSON.parse(raw));
   } catch {
-    // stale or broken cache: the defaults of RULES.md apply
+    // stale or broken cache: the defaults of docs/rules.md apply
   }
   return DEFAULT_SETTINGS;
 }

@@ -18,16 +18,16 @@ export async function cardsCommand(argv: string[], io: Io): Promise<number> {
     window: { type: 'string' },
     settings: { type: 'string' },
   });
-  if (positionals.length) throw new UsageError(`多余的参数 unexpected arguments: ${positionals.join(' ')}`);
+  if (positionals.length) throw new UsageError(`多余的参数：${positionals.join(' ')}`);
   const file = values.events as string | undefined;
   if (!file) throw new UsageError('缺少 --events FILE.json');
-  if (!existsSync(file)) throw new UsageError(`找不到文件 file not found: ${file}`);
+  if (!existsSync(file)) throw new UsageError(`找不到文件：${file}`);
   const asOf = requireDate(values['as-of'], '--as-of');
   const office = loadSettingsFile(values.settings);
   // --window, when given, overrides the settings' window.
   const window = (values.window as string | undefined) ?? office.redWindow;
   if (window !== 'calendar' && window !== 'rolling')
-    throw new UsageError(`--window 只能是 calendar 或 rolling (got ${window})`);
+    throw new UsageError(`--window 只能是 calendar 或 rolling（收到的是 ${window}）`);
 
   let raw: unknown;
   try {

@@ -1,17 +1,30 @@
 // `duban`: the office's admin command. Human-readable tables by default, `--json` for machines.
-// Exit 0 when the input was read (even with problems reported), 2 for bad arguments or unreadable input.
+// Exit 0 when the input was read and the run completed (problems are reported, not fatal), 1 when a
+// run against storage or a channel failed, 2 for bad arguments or unreadable input. Every failure is
+// one Chinese line (the stack with --verbose). The configuration is `npm start`'s: the environment,
+// then local.settings.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, makeSettings, type Settings } from '../../shared/settings.js';
+import { useChineseZodMessages } from '../zodMessages.js';
 import { UsageError } from './errors.js';
+import { describeFailure } from './failure.js';
+
+export type Env = Record<string, string | undefined>;
 
 // The clerk reads zod's own messages (too small, expected number …) in Chinese, as from the API.
-z.config(z.locales.zhCN());
+useChineseZodMessages();
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** What a command gets besides its arguments: the configuration in force and the clock. */
+export interface CommandContext {
+  env: Env;
+  now: () => Date;
 }
 
 const stdio: Io = {
@@ -19,25 +32,45 @@ const stdio: Io = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
 };
 
-export const HELP = `duban — 督办 command line (友政办发〔2023〕1号 四个体系)
+export const HELP = `duban — 督办命令行工具（友政办发〔2023〕1号 四个体系）
 
-Usage:
-  duban ledger FILE.xlsx [--sheet NAME] [--year YYYY] [--json]
-      Read a ledger workbook (台账): every row accounted for, tasks, non-standard rows (R1, R4).
-  duban plan FILE.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet NAME] [--year YYYY] [--settings FILE.json] [--json]
-      The reminder schedule (提示, R15) for the ledger's open tasks between two dates.
-  duban cards --events FILE.json --as-of YYYY-MM-DD [--window calendar|rolling] [--settings FILE.json] [--json]
-      Card state (亮牌, R12/R13) of every unit from an exported history of card and interview events.
-  --settings FILE.json: the office's settings (as stored: schedule, holidays, redWindow …); the
-      defaults of RULES.md otherwise.
-  duban run-daily --on YYYY-MM-DD [--json]
-      Run the daily supervision once against the configured storage (AzureWebJobsStorage).
-  duban deliver [--now ISO-INSTANT] [--requeue YYYY-MM-DD [--unit UNIT]] [--json]
-      Deliver the queued prompts once (email, WeCom, DingTalk, webhook). --requeue first puts the
-      failed prompts of that send date (of one unit) back in the queue, e.g. after fixing its channels.
+用法：
+  duban ledger 台账.xlsx [--sheet 工作表] [--year 年份] [--json]
+      读取台账：逐行说明，列出任务和不规范之处（R1、R4）。
+  duban plan 台账.xlsx --from YYYY-MM-DD --to YYYY-MM-DD [--sheet 工作表] [--year 年份] [--settings 设置.json] [--json]
+      两个日期之间未办结任务的提示计划（R15）。
+  duban cards --events 事件.json --as-of YYYY-MM-DD [--window calendar|rolling] [--settings 设置.json] [--json]
+      按导出的亮牌、约谈记录计算各单位的亮牌状态（R12、R13）。
+  duban sync 台账.xlsx [--ledger 台账编号] [--sheet 工作表] [--out 副本.xlsx | --write] [--json]
+      不用 Excel 同步台账：像加载项一样补充督办编号（写入副本，--write 则写回原文件），再同步到后端。
+      台账编号默认 ledger-<年份>，与加载项相同。
+  duban run-daily [--on YYYY-MM-DD [--backfill]] [--json]
+      运行一次每日督办（默认今天）。早于今天的日期须加 --backfill 才会入队提示；
+      过了反馈期限的提示不会发出，在发送队列中标为“已过期”。
+  duban deliver [--now ISO时间] [--requeue YYYY-MM-DD [--unit 单位]] [--json]
+      发送一次已入队的提示（邮件、企业微信、钉钉、短信网关），逐条列出失败原因。
+      --requeue 先把该发送日（某单位）失败的提示重新入队，例如改好渠道之后。
+  duban clerk add 姓名 | duban clerk list | duban clerk revoke 姓名或编号 [--json]
+      每位经办人一把密钥：add 只显示一次密钥（只存其哈希）；谁做了什么由密钥认定。
+  duban links revoke 单位 [--json]
+      作废某单位的全部反馈链接（链接泄露时）；此后的提示带新链接。
   duban help | --help
 
-Exit codes: 0 the input was read (problems, if any, are reported); 2 bad arguments or unreadable input.
+通用选项：--verbose 出错时显示详细信息（调用栈）。
+配置：与 npm start 相同，先取环境变量，再取 local.settings.json（首次 npm start 生成）；
+      连接存储的命令会先说明所用的存储（不显示密钥）。
+  --settings 设置.json：办公室的设置（与存储中的格式相同：schedule、holidays、redWindow 等），
+      不给则用规则的默认值。
+
+退出码：0 完成（发现的问题照常列出）；1 运行失败（存储不可用、投递中断等）；
+        2 参数错误或文件无法读取。
+
+English: duban ledger | plan | cards | sync | run-daily | deliver | clerk | links — read a ledger
+workbook, plan reminders (R15), compute card states (R12/R13), sync a ledger without Excel (assigning
+督办编号 as the add-in does), run the daily supervision (a past --on needs --backfill), deliver queued
+prompts, give each clerk a key of their own (add/list/revoke), revoke a unit's feedback links.
+Configuration: environment first, then local.settings.json. Exit codes: 0 done, 1 run failed,
+2 bad arguments or unreadable input. --verbose prints the details of a failure.
 `;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -56,8 +89,19 @@ export function parse(
     });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
-    throw new UsageError(`参数错误: ${(e as Error).message}`);
+    throw new UsageError(`参数错误：${translateArgError((e as Error).message)}`);
   }
+}
+
+/** node:util parseArgs' English, in Chinese (the option named as given). */
+function translateArgError(message: string): string {
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `未知选项 ${unknown[1]}（见 duban --help）`;
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `选项 ${missing[1]!.split(',').pop()!.trim()} 需要一个值`;
+  const positional = /Unexpected argument '([^']+)'/.exec(message);
+  if (positional) return `多余的参数 ${positional[1]}`;
+  return message;
 }
 
 export function requireDate(value: unknown, flag: string): string {
@@ -67,7 +111,7 @@ export function requireDate(value: unknown, flag: string): string {
     Number.isNaN(Date.parse(value + 'T00:00:00Z'))
   ) {
     throw new UsageError(
-      `${flag} 需要日期 YYYY-MM-DD (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`,
+      `${flag} 需要日期 YYYY-MM-DD（收到的是 ${value === undefined ? '空' : JSON.stringify(value)}）`,
     );
   }
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
@@ -80,7 +124,7 @@ export function requireDate(value: unknown, flag: string): string {
 export function optionalYear(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d{4}$/.test(value))
-    throw new UsageError(`--year 需要四位年份 (got ${JSON.stringify(value)})`);
+    throw new UsageError(`--year 需要四位年份（收到的是 ${JSON.stringify(value)}）`);
   return Number(value);
 }
 
@@ -91,12 +135,12 @@ export function optionalYear(value: unknown): number | undefined {
 export function loadSettingsFile(file: unknown): Settings {
   if (file === undefined) return DEFAULT_SETTINGS;
   if (typeof file !== 'string' || file === '') throw new UsageError('--settings 需要一个 JSON 文件');
-  if (!existsSync(file)) throw new UsageError(`找不到设置文件 file not found: ${file}`);
+  if (!existsSync(file)) throw new UsageError(`找不到设置文件：${file}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`无法解析设置文件 cannot parse ${file}: ${(e as Error).message}`);
+    throw new UsageError(`无法解析设置文件 ${file}（应为 JSON）：${(e as Error).message}`);
   }
   try {
     return makeSettings(raw as Parameters<typeof makeSettings>[0]);
@@ -110,36 +154,60 @@ export function loadSettingsFile(file: unknown): Settings {
   }
 }
 
-type Command = (argv: string[], io: Io) => Promise<number>;
+type Command = (argv: string[], io: Io, context: CommandContext) => Promise<number>;
+
+/** Commands that talk to storage: they load npm start's configuration (and the storage client) first. */
+const STORAGE_COMMANDS = new Set(['sync', 'run-daily', 'deliver']);
 
 const commands: Record<string, () => Promise<Command>> = {
   ledger: async () => (await import('./ledger.js')).ledgerCommand,
   plan: async () => (await import('./plan.js')).planCommand,
   cards: async () => (await import('./cards.js')).cardsCommand,
+  sync: async () => (await import('./sync.js')).syncCommand,
   'run-daily': async () => (await import('./runDaily.js')).runDailyCommand,
   deliver: async () => (await import('./deliver.js')).deliverCommand,
+  clerk: async () => (await import('./clerk.js')).clerkCommand,
+  links: async () => (await import('./clerk.js')).linksCommand,
 };
 
-export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const [name, ...rest] = argv;
+export async function main(
+  argv: string[],
+  io: Io = stdio,
+  options: { env?: Env; now?: () => Date } = {},
+): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [name, ...rest] = argv.filter((a) => a !== '--verbose');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.out(HELP);
     return name ? 0 : 2;
   }
   const load = commands[name];
   if (!load) {
-    io.err(`未知命令 unknown command: ${name}\n\n${HELP}`);
+    io.err(`未知命令：${name}（unknown command）\n\n${HELP}`);
     return 2;
   }
   try {
+    let env: Env = options.env ?? process.env;
+    let clock = options.now ?? (() => new Date());
+    if (STORAGE_COMMANDS.has(name)) {
+      // Loaded only here: reading a ledger needs neither the configuration nor the storage client.
+      const { loadCliConfig } = await import('./config.js');
+      const runtime = await import('../http/runtime.js');
+      env = loadCliConfig(env).env;
+      // The handlers the commands share with the functions read the same configuration and clock.
+      runtime.configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });
+      clock = runtime.now;
+    }
     const command = await load();
-    return await command(rest, io);
+    return await command(rest, io, { env, now: clock });
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`duban ${name}: ${e.message}`);
+      io.err(`duban ${name}：${e.message}`);
       return 2;
     }
-    io.err(`duban ${name}: ${(e as Error).stack ?? String(e)}`);
+    io.err(`duban ${name}：${describeFailure(e)}`);
+    if (verbose) io.err((e as Error).stack ?? String(e));
+    else io.err('（加 --verbose 查看详细信息）');
     return 1;
   }
 }

@@ -1,11 +1,15 @@
-// `duban run-daily --on YYYY-MM-DD [--json]`: the daily supervision run once, against the storage of
-// the environment (DUBAN_STORAGE or AzureWebJobsStorage, DUBAN_TABLE_PREFIX). Running it twice for
-// the same day queues nothing new (R17). Exit 0 when the run completed; 1 when storage failed or a
-// ledger or unit could not be done (each named, the others done).
+// `duban run-daily [--on YYYY-MM-DD [--backfill]] [--json]`: the daily supervision run once, against
+// the configured storage (DUBAN_STORAGE or AzureWebJobsStorage, DUBAN_TABLE_PREFIX). Running it twice
+// for the same day queues nothing new (R17). A day before today queues prompts only with --backfill:
+// a past day's prompts would otherwise reach real units (delivery marks those past their feedback due
+// date stale instead of sending them, R17). Exit 0 when the run completed;
+// 1 when storage failed or a ledger or unit could not be done (each named, the others done).
 import { chinaToday } from '../../shared/dates.js';
 import { openStorage, storageOptionsFromEnv } from '../storage/index.js';
 import { runDaily, type DailyRunResult } from '../timers/dailySupervision.js';
-import { parse, requireDate, type Io } from './main.js';
+import { describeStorage } from './config.js';
+import { UsageError } from './errors.js';
+import { parse, requireDate, type CommandContext, type Io } from './main.js';
 
 export function describeDailyRun(r: DailyRunResult): string {
   const range = r.from === r.on ? r.on : `${r.from} 至 ${r.on}`;
@@ -23,6 +27,7 @@ export function describeDailyRun(r: DailyRunResult): string {
         ]
       : []),
     ...(r.skipped ? [`  警告：${r.skipped.from} 至 ${r.skipped.to} 未运行过久，这些日子的提示未补发`] : []),
+    ...(r.calendarNotice ? [`  警告：${r.calendarNotice}`] : []),
     `  存储往返 ${r.roundTrips} 次`,
     ...(r.failures.length
       ? [
@@ -36,10 +41,24 @@ export function describeDailyRun(r: DailyRunResult): string {
 export async function runDailyCommand(
   argv: string[],
   io: Io,
-  env: NodeJS.ProcessEnv = process.env,
+  context: Partial<CommandContext> = {},
 ): Promise<number> {
-  const { values } = parse(argv, { on: { type: 'string' } });
-  const on = values.on === undefined ? chinaToday(new Date()) : requireDate(values.on, '--on');
+  const env = (context.env ?? process.env) as NodeJS.ProcessEnv;
+  const today = chinaToday((context.now ?? (() => new Date()))());
+  const { values } = parse(argv, { on: { type: 'string' }, backfill: { type: 'boolean' } });
+  const on = values.on === undefined ? today : requireDate(values.on, '--on');
+  if (values.backfill && on >= today) throw new UsageError(`--backfill 只用于早于今天（${today}）的日期`);
+  if (on < today && !values.backfill) {
+    throw new UsageError(
+      `${on} 早于今天（${today}）。补跑过去的日子会把当天的提示放入发送队列，发给真实的单位；` +
+        `如确需补跑，请加 --backfill（已过反馈期限的提示不会发出，会标为已过期）。运行今天：duban run-daily`,
+    );
+  }
+  io.err(describeStorage(env));
+  if (on < today)
+    io.err(
+      `补跑 ${on}（今天是 ${today}）：提示按当天的计划入队；已过反馈期限的提示投递时标为已过期，不会发出`,
+    );
   const storage = await openStorage(storageOptionsFromEnv(env));
   const result = await runDaily({ on, storage, env, log: (line) => io.err(line) });
   io.out(values.json ? JSON.stringify(result) : describeDailyRun(result));

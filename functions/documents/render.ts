@@ -2,6 +2,7 @@
 // GB/T 9704-2012): A4, margins 37/35/28/26 mm, 红头 issuer in red 小标宋, the number under it, a red rule,
 // the title in 2号 小标宋, body in 3号 仿宋 on a 28 pt line, level-1 headings 黑体, level-2 楷体, the
 // 落款 and date on the right, the 版记 (印发) between rules, page numbers "— 1 —" at the foot.
+import { cleanDeep } from '../../shared/text.js';
 import {
   AlignmentType,
   BorderStyle,
@@ -297,5 +298,7 @@ export function buildDocument(content: DocumentContent): Document {
 
 /** The document as the bytes of a .docx file. */
 export function renderDocx(content: DocumentContent): Promise<Buffer> {
-  return Packer.toBuffer(buildDocument(content));
+  // Cleaned again here (the API edge cleaned it once): text stored before, or from the ledger, may
+  // hold what XML forbids, and one such character makes a .docx Word refuses to open.
+  return Packer.toBuffer(buildDocument(cleanDeep(content)));
 }

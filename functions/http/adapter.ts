@@ -6,11 +6,14 @@ import azf from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
+import { cleanDeep, deepNeedsCleaning } from '../../shared/text.js';
 import { ApiError, describeIssues } from '../errors.js';
-import { transactionError, type Storage } from '../storage/index.js';
+import { clerkOfKey, looksLikeClerkKey, transactionError, type Storage } from '../storage/index.js';
+import { asClerk } from '../actor.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
+import { useChineseZodMessages } from '../zodMessages.js';
 
-z.config(z.locales.zhCN());
+useChineseZodMessages();
 
 export const DEFAULT_ALLOWED_ORIGINS = ['https://localhost:3000'];
 
@@ -28,6 +31,8 @@ export interface ApiCall {
   param(name: string): string;
   /** The client's If-Match header (an ETag it read before), or null. */
   ifMatch(): string | null;
+  /** The clerk whose key the request carries; null for the office-wide key or a unit's link. */
+  clerk: string | null;
 }
 
 export interface ApiResult {
@@ -48,7 +53,7 @@ function allowedOrigins(env: Env): string[] {
   return list && list.length ? list : DEFAULT_ALLOWED_ORIGINS;
 }
 
-function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
+export function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
   const origin = req.headers.get('origin');
   if (!origin) return {};
   const list = allowedOrigins(env);
@@ -78,14 +83,36 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The function key check: header `x-functions-key` or query `code`, against env DUBAN_FUNCTION_KEY. */
-export function checkKey(req: HttpRequest, env: Env): void {
+export type PresentedKey = { kind: 'office' } | { kind: 'clerk'; key: string };
+
+/**
+ * The key check that needs no storage: header `x-functions-key` (the query `?code=` only when
+ * DUBAN_ALLOW_KEY_IN_QUERY=true: a key in a URL lands in logs, histories and referrers). The
+ * office-wide DUBAN_FUNCTION_KEY passes; a clerk's key (`dbk_…`) passes here by its shape and is
+ * checked against its stored hash by the adapter.
+ */
+export function checkKey(req: HttpRequest, env: Env): PresentedKey {
   const expected = env.DUBAN_FUNCTION_KEY;
   if (!expected)
     throw new ApiError(401, 'key_not_configured', '服务端未设置访问密钥（DUBAN_FUNCTION_KEY），拒绝所有请求');
-  const given = req.headers.get('x-functions-key') ?? req.query.get('code');
-  if (!given) throw new ApiError(401, 'missing_key', '缺少访问密钥：请在请求头 x-functions-key 中提供');
-  if (!sameSecret(given, expected)) throw new ApiError(401, 'wrong_key', '访问密钥不正确');
+  const inQuery = env.DUBAN_ALLOW_KEY_IN_QUERY === 'true' ? req.query.get('code') : null;
+  const given = req.headers.get('x-functions-key') ?? inQuery;
+  if (!given) {
+    const hint = req.query.get('code') ? '（不接受网址中的 ?code= 密钥）' : '';
+    throw new ApiError(401, 'missing_key', `缺少访问密钥：请在请求头 x-functions-key 中提供${hint}`);
+  }
+  if (sameSecret(given, expected)) return { kind: 'office' };
+  if (looksLikeClerkKey(given)) return { kind: 'clerk', key: given };
+  throw new ApiError(401, 'wrong_key', '访问密钥不正确');
+}
+
+const WRONG_CLERK_KEY = () => new ApiError(401, 'wrong_key', '访问密钥不正确或已被吊销，请向管理员重新申请');
+
+/** The body with `by` taken from the clerk's key: who did it is who holds the key, not what was typed. */
+function withClerk(raw: unknown, schema: z.ZodType, clerk: string | null): unknown {
+  if (!clerk || !raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const takesBy = schema instanceof z.ZodObject && 'by' in schema.shape;
+  return takesBy || 'by' in raw ? { ...(raw as object), by: clerk } : raw;
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -119,16 +146,28 @@ export function api(
     }
     let raw: unknown = undefined;
     try {
-      if ((options.auth ?? 'key') === 'key') checkKey(req, env);
+      let clerk: string | null = null;
+      if ((options.auth ?? 'key') === 'key') {
+        const presented = checkKey(req, env);
+        if (presented.kind === 'clerk') {
+          const found = await clerkOfKey(await runtimeStorage(env), presented.key);
+          if (!found) throw WRONG_CLERK_KEY();
+          clerk = found.name;
+        }
+      }
       const call: ApiCall = {
+        clerk,
         req,
         ctx,
         env,
         now: now(),
         storage: () => runtimeStorage(env),
         async body(schema) {
-          raw = await readJson(req);
-          return validate(schema, raw);
+          raw = withClerk(await readJson(req), schema, clerk);
+          // Names and ids refuse what cleaning would change (their schemas say so, in Chinese);
+          // free text is then cleaned once here (shared/text.ts) and checked again as cleaned.
+          const checked = validate(schema, raw);
+          return deepNeedsCleaning(raw) ? validate(schema, cleanDeep(raw)) : checked;
         },
         rawBody: () => raw,
         query(schema) {
@@ -144,7 +183,7 @@ export function api(
           return v && v !== '*' ? v : null;
         },
       };
-      const result = await run(call);
+      const result = await asClerk(clerk, () => run(call));
       const headers = { ...cors, ...(result.headers ?? {}), ...(result.etag ? { ETag: result.etag } : {}) };
       if (result.text !== undefined) return { status: result.status ?? 200, headers, body: result.text };
       return json(result.status ?? 200, result.body, headers);

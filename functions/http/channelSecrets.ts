@@ -6,9 +6,28 @@ import { ApiError } from '../errors.js';
 
 export const SECRET_MASK = '******';
 
-/** The URL with every query value masked (`…/send?key=******`). */
+/**
+ * A path segment that looks like a key rather than a word of a route: long, or letters and digits
+ * mixed (`/services/T0123/B0456/Xyz789…` gateways put their token in the path).
+ */
+const SECRET_SEGMENT = /^(?=[^/]{24,}$)|^(?=[^/]*[0-9])(?=[^/]*[A-Za-z])[^/]{12,}$/;
+
+/**
+ * The URL with every secret it can carry masked: user:password, key-like path segments, every query
+ * value and the fragment (`https://******@host/send?key=******#******`).
+ */
 export function maskUrl(url: string): string {
-  return url.replace(/([?&][^=&#]+=)[^&#]*/g, (_, name: string) => `${name}${SECRET_MASK}`);
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(url);
+  if (!m) return url.replace(/([?&][^=&#]+=)[^&#]*/g, (_, name: string) => `${name}${SECRET_MASK}`);
+  const [, scheme, authority = '', path = '', query = '', fragment = ''] = m;
+  const at = authority.lastIndexOf('@');
+  const host = at >= 0 ? `${SECRET_MASK}@${authority.slice(at + 1)}` : authority;
+  const maskedPath = path
+    .split('/')
+    .map((seg) => (seg && SECRET_SEGMENT.test(seg) ? SECRET_MASK : seg))
+    .join('/');
+  const maskedQuery = query.replace(/([?&][^=&#]+=)[^&#]*/g, (_, name: string) => `${name}${SECRET_MASK}`);
+  return `${scheme}${host}${maskedPath}${maskedQuery}${fragment ? `#${SECRET_MASK}` : ''}`;
 }
 
 export function maskChannel(c: Channel): Channel {

@@ -1,10 +1,12 @@
 // Pieces several handlers share: the settings and calendar in force, query schemas, unit names.
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
+import { UNIT_NAME_MAX, UnitNameSchema } from '../../shared/api.js';
 import { makeCalendar, type WorkCalendar } from '../../shared/calendar.js';
 import type { Settings } from '../../shared/settings.js';
 import { ApiError } from '../errors.js';
 import { keyTooLong } from '../storage/keys.js';
+import { needsCleaning } from '../../shared/text.js';
 import { loadSettings, listTasks, type Storage, type StoredTask } from '../storage/index.js';
 
 export async function rulesContext(
@@ -21,9 +23,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function unitName(raw: string, what = '单位名称'): string {
   const name = raw.trim();
   if (!name) throw new ApiError(400, 'invalid_unit', `${what}不能为空`);
-  if (CONTROL.test(name))
+  if (CONTROL.test(name) || needsCleaning(name))
     throw new ApiError(400, 'invalid_unit', `${what}含有不可见的控制字符，请检查后重新输入`);
-  if (name.length > 200) throw new ApiError(400, 'invalid_unit', `${what}过长（最多 200 字）`);
+  if (name.length > UNIT_NAME_MAX)
+    throw new ApiError(400, 'invalid_unit', `${what}过长（最多 ${UNIT_NAME_MAX} 字）`);
   if (keyTooLong([name]))
     throw new ApiError(400, 'invalid_unit', `${what}含过多 / \\ # ? % ! | ' 等符号，无法存储，请修改`);
   return name;
@@ -38,13 +41,8 @@ export function pathParam(raw: string): string {
   return raw.replace(/%2F/gi, '/').replace(/%5C/gi, '\\');
 }
 
-export const UnitNameSchema = z
-  .string()
-  .trim()
-  .min(1, '单位名称不能为空')
-  .max(200)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符');
+/** The API's one unit-name schema (shared/api.ts), for queries as for bodies. */
+export { UnitNameSchema };
 
 export const AsOfQuery = z.object({ asOf: IsoDateSchema.optional() });
 

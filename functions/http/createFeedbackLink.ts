@@ -5,6 +5,7 @@ import { IsoDateSchema } from '../../shared/model.js';
 import { addDays, chinaToday } from '../../shared/dates.js';
 import { feedbackUrl, signFeedbackToken } from '../feedbackLink.js';
 import { api } from './adapter.js';
+import { linkGeneration } from '../storage/links.js';
 import { tasksByIds, UnitNameSchema } from './common.js';
 
 export const FeedbackLinkRequestSchema = z.object({
@@ -20,8 +21,16 @@ export const createFeedbackLink = api({}, async (call) => {
   const storage = await call.storage();
   await tasksByIds(storage, body.ledgerId, [body.taskId]);
   const expires = body.expires ?? addDays(chinaToday(call.now), 60);
+  const generation = await linkGeneration(storage, body.unit);
   const token = signFeedbackToken(
-    { ledgerId: body.ledgerId, unit: body.unit, taskId: body.taskId, period: body.period, expires },
+    {
+      ledgerId: body.ledgerId,
+      unit: body.unit,
+      taskId: body.taskId,
+      period: body.period,
+      expires,
+      generation,
+    },
     call.env,
   );
   return { status: 201, body: { url: feedbackUrl(token, call.env), token, expires } };

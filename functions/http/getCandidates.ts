@@ -1,15 +1,23 @@
 // GET /api/candidates?ledgerId=…&asOf=YYYY-MM-DD — yellow (R9) and orange (R10) card candidates, as the
-// shared rules find them. The program proposes; a clerk confirms a candidate with POST /cards.
+// shared rules find them, each with its evidence. The program proposes; a clerk confirms a candidate
+// with POST /cards. Candidates already carded this year are set apart (`carded`, shared splitCarded),
+// so the pane and the ribbon's one-click 亮牌 never propose them again; prompts that never reached
+// their unit are listed as the office's problem (`undelivered`), never as a candidate.
 import { z } from 'zod';
+import type { CandidatesResponse } from '../../shared/api.js';
+import type { CardEvent } from '../../shared/model.js';
 import { IsoDateSchema } from '../../shared/model.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
+import { splitCarded } from '../../shared/rules/cardDecisions.js';
+import { cardKey } from '../../shared/rules/cards.js';
 import { ApiError } from '../errors.js';
-import { getLedger } from '../storage/index.js';
+import { allUnitEvents, getLedger } from '../storage/index.js';
 import { ledgerCandidates } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
+import { runtimeOutbox } from './outboxRuntime.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   asOf: IsoDateSchema.optional(),
 });
@@ -21,13 +29,23 @@ export const getCandidates = api({}, async (call) => {
   const ledger = await getLedger(storage, q.ledgerId);
   if (!ledger) throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
   const { settings } = await rulesContext(storage);
-  const candidates = await ledgerCandidates(storage, q.ledgerId, ledger.year ?? yearOf(asOf), asOf, settings);
-  return {
-    body: {
-      ledgerId: q.ledgerId,
-      asOf,
-      yellow: candidates.filter((c) => c.color === 'yellow'),
-      orange: candidates.filter((c) => c.color === 'orange'),
-    },
+  const [{ candidates, undelivered }, events] = await Promise.all([
+    ledgerCandidates(storage, q.ledgerId, ledger.year ?? yearOf(asOf), asOf, settings, {
+      outbox: runtimeOutbox(call.env),
+    }),
+    allUnitEvents(storage),
+  ]);
+  const cards = events
+    .filter((e): e is CardEvent => e.type === 'card')
+    .map((c) => ({ ...c, id: cardKey(c), reason: c.reason ?? null }));
+  const { open, carded } = splitCarded(candidates, cards, asOf);
+  const body: CandidatesResponse = {
+    ledgerId: q.ledgerId,
+    asOf,
+    yellow: open.filter((c) => c.color === 'yellow'),
+    orange: open.filter((c) => c.color === 'orange'),
+    carded,
+    undelivered,
   };
+  return { body };
 });

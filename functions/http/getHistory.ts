@@ -7,7 +7,7 @@ import { historyPage, type EventSubject } from '../storage/index.js';
 import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   unit: UnitNameSchema.optional(),
   ledgerId: z.string().trim().min(1).max(200).optional(),
   taskId: z.string().trim().min(1).max(200).optional(),

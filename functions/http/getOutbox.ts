@@ -1,15 +1,15 @@
-// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed&unit=…&limit=&continuation=
+// GET /api/outbox?date=YYYY-MM-DD&status=queued|sending|sent|retrying|failed|cancelled|stale&unit=…&limit=&continuation=
 // — the prompts queued for delivery and what became of each (R17: delivered, or visibly failed).
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../notify/outbox.js';
+import { OutboxStatusSchema } from '../../shared/api.js';
 import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
 import { runtimeOutbox } from './outboxRuntime.js';
 
-const Query = z.object({
+export const Query = z.object({
   date: IsoDateSchema.optional(),
-  status: z.enum(OUTBOX_STATUSES as [OutboxStatus, ...OutboxStatus[]]).optional(),
+  status: OutboxStatusSchema.optional(),
   unit: UnitNameSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   continuation: z.string().max(4000).optional(),

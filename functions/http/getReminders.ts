@@ -11,7 +11,7 @@ import { dueReminders } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   on: IsoDateSchema.optional(),
   ledgerId: z.string().trim().min(1).max(200).optional(),
 });
@@ -46,5 +46,7 @@ export const getReminders = api({}, async (call) => {
       });
     }
   }
-  return { body: { on, workingDay: calendar.isWorkingDay(on), reminders: out, unscheduled } };
+  const workingDay = calendar.isWorkingDay(on);
+  // R16: said whenever a working day here was counted Mon–Fri for want of the year's holiday data.
+  return { body: { on, workingDay, reminders: out, unscheduled, calendarNotice: calendar.fallbackNotice() } };
 });

@@ -1,28 +1,32 @@
-// GET /api/roundup?ledgerId=…&period=2026-Q1|2026-03|2026-W09|2026[&asOf=YYYY-MM-DD] — the round-up
+// GET /api/roundup?ledgerId=…[&period=2026-Q1|2026-03|2026-W09|2026][&asOf=YYYY-MM-DD] — the round-up
 // report (督检汇总, R19–R21) of a period, as shared roundupReport makes it.
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
 import { chinaToday, periodRange } from '../../shared/dates.js';
 import { effectiveStars } from '../../shared/rules/stars.js';
 import { roundupReport } from '../../shared/rules/roundup.js';
+import { defaultRoundupPeriod } from '../../shared/rules/periods.js';
 import { latestReported } from '../../shared/rules/progress.js';
 import { ApiError } from '../errors.js';
 import { allUnitEvents, getLedger, listFeedback, listReminders, listTasks } from '../storage/index.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   period: z
     .string()
     .trim()
-    .refine((p) => periodRange(p) !== null, '汇总周期应为 2026-Q1、2026-03、2026-W09 或 2026'),
+    .refine((p) => periodRange(p) !== null, '汇总周期应为 2026-Q1、2026-03、2026-W09 或 2026')
+    .optional(),
   asOf: IsoDateSchema.optional(),
 });
 
 export const getRoundup = api({}, async (call) => {
   const q = call.query(Query);
   const asOf = q.asOf ?? chinaToday(call.now);
+  // No period named: the most recent one ended (shared, as the pane preselects it).
+  const period = q.period ?? defaultRoundupPeriod(asOf);
   const storage = await call.storage();
   if (!(await getLedger(storage, q.ledgerId)))
     throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
@@ -35,7 +39,7 @@ export const getRoundup = api({}, async (call) => {
   ]);
   const reported = latestReported(feedback, asOf);
   const report = roundupReport({
-    period: q.period,
+    period,
     units: [...new Set(tasks.flatMap((t) => (t.task.leadUnit ? [t.task.leadUnit] : [])))],
     tasks: tasks.map((t) => ({
       id: t.task.id,

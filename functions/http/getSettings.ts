@@ -1,4 +1,4 @@
-// GET /api/settings — the settings in force (every [default] of RULES.md, with the office's changes).
+// GET /api/settings — the settings in force (every [default] of docs/rules.md, with the office's changes).
 import { getSettingsOverrides, loadSettings } from '../storage/index.js';
 import { api } from './adapter.js';
 

@@ -8,6 +8,7 @@ import { IssueCardRequestSchema } from '../../shared/api.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
 import { docKindForColor, formatDocNumber } from '../../shared/rules/docNumber.js';
 import { rectificationDeadline } from '../../shared/rules/cards.js';
+import { cardRefusal } from '../../shared/rules/cardDecisions.js';
 import { cardLetter, letterTask } from '../../shared/documents/index.js';
 import { ApiError } from '../errors.js';
 import {
@@ -30,18 +31,14 @@ export const issueCard = api({}, async (call) => {
   const unit = unitName(body.unit);
   const storage = await call.storage();
   const tasks = body.taskIds.length ? await tasksByIds(storage, body.ledgerId, body.taskIds) : [];
-  const closed = tasks.filter((t) => t.closed).map((t) => t.task.id);
-  if (closed.length)
-    throw new ApiError(409, 'task_closed', `已销号的任务不再亮牌（R3）：${closed.join('、')}`);
-  const foreign = tasks.filter((t) => t.task.leadUnit !== unit);
-  if (foreign.length) {
-    const t = foreign[0]!;
-    throw new ApiError(
-      400,
-      'not_lead_unit',
-      `任务 ${t.task.id} 的牵头单位是「${t.task.leadUnit ?? '（空）'}」，不是「${unit}」：牌只亮给牵头单位（R8）`,
-    );
-  }
+  // R3, R8, decided in shared (the pane shows the same): no card on a closed or removed task, and a
+  // card only to the task's lead unit.
+  const refusal = cardRefusal(
+    unit,
+    tasks.map((t) => ({ id: t.task.id, leadUnit: t.task.leadUnit, closed: t.closed, removed: t.removed })),
+  );
+  if (refusal)
+    throw new ApiError(refusal.code === 'not_lead_unit' ? 400 : 409, refusal.code, refusal.message);
   const date = body.date ?? chinaToday(call.now);
   const { settings, calendar } = await rulesContext(storage);
   const id = cardId(unit, date, body);

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { receivedFeedbackPage } from '../storage/index.js';
 import { api } from './adapter.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId（台账编号）').max(200),
   since: z.iso
     .datetime({

@@ -6,7 +6,7 @@ import { ApiError } from '../errors.js';
 import { listTasks as readTasks } from '../storage/index.js';
 import { api } from './adapter.js';
 
-const Query = z.object({
+export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
   includeRemoved: z.enum(['true', 'false']).default('false'),
 });

@@ -9,7 +9,7 @@ import { api } from './adapter.js';
 export const putSettings = api({}, async (call) => {
   // The body is checked field by field first (400 naming the field); what is merged is the body as
   // sent, not the parsed one: zod fills defaults into the nested fields the client left out, and
-  // those would overwrite the office's own values (review finding 4). The merged whole is then
+  // those would overwrite the office's own values. The merged whole is then
   // validated again by makeSettings (storage/config.ts).
   const parsed = await call.body(PutSettingsRequestSchema);
   const raw = (call.rawBody() ?? {}) as Record<string, unknown>;

@@ -10,6 +10,8 @@ import {
 import { maskChannel, unmaskChannels } from './channelSecrets.js';
 import { api } from './adapter.js';
 import { pathParam, unitName } from './common.js';
+import { ApiError } from '../errors.js';
+import { channelPolicyProblem, channelsConfigFromEnv } from '../notify/channels/index.js';
 
 export const putUnitContacts = api({}, async (call) => {
   const unit = unitName(pathParam(call.param('unit')));
@@ -18,6 +20,13 @@ export const putUnitContacts = api({}, async (call) => {
   // Masked keys sent back (what GET shows) keep the stored ones.
   const stored = (await readContacts(storage, unit))?.channels ?? [];
   const channels = unmaskChannels(body.channels, stored);
+  // Where a channel may post is checked when it is set (scheme, robot host, literal addresses), so
+  // the clerk hears it now; names are resolved and checked again at every send.
+  const config = channelsConfigFromEnv(call.env as NodeJS.ProcessEnv);
+  channels.forEach((c, i) => {
+    const problem = channelPolicyProblem(c, config);
+    if (problem) throw new ApiError(400, 'channel_refused', `字段 channels[${i}]：${problem}`);
+  });
   const saved = await writeContacts(storage, unit, { ...body, channels }, call.ifMatch());
   await appendEvents(
     storage,

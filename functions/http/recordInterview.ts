@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { RecordInterviewRequestSchema } from '../../shared/api.js';
 import { RED_CHECKLIST, type InterviewEvent } from '../../shared/model.js';
 import { redCardFor } from '../../shared/rules/redCard.js';
+import { orangeCardForInterview } from '../../shared/rules/cardDecisions.js';
 import { ApiError } from '../errors.js';
 import {
   appendEvents,
@@ -67,9 +68,15 @@ export const recordInterview = api({}, async (call) => {
         entity: ReturnType<typeof cardEntity> | ReturnType<typeof interviewEntity>;
         etag?: string;
       }[] = [{ entity: interviewEntity(interview) }];
-      if (body.cardId) {
-        const card = snap.cards.find((c) => c.id === body.cardId);
-        if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
+      // R11: the orange card this interview answers — the one named, else the one shared
+      // orangeCardForInterview picks (the pane names no card and shows the same).
+      const cardId = body.cardId ?? orangeCardForInterview(unit, snap.cards, body.date)?.id;
+      if (cardId) {
+        const card = snap.cards.find((c) => c.id === cardId);
+        if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${cardId} 的牌`);
+        if (card.color !== 'orange')
+          throw new ApiError(409, 'not_orange', '约谈针对橙牌（R11）；该牌不是橙牌');
+        interview.cardId = card.id;
         const { etag, ...data } = card;
         writes.push({
           entity: cardEntity({ ...data, interviewIds: [...data.interviewIds, interview.id] }),

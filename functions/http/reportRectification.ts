@@ -2,6 +2,7 @@
 // daily overdue flag for that card.
 import { RectificationRequestSchema } from '../../shared/api.js';
 import type { RectificationEvent } from '../../shared/model.js';
+import { orangeCardForRectification } from '../../shared/rules/cardDecisions.js';
 import { ApiError } from '../errors.js';
 import { appendEvents, cardEntity, changeUnit, rectificationEntity } from '../storage/index.js';
 import { api } from './adapter.js';
@@ -16,25 +17,32 @@ export const reportRectification = api({}, async (call) => {
   const rect: RectificationEvent & { id: string } = {
     type: 'rectification',
     unit,
-    cardId: body.cardId,
+    // Set below to the card the report answers (named, or chosen by the shared rule).
+    cardId: body.cardId ?? '',
     date: body.date,
     note: body.note,
     by: body.by,
     at,
     // From the client's requestId, or without one from what the report says: a re-click is a replay,
-    // not a second report (review 25).
+    // not a second report.
     id: `${body.date.replace(/-/g, '')}-rect-r${requestHash(
       unit,
-      body.requestId ?? 'content:' + JSON.stringify([body.cardId, body.date, body.note]),
+      body.requestId ?? 'content:' + JSON.stringify([body.cardId ?? null, body.date, body.note]),
     )}`,
   };
   const { result: earlier } = await changeUnit(storage, unit, (snap) => {
     const replay = snap.rectifications.find((r) => (r as { id?: string }).id === rect.id);
     if (replay) return { writes: [], result: replay };
-    const card = snap.cards.find((c) => c.id === body.cardId);
-    if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${body.cardId} 的牌`);
+    // R11: the orange card the report answers — the one named, else the one shared
+    // orangeCardForRectification picks (the pane shows 整改 on the same card).
+    const cardId = body.cardId ?? orangeCardForRectification(unit, snap.cards)?.id;
+    if (!cardId)
+      throw new ApiError(409, 'no_orange_card', `「${unit}」没有待整改的橙牌，无需登记整改报告（R11）`);
+    const card = snap.cards.find((c) => c.id === cardId);
+    if (!card) throw new ApiError(404, 'card_not_found', `「${unit}」没有编号为 ${cardId} 的牌`);
     if (card.color !== 'orange')
       throw new ApiError(409, 'not_orange', '整改报告针对橙牌（R11）；该牌不是橙牌');
+    rect.cardId = card.id;
     const { etag, ...data } = card;
     return {
       writes: [

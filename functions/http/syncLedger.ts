@@ -60,7 +60,7 @@ export const syncLedger = api({}, async (call) => {
   const body = await call.body(SyncLedgerRequestSchema);
   const seen = new Map<string, number>();
   // Every id becomes part of Table Storage keys (512 characters at most, after escaping): checked here,
-  // before anything is written, naming the row (review finding 7).
+  // before anything is written, naming the row.
   if (keyTooLong([body.ledgerId]))
     throw new ApiError(
       400,

@@ -60,7 +60,7 @@ export function backoffDelay(attempts: number, policy: DeliveryPolicy): number {
 /** What happened to one entry in a run, for the history (events) kept by the backend. */
 export interface DeliveryOutcome {
   item: OutboxItem;
-  status: Extract<OutboxStatus, 'sent' | 'retrying' | 'failed' | 'cancelled'>;
+  status: Extract<OutboxStatus, 'sent' | 'retrying' | 'failed' | 'cancelled' | 'stale'>;
   at: string;
   error: string | null;
 }
@@ -98,6 +98,11 @@ export interface DeliverySummary {
   failed: number;
   /** Entries not sent because their task was closed or removed meanwhile (R18), visible in the outbox. */
   cancelled: number;
+  /**
+   * Entries not sent because the unit could no longer answer them: their feedback due date or their
+   * link's expiry had passed (R17), marked `stale` with the reason in the outbox.
+   */
+  stale: number;
   /** Due entries another run held (claimed first); that run sends them. */
   skipped: number;
   /** Units prompted in this run. */
@@ -138,6 +143,40 @@ function toPromptItem(e: OutboxItem): PromptItem {
   };
 }
 
+/**
+ * The last CST date the entry's feedback link is accepted, read from the link's payload (signed by
+ * functions/feedbackLink.ts; the signature is checked where the link is used, not here). Null when the
+ * link is not one of ours or cannot be read: the feedback due date still applies.
+ */
+export function linkExpiry(feedbackUrl: string): string | null {
+  const token = /\/feedback\/([^/?#]+)/.exec(feedbackUrl)?.[1];
+  const payload = token?.split('.')[0];
+  if (!payload) return null;
+  try {
+    const e = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { e?: unknown }).e;
+    return typeof e === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e) ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * R17: why a prompt must no longer be sent on `today` (CST), or null. A prompt asking a unit to answer
+ * by a date that has passed, or through a link that no longer opens, would only mislead the unit:
+ * it is marked stale with this reason instead of being sent, however late the delivery runs.
+ */
+export function staleReason(
+  item: Pick<OutboxItem, 'feedbackDue' | 'feedbackUrl'>,
+  today: string,
+): string | null {
+  if (item.feedbackDue < today)
+    return `已过反馈期限（${item.feedbackDue}），提示未发出：单位已无法按期反馈，请核实后另行联系`;
+  const expires = item.feedbackUrl ? linkExpiry(item.feedbackUrl) : null;
+  if (expires !== null && expires < today)
+    return `反馈链接已于 ${expires} 过期，提示未发出：请核实后另行联系`;
+  return null;
+}
+
 /** Failures that another attempt cannot cure: only malformed channels failed (the office must fix them). */
 function onlyInvalid(current: (ChannelRecord | undefined)[]): boolean {
   const failing = current.filter((r) => r && !r.ok);
@@ -169,6 +208,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     retrying: 0,
     failed: 0,
     cancelled: 0,
+    stale: 0,
     skipped: 0,
     units: 0,
     errors: [],
@@ -216,7 +256,28 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       ? await options.cancellations(held)
       : new Map<string, string | null>();
     const cancelled = held.filter((e) => reasons.get(e.key));
-    const claimed = held.filter((e) => !reasons.get(e.key));
+    // R17: a prompt the unit can no longer answer (due date or link expiry passed) is never sent.
+    const stale = held
+      .filter((e) => !reasons.get(e.key))
+      .map((item) => ({ item, reason: staleReason(item, today) }))
+      .filter((s): s is { item: OutboxItem; reason: string } => s.reason !== null);
+    const staleKeys = new Set(stale.map((s) => s.item.key));
+    const claimed = held.filter((e) => !reasons.get(e.key) && !staleKeys.has(e.key));
+    if (stale.length) {
+      log(`${unit}：${stale.length} 项提示已过反馈期限或链接已过期，未发出（标为已过期）`);
+      await settleAndReport(
+        stale.map(({ item, reason }) => ({
+          item,
+          patch: {
+            status: 'stale' as const,
+            lastError: reason,
+            nextAttemptAt: null,
+            claimedUntil: null,
+            lastAttemptAt: nowIso,
+          } satisfies OutboxPatch,
+        })),
+      );
+    }
     if (cancelled.length) {
       const updates = cancelled.map((item) => ({
         item,
@@ -246,7 +307,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       generalError = `无法读取单位“${unit}”的提示渠道：${describeError(e)}`;
     }
 
-    const checked = channels.map(checkChannel);
+    const checked = channels.map((c) => checkChannel(c, channelsConfig));
     for (const c of checked) {
       const needing = claimed.filter((e) => !records.get(e.key)?.get(c.id)?.ok);
       if (needing.length === 0) continue;

@@ -17,7 +17,7 @@
 // scan, so a lowering in between is never overwritten.
 import { randomUUID } from 'node:crypto';
 import { TableClient, odata, type TransactionAction, type TableEntityResult } from '@azure/data-tables';
-import type { Channel } from '../../shared/api.js';
+import type { Channel, OutboxStatus } from '../../shared/api.js';
 import {
   IsoDateSchema,
   ReminderSchema,
@@ -30,16 +30,12 @@ import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
 import { assertEntityFits, transactionChunks } from '../storage/large.js';
 import { ApiError, storageStatus } from '../errors.js';
 
-/** `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason. */
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled';
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
-  'queued',
-  'sending',
-  'sent',
-  'retrying',
-  'failed',
-  'cancelled',
-];
+/**
+ * `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason.
+ * `stale`: not sent because its feedback due date or its link's expiry had passed (R17), with the reason. The
+ * statuses are defined once, in shared/api.ts, for the backend and the pane.
+ */
+export { OUTBOX_STATUSES, type OutboxStatus } from '../../shared/api.js';
 
 /** What the daily run hands over: the reminder (R15) plus what the unit needs to read and answer it. */
 export interface PromptEntry extends Reminder {
@@ -502,6 +498,20 @@ export class Outbox {
     const first = await pages.next();
     if (first.done) return { items: [], continuationToken: null };
     return { items: first.value.map(toItem), continuationToken: first.value.continuationToken ?? null };
+  }
+
+  /**
+   * A ledger's entries sent on a day in [from, to] (a range of day partitions, filtered by ledger):
+   * what became of its recorded reminders, for late reports (R9).
+   */
+  async ledgerEntries(ledgerId: string, from: string, to: string): Promise<OutboxItem[]> {
+    await this.init();
+    const filter = odata`PartitionKey ge ${from} and PartitionKey le ${to} and ledgerId eq ${ledgerId}`;
+    const out: OutboxItem[] = [];
+    for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push(toItem(e));
+    }
+    return out;
   }
 
   /** Open entries (queued, retrying, sending) sent on a day in [openFrom, today]. */

@@ -8,9 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { UnitEvent } from '../../shared/model.js';
+import type { EventType } from '../../shared/api.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
 import { MAX_TEXT_BYTES, capLists, joinText, splitText, storedBytes } from './large.js';
+import { currentClerk } from '../actor.js';
 
 export type EventSubject =
   { unit: string } | { ledgerId: string; taskId: string } | { ledgerId: string } | { office: true };
@@ -42,7 +44,8 @@ export function newEventId(): string {
 
 export interface NewEvent {
   subject: EventSubject;
-  type: string;
+  /** One of the types the pane knows (shared/api.ts EVENT_TYPE_NAMES): a new type is added there first. */
+  type: EventType;
   date: string;
   by?: string | null;
   data?: Record<string, unknown>;
@@ -88,11 +91,21 @@ export function eventEntity(e: NewEvent, now = new Date()) {
     type: e.type,
     at,
     date: e.date,
-    by: e.by ?? '',
+    // A request made with a clerk's key names that clerk, whatever the event says (R8: who did what).
+    by: currentClerk() ?? e.by ?? '',
     unit: 'unit' in s ? s.unit : typeof e.data?.unit === 'string' ? e.data.unit : '',
     ledgerId: 'ledgerId' in s ? s.ledgerId : '',
     taskId: 'taskId' in s ? s.taskId : '',
-    ...splitText('data', JSON.stringify(fitEventData(e.data ?? {}, e.rest)), 'Events'),
+    // U+2028/U+2029 written as JSON escapes (the same text when parsed): raw, they make the service
+    // reject the batch, and a record would stand without its event. JSON.stringify escapes lone surrogates.
+    ...splitText(
+      'data',
+      JSON.stringify(fitEventData(e.data ?? {}, e.rest)).replace(
+        /[\u2028\u2029]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+      ),
+      'Events',
+    ),
   };
 }
 

@@ -8,3 +8,5 @@ export * from './units.js';
 export * from './counters.js';
 export * from './records.js';
 export * from './large.js';
+export * from './links.js';
+export * from './clerks.js';

@@ -35,6 +35,7 @@ import {
   type Storage,
 } from '../storage/index.js';
 import { ApiError, storageStatus } from '../errors.js';
+import { linkGenerations } from '../storage/links.js';
 import { ledgerCandidates, remindersBetween } from '../supervision.js';
 import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http/runtime.js';
 
@@ -75,6 +76,11 @@ export interface DailyRunResult {
   existing: number;
   candidates: { yellow: number; orange: number; new: number };
   overdueRectifications: { unit: string; cardId: string; rectifyBy: IsoDate }[];
+  /**
+   * R16: set when a year this run counted working days in has no holiday data (Mon–Fri was used): in
+   * the result, the log and the office's history (the daily-run event).
+   */
+  calendarNotice: string | null;
   /** Open tasks the schedule cannot take (no lead unit, no star even by kind), with the reason (R15, R18). */
   unscheduled: (UnscheduledTask & { ledgerId: string })[];
   /**
@@ -136,6 +142,8 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   await setDailyRunning(storage, on, new Date(now.getTime() + DAILY_RUN_LEASE_MS));
   const settings = await loadSettings(storage);
   const calendar = makeCalendar(settings);
+  // Links are signed with each unit's current generation: a unit whose links were revoked gets new ones.
+  const generations = await linkGenerations(storage);
   const last = await lastDailyRun(storage);
   let from = on;
   let skipped: DailyRunResult['skipped'] = null;
@@ -161,6 +169,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     existing: 0,
     candidates: { yellow: 0, orange: 0, new: 0 },
     overdueRectifications: [],
+    calendarNotice: null,
     unscheduled: [],
     failures: [],
     roundTrips: 0,
@@ -228,13 +237,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       .map(([key, r]) => ({ r, key }));
     const rechecked = new Set(recheck.map(({ key }) => key));
     const alreadyQueued = keyed.filter(({ key }) => recorded.has(key) && !rechecked.has(key)).length;
-    // The candidates (R9, R10) from the reminders recorded and those this run records.
-    const candidates = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
-      tasks,
-      reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
-    });
-    result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
-    result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
+    // The candidates (R9, R10), from the reminders recorded and those this run records, computed
+    // after the outbox writes (they read the outbox); the last computation is the one counted.
+    let candidates: Awaited<ReturnType<typeof ledgerCandidates>>['candidates'] = [];
 
     // What the writes of this ledger did, over every attempt (the whole ledger, then unit by unit).
     const created = new Set<string>();
@@ -296,6 +301,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
               taskId: r.taskId,
               period: r.period,
               expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
+              generation: generations.get(r.leadUnit) ?? 0,
             },
             env,
           ),
@@ -312,6 +318,11 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       // Entries a stopped run had recorded but not queued: their history rows too (the same rows).
       const madeKeys = new Set(made);
       await history(again.filter(({ key }) => madeKeys.has(key)));
+      ({ candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
+        tasks,
+        reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
+        outbox,
+      }));
       const mineCandidates = unit === undefined ? candidates : candidates.filter((c) => c.unit === unit);
       const news = await refreshCandidates(
         storage,
@@ -379,6 +390,8 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
         }
       }
     }
+    result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
+    result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
     const queued = created.size;
     const existing = [...covered].filter((k) => !created.has(k)).length + alreadyQueued;
     result.queued += queued;
@@ -420,6 +433,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   if (overdue.length)
     log(`整改逾期 ${overdue.length} 个：${overdue.map((o) => `${o.unit}（${o.rectifyBy}）`).join('、')}`);
 
+  // R16: every working day this run counted (send dates, due dates, deadlines) went through `calendar`.
+  result.calendarNotice = calendar.fallbackNotice();
+  if (result.calendarNotice) log(`警告：${result.calendarNotice}`);
   result.roundTrips = storage.roundTrips - startTrips + (outbox.roundTrips - startOutboxTrips);
   await appendEvents(
     storage,
@@ -464,6 +480,7 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
     context.warn(
       `每日督办：${result.skipped.from} 至 ${result.skipped.to} 的提示未补发（超过 ${CATCH_UP_DAYS} 天未运行）`,
     );
+  if (result.calendarNotice) context.warn(`每日督办：${result.calendarNotice}`);
   if (result.unscheduled.length)
     context.warn(
       `每日督办：${result.unscheduled.length} 项未办结任务无法提示（无牵头单位或无星级），见 GET /api/reminders`,

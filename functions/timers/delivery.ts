@@ -90,19 +90,27 @@ export async function recordOutcomes(outcomes: DeliveryOutcome[], env: Env = run
 
 /** One delivery run now, with the environment's settings; used by the timer and `duban deliver`. */
 export async function runDelivery(
-  options: { now?: Date; env?: Env; log?: (line: string) => void } = {},
+  options: {
+    now?: Date;
+    env?: Env;
+    log?: (line: string) => void;
+    /** Each entry's outcome (sent, retrying, failed, cancelled, stale), e.g. to print the reasons. */
+    onOutcome?: (outcome: DeliveryOutcome) => void;
+  } = {},
 ): Promise<DeliverySummary> {
   const env = options.env ?? runtimeEnv();
   const { outcomes, ...deps } = await deliveryDeps(env);
   const summary = await deliverDue({ ...deps, now: options.now ?? now(), log: options.log });
   await recordOutcomes(outcomes, env);
+  if (options.onOutcome) for (const o of outcomes) options.onOutcome(o);
   return summary;
 }
 
 export function describeSummary(s: DeliverySummary): string {
   const interrupted = s.errors.length ? `，${s.errors.length}个单位中断（租约到期后重新处理）` : '';
   const cancelled = s.cancelled ? `，任务已销号或移除而取消${s.cancelled}项` : '';
-  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${cancelled}${interrupted}`;
+  const stale = s.stale ? `，已过反馈期限或链接过期而未发${s.stale}项（标为已过期）` : '';
+  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${cancelled}${stale}${interrupted}`;
 }
 
 export async function deliveryTimer(timer: Timer, context: InvocationContext): Promise<void> {

@@ -2,15 +2,27 @@
 // progress). The program proposes; a candidate becomes a card only when a clerk confirms it.
 import type { CardReason, Deadline, IsoDate, Milestone, Stars, Target } from '../model.js';
 import type { Settings } from '../settings.js';
+import type {
+  Candidate,
+  CandidateEvidence,
+  LateReportEvidence,
+  OutboxStatus,
+  UndeliveredCause,
+  UndeliveredPrompt,
+} from '../api.js';
+import { chinaToday } from '../dates.js';
 import { judgeLagging, milestoneSlips } from './progress.js';
 
-export interface Candidate {
-  unit: string;
-  color: 'yellow' | 'orange';
-  reason: CardReason;
-  taskIds: string[];
-  /** One line per finding, in Chinese, for the clerk. */
-  details: string[];
+export type { Candidate } from '../api.js';
+
+/** What delivery did with one recorded reminder (its outbox entry), as far as R9 needs it. */
+export interface PromptDelivery {
+  status: OutboxStatus;
+  /** The channels that delivered it, each with the UTC instant it did. */
+  delivered: { label: string; at: string }[];
+  /** The channels tried (delivered or not); empty when the unit had none. */
+  tried: number;
+  error: string | null;
 }
 
 export interface CandidateReminder {
@@ -19,6 +31,9 @@ export interface CandidateReminder {
   leadUnit: string;
   period: string;
   feedbackDue: IsoDate;
+  sendOn: IsoDate;
+  /** Its outbox entry's outcome; null when it was recorded but never queued. */
+  delivery: PromptDelivery | null;
 }
 
 export interface CandidateFeedback {
@@ -30,8 +45,19 @@ export interface CandidateFeedback {
 export interface CandidateProblem {
   unit: string;
   row: number;
+  /** The sheet column (A, B, …), or null for the whole row. */
+  column?: string | null;
+  /** The rule the problem breaks (R1, R4, …): only R1 problems make a ledger non-standard (R9). */
+  rule: string;
   message: string;
   taskId?: string | null;
+}
+
+/** A task's state as R9 needs it: a closed or removed task is never the subject of a candidate. */
+export interface CandidateTaskState {
+  id: string;
+  closed: boolean;
+  removed?: boolean;
 }
 
 const byUnitThenReason = (a: Candidate, b: Candidate) =>
@@ -46,15 +72,19 @@ class CandidateBuilder {
     reason: CardReason,
     taskId: string | null,
     detail: string,
+    evidence?: CandidateEvidence,
   ): void {
     const key = `${unit}\u0000${reason}`;
     let c = this.map.get(key);
     if (!c) {
-      c = { unit, color, reason, taskIds: [], details: [] };
+      c = { unit, color, reason, taskIds: [], details: [], evidence: [] };
       this.map.set(key, c);
     }
     if (taskId !== null && !c.taskIds.includes(taskId)) c.taskIds.push(taskId);
-    if (!c.details.includes(detail)) c.details.push(detail);
+    if (!c.details.includes(detail)) {
+      c.details.push(detail);
+      if (evidence) c.evidence.push(evidence);
+    }
   }
   result(): Candidate[] {
     return [...this.map.values()].sort(byUnitThenReason);
@@ -63,19 +93,36 @@ class CandidateBuilder {
 
 const taskLabel = (id: string, no: string | null | undefined) => (no ? `第${no}项任务` : `任务${id}`);
 
+/** R9: a prompt counts as a reminder once at least one channel delivered it: the CST day (R22) the first one did, or null when none did. */
+function deliveredOn(delivery: PromptDelivery | null): IsoDate | null {
+  if (!delivery || delivery.delivered.length === 0) return null;
+  const first = delivery.delivered.map((d) => d.at).sort()[0]!;
+  return chinaToday(new Date(first));
+}
+
+/** The tasks a candidate may cite: open (not closed) and still in the ledger (R3, R9). */
+function openTaskIds(tasks: CandidateTaskState[]): Set<string> {
+  return new Set(tasks.filter((t) => !t.closed && !t.removed).map((t) => t.id));
+}
+
 /**
  * R9: yellow-card candidates on `asOf`.
- * - 上报材料不及时: a reminder whose feedback due date has passed (due < asOf; the due day itself is
- *   still on time) with no feedback for that task and period received on or before the due date —
- *   including feedback that came, but late.
- * - 台账清单不规范: every non-standard ledger row (R1) of the unit.
+ * - 上报材料不及时: a reminder delivered on at least one channel on or before its feedback due date,
+ *   of a task still open and in the ledger, whose feedback due date has passed (due < asOf; the due day itself is still on time) with
+ *   no feedback for that task and period received on or before the due date — including feedback that
+ *   came, but late. A prompt that never reached the unit (no channel, every channel failed, cancelled,
+ *   still queued) is the office's problem (`undeliveredPrompts`), never the unit's.
+ * - 台账清单不规范: every R1 problem of an open task's row, naming its row and column.
+ * Each finding carries its evidence (which prompt, sent when, over which channels, due when).
  */
 export function yellowCandidates(input: {
   reminders: CandidateReminder[];
   feedback: CandidateFeedback[];
   problems: CandidateProblem[];
+  tasks: CandidateTaskState[];
   asOf: IsoDate;
 }): Candidate[] {
+  const open = openTaskIds(input.tasks);
   const firstReceived = new Map<string, IsoDate>();
   for (const f of input.feedback) {
     const key = `${f.taskId}\u0000${f.period}`;
@@ -85,24 +132,103 @@ export function yellowCandidates(input: {
   }
   const out = new CandidateBuilder();
   for (const r of input.reminders) {
-    if (r.feedbackDue >= input.asOf) continue;
+    if (r.feedbackDue >= input.asOf || !open.has(r.taskId)) continue;
+    // Reminded means reached before the feedback was due: a prompt that arrived after it gave the
+    // unit no chance to answer on time.
+    const on = deliveredOn(r.delivery);
+    if (on === null || on > r.feedbackDue) continue;
     const received = firstReceived.get(`${r.taskId}\u0000${r.period}`);
     if (received !== undefined && received <= r.feedbackDue) continue;
+    const delivered = [...r.delivery!.delivered].sort((a, b) => a.at.localeCompare(b.at));
+    const channels = [...new Set(delivered.map((d) => d.label))];
+    const evidence: LateReportEvidence = {
+      kind: 'late-report',
+      taskId: r.taskId,
+      taskNo: r.taskNo ?? null,
+      period: r.period,
+      sendOn: r.sendOn,
+      deliveredAt: delivered[0]!.at,
+      channels,
+      feedbackDue: r.feedbackDue,
+      receivedOn: received ?? null,
+    };
     const label = taskLabel(r.taskId, r.taskNo);
+    const sent = `${r.sendOn}经${channels.join('、')}送达提示`;
     const detail =
       received === undefined
-        ? `${label}（${r.period}）反馈应于${r.feedbackDue}前报送，至今未收到`
-        : `${label}（${r.period}）反馈应于${r.feedbackDue}前报送，${received}才收到`;
-    out.add(r.leadUnit, 'yellow', '上报材料不及时', r.taskId, detail);
+        ? `${label}（${r.period}）${sent}，反馈应于${r.feedbackDue}前报送，至今未收到`
+        : `${label}（${r.period}）${sent}，反馈应于${r.feedbackDue}前报送，${received}才收到`;
+    out.add(r.leadUnit, 'yellow', '上报材料不及时', r.taskId, detail, evidence);
   }
   for (const p of input.problems) {
-    // The reader's messages already name the row (第20行E列…): say it once.
-    const detail = p.message.startsWith(`第${p.row}行`)
-      ? `台账${p.message}`
-      : `台账第${p.row}行：${p.message}`;
-    out.add(p.unit, 'yellow', '台账清单不规范', p.taskId ?? null, detail);
+    if (p.rule !== 'R1' || !p.taskId || !open.has(p.taskId)) continue;
+    const column = p.column ?? null;
+    const at = `第${p.row}行${column ? `${column}列` : ''}`;
+    // The reader's messages often name the cell already (第20行E列…): say it once.
+    const detail = p.message.startsWith(`第${p.row}行`) ? `台账${p.message}` : `台账${at}：${p.message}`;
+    out.add(p.unit, 'yellow', '台账清单不规范', p.taskId, detail, {
+      kind: 'ledger-problem',
+      taskId: p.taskId,
+      row: p.row,
+      column,
+      message: p.message,
+    });
   }
   return out.result();
+}
+
+const UNDELIVERED_MESSAGE: Record<UndeliveredCause, string> = {
+  'no-channel': '该单位无可用渠道，提示未送达',
+  failed: '该单位的提示渠道均未送达，提示未送达',
+  pending: '提示至反馈期限仍未送达',
+  'not-queued': '提示未进入发送队列，未送达',
+  'late-delivery': '提示在反馈期限之后才送达',
+};
+
+/** Why a prompt did not reach its unit, or null when it did (or was cancelled with its task, R18). */
+export function undeliveredCause(r: CandidateReminder, asOf: IsoDate): UndeliveredCause | null {
+  const d = r.delivery;
+  const on = deliveredOn(d);
+  if (on !== null) return on > r.feedbackDue ? 'late-delivery' : null;
+  if (d === null) return r.feedbackDue < asOf ? 'not-queued' : null;
+  if (d.status === 'cancelled') return null;
+  if (d.status === 'failed') return d.tried === 0 ? 'no-channel' : 'failed';
+  return r.feedbackDue < asOf ? 'pending' : null;
+}
+
+/**
+ * R9: prompts of open tasks that did not reach their unit by `asOf`: the office's problem (the unit has
+ * no working channel), listed for the clerk and never a late-report candidate. Most recent first.
+ */
+export function undeliveredPrompts(input: {
+  reminders: CandidateReminder[];
+  tasks: CandidateTaskState[];
+  asOf: IsoDate;
+}): UndeliveredPrompt[] {
+  const open = openTaskIds(input.tasks);
+  const out: UndeliveredPrompt[] = [];
+  for (const r of input.reminders) {
+    if (r.sendOn > input.asOf || !open.has(r.taskId)) continue;
+    const cause = undeliveredCause(r, input.asOf);
+    if (!cause) continue;
+    out.push({
+      unit: r.leadUnit,
+      taskId: r.taskId,
+      taskNo: r.taskNo ?? null,
+      period: r.period,
+      sendOn: r.sendOn,
+      feedbackDue: r.feedbackDue,
+      cause,
+      error: r.delivery?.error ?? null,
+      message: UNDELIVERED_MESSAGE[cause],
+    });
+  }
+  return out.sort(
+    (a, b) =>
+      b.sendOn.localeCompare(a.sendOn) ||
+      a.unit.localeCompare(b.unit, 'zh-CN') ||
+      a.taskId.localeCompare(b.taskId),
+  );
 }
 
 /**

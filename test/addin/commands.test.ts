@@ -248,11 +248,16 @@ describe('a clerk’s day on the sample ledger, against the real backend', () =>
     expect(history.events.some((e) => e.type === 'close')).toBe(true);
   });
 
-  it('a closed task gets no card (R3): the backend refuses and the workbook stays as it was', async () => {
+  it('a closed task gets no card (R3): the ribbon says so by the shared rule, the backend refuses, the workbook stays as it was', async () => {
     workbook.select(sheet, 'A17:M17');
     const before = cellsOf([17]);
-    // Not a candidate (closed): the clerk is asked first, and even a confirmed card is refused.
-    expect((await issueCards(env(), 'orange')).level).toBe('info');
+    // The ribbon refuses the closed row by the same rule the backend enforces, naming the row.
+    const ribbon = await issueCards(env(), 'orange');
+    expect(ribbon).toMatchObject({ level: 'error', text: '所选任务都已销号或没有牵头单位，无法亮牌。' });
+    expect(ribbon.details).toEqual([
+      expect.stringMatching(/^第17行.*：已销号的任务不再亮牌（R3）：DB-2026-0011$/),
+    ]);
+    // And a card confirmed from the pane for that task is refused by the backend.
     const outcome = await issueCardsFor(env(), 'orange', [
       {
         unit: String(workbook.values(sheet)[16]![5]),

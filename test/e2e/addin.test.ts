@@ -281,6 +281,11 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.click('#tab-cards');
     const candidate = pane.locator('#candidates li', { hasText: '县医保局：台账清单不规范' });
     await candidate.waitFor();
+    // R9: the candidate shows its evidence, the non-standard cell by row and column.
+    expect(await candidate.locator('.evidence li').allTextContents()).toEqual([
+      expect.stringMatching(/^台账第21行H列/),
+    ]);
+    await shot('candidates');
     // 县住建局 got its card for this reason this morning: marked 已亮牌, 确认 disabled (no second number).
     const carded = pane.locator('#candidates li', { hasText: '县住建局：台账清单不规范' });
     if ((await carded.count()) > 0) {
@@ -310,6 +315,32 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(workbook.cell(sheet, 'N16').value).toBe('');
     expect(workbook.cell(sheet, 'N19').value).toBe('');
     expect(await pane.locator('#view #units, #view #candidates').count()).toBe(0);
+  });
+
+  it('R16: on 26 November 今日提示 asks for 2027’s holidays; the form refuses a date outside 2027 and, once entered, the banner is gone', async () => {
+    await showTaskpane('reminders');
+    const banner = pane.locator('#calendar-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('2027年的节假日安排尚未载入');
+    await shot('calendar-banner');
+    await banner.locator('textarea[name=holidays]').fill('2027-01-01 2026-10-01');
+    await banner.locator('button[type=submit]').click();
+    await statusShows('日期不在 2027 年内：2026-10-01', 'error');
+    await banner.locator('textarea[name=holidays]').fill('2027-01-01, 2027-02-16、2027-02-17\n2027-10-01');
+    await banner.locator('textarea[name=workdays]').fill('2027-02-20');
+    await banner.locator('button[type=submit]').click();
+    await statusShows('已录入2027年节假日安排', 'success');
+    await expect.poll(() => pane.locator('#calendar-banner').count()).toBe(0);
+    const stored = await fetch(`${backend.url}/calendar/2027`, {
+      headers: { 'x-functions-key': backend.key },
+    });
+    expect(await stored.json()).toMatchObject({
+      covered: true,
+      calendar: {
+        holidays: ['2027-01-01', '2027-02-16', '2027-02-17', '2027-10-01'],
+        workdays: ['2027-02-20'],
+      },
+    });
   });
 
   it('今日提示 and 历史 are one click away', async () => {
@@ -373,9 +404,9 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     // The unit's page: the form its link opens in a browser, posting to POST /api/feedback/{token}.
     const unit = await context.newPage();
     await unit.goto(`${backend.url}/feedback/${token}`);
-    await unit.fill('textarea[name=text]', '=HYPERLINK("http://evil.example","点我")');
+    await unit.fill('textarea', '=HYPERLINK("http://evil.example","点我")');
     await unit.click('button');
-    await unit.waitForFunction(() => document.querySelector('#r')?.textContent === '已收到，谢谢。');
+    await unit.waitForFunction(() => document.querySelector('.result h2')?.textContent === '反馈已提交');
     await unit.close();
     await pane.bringToFront();
 

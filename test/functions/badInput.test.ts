@@ -41,7 +41,7 @@ describe('the function key', () => {
     expect(res.body.error.message).toContain('x-functions-key');
   });
 
-  it('wrong key → 401; the key also works as ?code=', async () => {
+  it('wrong key → 401; the key in ?code= is refused (it would land in logs), saying so', async () => {
     await expectRefused(
       await api.call('POST', '/stars', {
         key: 'wrong',
@@ -50,7 +50,8 @@ describe('the function key', () => {
       401,
     );
     const viaCode = await api.call('GET', `/tasks?ledgerId=${L}&code=${KEY}`, { key: null });
-    expect(viaCode.status).toBe(200);
+    expect(viaCode.status).toBe(401);
+    expect(viaCode.body.error.message).toContain('不接受网址中的 ?code= 密钥');
     const wrongCode = await api.call('GET', `/tasks?ledgerId=${L}&code=nope`, { key: null });
     expect(wrongCode.status).toBe(401);
   });
@@ -111,13 +112,13 @@ describe('request bodies', () => {
     expect(res.body.error.message).toContain('请求体过大');
   });
 
-  it('dev host (review 14): a caller without the key gets 401 for a 9 MB body — the key is checked before the body is kept', async () => {
+  it('dev host: a caller without the key gets 401 for a 9 MB body — the key is checked before the body is kept', async () => {
     const big = Buffer.alloc(MAX_BODY_BYTES + 10, 0x20);
     const res = await api.call('POST', '/ledger/sync', { raw: big, key: null });
     await expectRefused(res, 401);
   });
 
-  it('dev host (review 14): an upload that never ends is cut off past twice the limit instead of being read forever', async () => {
+  it('dev host: an upload that never ends is cut off past twice the limit instead of being read forever', async () => {
     const url = new URL(api.host.url + '/ledger/sync');
     const sent = await new Promise<number>((resolve) => {
       let written = 0;
@@ -281,7 +282,7 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     expect(JSON.parse(String(res.body))).toMatchObject({ unit: '县/局#?\\', head: '周局长' });
   });
 
-  it('ids over 100 characters (171 × `#`, 200 × 县, a 200 × `/` ledger id: storage 500s before) → 400 naming the field, nothing stored (review 7)', async () => {
+  it('ids over 100 characters (171 × `#`, 200 × 县, a 200 × `/` ledger id: storage 500s before) → 400 naming the field, nothing stored', async () => {
     for (const id of ['#'.repeat(171), '县'.repeat(200)]) {
       const long = await api.call('POST', '/ledger/sync', {
         body: { ledgerId: L, year: 2026, by: '李文书', tasks: [task(id, { row: 4 })] },
@@ -297,7 +298,7 @@ describe('unit names with characters Table Storage forbids in keys', () => {
     expect(ledger.body.error.message).toContain('ledgerId');
   });
 
-  it('a ledger id of 100 × `/` (300 characters encoded) with a 督办编号 of 100 × `#` → 400 naming the row; 100 × 县 fits and is stored (review 7)', async () => {
+  it('a ledger id of 100 × `/` (300 characters encoded) with a 督办编号 of 100 × `#` → 400 naming the row; 100 × 县 fits and is stored', async () => {
     const slashes = '/'.repeat(100);
     const both = await api.call('POST', '/ledger/sync', {
       body: { ledgerId: slashes, year: 2026, by: '李文书', tasks: [task('#'.repeat(100), { row: 5 })] },

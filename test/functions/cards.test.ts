@@ -166,7 +166,7 @@ describe('POST /api/interviews (约谈登记)', () => {
     expect(s.cards.filter((c: { color: string }) => c.color === 'red')).toHaveLength(1);
   });
 
-  it('R12: a third interview backdated before the red card keeps the one red card and its one checklist (review 2)', async () => {
+  it('R12: a third interview backdated before the red card keeps the one red card and its one checklist', async () => {
     const unit = '县林业局';
     const record = (date: string) =>
       api.call('POST', '/interviews', {
@@ -274,7 +274,7 @@ describe('POST /api/rectifications (R11)', () => {
     });
   });
 
-  it('R11 (review 25): the same rectification report sent twice is one report; a different note is another', async () => {
+  it('R11: the same rectification report sent twice is one report; a different note is another', async () => {
     const body = { unit: UNIT, cardId: orangeId, date: '2026-03-20', note: '补充报送整改台账', by: '李文书' };
     const first = await api.call('POST', '/rectifications', { body });
     const again = await api.call('POST', '/rectifications', { body });
@@ -401,7 +401,7 @@ describe('retries (requestId)', () => {
   });
 });
 
-describe('retries without a requestId (review 5)', () => {
+describe('retries without a requestId', () => {
   it('R14: a client that sends no requestId and clicks again gets the same card and number, not a second one', async () => {
     const body = {
       ledgerId: L,

@@ -1,4 +1,4 @@
-// R17 (review 8): days the daily timer missed are caught up — beyond the old 7-day window too — and
+// R17: days the daily timer missed are caught up — beyond the old 7-day window too — and
 // days beyond the catch-up window are reported (result, log, daily-run event), never dropped silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_SECRET, startApi, task, type TestApi } from './support/api.js';
@@ -74,7 +74,7 @@ describe('missed days (R17)', () => {
     const code = await runDailyCommand(
       ['--on', '2026-09-30'],
       { out: (t) => void out.push(t), err: () => {} },
-      env,
+      { env, now: () => new Date('2026-09-30T01:00:00Z') },
     );
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('警告：2026-04-02 至 2026-06-30 未运行过久');

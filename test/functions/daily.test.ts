@@ -6,8 +6,13 @@ import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { listReminders, subjectHistory } from '../../functions/storage/index.js';
 import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
 import { runtimeEnv } from '../../functions/http/runtime.js';
+import { runDelivery } from '../../functions/timers/delivery.js';
+import { describeDailyRun } from '../../functions/cli/runDaily.js';
+import { CandidatesResponseSchema, HistoryEventViewSchema, OutboxResponseSchema } from '../../shared/api.js';
+import { startReceiver, type RunningReceiver } from './notify/receivers.js';
 
 let api: TestApi;
+let rx: RunningReceiver;
 /** The API's clock (the signed link's expiry and "today" follow it). */
 let clock = new Date('2026-03-17T00:00:05Z');
 const L = 'daily-ledger';
@@ -15,6 +20,7 @@ const A = '县财政局';
 const B = '县发改局';
 
 beforeAll(async () => {
+  rx = await startReceiver();
   api = await startApi('daily', { now: () => clock });
   const sync = await api.call('POST', '/ledger/sync', {
     body: {
@@ -40,7 +46,10 @@ beforeAll(async () => {
   });
   expect(sync.status).toBe(200);
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await rx.stop();
+});
 
 const outbox = () => runtimeOutbox(runtimeEnv());
 
@@ -152,7 +161,7 @@ describe('runDaily', () => {
     expect(expired.body.error.message).toContain('过期');
   });
 
-  it('R19 (review 15): the feedback page is never cached, sends no referrer, cannot be framed, runs only its own script; a 5★ task’s open milestones are checkboxes', async () => {
+  it('R19: the feedback page is never cached, sends no referrer, cannot be framed, runs no script and only its own style; a 5★ task’s open milestones are checkboxes', async () => {
     clock = new Date('2026-03-20T02:00:00Z');
     const sync = await api.call('POST', '/ledger/sync', {
       body: {
@@ -190,10 +199,13 @@ describe('runDaily', () => {
     expect(html.headers.get('referrer-policy')).toBe('no-referrer');
     expect(html.headers.get('x-frame-options')).toBe('DENY');
     const csp = html.headers.get('content-security-policy') ?? '';
-    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(String(html.body)).toContain(`<script nonce="${nonce}">`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('script-src');
+    expect(String(html.body)).toContain(`<style nonce="${nonce}">`);
+    expect(String(html.body)).not.toContain('<script');
     expect(String(html.body)).toContain('value="主体封顶&#60;b&#62;"');
     expect(String(html.body)).toContain('竣工验收');
     const again = await api.call('GET', path, { key: null, headers: { accept: 'text/html' } });
@@ -206,7 +218,7 @@ describe('runDaily', () => {
     expect(sent.body.feedback.milestonesDone).toEqual(['主体封顶<b>']);
   });
 
-  it('R19 (review 16): two answers to one link in the same millisecond are both kept, neither overwrites the other', async () => {
+  it('R19: two answers to one link in the same millisecond are both kept, neither overwrites the other', async () => {
     clock = new Date('2026-03-20T03:00:00.000Z');
     const link = await api.call('POST', '/feedback-links', {
       body: {
@@ -248,26 +260,51 @@ describe('runDaily', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('R9/R10: after the feedback due date the units that did not report are yellow candidates; past-deadline tasks orange', async () => {
+  it('R9/R10: after the feedback due date the units reminded that did not report are yellow candidates; an unreachable unit is the office’s problem; past-deadline tasks orange', async () => {
+    // 县财政局 gets its prompts over an SMS gateway webhook; 县发改局 has no channel at all.
+    const set = await api.call('PUT', `/units/${encodeURIComponent(A)}`, {
+      body: { channels: [{ kind: 'webhook', url: rx.url('/sms'), phone: '13900000000' }] },
+    });
+    expect(set.status).toBe(200);
+    const delivered = await runDelivery({ now: new Date('2026-03-17T00:10:00Z'), env: runtimeEnv() });
+    expect(delivered).toMatchObject({ sent: 2, failed: 2 });
     const r = await runDaily({
       on: '2026-03-27',
       storage: api.storage,
       now: new Date('2026-03-27T00:00:05Z'),
     });
-    // Every day since the last run (17 March) is caught up (review 8: the 7-day window dropped 18–20 March).
+    // Every day since the last run (17 March) is caught up (the 7-day window dropped 18–20 March).
     expect(r.from).toBe('2026-03-18');
     const res = await api.call('GET', `/candidates?ledgerId=${L}&asOf=2026-03-27`);
     expect(res.status).toBe(200);
-    const yellow = res.body.yellow.map((c: { unit: string; reason: string; taskIds: string[] }) => [
-      c.unit,
-      c.reason,
-      c.taskIds,
-    ]);
+    const body = CandidatesResponseSchema.parse(res.body);
+    const yellow = body.yellow.map((c) => [c.unit, c.reason, c.taskIds]);
     expect(yellow).toContainEqual([A, '上报材料不及时', ['R2']]);
     expect(yellow).toContainEqual([B, '台账清单不规范', ['LATE']]);
-    expect(res.body.orange.map((c: { unit: string; taskIds: string[] }) => [c.unit, c.taskIds])).toEqual([
-      [B, ['LATE']],
+    // 县发改局 was never reminded (no channel): not late, whatever its feedback.
+    expect(yellow).not.toContainEqual([B, '上报材料不及时', expect.anything()]);
+    const late = body.yellow.find((c) => c.unit === A && c.reason === '上报材料不及时')!;
+    expect(late.evidence).toEqual([
+      {
+        kind: 'late-report',
+        taskId: 'R2',
+        taskNo: 'R2',
+        period: '2026-Q1',
+        sendOn: '2026-03-17',
+        deliveredAt: '2026-03-17T00:10:00.000Z',
+        channels: [expect.stringContaining('13900000000')],
+        feedbackDue: '2026-03-26',
+        receivedOn: null,
+      },
     ]);
+    expect(late.details[0]).toMatch(
+      /^第R2项任务（2026-Q1）2026-03-17经.+送达提示，反馈应于2026-03-26前报送，至今未收到$/,
+    );
+    expect(body.undelivered.map((u) => [u.unit, u.taskId, u.cause, u.message])).toEqual([
+      [B, 'LATE', 'no-channel', '该单位无可用渠道，提示未送达'],
+      [B, 'R3', 'no-channel', '该单位无可用渠道，提示未送达'],
+    ]);
+    expect(body.orange.map((c) => [c.unit, c.taskIds])).toEqual([[B, ['LATE']]]);
     const unitHistory = await subjectHistory(api.storage, { unit: A });
     expect(unitHistory.filter((h) => h.type === 'candidate').map((h) => h.data.reason)).toEqual([
       '上报材料不及时',
@@ -327,11 +364,28 @@ describe('runDaily', () => {
     const ats = whole.body.events.map((e: { at: string }) => e.at);
     expect([...ats].sort()).toEqual(ats);
     const task = await api.call('GET', `/history?ledgerId=${L}&taskId=R1`);
-    expect(task.body.events.map((e: { type: string }) => e.type)).toEqual(['feedback']);
+    // The prompt delivered on 17 March, then the unit's answer.
+    expect(task.body.events.map((e: { type: string }) => e.type)).toEqual(['prompt', 'feedback']);
     const unitB = await api.call('GET', `/history?unit=${encodeURIComponent(B)}&limit=100`);
     expect(unitB.body.events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(['reminder', 'card', 'candidate', 'rectification-overdue', 'rectification']),
     );
+    // One vocabulary: every event and outbox entry the backend wrote parses with the shapes the pane
+    // reads (shared/api.ts); a type or status the pane does not know fails here.
+    const ledgerHistory = await api.call('GET', `/history?ledgerId=${L}&limit=1000`);
+    const office = await api.call('GET', '/history?office=true&limit=1000');
+    for (const page of [whole, unitB, task, ledgerHistory, office])
+      expect(() => page.body.events.map((e: unknown) => HistoryEventViewSchema.parse(e))).not.toThrow();
+    expect(ledgerHistory.body.events.map((e: { type: string }) => e.type)).toContain('ledger-sync');
+    expect(office.body.events.map((e: { type: string }) => e.type)).toContain('daily-run');
+    const sent = await api.call('GET', '/outbox?date=2026-03-17&limit=100');
+    const items = OutboxResponseSchema.parse(sent.body).items;
+    expect(items.map((i) => [i.taskId, i.status]).sort()).toEqual([
+      ['LATE', 'failed'],
+      ['R1', 'sent'],
+      ['R2', 'sent'],
+      ['R3', 'failed'],
+    ]);
     const neither = await api.call('GET', '/history');
     expect(neither.status).toBe(400);
     const both = await api.call('GET', `/history?unit=x&ledgerId=${L}`);
@@ -347,8 +401,34 @@ describe('runDaily', () => {
     expect(b.overdue.map((o: { taskId: string }) => o.taskId)).toEqual(['LATE']);
     expect(b.cards.map((c: { color: string }) => c.color)).toEqual(['orange']);
     expect([a.rank, b.rank].sort()).toEqual([1, 2]);
+    // No period named: the most recent one ended on asOf, as the pane preselects it (R21).
+    const unnamed = await api.call('GET', `/roundup?ledgerId=${L}&asOf=2026-04-08`);
+    expect(unnamed.body.period).toBe('2026-Q1');
     const bad = await api.call('GET', `/roundup?ledgerId=${L}&period=2026-Q5`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('汇总周期');
+  });
+
+  it('R16: a day in a year without holiday data — the daily run, its history row, duban run-daily’s text and GET /reminders all say Mon–Fri was used', async () => {
+    const lines: string[] = [];
+    const r = await runDaily({
+      on: '2027-01-04',
+      storage: api.storage,
+      now: new Date('2027-01-04T00:00:05Z'),
+      log: (l) => lines.push(l),
+    });
+    expect(r.calendarNotice).toContain('2027年的节假日安排未载入');
+    expect(lines.join('\n')).toContain('警告：2027年的节假日安排未载入');
+    expect(describeDailyRun(r)).toContain('警告：2027年的节假日安排未载入');
+    const office = await api.call('GET', '/history?office=true&limit=1000');
+    const run = office.body.events.find(
+      (e: { type: string; date: string }) => e.type === 'daily-run' && e.date === '2027-01-04',
+    );
+    expect(run.data.calendarNotice).toContain('2027年');
+    // 1 January 2027 is 元旦 in any year's schedule, but without the data it is counted a working day: said so.
+    const day = await api.call('GET', `/reminders?on=2027-01-01&ledgerId=${L}`);
+    expect(day.body.calendarNotice).toContain('2027年的节假日安排未载入');
+    const covered = await api.call('GET', `/reminders?on=2026-06-01&ledgerId=${L}`);
+    expect(covered.body.calendarNotice).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-// The dev host's timers (review 23): a scheduled time that passed while the machine slept is run
+// The dev host's timers: a scheduled time that passed while the machine slept is run
 // late with isPastDue true (as the Functions host reports it), once; on time, isPastDue is false.
 import { describe, expect, it } from 'vitest';
 import type { InvocationContext, Timer } from '@azure/functions';

@@ -87,7 +87,7 @@ describe('Azurite stopped during a daily run', () => {
     const again = await open();
     const outbox2 = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
     const before = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items.length;
-    // Mid-run for real: some prompts were queued before the stop, not all (review 12: before > 0).
+    // Mid-run for real: some prompts were queued before the stop, not all (before > 0).
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(TASKS);
     const result = await runDaily({
@@ -132,7 +132,7 @@ describe('the API while storage is down', () => {
       expect(down.status).toBe(503);
       const message = (await down.json()).error.message as string;
       expect(message).toContain('存储服务暂不可用');
-      // Review 17: the answer quotes the invocation id, never the storage's host, port or English text.
+      // The answer quotes the invocation id, never the storage's host, port or English text.
       expect(message).toMatch(/调用编号 [0-9a-f-]{36}/);
       expect(message).not.toContain('127.0.0.1');
       expect(message).not.toContain(String(azurite.port));

@@ -183,7 +183,7 @@ describe('POST /api/tasks/close (R3)', () => {
   });
 });
 
-describe('changes that arrive through a sync (review 9)', () => {
+describe('changes that arrive through a sync', () => {
   it('R5/R3: a star edited in the ledger and a status closing are in the task’s history with who, from, to and source ledger', async () => {
     const sync = (tasks: ReturnType<typeof task>[]) =>
       api.call('POST', '/ledger/sync', { body: { ledgerId: 'via-ledger', year: 2026, by: '李文书', tasks } });

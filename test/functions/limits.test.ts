@@ -120,7 +120,7 @@ describe('Candidates: a unit leading 2,000 overdue tasks', () => {
 
     // The operator's command: the same day again, exit 0, no failure printed.
     const cli = io();
-    expect(await runDailyCommand(['--on', ON], cli.io, env)).toBe(0);
+    expect(await runDailyCommand(['--on', ON], cli.io, { env, now: () => NOW })).toBe(0);
     expect(cli.o.out).toContain('橙牌 1 个');
     expect(cli.o.out).not.toContain('未完成');
   }, 300_000);
@@ -135,6 +135,7 @@ describe('Candidates: a unit leading 2,000 overdue tasks', () => {
       reason: '工作进展缓慢',
       taskIds: Array.from({ length: 5000 }, (_, i) => `JT${i}`),
       details: Array.from({ length: 5000 }, (_, i) => detail(i)),
+      evidence: [],
     };
     // At the limit: a candidate costing exactly MAX_CANDIDATE_BYTES (汉字: 3 bytes each as Azurite counts) is kept whole.
     const base: Candidate = { ...grown, taskIds: ['JT0'], details: [''] };
@@ -183,7 +184,7 @@ describe('One unit’s failure never stops the others', () => {
     await putLedger(storage, { ledgerId: 'L', year: 2026, syncedAt: NOW.toISOString(), by: 't', tasks: 3 });
 
     const cli = io();
-    expect(await runDailyCommand(['--on', ON], cli.io, env)).toBe(1);
+    expect(await runDailyCommand(['--on', ON], cli.io, { env, now: () => NOW })).toBe(1);
     expect(cli.o.out).toContain('未完成 1 处');
     expect(cli.o.out).toContain(
       `台账「L」单位「${BIG}」每日督办失败：待发提示的一条记录中「taskTitle」长 40200 字符`,

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('settings', () => {
-  it('GET gives the defaults of RULES.md before the office changes anything', async () => {
+  it('GET gives the defaults of docs/rules.md before the office changes anything', async () => {
     const res = await api.call('GET', '/settings');
     expect(res.status).toBe(200);
     expect(res.body.settings).toMatchObject({
@@ -52,7 +52,7 @@ describe('settings', () => {
     });
   });
 
-  it('R15/R13: a nested field sent alone changes alone — schedule.four.send and cardColors.orange keep the office’s values (review 4)', async () => {
+  it('R15/R13: a nested field sent alone changes alone — schedule.four.send and cardColors.orange keep the office’s values', async () => {
     const etag0 = (await api.call('GET', '/settings')).body.etag as string | null;
     const first = await api.call('PUT', '/settings', {
       body: { schedule: { four: { send: 6 } }, cardColors: { orange: '#FF9900' } },
@@ -199,7 +199,7 @@ describe('unit contacts and channels', () => {
   });
 });
 
-describe('If-Match is required to replace a record (review 10)', () => {
+describe('If-Match is required to replace a record', () => {
   it('PUT /settings, /calendar/{year} and /units/{unit} on an existing record without If-Match → 428 in Chinese, nothing overwritten; creating needs none', async () => {
     const unit = '县文旅局';
     const created = await api.call('PUT', `/units/${encodeURIComponent(unit)}`, {
@@ -232,7 +232,7 @@ describe('If-Match is required to replace a record (review 10)', () => {
   });
 });
 
-describe('robot keys are write-only (review 19)', () => {
+describe('robot keys are write-only', () => {
   it('GET and PUT answers mask robot keys and the DingTalk secret; sending the masked form back keeps the stored ones', async () => {
     const unit = '县审批局';
     const dingtalk = {

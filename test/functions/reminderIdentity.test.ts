@@ -1,4 +1,4 @@
-// R17 across send dates (review finding 1): a reminder for a task, period and reason is queued and sent
+// R17 across send dates: a reminder for a task, period and reason is queued and sent
 // once, even when the office changes a setting or the holiday calendar after it was queued and its send
 // date moves. Against the dev host, Azurite and a real SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

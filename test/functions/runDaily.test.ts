@@ -44,11 +44,14 @@ describe('duban run-daily', () => {
       tasks: 1,
     });
     const first = io();
-    expect(await runDailyCommand(['--on', '2026-03-17'], first.io, env)).toBe(0);
+    // "Today" is pinned to the day run (08:30 Beijing): a run for today needs no --backfill.
+    const context = { env, now: () => new Date('2026-03-17T00:30:00Z') };
+    expect(await runDailyCommand(['--on', '2026-03-17'], first.io, context)).toBe(0);
+    expect(first.o.err).toContain(`表前缀 ${prefix}`);
     expect(first.o.out).toContain('每日督办 2026-03-17');
     expect(first.o.out).toContain('新入队 1 条');
     const second = io();
-    expect(await runDailyCommand(['--on', '2026-03-17', '--json'], second.io, env)).toBe(0);
+    expect(await runDailyCommand(['--on', '2026-03-17', '--json'], second.io, context)).toBe(0);
     expect(JSON.parse(second.o.out)).toMatchObject({ due: 1, queued: 0, existing: 1 });
   });
 

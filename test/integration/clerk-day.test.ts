@@ -8,6 +8,7 @@ import { readLedger } from '../../shared/ledger/index.js';
 import { main } from '../../functions/cli/main.js';
 import { startApi, type TestApi } from '../functions/support/api.js';
 import {
+  loopbackEnv,
   startReceiver,
   startSmtp,
   type RunningReceiver,
@@ -42,6 +43,7 @@ beforeAll(async () => {
       DUBAN_SMTP_URL: smtp.url,
       DUBAN_MAIL_FROM: '县政府督办检查室 <duban@example.gov.cn>',
       DUBAN_DELIVERY_MAX_ATTEMPTS: '2',
+      ...loopbackEnv(rx),
     },
   });
   // The `duban` commands read the process environment, as an operator's shell would give it.
@@ -52,6 +54,7 @@ beforeAll(async () => {
     DUBAN_PUBLIC_URL: `http://localhost:${api.host.port}`,
     DUBAN_SMTP_URL: smtp.url,
     DUBAN_MAIL_FROM: '县政府督办检查室 <duban@example.gov.cn>',
+    ...loopbackEnv(rx),
   });
 });
 afterAll(async () => {

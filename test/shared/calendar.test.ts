@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeCalendar } from '../../shared/calendar.js';
+import { calendarBanner, holidayYearProblems, makeCalendar } from '../../shared/calendar.js';
 import { BUILTIN_HOLIDAYS } from '../../shared/holidays.js';
 import { SettingsSchema, makeSettings } from '../../shared/settings.js';
 import { dayOfWeek, eachDate, fromDayNumber, toDayNumber } from '../../shared/dates.js';
@@ -118,7 +118,7 @@ describe('WorkCalendar', () => {
       makeCalendar(
         makeSettings({ holidays: { '2027': { holidays: ['2027-02-06'], workdays: ['2027-02-06'] } } }),
       ),
-    ).toThrow('2027年节假日安排有误：2027-02-06 同时列为放假日和调休上班日');
+    ).toThrow('2027年节假日安排有误：同一天不能既是放假日又是调休上班日：2027-02-06');
   });
 
   it('R16: an office entry keyed 2027 that holds a 2026 date is refused, naming the date', () => {
@@ -183,6 +183,29 @@ describe('WorkCalendar', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('R16: one calendar validation, and the banner that asks for next year', () => {
+  it('R16: holidayYearProblems names dates outside the year and days both off and working; a good entry has none', () => {
+    expect(holidayYearProblems(2027, { holidays: ['2027-01-01'], workdays: ['2027-02-07'] })).toEqual([]);
+    expect(
+      holidayYearProblems(2027, { holidays: ['2026-10-01', '2027-02-06'], workdays: ['2027-02-06'] }),
+    ).toEqual(['日期不在 2027 年内：2026-10-01', '同一天不能既是放假日又是调休上班日：2027-02-06']);
+  });
+
+  it('R16: from 1 November the pane asks for next year’s holidays, saying how; not before, not once entered', () => {
+    const covered = (years: number[]) => (y: number) => years.includes(y);
+    expect(calendarBanner('2026-10-31', covered([2026]))).toBeNull();
+    const nov = calendarBanner('2026-11-01', covered([2026]));
+    expect(nov?.year).toBe(2027);
+    expect(nov?.text).toContain('2027年的节假日安排尚未载入');
+    expect(nov?.text).toContain('请在下方录入');
+    expect(calendarBanner('2026-12-20', covered([2026, 2027]))).toBeNull();
+    // 1 January 2027 with no 2027 data: working days are being counted Mon–Fri now.
+    expect(calendarBanner('2027-01-01', covered([2026]))?.text).toContain(
+      '2027年的节假日安排未载入，工作日暂按周一至周五计算',
     );
   });
 });

@@ -10,6 +10,14 @@ import {
   SyncLedgerRequestSchema,
   TickChecklistRequestSchema,
   UnitStateSchema,
+  CandidatesResponseSchema,
+  HistoryEventViewSchema,
+  PutCalendarRequestSchema,
+  OutboxResponseSchema,
+  type Candidate,
+  type CandidatesResponse,
+  type HistoryEventView,
+  type OutboxItemView,
   type IssueCardRequest,
   type SetStarsRequest,
   type SyncLedgerRequest,
@@ -85,18 +93,9 @@ export const UnitViewSchema = UnitStateSchema.extend({
 });
 export type UnitView = z.infer<typeof UnitViewSchema>;
 const UnitsResponse = z.looseObject({ units: z.array(UnitViewSchema) });
-export const CandidateSchema = z.looseObject({
-  unit: z.string(),
-  color: z.enum(['yellow', 'orange']),
-  reason: z.string(),
-  taskIds: z.array(z.string()).default([]),
-  details: z.array(z.string()).default([]),
-});
-export type CandidateView = z.infer<typeof CandidateSchema>;
-const CandidatesResponse = z.looseObject({
-  yellow: z.array(CandidateSchema),
-  orange: z.array(CandidateSchema),
-});
+/** Candidates (R9, R10) with their evidence, as shared/api.ts defines them for both sides. */
+export type CandidateView = Candidate;
+export type CandidateReport = CandidatesResponse;
 export const ReminderViewSchema = z.looseObject({
   taskId: z.string(),
   taskNo: z.string().nullable().optional(),
@@ -112,27 +111,13 @@ export const ReminderViewSchema = z.looseObject({
   queued: z.boolean().optional(),
 });
 export type ReminderView = z.infer<typeof ReminderViewSchema>;
-const RemindersResponse = z.looseObject({ reminders: z.array(ReminderViewSchema) });
-export const OutboxItemSchema = z.looseObject({
-  unit: z.string(),
-  status: z.string(),
-  taskNo: z.string().nullable().optional(),
-  attempts: z.number().optional(),
-  lastError: z.string().nullable().optional(),
-  date: z.string().optional(),
+const RemindersResponse = z.looseObject({
+  reminders: z.array(ReminderViewSchema),
+  calendarNotice: z.string().nullable().optional(),
 });
-export type OutboxItem = z.infer<typeof OutboxItemSchema>;
-const OutboxResponse = z.looseObject({ items: z.array(OutboxItemSchema) });
-export const HistoryEventSchema = z.looseObject({
-  type: z.string(),
-  at: z.string().optional(),
-  date: z.string().optional(),
-  unit: z.string().optional(),
-  taskId: z.string().optional(),
-  by: z.string().nullable().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
-export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+/** GET /outbox and GET /history: the statuses and event types of shared/api.ts, nothing else. */
+export type OutboxItem = OutboxItemView;
+export type HistoryEvent = HistoryEventView;
 /** A feedback as received (GET /feedback, R19): what a unit answered through its signed link, and when. */
 export const ReceivedFeedbackSchema = z.looseObject({
   id: z.string(),
@@ -151,7 +136,7 @@ const FeedbackResponse = z.looseObject({
   continuation: z.string().nullable().optional(),
 });
 const HistoryResponse = z.looseObject({
-  events: z.array(HistoryEventSchema),
+  events: z.array(HistoryEventViewSchema),
   continuation: z.string().nullable().optional(),
 });
 
@@ -330,20 +315,58 @@ export class DubanApi {
     return (await this.request('GET', `/units${q}`, undefined, UnitsResponse)).units;
   }
 
-  /** Yellow (R9) and orange (R10) candidates of a synced ledger. */
+  /**
+   * Yellow (R9) and orange (R10) candidates of a synced ledger still to decide (the backend leaves out
+   * those already carded this year), each with its evidence.
+   */
   async candidates(ledgerId: string, asOf: string): Promise<CandidateView[]> {
-    const q = `?ledgerId=${encodeURIComponent(ledgerId)}&asOf=${asOf}`;
-    const res = await this.request('GET', `/candidates${q}`, undefined, CandidatesResponse);
+    const res = await this.candidateReport(ledgerId, asOf);
     return [...res.yellow, ...res.orange];
   }
 
+  /** The whole GET /candidates: open candidates, those already carded, and the undelivered prompts (R9). */
+  async candidateReport(ledgerId: string, asOf: string): Promise<CandidateReport> {
+    const q = `?ledgerId=${encodeURIComponent(ledgerId)}&asOf=${asOf}`;
+    return this.request('GET', `/candidates${q}`, undefined, CandidatesResponseSchema);
+  }
+
   async reminders(on: string, ledgerId?: string): Promise<ReminderView[]> {
+    return (await this.reminderDay(on, ledgerId)).reminders;
+  }
+
+  /** The reminders due on a day, with R16's note when that day's working days were counted Mon–Fri. */
+  async reminderDay(
+    on: string,
+    ledgerId?: string,
+  ): Promise<{ reminders: ReminderView[]; calendarNotice: string | null }> {
     const l = ledgerId ? `&ledgerId=${encodeURIComponent(ledgerId)}` : '';
-    return (await this.request('GET', `/reminders?on=${on}${l}`, undefined, RemindersResponse)).reminders;
+    const res = await this.request('GET', `/reminders?on=${on}${l}`, undefined, RemindersResponse);
+    return { reminders: res.reminders, calendarNotice: res.calendarNotice ?? null };
+  }
+
+  /** R16: whether the backend has the holiday calendar of a year (the office's entry or a built-in one). */
+  async calendarCovers(year: number): Promise<boolean> {
+    const res = await this.request(
+      'GET',
+      `/calendar/${year}`,
+      undefined,
+      z.looseObject({ covered: z.boolean() }),
+    );
+    return res.covered;
+  }
+
+  /** R16: enters a year's holidays and 调休 working days (PUT /calendar/{year}), checked as the backend checks. */
+  putCalendar(year: number, entry: z.input<typeof PutCalendarRequestSchema>) {
+    return this.request(
+      'PUT',
+      `/calendar/${year}`,
+      PutCalendarRequestSchema.parse(entry),
+      z.looseObject({ year: z.number() }),
+    );
   }
 
   async outbox(date: string): Promise<OutboxItem[]> {
-    return (await this.request('GET', `/outbox?date=${date}`, undefined, OutboxResponse)).items;
+    return (await this.request('GET', `/outbox?date=${date}`, undefined, OutboxResponseSchema)).items;
   }
 
   /** A page of the history of a unit or of a task (newest first as stored); `continuation` for the next page. */
@@ -377,10 +400,20 @@ export class DubanApi {
     return out;
   }
 
-  /** The office's settings (GET /settings): card colours and every [default] of RULES.md. */
+  /** The office's settings (GET /settings): card colours and every [default] of docs/rules.md. */
   async settings(): Promise<Settings> {
     const res = await this.request('GET', '/settings', undefined, z.looseObject({ settings: z.unknown() }));
     return SettingsSchema.parse(res.settings);
+  }
+
+  /** Who the key belongs to (GET /whoami): a clerk's own key names the clerk; the office key names none. */
+  whoami(): Promise<{ role: 'clerk' | 'office'; clerk: string | null }> {
+    return this.request(
+      'GET',
+      '/whoami',
+      undefined,
+      z.object({ role: z.enum(['clerk', 'office']), clerk: z.string().nullable() }),
+    );
   }
 
   /** The round-up report of a period (R19–R21): per unit feedback, lagging, overdue, cards, rank. */

@@ -2,6 +2,7 @@
 // pane calls the same functions after asking the clerk). Each runs in one Excel.run: read once,
 // decide with shared/ and the backend, write once. The backend is called before anything is written,
 // so a failure leaves the workbook as it was.
+import { cardRefusal } from '../../../shared/rules/cardDecisions.js';
 import { starChanges } from '../../../shared/rules/stars.js';
 import type { CardReason, CardState, IsoDate, LedgerTask, Stars } from '../../../shared/model.js';
 import type { Settings } from '../../../shared/settings.js';
@@ -417,11 +418,25 @@ export async function issueCards(
       const read = await readSheet(context, env.isSetSupported);
       refuseProtected(read);
       const view = viewLedger(read, env.settings, env.today());
-      const selected = selectedWithIds(view);
+      const chosenRows = selectedWithIds(view);
+      // R3, R8: the shared rule the backend enforces — a closed task is never carded — said per row here.
+      const refused = chosenRows.flatMap((t) => {
+        const r = t.leadUnit
+          ? cardRefusal(t.leadUnit, [{ id: t.id, leadUnit: t.leadUnit, closed: t.closed }])
+          : null;
+        return r ? [`${rowLabel(t)}：${r.message}`] : [];
+      });
+      const selected = chosenRows.filter((t) => !t.closed);
       const { units, noUnit } = groupByUnit(selected);
-      const notes = noUnit.map((t) => `${rowLabel(t)}没有牵头单位，未亮牌`);
+      const notes = [...refused, ...noUnit.map((t) => `${rowLabel(t)}没有牵头单位，未亮牌`)];
       if (units.size === 0)
-        return { level: 'error' as const, text: '所选任务都没有牵头单位，无法亮牌。', details: notes };
+        return {
+          level: 'error' as const,
+          text: refused.length
+            ? '所选任务都已销号或没有牵头单位，无法亮牌。'
+            : '所选任务都没有牵头单位，无法亮牌。',
+          details: notes,
+        };
       const api = env.api();
       const ledgerId = ledgerIdFor(env.prefs(), view.ledger.year);
       const today = env.today();
@@ -636,10 +651,9 @@ export async function submitInterview(
   try {
     const by = clerk(env);
     const api = env.api();
-    // An orange card opens the interview to record (R11): link it to the unit's latest orange card.
-    const before = (await api.units(env.today())).find((u) => u.unit === form.unit);
-    const cardId = [...(before?.cards ?? [])].reverse().find((c) => c.color === 'orange')?.id || undefined;
-    await api.recordInterview({ ...form, by, ...(cardId ? { cardId } : {}) });
+    // An orange card opens the interview to record (R11): the backend links it to the orange card the
+    // shared rule picks (orangeCardForInterview), the same for every client.
+    await api.recordInterview({ ...form, by });
     const units = await api.units(env.today());
     const state = units.find((u) => u.unit === form.unit);
     const red = state?.state === 'red';

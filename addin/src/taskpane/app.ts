@@ -1,8 +1,13 @@
 // The task pane: 台账 (check, problems with jump-to-cell, 销号 form), 提示 (today, delivery, round-up),
 // 亮牌 (card states, candidates, reason form, interview form, red checklist), 历史, 设置.
 // It hears the ribbon commands through the mailbox (localStorage) and runs the same actions.
-import { CardReasonSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
-import { BackendError, type CandidateView, type HistoryEvent, type UnitView } from '../api/client.js';
+import { IsoDateSchema, RED_CHECKLIST, type CardReason, type Problem } from '../../../shared/model.js';
+import { calendarBanner, holidayYearProblems } from '../../../shared/calendar.js';
+import { yearOf } from '../../../shared/dates.js';
+import type { UndeliveredPrompt } from '../../../shared/api.js';
+import { orangeCardForRectification, reasonsFor } from '../../../shared/rules/cardDecisions.js';
+import { BackendError, type CandidateReport, type CandidateView, type UnitView } from '../api/client.js';
+import { deliveryName, describeEvent } from './vocabulary.js';
 import {
   checkLedger,
   dismissPendingFeedback,
@@ -51,7 +56,9 @@ const REMINDER_NAME: Record<string, string> = {
   weekly: '每周提示',
   milestone: '节点提示',
 };
-const YELLOW_REASONS = CardReasonSchema.options.filter((r) => r !== '工作进展缓慢');
+/** How many findings of a candidate, and how many undelivered prompts, the pane lists before 另有 N 条. */
+const EVIDENCE_SHOWN = 20;
+const UNDELIVERED_SHOWN = 50;
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 
 export interface PaneDeps {
@@ -374,6 +381,63 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return form;
   }
 
+  /**
+   * R16: the banner of a year without holiday data (this year; next year from 1 November), with the
+   * form to enter it: the same check as the backend (shared holidayYearProblems) before it is sent.
+   */
+  function calendarForm(banner: { year: number; text: string }): HTMLElement {
+    const form = h(
+      'form',
+      { class: 'card banner', id: 'calendar-banner' },
+      h('p', {}, banner.text),
+      h(
+        'label',
+        { class: 'field' },
+        h(
+          'span',
+          {},
+          `${banner.year}年放假日期（每个日期一项，如 ${banner.year}-01-01，可用空格、逗号或换行分隔）`,
+        ),
+        h('textarea', { name: 'holidays', required: true }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, `${banner.year}年调休上班日期（周末上班的日子）`),
+        h('textarea', { name: 'workdays' }),
+      ),
+      h('button', { class: 'btn primary', type: 'submit' }, `录入${banner.year}年节假日安排`),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const dates = (name: string) =>
+        value(form, name)
+          .split(/[\s,，、;；]+/)
+          .map((d) => d.trim())
+          .filter(Boolean);
+      const entry = { holidays: dates('holidays'), workdays: dates('workdays') };
+      void act(
+        '正在录入节假日安排…',
+        async () => {
+          const bad = [...entry.holidays, ...entry.workdays].filter(
+            (d) => !IsoDateSchema.safeParse(d).success,
+          );
+          if (bad.length)
+            return { level: 'error', text: `日期应写成 YYYY-MM-DD：${bad.slice(0, 5).join('、')}` };
+          const problems = holidayYearProblems(banner.year, entry);
+          if (problems.length) return { level: 'error', text: problems.join('；') };
+          await deps
+            .env()
+            .api()
+            .putCalendar(banner.year, { ...entry, source: `${banner.year}年节假日安排（办公室录入）` });
+          return { level: 'success', text: `已录入${banner.year}年节假日安排。` };
+        },
+        () => void renderReminders(),
+      );
+    });
+    return form;
+  }
+
   // ---------------------------------------------------------------- 提示
   async function renderReminders(): Promise<void> {
     const gen = ++renderGen;
@@ -395,11 +459,23 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
       clear(viewEl, title(), h('p', { class: 'muted' }, '未能读取提示。'));
       return;
     }
-    const [reminders, outbox] = await Promise.all([
-      load('读取今日提示失败', () => api.reminders(today, ledgerId()), retry),
+    const thisYear = yearOf(env.today());
+    const [day, outbox, coveredYears] = await Promise.all([
+      load('读取今日提示失败', () => api.reminderDay(today, ledgerId()), retry),
       load('读取送达情况失败', () => api.outbox(today), retry),
+      // R16: this year's and next year's holiday data, for the banner (a failed read shows none).
+      Promise.all(
+        [thisYear, thisYear + 1].map((y) =>
+          api.calendarCovers(y).then(
+            (ok) => (ok ? [y] : []),
+            () => [y],
+          ),
+        ),
+      ).then((l) => new Set(l.flat())),
     ]);
+    const reminders = day?.reminders ?? null;
     if (gen !== renderGen) return;
+    const banner = calendarBanner(env.today(), (y) => coveredYears.has(y));
     const roundupBox = h(
       'div',
       { id: 'roundup' },
@@ -486,6 +562,10 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     clear(
       viewEl,
       title(),
+      banner ? calendarForm(banner) : h('span'),
+      day?.calendarNotice
+        ? h('p', { class: 'status', id: 'calendar-notice', 'data-level': 'error' }, day.calendarNotice)
+        : h('span'),
       reminders === null
         ? h('p', { class: 'muted' }, '未能读取今日提示。')
         : reminders.length === 0
@@ -570,7 +650,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     const [units, candidates] = api
       ? await Promise.all([
           load('读取亮牌情况失败', () => api.units(env.today()), retry),
-          load('读取亮牌候选失败', () => api.candidates(ledgerId(), env.today()), retry),
+          load('读取亮牌候选失败', () => api.candidateReport(ledgerId(), env.today()), retry),
         ])
       : [null, null];
     if (gen !== renderGen) return;
@@ -589,7 +669,8 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     viewEl.append(
       unitList(units),
       h('h2', {}, '亮牌候选（系统提出，确认后生效）'),
-      candidateList(candidates, units, env.today()),
+      candidateList(candidates),
+      ...[undeliveredList(candidates?.undelivered ?? null)].filter((e): e is HTMLElement => e !== null),
     );
   }
 
@@ -677,9 +758,12 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     );
   }
 
-  /** The orange card still waiting for its rectification report (R11), if any. */
-  function awaiting(u: UnitView): UnitView['cards'][number] | undefined {
-    return u.cards.find((c) => c.color === 'orange' && !c.rectifiedOn);
+  /** The orange card still waiting for its rectification report (R11), as the backend picks it too. */
+  function awaiting(u: UnitView): { id: string } | null {
+    return orangeCardForRectification(
+      u.unit,
+      u.cards.map((c) => ({ ...c, unit: u.unit })),
+    );
   }
 
   function rectificationForm(r: { unit: string; cardId: string }): HTMLElement {
@@ -726,75 +810,116 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
     return form;
   }
 
-  /**
-   * A candidate whose unit already has a card of this colour for this reason this year is marked 已亮牌
-   * and cannot be confirmed again (a second card and number); the backend may filter these too, the
-   * pane does not depend on it. Unknown (units not read): 确认 stays, the backend's requestId guards.
-   */
-  function alreadyCarded(c: CandidateView, units: UnitView[] | null, today: string): boolean {
-    const unit = units?.find((u) => u.unit === c.unit);
-    return !!unit?.cards.some(
-      (card) =>
-        card.color === c.color && card.reason === c.reason && card.date.slice(0, 4) === today.slice(0, 4),
+  /** A candidate's findings, each with its evidence (which prompt, sent when, over which channel, due when; which cell). */
+  function evidenceList(c: CandidateView): HTMLElement | null {
+    if (c.details.length === 0) return null;
+    const shown = c.details.slice(0, EVIDENCE_SHOWN);
+    const more = c.details.length - shown.length;
+    return h(
+      'ul',
+      { class: 'evidence small muted' },
+      shown.map((d) => h('li', {}, d)),
+      more > 0 ? h('li', {}, `另有 ${more} 条`) : null,
     );
   }
 
-  function candidateList(
-    candidates: CandidateView[] | null,
-    units: UnitView[] | null,
-    today: string,
-  ): HTMLElement {
-    if (candidates === null) return h('p', { class: 'muted' }, '未能读取亮牌候选。');
-    if (candidates.length === 0) return h('p', { class: 'muted', id: 'candidates' }, '暂无候选。');
+  /**
+   * The candidates still to decide, then those already carded this year (the backend sets them apart
+   * by the shared rule: 已亮牌, no 确认, so no second card and number).
+   */
+  function candidateList(report: CandidateReport | null): HTMLElement {
+    if (report === null) return h('p', { class: 'muted' }, '未能读取亮牌候选。');
+    const open = [...report.yellow, ...report.orange];
+    if (open.length === 0 && report.carded.length === 0)
+      return h('p', { class: 'muted', id: 'candidates' }, '暂无候选。');
+    const item = (c: CandidateView, carded: boolean) =>
+      h(
+        'li',
+        { 'data-candidate': `${c.color}|${c.unit}|${c.reason}` },
+        h(
+          'span',
+          { class: `chip ${c.color}`, style: `background:${deps.env().settings.cardColors[c.color]}` },
+          STATE_NAME[c.color]!,
+        ),
+        h('span', { class: 'grow' }, `${c.unit}：${c.reason}`, evidenceList(c)),
+        carded
+          ? h('button', { class: 'btn', disabled: true, 'data-carded': c.unit }, '已亮牌')
+          : h(
+              'button',
+              {
+                class: 'btn',
+                onclick: () =>
+                  void act(
+                    '正在亮牌…',
+                    () =>
+                      issueCardsFor(deps.env(), c.color, [
+                        {
+                          unit: c.unit,
+                          taskIds: c.taskIds,
+                          reason: c.reason,
+                          requestId: requestIdFor(['card', c.color, c.unit, c.reason, c.taskIds]),
+                        },
+                      ]),
+                    () => void renderCards(),
+                  ),
+              },
+              '确认',
+            ),
+      );
     return h(
       'ul',
       { class: 'list', id: 'candidates' },
-      candidates.map((c) =>
-        h(
-          'li',
-          {},
-          h(
-            'span',
-            { class: `chip ${c.color}`, style: `background:${deps.env().settings.cardColors[c.color]}` },
-            STATE_NAME[c.color]!,
-          ),
-          h(
-            'span',
-            { class: 'grow' },
-            `${c.unit}：${c.reason}`,
-            c.details.length ? h('br') : null,
-            h('span', { class: 'muted small' }, c.details.slice(0, 3).join('；')),
-          ),
-          alreadyCarded(c, units, today)
-            ? h('button', { class: 'btn', disabled: true, 'data-carded': c.unit }, '已亮牌')
-            : h(
-                'button',
-                {
-                  class: 'btn',
-                  onclick: () =>
-                    void act(
-                      '正在亮牌…',
-                      () =>
-                        issueCardsFor(deps.env(), c.color, [
-                          {
-                            unit: c.unit,
-                            taskIds: c.taskIds,
-                            reason: c.reason as CardReason,
-                            requestId: requestIdFor(['card', c.color, c.unit, c.reason, c.taskIds]),
-                          },
-                        ]),
-                      () => void renderCards(),
-                    ),
-                },
-                '确认',
+      open.map((c) => item(c, false)),
+      report.carded.map((c) => item(c, true)),
+    );
+  }
+
+  /**
+   * R9: prompts that never reached their unit are the office's problem, not the unit's: listed here with
+   * the cause (该单位无可用渠道，提示未送达) and never proposed as a late report.
+   */
+  function undeliveredList(list: UndeliveredPrompt[] | null): HTMLElement | null {
+    if (!list || list.length === 0) return null;
+    return h(
+      'div',
+      { class: 'card', id: 'undelivered' },
+      h('h2', {}, `提示未送达（${list.length} 条，请办公室处理）`),
+      h(
+        'p',
+        { class: 'small muted' },
+        '这些单位没有收到提示，不计为上报材料不及时；请在单位设置中补充或修正提示渠道后重新发送。',
+      ),
+      h(
+        'ul',
+        { class: 'list' },
+        list
+          .slice(0, UNDELIVERED_SHOWN)
+          .map((u) =>
+            h(
+              'li',
+              { 'data-undelivered': u.unit },
+              h(
+                'span',
+                { class: 'grow' },
+                `${u.unit}：${u.message}`,
+                h('br'),
+                h(
+                  'span',
+                  { class: 'small muted' },
+                  `${u.taskNo ? `第${u.taskNo}项任务` : `任务${u.taskId}`}（${u.period}），${u.sendOn} 应发，反馈期限 ${u.feedbackDue}${u.error ? `；${u.error}` : ''}`,
+                ),
               ),
-        ),
+            ),
+          ),
+        list.length > UNDELIVERED_SHOWN
+          ? h('li', { class: 'muted' }, `另有 ${list.length - UNDELIVERED_SHOWN} 条`)
+          : null,
       ),
     );
   }
 
   function reasonForm(req: Extract<PaneRequest, { kind: 'cardReason' }>): HTMLElement {
-    const reasons = req.color === 'yellow' ? YELLOW_REASONS : (['工作进展缓慢'] as CardReason[]);
+    const reasons = reasonsFor(req.color);
     const form = h(
       'form',
       { class: 'card', id: 'reason-form' },
@@ -1024,6 +1149,25 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
   // ---------------------------------------------------------------- 设置
   function renderSettings(): void {
     const prefs = loadPrefs(deps.storage);
+    // Who the backend takes this pane for: with a clerk's own key, every record names that clerk.
+    const signedIn = h(
+      'p',
+      { id: 'signed-in', class: 'small' },
+      prefs.functionKey ? '正在确认登录身份…' : '尚未填写密钥。',
+    );
+    if (prefs.functionKey)
+      void Promise.resolve()
+        .then(() => deps.env().api().whoami())
+        .then(
+          (me) => {
+            signedIn.textContent = me.clerk
+              ? `已登录：${me.clerk}（本人密钥，记录一律署名 ${me.clerk}）`
+              : '使用办公室通用密钥：记录署名为上方填写的经办人。建议为每位文书单独生成密钥（duban clerk add 姓名）。';
+          },
+          (e: unknown) => {
+            signedIn.textContent = `无法确认登录身份：${e instanceof Error ? e.message : String(e)}`;
+          },
+        );
     const form = h(
       'form',
       { id: 'settings-form' },
@@ -1052,6 +1196,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         h('input', { name: 'ledgerId', value: prefs.ledgerId }),
       ),
       h('p', { class: 'muted small' }, '以上内容只保存在本机浏览器中，不写入工作簿。'),
+      signedIn,
       h(
         'div',
         { class: 'row' },
@@ -1200,49 +1345,12 @@ function saveFile(file: { blob: Blob; fileName: string }): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function deliveryName(status: string): string {
-  return (
-    (
-      {
-        queued: '待发送',
-        sending: '发送中',
-        delivered: '已送达',
-        sent: '已送达',
-        failed: '发送失败',
-        retrying: '重试中',
-      } as Record<string, string>
-    )[status] ?? status
-  );
-}
-
-function describeEvent(e: HistoryEvent): string {
-  const when = e.date ?? e.at?.slice(0, 10) ?? '';
-  const who = e.by ? `（${e.by}）` : '';
-  const d = e as Record<string, unknown>;
-  const data = (d.data ?? {}) as Record<string, unknown>;
-  const pick = (k: string) => (d[k] ?? data[k]) as string | number | undefined;
-  const names: Record<string, string> = {
-    card: `亮${STATE_NAME[String(pick('color'))] ?? '牌'}${pick('docNo') ? ` ${pick('docNo')}` : ''}${pick('reason') ? `：${pick('reason')}` : ''}`,
-    interview: `约谈${pick('leader') ? `（${pick('leader')} 约谈 ${pick('interviewee') ?? ''}）` : ''}`,
-    stars: `赋星 ${pick('from') ?? '未定'} → ${pick('to') ?? ''}`,
-    close: `销号：${pick('note') ?? ''}`,
-    checklist: '红牌事项勾选',
-    prompt: '发出提示',
-    candidate: '列为亮牌候选',
-    rectification: '整改报告',
-    feedback: `反馈：${pick('text') ?? ''}`,
-    synced: '同步台账',
-    reminder: '提示',
-  };
-  return `${when} ${names[e.type] ?? e.type}${who}`;
-}
-
 /** The office's settings (card colours, …) from the backend, cached for the commands' page. */
 async function refreshSettings(deps: PaneDeps): Promise<void> {
   try {
     const settings = await deps.env().api().settings();
     deps.storage.setItem(SETTINGS_KEY, JSON.stringify(settings));
   } catch {
-    // the defaults of RULES.md stay in force until the backend answers
+    // the defaults of docs/rules.md stay in force until the backend answers
   }
 }

@@ -2,6 +2,7 @@
 // calendar helpers of shared/dates.ts. A round-up is made after its period ends (R15: W+n), so the
 // default is the most recent period that has ended, not the one today falls in.
 import { addDays, monthOf, quarterOf, startOfMonth } from '../../../shared/dates.js';
+import { defaultRoundupPeriod } from '../../../shared/rules/periods.js';
 
 export interface PeriodOption {
   /** As GET /roundup takes it: 2026-Q1 or 2026-03. */
@@ -42,10 +43,8 @@ export function roundupPeriods(
     add(quarterOf(d));
     add(monthOf(d));
   }
-  const ended = endOfPreviousMonth(today);
-  const month = monthOf(ended);
-  const closesQuarter = ['03', '06', '09', '12'].includes(month.slice(5, 7));
-  const chosen = closesQuarter ? quarterOf(ended) : month;
+  // The same default GET /roundup takes when no period is named (shared).
+  const chosen = defaultRoundupPeriod(today);
   if (!seen.has(chosen)) options.unshift({ period: chosen, label: label(chosen) });
   return { options, chosen };
 }

@@ -1,4 +1,7 @@
-// What the channels need from the deployment: the SMTP server for email and a timeout for every call.
+// What the channels need from the deployment: the SMTP server for email, a timeout for every call,
+// and where robots and gateways may post (policy.ts).
+import type { ChannelNetwork } from './policy.js';
+
 export interface ChannelsConfig {
   /** `smtp://user:pass@host:port` (or `smtps://`); email channels fail visibly when it is missing. */
   smtpUrl?: string;
@@ -8,11 +11,23 @@ export interface ChannelsConfig {
   timeoutMs: number;
   /** Signature line at the end of each prompt. */
   office?: string;
+  /** Plain-http hosts, the test-only loopback receivers and the resolver (policy.ts). */
+  network?: ChannelNetwork;
 }
 
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 15_000;
 
-/** Reads DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_CHANNEL_TIMEOUT_MS and DUBAN_OFFICE_NAME. */
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/**
+ * Reads DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_CHANNEL_TIMEOUT_MS, DUBAN_OFFICE_NAME,
+ * DUBAN_CHANNEL_HTTP_HOSTS (plain-http hosts, comma-separated) and DUBAN_TEST_LOOPBACK_CHANNELS
+ * (test receivers; honoured only when NODE_ENV is `test`).
+ */
 export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ChannelsConfig {
   const timeout = Number(env.DUBAN_CHANNEL_TIMEOUT_MS);
   return {
@@ -20,6 +35,10 @@ export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cha
     mailFrom: env.DUBAN_MAIL_FROM || undefined,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CHANNEL_TIMEOUT_MS,
     office: env.DUBAN_OFFICE_NAME || undefined,
+    network: {
+      httpHosts: list(env.DUBAN_CHANNEL_HTTP_HOSTS),
+      testLoopback: list(env.DUBAN_TEST_LOOPBACK_CHANNELS),
+    },
   };
 }
 

@@ -33,10 +33,12 @@ export async function sendDingtalk(
     // Signed per request: the timestamp must be the request's own.
     const url = signedDingtalkUrl(channel.url, channel.secret, Date.now());
     const res = await postJson(
+      'dingtalk',
       url,
       { msgtype: 'markdown', markdown: { title: message.title, text } },
       config.timeoutMs,
       '钉钉机器人',
+      config.network,
     );
     checkErrcode(res, '钉钉机器人');
   }

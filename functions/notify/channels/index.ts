@@ -10,6 +10,7 @@ import { sendEmail } from './email.js';
 import { sendWecom } from './wecom.js';
 import { sendDingtalk } from './dingtalk.js';
 import { sendWebhook } from './webhook.js';
+import { checkChannelUrl, ChannelPolicyError } from './policy.js';
 
 export {
   channelsConfigFromEnv,
@@ -77,11 +78,20 @@ export type CheckedChannel =
   | { ok: true; channel: Channel; id: string; label: string }
   | { ok: false; id: string; label: string; error: string };
 
-/** Stored channels are checked again before use: a malformed one fails visibly instead of passing for sent. */
-export function checkChannel(raw: unknown): CheckedChannel {
+/**
+ * Stored channels are checked again before use: a malformed one, or one whose address the policy
+ * refuses (a channel stored before the policy, or a setting narrowed since), fails visibly instead
+ * of passing for sent, and is not retried: the office must fix it.
+ */
+export function checkChannel(raw: unknown, config?: Pick<ChannelsConfig, 'network'>): CheckedChannel {
   const parsed = ChannelSchema.safeParse(raw);
-  if (parsed.success)
-    return { ok: true, channel: parsed.data, id: channelId(parsed.data), label: channelLabel(parsed.data) };
+  if (parsed.success) {
+    const id = channelId(parsed.data);
+    const label = channelLabel(parsed.data);
+    const refused = channelPolicyProblem(parsed.data, config);
+    if (refused) return { ok: false, id, label, error: `渠道地址已拒绝：${refused}，请在单位设置中修改` };
+    return { ok: true, channel: parsed.data, id, label };
+  }
   const kind = (raw as { kind?: unknown } | null)?.kind;
   return {
     ok: false,
@@ -92,4 +102,19 @@ export function checkChannel(raw: unknown): CheckedChannel {
     label: `无效渠道${typeof kind === 'string' ? ` ${kind.slice(0, 20)}` : ''}`,
     error: `渠道配置无效（${parsed.error.issues.map((i) => `${i.path.join('.') || '渠道'}：${i.message}`).join('；')}），请在单位设置中修改`,
   };
+}
+
+/** Why the policy refuses the channel's address (no network needed), or null. */
+export function channelPolicyProblem(
+  channel: Channel,
+  config?: Pick<ChannelsConfig, 'network'>,
+): string | null {
+  if (channel.kind === 'email') return null;
+  try {
+    checkChannelUrl(channel.kind, channel.url, config?.network);
+    return null;
+  } catch (e) {
+    if (e instanceof ChannelPolicyError) return e.message;
+    throw e;
+  }
 }

@@ -2,7 +2,7 @@
 // any 2xx is delivered. The gateway decides how to fit the text into SMS.
 import type { PromptMessage } from '../message.js';
 import { ChannelError, type ChannelsConfig } from './config.js';
-import { postJson } from './http.js';
+import { postJson, statusMessage } from './http.js';
 
 export interface WebhookPayload {
   phone: string | null;
@@ -44,13 +44,15 @@ export async function sendWebhook(
   config: ChannelsConfig,
 ): Promise<string> {
   const res = await postJson(
+    'webhook',
     channel.url,
     webhookPayload(message, channel.phone),
     config.timeoutMs,
     '短信网关',
+    config.network,
   );
   if (res.status < 200 || res.status >= 300) {
-    throw new ChannelError(`短信网关返回 HTTP ${res.status}${res.text ? `：${res.text.slice(0, 200)}` : ''}`);
+    throw new ChannelError(`短信网关返回 HTTP ${res.status}：${statusMessage(res.status)}`);
   }
   return `HTTP ${res.status}`;
 }

@@ -16,10 +16,12 @@ export async function sendWecom(
   const parts = splitMarkdown(message, WECOM_MAX_BYTES);
   for (const content of parts) {
     const res = await postJson(
+      'wecom',
       url,
       { msgtype: 'markdown', markdown: { content } },
       config.timeoutMs,
       '企业微信机器人',
+      config.network,
     );
     checkErrcode(res, '企业微信机器人');
   }

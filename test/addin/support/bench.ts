@@ -26,7 +26,7 @@ function stubBackend(): typeof fetch {
   return async (input, init) => {
     const url = String(input);
     const body = init?.body ? (JSON.parse(String(init.body)) as { unit?: string; color?: string }) : {};
-    // The shapes the real backend answers (GET /candidates: { yellow, orange }; GET /units: UnitView):
+    // The shapes the real backend answers (GET /candidates: shared CandidatesResponse; GET /units: UnitView):
     // every unit is a candidate of both colours, so 黄牌/橙牌 take the one-click path and paint.
     const candidate = (color: string, reason: string) =>
       UNITS.map((unit) => ({ unit, color, reason, taskIds: [], details: [] }));
@@ -45,6 +45,8 @@ function stubBackend(): typeof fetch {
         ? { feedback: [], continuation: null }
         : url.includes('/candidates')
           ? {
+              ledgerId: 'ledger-2026',
+              asOf: '2026-07-10',
               yellow: candidate('yellow', '上报材料不及时'),
               orange: candidate('orange', '工作进展缓慢'),
             }

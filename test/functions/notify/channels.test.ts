@@ -6,7 +6,13 @@ import {
   channelLabel,
   type ChannelsConfig,
 } from '../../../functions/notify/channels/index.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackNetwork,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { item } from './fixtures.js';
 
 let smtp: RunningSmtp;
@@ -16,7 +22,12 @@ let config: ChannelsConfig;
 beforeAll(async () => {
   smtp = await startSmtp();
   rx = await startReceiver();
-  config = { smtpUrl: smtp.url, mailFrom: '县政府督办检查室 <duban@example.gov.cn>', timeoutMs: 3000 };
+  config = {
+    smtpUrl: smtp.url,
+    mailFrom: '县政府督办检查室 <duban@example.gov.cn>',
+    timeoutMs: 3000,
+    network: loopbackNetwork(rx),
+  };
 });
 afterAll(async () => {
   await smtp.stop();
@@ -119,7 +130,7 @@ describe('WeCom group robot', () => {
     const wecom = { kind: 'wecom' as const, url: rx.url('/cgi-bin/webhook/send?key=K1') };
     rx.mode = 'errcode';
     await expect(sendThroughChannel(wecom, three(), config)).rejects.toThrow(
-      /企业微信机器人拒绝：errcode 93000/,
+      /企业微信机器人拒绝：errcode 93000 机器人地址无效或已被删除$/,
     );
     rx.mode = 'http500';
     await expect(sendThroughChannel(wecom, three(), config)).rejects.toThrow(/企业微信机器人返回 HTTP 500/);
@@ -176,7 +187,7 @@ describe('DingTalk robot', () => {
         three(),
         config,
       ),
-    ).rejects.toThrow(/钉钉机器人拒绝：errcode 310000 sign not match/);
+    ).rejects.toThrow(/钉钉机器人拒绝：errcode 310000 签名不符/);
     expect(rx.requests[0]!.signatureOk).toBe(false);
   });
 });
@@ -202,7 +213,7 @@ describe('SMS gateway webhook', () => {
     rx.mode = 'http500';
     await expect(
       sendThroughChannel({ kind: 'webhook', url: rx.url('/sms') }, three(), config),
-    ).rejects.toThrow(/短信网关返回 HTTP 500/);
+    ).rejects.toThrow(/^短信网关返回 HTTP 500：对方服务故障$/);
   });
 
   it('reports a gateway that is down as a connection failure', async () => {
@@ -210,19 +221,37 @@ describe('SMS gateway webhook', () => {
     try {
       await expect(
         sendThroughChannel({ kind: 'webhook', url: rx.url('/sms') }, three(), config),
-      ).rejects.toThrow(/短信网关无法连接：(ECONNREFUSED|UND_ERR_SOCKET)/);
+      ).rejects.toThrow(/^短信网关无法连接：连接被拒绝$/);
     } finally {
       await rx.up();
     }
   });
 });
 
-describe('where a channel may post (review 20)', () => {
+describe('where a channel may post (R17: SSRF)', () => {
   it('a robot or gateway address on a link-local host (the cloud’s instance metadata) is refused before any request', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/send'])
+    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://[fe80::1]/send'])
       await expect(sendThroughChannel({ kind: 'webhook', url }, three(), config)).rejects.toThrow(
-        /地址指向本机链路地址，已拒绝/,
+        /短信网关地址已拒绝：地址指向链路本地地址/,
       );
+  });
+
+  it('a receiver on loopback that is not on the test-only allow-list is refused: no request arrives', async () => {
+    const other = await startReceiver();
+    try {
+      await expect(
+        sendThroughChannel({ kind: 'webhook', url: other.url('/sms') }, three(), config),
+      ).rejects.toThrow(/只允许 https 地址/);
+      await expect(
+        sendThroughChannel({ kind: 'webhook', url: other.url('/sms') }, three(), {
+          ...config,
+          network: { httpHosts: [`127.0.0.1:${other.port}`] },
+        }),
+      ).rejects.toThrow(/地址指向本机回环地址，已拒绝/);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('a redirect is not followed: the send fails with the status and the redirect target gets nothing', async () => {
@@ -233,11 +262,38 @@ describe('where a channel may post (review 20)', () => {
       const port = (redirector.address() as { port: number }).port;
       const before = rx.requests.length;
       await expect(
-        sendThroughChannel({ kind: 'webhook', url: `http://127.0.0.1:${port}/send` }, three(), config),
+        sendThroughChannel({ kind: 'webhook', url: `http://127.0.0.1:${port}/send` }, three(), {
+          ...config,
+          network: loopbackNetwork(rx, { port }),
+        }),
       ).rejects.toThrow(/重定向 HTTP 302，未跟随/);
       expect(rx.requests.length).toBe(before);
     } finally {
       await new Promise<void>((r) => redirector.close(() => r()));
+    }
+  });
+
+  it('an internal page’s answer never reaches the error: only the status and a fixed Chinese message', async () => {
+    const { createServer } = await import('node:http');
+    const page = createServer((_req, res) =>
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('root:x:0:0:secret internal page'),
+    );
+    await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
+    try {
+      const port = (page.address() as { port: number }).port;
+      const network = loopbackNetwork({ port });
+      const err = await sendThroughChannel({ kind: 'webhook', url: `http://127.0.0.1:${port}/x` }, three(), {
+        ...config,
+        network,
+      }).catch((e: Error) => e.message);
+      expect(err).toBe('短信网关返回 HTTP 500：对方服务故障');
+      const robot = await sendThroughChannel({ kind: 'wecom', url: `http://127.0.0.1:${port}/x` }, three(), {
+        ...config,
+        network,
+      }).catch((e: Error) => e.message);
+      expect(robot).toBe('企业微信机器人返回 HTTP 500：对方服务故障');
+    } finally {
+      await new Promise<void>((r) => page.close(() => r()));
     }
   });
 });

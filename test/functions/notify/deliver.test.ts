@@ -3,9 +3,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Channel } from '../../../shared/api.js';
 import { createOutbox, Outbox } from '../../../functions/notify/outbox.js';
-import { deliverDue, type DeliverOptions, type DeliveryOutcome } from '../../../functions/notify/deliver.js';
+import {
+  deliverDue,
+  linkExpiry,
+  type DeliverOptions,
+  type DeliveryOutcome,
+} from '../../../functions/notify/deliver.js';
+import { feedbackUrl, signFeedbackToken } from '../../../functions/feedbackLink.js';
 import type { ChannelsConfig } from '../../../functions/notify/channels/index.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackNetwork,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { MORNING, minutesAfter, prompt } from './fixtures.js';
 import { startAzurite } from '../../support/azurite.js';
 
@@ -26,7 +38,12 @@ beforeAll(async () => {
   smtp = await startSmtp();
   rx = await startReceiver();
   rx.dingtalkSecrets.set('/dingtalk/jyj', 'SECjyj');
-  config = { smtpUrl: smtp.url, mailFrom: 'duban@example.gov.cn', timeoutMs: 2000 };
+  config = {
+    smtpUrl: smtp.url,
+    mailFrom: 'duban@example.gov.cn',
+    timeoutMs: 2000,
+    network: loopbackNetwork(rx),
+  };
 });
 afterAll(async () => {
   await smtp.stop();
@@ -360,6 +377,82 @@ describe('deliverDue', () => {
       /^无效渠道 fax：渠道配置无效（.+），请在单位设置中修改（已送达：短信网关 127\.0\.0\.1:\d+）$/,
     );
     expect(at('/sms/yjj')).toHaveLength(1);
+  });
+
+  it('R17: a prompt run on a day after its feedback due date is never sent — marked stale with the reason, visible in the outbox', async () => {
+    // A past day's run (the README's `--on 2026-03-17` on 30 November): asks to answer by 26 March.
+    await outbox.enqueuePrompts([prompt(1), prompt(2, unit('县卫健委'))]);
+    const outcomes: DeliveryOutcome[] = [];
+    const late = new Date('2026-11-30T01:00:00Z');
+    const summary = await run(late, { onOutcome: (o) => void outcomes.push(o) });
+    expect(summary).toMatchObject({ messages: 0, sent: 0, failed: 0, stale: 2 });
+    expect(smtp.mails).toHaveLength(0);
+    expect(rx.requests).toHaveLength(0);
+    const items = (await outbox.listOutbox({ date: '2026-03-17' })).items;
+    expect(items.map((i) => i.status)).toEqual(['stale', 'stale']);
+    for (const i of items)
+      expect(i.lastError).toBe(
+        '已过反馈期限（2026-03-26），提示未发出：单位已无法按期反馈，请核实后另行联系',
+      );
+    expect((await outbox.listOutbox({ status: 'stale' })).items).toHaveLength(2);
+    expect(outcomes.map((o) => o.status)).toEqual(['stale', 'stale']);
+    // Stale is final: later runs send nothing either.
+    expect(await run(minutesAfter(late, 5))).toMatchObject({ messages: 0, sent: 0, stale: 0 });
+    expect(smtp.mails).toHaveLength(0);
+  });
+
+  it('R17: on its feedback due date a prompt is still sent; the day after it is stale', async () => {
+    await outbox.enqueuePrompts([
+      prompt(1, { ...unit('县卫健委'), sendOn: '2026-03-20', feedbackDue: '2026-03-26' }),
+      prompt(2, { ...unit('县卫健委'), sendOn: '2026-03-20', feedbackDue: '2026-03-25' }),
+    ]);
+    // 26 March, 09:00 Beijing.
+    expect(await run(new Date('2026-03-26T01:00:00Z'))).toMatchObject({ sent: 1, stale: 1 });
+    const sms = at('/sms/wjw');
+    expect(sms).toHaveLength(1);
+    expect(JSON.stringify(sms[0]!.body)).toContain('重点工作第1项');
+    expect(JSON.stringify(sms[0]!.body)).not.toContain('重点工作第2项');
+    const items = (await outbox.listOutbox({ date: '2026-03-20' })).items;
+    expect(items.find((i) => i.taskId === 'T-0001')?.status).toBe('sent');
+    expect(items.find((i) => i.taskId === 'T-0002')).toMatchObject({
+      status: 'stale',
+      lastError: expect.stringContaining('2026-03-25'),
+    });
+  });
+
+  it('R17: a prompt whose feedback link has expired is not sent, even before its feedback due date', async () => {
+    const env = {
+      DUBAN_LINK_SECRET: 'a-link-secret-of-the-test-0123',
+      DUBAN_PUBLIC_URL: 'https://duban.example.gov.cn',
+    };
+    const link = (expires: string) =>
+      feedbackUrl(
+        signFeedbackToken({ ledgerId: 'L', unit: '县卫健委', taskId: 'T', period: '2026-Q1', expires }, env),
+        env,
+      );
+    await outbox.enqueuePrompts([
+      prompt(1, { ...unit('县卫健委'), feedbackUrl: link('2026-03-16') }),
+      prompt(2, { ...unit('县卫健委'), feedbackUrl: link('2026-04-30') }),
+    ]);
+    expect(linkExpiry(link('2026-03-16'))).toBe('2026-03-16');
+    expect(await run(MORNING)).toMatchObject({ sent: 1, stale: 1 });
+    const items = (await outbox.listOutbox({ date: '2026-03-17' })).items;
+    expect(items.find((i) => i.taskId === 'T-0001')).toMatchObject({
+      status: 'stale',
+      lastError: '反馈链接已于 2026-03-16 过期，提示未发出：请核实后另行联系',
+    });
+    expect(items.find((i) => i.taskId === 'T-0002')?.status).toBe('sent');
+  });
+
+  it('R17: a prompt still retrying when its feedback due date passes stops there — stale, not sent late', async () => {
+    await outbox.enqueuePrompts([prompt(1, { ...unit('县卫健委'), feedbackDue: '2026-03-17' })]);
+    rx.mode = 'http500';
+    expect(await run(MORNING)).toMatchObject({ retrying: 1 });
+    rx.mode = 'ok';
+    const before = at('/sms/wjw').length;
+    // The next attempt falls on 18 March (CST): the unit can no longer answer by the 17th.
+    expect(await run(new Date('2026-03-17T16:30:00Z'))).toMatchObject({ sent: 0, stale: 1 });
+    expect(at('/sms/wjw')).toHaveLength(before);
   });
 });
 

@@ -170,3 +170,14 @@ export async function startReceiver(): Promise<RunningReceiver> {
   await receiver.up();
   return receiver;
 }
+
+/**
+ * The test-only allow-list that lets channels post to these loopback receivers (they stand in for
+ * the robots and gateways): as a ChannelsConfig network, and as the environment setting.
+ */
+export function loopbackNetwork(...receivers: { port: number }[]): { testLoopback: string[] } {
+  return { testLoopback: receivers.map((r) => `127.0.0.1:${r.port}`) };
+}
+export function loopbackEnv(...receivers: { port: number }[]): { DUBAN_TEST_LOOPBACK_CHANNELS: string } {
+  return { DUBAN_TEST_LOOPBACK_CHANNELS: loopbackNetwork(...receivers).testLoopback.join(',') };
+}

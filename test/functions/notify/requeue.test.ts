@@ -1,4 +1,4 @@
-// R17 (review 6): a prompt that failed (a unit without channels on day one) can be sent again once the
+// R17: a prompt that failed (a unit without channels on day one) can be sent again once the
 // office fixed the unit's channels — POST /api/outbox/requeue and `duban deliver --requeue DATE
 // [--unit U]` — and it arrives at the real SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,7 @@ describe('re-sending failed prompts', () => {
   });
 });
 
-describe('R18 at delivery (review 26)', () => {
+describe('R18 at delivery', () => {
   it('R18: a prompt queued for a task that is closed before it goes out is cancelled, visibly, and not sent', async () => {
     await api.call('PUT', `/units/${encodeURIComponent('县气象局')}`, {
       body: { channels: [{ kind: 'email', to: 'qxj@county.gov.cn' }] },
@@ -145,7 +145,7 @@ describe('R18 at delivery (review 26)', () => {
   });
 });
 
-describe('one message per unit and day (review 21)', () => {
+describe('one message per unit and day', () => {
   it('R17: while the day’s daily run is still queueing, delivery holds the day’s prompts; after it, the unit gets them in one message', async () => {
     await api.call('PUT', `/units/${encodeURIComponent('县林草局')}`, {
       body: { channels: [{ kind: 'email', to: 'lcj@county.gov.cn' }] },
@@ -154,11 +154,15 @@ describe('one message per unit and day (review 21)', () => {
     const at = (minutes: number) => new Date(Date.parse(`${day}T00:00:00Z`) + minutes * 60_000);
     // The daily run of the day has started (its lease is held) and has queued a first ledger's prompt.
     await setDailyRunning(api.storage, day, at(30));
-    await outbox().enqueuePrompts([prompt(41, { ...unit('县林草局'), sendOn: day })]);
+    // Answers due after the send day (R17: a prompt past its feedback due date is never sent).
+    const feedbackDue = '2026-07-15';
+    await outbox().enqueuePrompts([prompt(41, { ...unit('县林草局'), sendOn: day, feedbackDue })]);
     const during = await runDelivery({ now: at(0.5) });
     expect(during).toMatchObject({ messages: 0, sent: 0 });
     // The run queues the next ledger's prompt for the same unit and completes.
-    await outbox().enqueuePrompts([prompt(42, { ...unit('县林草局'), sendOn: day, ledgerId: '另一本台账' })]);
+    await outbox().enqueuePrompts([
+      prompt(42, { ...unit('县林草局'), sendOn: day, feedbackDue, ledgerId: '另一本台账' }),
+    ]);
     await setDailyRunning(api.storage, day, null);
     const after = await runDelivery({ now: at(5) });
     expect(after).toMatchObject({ messages: 1, sent: 2 });
@@ -170,7 +174,9 @@ describe('one message per unit and day (review 21)', () => {
   it('R17: a daily run that died holds the day’s prompts only until its lease lapses', async () => {
     const day = '2026-07-07';
     await setDailyRunning(api.storage, day, new Date(`${day}T00:30:00Z`));
-    await outbox().enqueuePrompts([prompt(43, { ...unit('县林草局'), sendOn: day })]);
+    await outbox().enqueuePrompts([
+      prompt(43, { ...unit('县林草局'), sendOn: day, feedbackDue: '2026-07-16' }),
+    ]);
     expect(await runDelivery({ now: new Date(`${day}T00:10:00Z`) })).toMatchObject({ sent: 0 });
     expect(await runDelivery({ now: new Date(`${day}T00:35:00Z`) })).toMatchObject({ sent: 1 });
   });

@@ -7,7 +7,13 @@ import { runtimeOutbox } from '../../../functions/http/outboxRuntime.js';
 import { putUnitContacts, subjectHistory } from '../../../functions/storage/index.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from '../../../functions/timers/delivery.js';
 import { main } from '../../../functions/cli/main.js';
-import { startReceiver, startSmtp, type RunningReceiver, type RunningSmtp } from './receivers.js';
+import {
+  loopbackEnv,
+  startReceiver,
+  startSmtp,
+  type RunningReceiver,
+  type RunningSmtp,
+} from './receivers.js';
 import { LEDGER, MORNING, minutesAfter, prompt } from './fixtures.js';
 
 let smtp: RunningSmtp;
@@ -24,6 +30,7 @@ beforeAll(async () => {
       DUBAN_SMTP_URL: smtp.url,
       DUBAN_MAIL_FROM: '县政府督办检查室 <duban@example.gov.cn>',
       DUBAN_DELIVERY_MAX_ATTEMPTS: '2',
+      ...loopbackEnv(rx),
     },
     now: () => clock,
   });
@@ -100,7 +107,12 @@ describe('duban deliver', () => {
     expect(JSON.parse(out.at(-1)!)).toMatchObject({ messages: 0, retrying: 1 });
     expect(err.join('\n')).toContain('短信网关返回 HTTP 500');
     expect(await main(['deliver', '--now', '2026-03-18T00:10:00Z'], io)).toBe(0);
-    expect(out.at(-1)).toContain('失败1项');
+    // The summary, then each prompt not delivered with its reason.
+    expect(out.at(-3)).toContain('失败1项');
+    expect(out.at(-2)).toBe('未送达 1 项：');
+    expect(out.at(-1)).toMatch(
+      /^ {2}失败 县卫健委 序号7（2026-Q1，2026-03-18 发送）：已尝试2次仍未送达：短信网关 .*HTTP 500/,
+    );
     const history = await subjectHistory(await runtimeStorage(), { ledgerId: LEDGER, taskId: 'T-0007' });
     expect(history.filter((h) => h.type === 'prompt').map((h) => h.data.status)).toEqual(['failed']);
     expect(await main(['deliver', '--now', 'tomorrow'], io)).toBe(2);
