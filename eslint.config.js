@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.azurite/**', 'test-output/**', 'addin/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.azurite/**', 'test-output/**', '*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

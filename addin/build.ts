@@ -2,7 +2,7 @@
 // into addin/dist, and serves it over HTTPS as Office requires. `npm start` (bin/start.mjs) calls both.
 import { build, type Plugin } from 'esbuild';
 import { createServer, type Server } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -90,6 +90,8 @@ export interface ServeOptions {
   /** Where /api/* is forwarded (the functions), so the pane's default backend '/api' works without CORS. */
   apiProxy?: string | null;
   host?: string;
+  /** Routes served in front of the add-in's own (the playground's pages and API); true = answered. */
+  before?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface ServedAddin {
@@ -156,6 +158,7 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<ServedAddin> 
   const tls = opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : await devCerts();
   const proxy = opts.apiProxy === undefined ? 'http://127.0.0.1:7071' : opts.apiProxy;
   const server: Server = createServer(tls, (req, res) => {
+    if (opts.before?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'https://localhost');
     if (proxy && url.pathname.startsWith('/api/')) {
       const target = new URL(url.pathname + url.search, proxy);

@@ -19,6 +19,7 @@ function benchTask(i: number, units: number, deadline = '2026-12-31'): Omit<Stor
     measures: '按计划推进',
     leadLeader: '张副县长',
     leadUnit: `县第${i % units}单位`,
+    leadUnits: [`县第${i % units}单位`],
     supportUnits: [],
     deadline: { text: deadline, date: deadline, recurrence: null },
     category: 'routine',

@@ -2,7 +2,7 @@
 // `npm start`: the whole product locally. Azurite (Table service on 10002, data under ./.azurite),
 // then the functions — with `func start` where Azure Functions Core Tools is installed, otherwise with
 // the local dev host serving the same registered functions on http://localhost:7071/api — and the
-// add-in built and served on https://localhost:3000.
+// add-in built and served on https://localhost:3000, with the playground at its root.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -106,8 +106,14 @@ if (withFunc) {
 // 3. The add-in, over HTTPS with the Office dev certificates.
 const { buildAddin, serveAddin } = await import('../addin/build.ts');
 await buildAddin();
-const served = await serveAddin({ port: 3000 });
+// 4. The playground (https://localhost:3000/): the add-in over an in-browser Excel, on a backend of its
+//    own (playground flag, playground tables), for trying the product and training clerks without Excel.
+const { startPlayground } = await import('../playground/server/start.ts');
+const playground = await startPlayground({ publicUrl: 'https://localhost:3000/playground' });
+children.push(playground.child);
+const served = await serveAddin({ port: 3000, before: playground.route });
 console.log(`Add-in served on ${served.url}`);
+console.log(`Playground (no Excel needed): ${served.url}/`);
 console.log(`
 Sideload: Excel on the web → 插入/Insert → 加载项/Add-ins → 上传我的加载项/Upload My Add-in → manifest.xml
           Excel desktop (Windows) → npx office-addin-debugging@7.0.0 start manifest.xml desktop

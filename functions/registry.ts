@@ -8,6 +8,8 @@ import { syncLedger } from './http/syncLedger.js';
 import { listTasks, Query as TasksQuery } from './http/listTasks.js';
 import { setStars } from './http/setStars.js';
 import { closeTasks } from './http/closeTasks.js';
+import { tickMilestone } from './http/tickMilestone.js';
+import { setTargetKind } from './http/setTargetKind.js';
 import { issueCard } from './http/issueCard.js';
 import { getCard } from './http/getCard.js';
 import { tickChecklist } from './http/tickChecklist.js';
@@ -140,6 +142,8 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('ledgerSync', 'ledger/sync', { POST: syncLedger }),
   http('tasks', 'tasks', { GET: listTasks }, { query: { GET: names(TasksQuery) } }),
   http('tasksClose', 'tasks/close', { POST: closeTasks }),
+  http('taskMilestones', 'tasks/milestones', { POST: tickMilestone }),
+  http('taskTargetKind', 'tasks/target-kind', { POST: setTargetKind }),
   http('stars', 'stars', { POST: setStars }),
   http('cards', 'cards', { POST: issueCard }),
   http('card', 'cards/{cardId}', { GET: getCard }),

@@ -3,6 +3,7 @@
 import type { Reminder } from '../shared/model.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';
+import { splitLeadUnits } from '../shared/ledger/leadUnits.js';
 import { effectiveStars } from '../shared/rules/stars.js';
 import {
   reminderSchedule,
@@ -47,6 +48,7 @@ export function scheduleOf(tasks: StoredTask[]): { tasks: ScheduleTask[]; unsche
         no: t.task.no,
         row: t.task.row,
         leadUnit: t.task.leadUnit,
+        leadUnits: t.task.leadUnits,
         stars: t.stars,
         category: t.task.category,
         closed: t.closed,
@@ -148,10 +150,16 @@ export async function ledgerCandidates(
   const yellow = yellowCandidates({
     reminders: delivered,
     feedback,
+    // A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text).
     problems: problems.flatMap((p) =>
-      p.unit
-        ? [{ unit: p.unit, row: p.row, column: p.column, rule: p.rule, message: p.message, taskId: p.taskId }]
-        : [],
+      splitLeadUnits(p.unit).map((unit) => ({
+        unit,
+        row: p.row,
+        column: p.column,
+        rule: p.rule,
+        message: p.message,
+        taskId: p.taskId,
+      })),
     ),
     tasks: states,
     asOf,
@@ -162,6 +170,7 @@ export async function ledgerCandidates(
       no: t.task.no,
       title: t.task.title,
       leadUnit: t.task.leadUnit,
+      leadUnits: t.task.leadUnits,
       closed: t.closed,
       deadline: t.task.deadline,
       stars: effectiveStars({ stars: t.stars, category: t.task.category }),

@@ -205,6 +205,8 @@ export const EVENT_TYPE_NAMES = {
   'clerk-key-added': '发放经办人密钥',
   'clerk-key-revoked': '作废经办人密钥',
   'links-revoked': '作废反馈链接',
+  milestone: '节点完成情况',
+  'target-kind': '指标类型',
 } as const;
 export type EventType = keyof typeof EVENT_TYPE_NAMES;
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_NAMES) as [EventType, ...EventType[]];
@@ -363,3 +365,30 @@ export const CandidatesResponseSchema = z.object({
   undelivered: z.array(UndeliveredPromptSchema).default([]),
 });
 export type CandidatesResponse = z.output<typeof CandidatesResponseSchema>;
+
+/** POST /tasks/milestones — the clerk ticks (or unticks) a 5★ milestone of a task (R7), with history. */
+export const TickMilestoneRequestSchema = z.object({
+  ledgerId: Id,
+  taskId: Id,
+  /** The milestone's text as the ledger reads it (完成立项 of 3月底前完成立项). */
+  milestone: z.string().trim().min(1, '请指明节点').max(200),
+  done: z.boolean({ error: '请说明节点是否完成 done' }),
+  /** The day it was done (default: today, CST). */
+  date: IsoDateSchema.optional(),
+  by: Who,
+});
+export type TickMilestoneRequest = z.input<typeof TickMilestoneRequestSchema>;
+
+/**
+ * POST /tasks/target-kind — the clerk sets the kind of 4★ targets (R6): cumulative (pro-rated over the
+ * year) or level (held from January); null clears it (the ledger's kind, else the setting, decides).
+ */
+export const SetTargetKindRequestSchema = z.object({
+  ledgerId: Id,
+  taskIds: z.array(Id).min(1).max(20_000),
+  kind: z
+    .enum(['cumulative', 'level'], { error: '指标类型 kind 应为 cumulative（累计值）或 level（水平值）' })
+    .nullable(),
+  by: Who,
+});
+export type SetTargetKindRequest = z.input<typeof SetTargetKindRequestSchema>;

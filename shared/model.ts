@@ -33,11 +33,21 @@ export const DeadlineSchema = z.object({
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
-/** A 5★ milestone (节点, R7). `done` is set by the office or the unit's feedback. */
+/** Who said a milestone is done (R7): the ledger's own mark, the unit's feedback, or the office. */
+export const MilestoneSourceSchema = z.enum(['ledger', 'feedback', 'office']);
+export type MilestoneSource = z.infer<typeof MilestoneSourceSchema>;
+
+/**
+ * A 5★ milestone (节点, R7). `done` comes from the ledger (a ✓ or 已完成 beside it), the unit's feedback
+ * or the clerk's tick, with who and when when known.
+ */
 export const MilestoneSchema = z.object({
   date: IsoDateSchema.nullable(),
   text: z.string(),
   done: z.boolean().optional(),
+  doneOn: IsoDateSchema.nullable().optional(),
+  doneBy: z.string().nullable().optional(),
+  doneSource: MilestoneSourceSchema.optional(),
 });
 export type Milestone = z.infer<typeof MilestoneSchema>;
 
@@ -63,7 +73,13 @@ export const LedgerTaskSchema = z.object({
   title: z.string(),
   measures: z.string().nullable(),
   leadLeader: z.string().nullable(),
+  /** 牵头单位 as written in the cell (one unit, or several: 县发改局、县财政局). */
   leadUnit: z.string().nullable(),
+  /**
+   * The lead units named in `leadUnit`, each one a unit of its own (a jointly led task has several).
+   * Derived from `leadUnit` by the reader and again by the backend (shared/ledger/leadUnits.ts).
+   */
+  leadUnits: z.array(z.string()).default([]),
   supportUnits: z.array(z.string()),
   deadline: DeadlineSchema,
   category: CategorySchema.nullable(),
@@ -146,6 +162,8 @@ export const ReminderSchema = z.object({
   roundupOn: IsoDateSchema,
   /** For milestone reminders, the milestone's text. */
   note: z.string().optional(),
+  /** A jointly led task: its other lead units (each gets its own reminder). */
+  jointWith: z.array(z.string()).optional(),
 });
 export type Reminder = z.infer<typeof ReminderSchema>;
 

@@ -19,6 +19,11 @@ export const SettingsSchema = z.object({
   laggingThreshold: z.number().gt(0).max(1).default(0.8),
   /** R6: target units that are a level (a rate), judged against the target, not pro-rated over the year. */
   levelUnits: z.array(z.string().min(1)).default(['%', '‰', '个百分点']),
+  /**
+   * R6: the kind of a target whose kind is neither written in the ledger, set by the clerk, nor given by
+   * its unit: cumulative (pro-rated over the year) or level (the target itself, from January).
+   */
+  targetKindDefault: z.enum(['cumulative', 'level']).default('cumulative'),
   /** R11: rectification deadline after an orange card, in working days. */
   rectificationWorkingDays: z.number().int().positive().default(10),
   /**
@@ -43,6 +48,39 @@ export const SettingsSchema = z.object({
     .object({
       tishihan: z.string().min(1).default('友政督提'),
       yujing: z.string().min(1).default('友政督警'),
+      /** R21: the 督检汇总报告's number, e.g. 友政督报〔2026〕1号. */
+      roundup: z.string().min(1).default('友政督报'),
+      /** R12: the county government office's 通报 (通报批评 after a red card). */
+      tongbao: z.string().min(1).default('友政办通'),
+      /** R12: the 专题报告 to 县委 after a red card. */
+      zhuanti: z.string().min(1).default('友政督专'),
+    })
+    .prefault({}),
+  /** What the letters tell a unit (R8, R11): the office's contact, how and by when to reply, who gets a copy. */
+  letters: z
+    .object({
+      /** The office's contact person and phone, printed at the end of every letter (联系人、联系电话). */
+      contactPerson: z.string().max(40).default(''),
+      contactPhone: z.string().max(40).default(''),
+      /** 提示函: the written reply is due this many working days after the letter's date. */
+      replyWorkingDays: z.number().int().min(1).max(60).default(5),
+      /** How to reply: paper with the unit's seal and an electronic copy, or only the electronic copy. */
+      replyForm: z.enum(['paperAndElectronic', 'electronic']).default('paperAndElectronic'),
+      /** Where the electronic copy goes (an e-mail address or the office's system), when set. */
+      electronicTo: z.string().max(120).default(''),
+      /** 抄送 of the 预警通知书, e.g. 县政府分管领导 (none by default). */
+      yujingCc: z.array(z.string().min(1).max(60)).max(10).default([]),
+      /** 抄送 of the 通报 and the 专题报告 (R12). */
+      redCc: z.array(z.string().min(1).max(60)).max(10).default([]),
+      /** 县政府办公室: the issuer of a red card's 通报批评 and 专题报告 (R12). */
+      countyOffice: z.string().min(1).max(60).default('友谊县人民政府办公室'),
+      /** 主送 of the 通报批评 (county-wide) and of the 专题报告 (县委). */
+      tongbaoTo: z
+        .array(z.string().min(1).max(60))
+        .min(1)
+        .max(10)
+        .default(['各乡（镇）人民政府', '县政府各部门']),
+      zhuantiTo: z.string().min(1).max(60).default('中共友谊县委员会'),
     })
     .prefault({}),
   /** R15: the reminder schedule in working days (W−n before the period's last working day, W+n after its end). */
@@ -85,6 +123,11 @@ export const SettingsSchema = z.object({
       redPenalty: z.number().min(0).default(10),
       /** The rate a unit gets when nothing fell due (the notice is silent): 1 = not punished for it. */
       rateWhenNothingDue: z.number().min(0).max(1).default(1),
+      /**
+       * A unit with nothing due in the period (no feedback due, no task due): 'apart' (default) lists it
+       * apart as 本期无到期任务，不参与排名; 'ranked' ranks it with rateWhenNothingDue (the older reading).
+       */
+      nothingDue: z.enum(['apart', 'ranked']).default('apart'),
     })
     .prefault({}),
   /** R16: the office's own calendar entries, by year; they replace the built-in year where given. */

@@ -64,7 +64,7 @@ export function viewLedger(read: SheetRead, settings: Settings, today?: IsoDate)
   const ledger = readLedger(read.values, {
     firstRow: read.firstRow,
     firstColumn: read.firstColumn + 1,
-    ...(read.merges ? { merges: read.merges } : {}),
+    ...(read.merges ? { merges: read.merges } : { inferMerges: true }),
     settings,
     ...(today ? { today } : {}),
   });
@@ -234,7 +234,12 @@ export function paintRows(input: {
     let rowColor: string | null | undefined;
     if (states === null) rowColor = undefined;
     else {
-      const state = task?.leadUnit ? (states.get(task.leadUnit) ?? 'none') : 'none';
+      // A jointly led task's row shows the most severe card state of its lead units (R13).
+      let state: CardState = 'none';
+      for (const unit of task?.leadUnits ?? []) {
+        const s = states.get(unit) ?? 'none';
+        if (SEVERITY[s] > SEVERITY[state]) state = s;
+      }
       rowColor = state === 'none' ? null : colors[state].toUpperCase();
     }
     const currentRow = input.current?.[row - view.read.firstRow];
@@ -262,8 +267,10 @@ export function paintRows(input: {
   return out;
 }
 
+const SEVERITY: Record<CardState, number> = { none: 0, yellow: 1, orange: 2, red: 3 };
+
 /** The rows of every task whose lead unit is one of `units` (R13 colours the unit's rows). */
 export function rowsOfUnits(view: LedgerView, units: Iterable<string>): number[] {
   const set = new Set(units);
-  return view.ledger.tasks.filter((t) => t.leadUnit !== null && set.has(t.leadUnit)).map((t) => t.row);
+  return view.ledger.tasks.filter((t) => t.leadUnits.some((u) => set.has(u))).map((t) => t.row);
 }

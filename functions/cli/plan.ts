@@ -89,7 +89,10 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ from, to, reminders, unscheduled: input.unscheduled, warnings }, null, 2));
     return 0;
   }
-  io.out(`${from} 至 ${to}：${reminders.length} 条提示，${input.tasks.length} 项在办任务`);
+  // A jointly led task is one schedule entry per lead unit: count tasks, not entries.
+  io.out(
+    `${from} 至 ${to}：${reminders.length} 条提示，${new Set(input.tasks.map((t) => t.id)).size} 项在办任务`,
+  );
   io.out('');
   io.out(
     renderTable(

@@ -32,6 +32,8 @@ import {
   type PageItem,
   type PageLast,
 } from './feedbackPage.js';
+import { unknownMilestones } from '../../shared/rules/milestones.js';
+import { markMilestones } from './tickMilestone.js';
 
 /** Posts one link takes in a CST day: enough to correct an answer many times, too few to flood the history. */
 export const MAX_POSTS_PER_LINK_PER_DAY = 20;
@@ -336,6 +338,17 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
     const closed = closedMessage(task);
     if (closed) throw new ApiError(409, task.closed ? 'task_closed' : 'task_removed', closed);
     const byId = new Map(tasks.map((t) => [t.task.id, t]));
+    // R7: the milestones a unit reports done must be the task's own (nothing recorded otherwise).
+    for (const { link: l, body } of answers) {
+      const t = byId.get(l.taskId);
+      const unknown = t ? unknownMilestones(t.task.milestones, body.milestonesDone ?? []) : [];
+      if (unknown.length)
+        throw new ApiError(
+          400,
+          'unknown_milestone',
+          `该任务没有节点「${unknown.join('」「')}」，请刷新页面后重新勾选`,
+        );
+    }
     const at = call.now.toISOString();
     const kept: Feedback[] = [];
     const skipped: string[] = [];
@@ -357,6 +370,22 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
       };
       const keptAt = await recordFeedback(storage, l.ledgerId, feedback, at);
       await recordEvent(storage, l, feedback, keptAt, call.now);
+      // R7: the milestones the unit reports done are done from today, by that unit (in the task's history).
+      if (body.milestonesDone?.length)
+        await markMilestones(
+          storage,
+          l.ledgerId,
+          l.taskId,
+          body.milestonesDone.map((text) => ({
+            text,
+            done: true,
+            on: receivedOn,
+            by: l.unit,
+            source: 'feedback' as const,
+          })),
+          call.now,
+          receivedOn,
+        );
       kept.push(feedback);
     }
     if (page) {

@@ -40,12 +40,13 @@ export const getRoundup = api({}, async (call) => {
   const reported = latestReported(feedback, asOf);
   const report = roundupReport({
     period,
-    units: [...new Set(tasks.flatMap((t) => (t.task.leadUnit ? [t.task.leadUnit] : [])))],
+    units: [...new Set(tasks.flatMap((t) => t.task.leadUnits))],
     tasks: tasks.map((t) => ({
       id: t.task.id,
       no: t.task.no,
       title: t.task.title,
       leadUnit: t.task.leadUnit,
+      leadUnits: t.task.leadUnits,
       stars: effectiveStars({ stars: t.stars, category: t.task.category }),
       closed: t.closed,
       deadline: t.task.deadline,

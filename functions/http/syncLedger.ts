@@ -4,6 +4,8 @@
 import { SyncLedgerRequestSchema } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import type { Stars } from '../../shared/model.js';
+import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
+import { applyMilestoneMarks } from '../../shared/rules/milestones.js';
 import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
@@ -13,6 +15,7 @@ import {
   listTasks,
   putLedger,
   replaceProblems,
+  withTargetKind,
   writeTasks,
   type NewEvent,
   type StoredTask,
@@ -74,12 +77,14 @@ export const syncLedger = api({}, async (call) => {
         'key_too_long',
         `第 ${t.row} 行的督办编号「${shownKeyPart(t.id)}」过长：与台账编号合成的存储键编码后 ${keyLength([body.ledgerId, t.id])} 字符，超过 ${MAX_KEY_CHARS} 字符的上限，请缩短督办编号或少用 / \\ # ? % ! | ' 等符号`,
       );
-    if (t.leadUnit && keyTooLong([t.leadUnit]))
-      throw new ApiError(
-        400,
-        'key_too_long',
-        `第 ${t.row} 行的牵头单位「${shownKeyPart(t.leadUnit)}」过长或含过多符号，无法存储，请缩短`,
-      );
+    // Each lead unit of a jointly led task is a unit of its own (history, contacts, cards): each is a key.
+    for (const unit of leadUnitsOf(t))
+      if (keyTooLong([unit]))
+        throw new ApiError(
+          400,
+          'key_too_long',
+          `第 ${t.row} 行的牵头单位「${shownKeyPart(unit)}」过长或含过多符号，无法存储，请缩短`,
+        );
   }
   for (const t of body.tasks) {
     const first = seen.get(t.id);
@@ -130,13 +135,24 @@ export const syncLedger = api({}, async (call) => {
       const facts = syncTaskFacts(prev ?? null, task, today);
       const { stars, closed } = facts;
       const next: TaskState = {
-        task: { ...task, stars, closed },
+        // The lead units are the backend's reading of the 牵头单位 text, whatever list was sent; the
+        // milestones done by feedback or by the clerk stay done across syncs (R7).
+        task: {
+          ...task,
+          leadUnits: leadUnitsOf(task),
+          milestones: applyMilestoneMarks(task.milestones, prev?.milestoneMarks ?? []),
+          target: withTargetKind(task.target, prev?.targetKind),
+          stars,
+          closed,
+        },
         stars,
         closed,
         closedOn: facts.closedOn,
         closeNote: facts.closeNote,
         removed: false,
         removedOn: null,
+        milestoneMarks: prev?.milestoneMarks ?? [],
+        targetKind: prev?.targetKind ?? null,
       };
       if (facts.starChange) starChanges.push({ taskId: task.id, row: task.row, ...facts.starChange });
       if (facts.closing) closings.push({ taskId: task.id, row: task.row, ...facts.closing });

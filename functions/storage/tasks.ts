@@ -3,7 +3,10 @@
 // stars set by 赋星, closing (销号, R3), and `removed` for a task that left the ledger (never deleted).
 // Problems of the last sync (table Problems): PartitionKey <ledgerId>, RowKey <row, 7 digits>|<index>.
 import type { TransactionAction } from '@azure/data-tables';
-import type { LedgerTask, Problem, Stars } from '../../shared/model.js';
+import type { LedgerTask, Problem, Stars, Target } from '../../shared/model.js';
+import type { TargetKind } from '../../shared/rules/progress.js';
+import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
+import { applyMilestoneMarks, type MilestoneMark } from '../../shared/rules/milestones.js';
 import { encodeKey, decodeKey } from './keys.js';
 import type { Storage, StoredEntity } from './client.js';
 import { joinText, splitText } from './large.js';
@@ -18,11 +21,28 @@ export interface StoredTask {
   closeNote: string | null;
   removed: boolean;
   removedOn: string | null;
+  /** R7: milestones marked done by the unit's feedback or the clerk (the ledger's own marks are in the task). */
+  milestoneMarks?: MilestoneMark[];
+  /** R6: the target's kind as the clerk set it (wins over the ledger's); null/absent = not set. */
+  targetKind?: TargetKind | null;
   etag: string;
+}
+
+function parseMarks(value: unknown): MilestoneMark[] {
+  if (typeof value !== 'string' || value === '') return [];
+  const parsed = JSON.parse(value) as unknown;
+  return Array.isArray(parsed) ? (parsed as MilestoneMark[]) : [];
 }
 
 export function toStoredTask(e: StoredEntity): StoredTask {
   const task = JSON.parse(joinText(e, 'json')) as LedgerTask & { id: string };
+  // A task stored before lead units were a list reads with its list, derived from the cell text.
+  task.leadUnits = leadUnitsOf(task);
+  // R7: every reader of a task sees its milestones done as the feedback and the clerk said.
+  const milestoneMarks = parseMarks(e.milestoneMarks);
+  task.milestones = applyMilestoneMarks(task.milestones, milestoneMarks);
+  const targetKind = e.targetKind === 'cumulative' || e.targetKind === 'level' ? e.targetKind : null;
+  task.target = withTargetKind(task.target, targetKind);
   const stars = typeof e.stars === 'number' && [3, 4, 5].includes(e.stars) ? (e.stars as Stars) : null;
   const closed = e.closed === true;
   return {
@@ -34,6 +54,8 @@ export function toStoredTask(e: StoredEntity): StoredTask {
     closeNote: typeof e.closeNote === 'string' && e.closeNote ? e.closeNote : null,
     removed: e.removed === true,
     removedOn: typeof e.removedOn === 'string' && e.removedOn ? e.removedOn : null,
+    milestoneMarks,
+    targetKind,
     etag: e.etag,
   };
 }
@@ -62,7 +84,14 @@ export function taskEntity(ledgerId: string, t: Omit<StoredTask, 'etag' | 'ledge
     closeNote: t.closeNote ?? '',
     removed: t.removed,
     removedOn: t.removedOn ?? '',
+    milestoneMarks: t.milestoneMarks?.length ? JSON.stringify(t.milestoneMarks) : '',
+    targetKind: t.targetKind ?? '',
   };
+}
+
+/** R6: the target with the clerk's kind, when one is set (the ledger's own kind otherwise). */
+export function withTargetKind(target: Target | null, kind: TargetKind | null | undefined): Target | null {
+  return target && kind ? { ...target, kind } : target;
 }
 
 /** Writes changed tasks: existing rows with If-Match on the ETag they were read with, new rows as creates. */

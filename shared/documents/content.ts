@@ -11,13 +11,19 @@ export const OFFICE_NAME = '友谊县人民政府督办检查室';
 export const NOTICE_CITATION =
   '《友谊县人民政府办公室关于进一步深化“四个体系”工作机制强化督查检查推动重点工作落实的通知》（友政办发〔2023〕1号）';
 
-export type DocumentKind = 'tishihan' | 'yujing' | 'roundup';
+/** 提示函, 预警通知书, 督检汇总报告, and a red card's 通报 (通报批评, R12) and 专题报告 (to 县委, R12). */
+export type DocumentKind = 'tishihan' | 'yujing' | 'roundup' | 'tongbao' | 'zhuanti';
 
 export interface TableColumn {
   title: string;
   /** Relative width (the renderer scales the columns to the page). */
   width: number;
   align?: 'left' | 'center';
+  /**
+   * The column is as wide as its widest cell and its cells never wrap (序号, 完成时限, 排名, 星级: a date or
+   * ★★★★★ split over two lines misreads).
+   */
+  nowrap?: boolean;
 }
 
 export type Block =
@@ -43,6 +49,12 @@ export interface DocumentContent {
   signature: { issuer: string; date: IsoDate; dateText: string };
   /** 版记: who prints it and when (印发). */
   imprint: { issuer: string; dateText: string };
+  /** 附注 under the date, in parentheses (e.g. the office's contact person and phone); none when absent. */
+  note?: string | null;
+  /** 抄送 (in the 版记), e.g. the leader in charge; none when empty. */
+  cc?: string[];
+  /** 附件: each on a page of its own after the signature, named in the 附件说明 under the body (GB/T 9704 7.3). */
+  attachments?: { title: string; blocks: Block[] }[];
 }
 
 /**
@@ -100,4 +112,35 @@ export function safeFileName(name: string): string {
 /** Stars as the ledger shows them: 3 → ★★★. */
 export function starsText(stars: number | null): string {
   return stars ? '★'.repeat(stars) : '未赋星';
+}
+
+/** Units counted in whole things: a figure in them is a whole number (no 295.89 people). */
+const COUNT_UNITS = new Set([
+  '人',
+  '名',
+  '个',
+  '项',
+  '户',
+  '家',
+  '座',
+  '套',
+  '所',
+  '间',
+  '台',
+  '辆',
+  '次',
+  '件',
+  '处',
+  '张',
+  '批',
+]);
+
+/**
+ * A figure as a report prints it, rounded as its unit reads: whole numbers for counted things (人, 个,
+ * 项), at most two decimals otherwise (万元 12.35, % 87.5), never trailing zeros.
+ */
+export function formatFigure(n: number, unit: string | null = null): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (unit && COUNT_UNITS.has(unit.trim())) return String(Math.round(n));
+  return String(Number(n.toFixed(2)));
 }

@@ -2,3 +2,4 @@
 export * from './content.js';
 export * from './letter.js';
 export * from './roundupReport.js';
+export * from './redCard.js';

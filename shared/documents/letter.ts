@@ -11,6 +11,8 @@ import {
   NOTICE_CITATION,
   OFFICE_NAME,
   chineseDate,
+  formatFigure,
+  periodName,
   safeFileName,
   type Block,
   type DocumentContent,
@@ -28,6 +30,34 @@ export interface LetterCard {
   rectifyBy?: IsoDate | null;
   note?: string | null;
 }
+
+/**
+ * A fact behind the card that the program computed (R5–R10), with its figures, as the letter states it:
+ * a prompt not answered (which prompt, sent when, due when), an indicator behind its pro-rata target,
+ * a milestone missed.
+ */
+export type LetterFact =
+  | {
+      kind: 'feedback';
+      taskId: string;
+      /** The prompt's period, e.g. 2026-Q1. */
+      period: string;
+      sentOn: IsoDate;
+      feedbackDue: IsoDate;
+      /** When the feedback came, if late; null when it never came. */
+      receivedOn: IsoDate | null;
+    }
+  | {
+      kind: 'indicator';
+      taskId: string;
+      checkpoint: IsoDate;
+      reported: number;
+      expected: number;
+      target: number | null;
+      /** The target's unit (个, 万元, %). */
+      unit: string | null;
+    }
+  | { kind: 'milestone'; taskId: string; text: string; date: IsoDate | null };
 
 /** A cited task as the ledger has it. */
 export interface LetterTask {
@@ -60,6 +90,8 @@ export interface LetterInput {
   settings: Settings;
   calendar: WorkCalendar;
   issuer?: string;
+  /** The computed facts behind the card, stated with their figures (none: the letter names the reason only). */
+  facts?: LetterFact[];
 }
 
 /** Why a card has no letter, in words for the clerk; null when it has one. */
@@ -120,6 +152,51 @@ function deadlineText(d: Deadline): string {
   return d.date ? chineseDate(d.date) : '—';
 }
 
+/** 提示函 (R8): the date the unit's written reply is due, settings.letters.replyWorkingDays after the letter. */
+export function replyBy(card: LetterCard, calendar: WorkCalendar, settings: Settings): IsoDate {
+  return calendar.addWorkingDays(card.date, settings.letters.replyWorkingDays);
+}
+
+/** How the unit replies, as the letter says it (paper with the seal and an electronic copy, per setting). */
+export function replyFormText(settings: Settings): string {
+  const to = settings.letters.electronicTo.trim();
+  const electronic = `电子版${to ? `发送至${to}` : '同时报送'}`;
+  return settings.letters.replyForm === 'paperAndElectronic'
+    ? `书面材料须经单位主要负责人签字并加盖单位公章，${electronic}`
+    : `以电子版报送${to ? `至${to}` : ''}`;
+}
+
+/** 联系人 and 联系电话 as the 附注 under the date, when the office set them. */
+export function contactNote(settings: Settings): string | null {
+  const { contactPerson, contactPhone } = settings.letters;
+  const parts = [
+    contactPerson.trim() ? `联系人：${contactPerson.trim()}` : '',
+    contactPhone.trim() ? `联系电话：${contactPhone.trim()}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('，') : null;
+}
+
+/** The computed facts in the letter's words, each naming its task by the ledger's 序号. */
+export function factSentences(card: LetterCard, facts: LetterFact[], tasks: LetterTask[]): string[] {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const ref = (id: string) => {
+    const t = byId.get(id);
+    return t ? `${t.no ? `第${t.no}项` : ''}“${t.title}”` : `督办编号${id}的任务`;
+  };
+  return facts.map((f) => {
+    switch (f.kind) {
+      case 'feedback':
+        return `${ref(f.taskId)}：县政府督办检查室于${chineseDate(f.sentOn)}发出${periodName(f.period)}工作提示，要求于${chineseDate(f.feedbackDue)}前反馈进展，${f.receivedOn ? `你单位${chineseDate(f.receivedOn)}才反馈，已逾期` : `截至${chineseDate(card.date)}未反馈`}`;
+      case 'indicator': {
+        const u = f.unit ?? '';
+        return `${ref(f.taskId)}：全年目标${f.target !== null ? `${formatFigure(f.target, u)}${u}` : '（未填）'}，截至${chineseDate(f.checkpoint)}应完成${formatFigure(f.expected, u)}${u}，实报${formatFigure(f.reported, u)}${u}`;
+      }
+      case 'milestone':
+        return `${ref(f.taskId)}：节点“${f.text}”${f.date ? `应于${chineseDate(f.date)}完成` : ''}，截至${chineseDate(card.date)}未完成`;
+    }
+  });
+}
+
 /** The letter for a yellow or orange card; throws (with the clerk's message) for red or an unnumbered card. */
 export function cardLetter(input: LetterInput): DocumentContent {
   const { card, settings, calendar } = input;
@@ -156,6 +233,8 @@ export function cardLetter(input: LetterInput): DocumentContent {
     });
   }
 
+  const facts = factSentences(card, input.facts ?? [], input.tasks);
+  if (facts.length) blocks.push({ kind: 'paragraph', text: `经核实：${facts.join('；')}。` });
   if (card.note?.trim()) blocks.push({ kind: 'paragraph', text: `具体问题：${card.note.trim()}` });
 
   if (tasks.length) {
@@ -168,21 +247,21 @@ export function cardLetter(input: LetterInput): DocumentContent {
         ? {
             kind: 'table',
             columns: [
-              { title: '序号', width: 8, align: 'center' },
-              { title: '台账序号', width: 10, align: 'center' },
+              { title: '序号', width: 8, align: 'center', nowrap: true },
+              { title: '台账序号', width: 10, align: 'center', nowrap: true },
               { title: '工作任务', width: 54 },
-              { title: '完成时限', width: 22, align: 'center' },
+              { title: '完成时限', width: 22, align: 'center', nowrap: true },
             ],
             rows: tasks.map((t, i) => [String(i + 1), t.no ?? '—', t.title, deadlineText(t.deadline)]),
           }
         : {
             kind: 'table',
             columns: [
-              { title: '序号', width: 7, align: 'center' },
-              { title: '台账序号', width: 9, align: 'center' },
+              { title: '序号', width: 7, align: 'center', nowrap: true },
+              { title: '台账序号', width: 9, align: 'center', nowrap: true },
               { title: '工作任务', width: 40 },
               { title: '责任单位', width: 22 },
-              { title: '完成时限', width: 18, align: 'center' },
+              { title: '完成时限', width: 18, align: 'center', nowrap: true },
             ],
             rows: tasks.map((t, i) => [
               String(i + 1),
@@ -200,13 +279,13 @@ export function cardLetter(input: LetterInput): DocumentContent {
   if (kind === 'tishihan') {
     blocks.push({
       kind: 'paragraph',
-      text: `请你单位高度重视，认真查找问题原因，切实加以改进，并将改进落实情况及时书面报送县政府督办检查室。本次黄牌记入你单位年度排名（每张黄牌扣${settings.ranking.yellowPenalty}分）。`,
+      text: `请你单位高度重视，认真查找问题原因，切实加以改进，并于${chineseDate(replyBy(card, calendar, settings))}前将改进落实情况书面报送县政府督办检查室（${replyFormText(settings)}）。本次黄牌记入你单位年度排名（每张黄牌扣${settings.ranking.yellowPenalty}分）。`,
     });
   } else {
     const rectifyBy = letterRectifyBy(card, calendar, settings);
     blocks.push({
       kind: 'paragraph',
-      text: `请牵头单位会同相关责任单位于${chineseDate(rectifyBy)}前（${settings.rectificationWorkingDays}个工作日内）完成整改，并将整改情况书面报送县政府督办检查室。逾期未报送整改情况的，县政府督办检查室将逐日督促，直至整改到位。`,
+      text: `请牵头单位会同相关责任单位于${chineseDate(rectifyBy)}前（${settings.rectificationWorkingDays}个工作日内）完成整改，并将整改情况书面报送县政府督办检查室（${replyFormText(settings)}）。逾期未报送整改情况的，县政府督办检查室将逐日督促，直至整改到位。`,
     });
     blocks.push({
       kind: 'paragraph',
@@ -226,5 +305,7 @@ export function cardLetter(input: LetterInput): DocumentContent {
     blocks,
     signature: { issuer, date: card.date, dateText },
     imprint: { issuer, dateText },
+    note: contactNote(settings),
+    cc: kind === 'yujing' ? settings.letters.yujingCc : [],
   };
 }

@@ -71,9 +71,30 @@ const ITEM_MARKER =
   /^(?:[(（]\d{1,2}[)）]|\d{1,2}[、)）]|\d{1,2}[.．](?=[\s\u3000]|\d{4})|[\u2460-\u2473])[\s\u3000]*/;
 // (A milestone's date is the same kind of date prefix as in a deadline: see DATE_PREFIX.)
 
+// The ledger's own mark that a milestone is done (R7): a tick before or after it (✓ ✔ √ ☑), or
+// （已完成） / 已完成 / 已完工 after it. 完成立项 alone is the milestone's work, not a mark.
+const DONE_TICK = /^[✓✔√☑][\s\u3000]*|[\s\u3000]*[✓✔√☑]$/;
+const DONE_WORDS =
+  /[\s\u3000]*(?:[（(][\s\u3000]*(?:已?完成|已完工|已办结|已实现|已达成)[\s\u3000]*[）)]|[—\-–:：]?(?:已完成|已完工|已办结))$/;
+
+/** The milestone text without the ledger's done mark, and whether it had one. */
+function doneMark(part: string): { text: string; done: boolean } {
+  let text = part;
+  let done = false;
+  for (const mark of [DONE_TICK, DONE_WORDS, DONE_TICK]) {
+    const stripped = text.replace(mark, '');
+    if (stripped !== text && stripped.trim() !== '') {
+      text = stripped.trim();
+      done = true;
+    }
+  }
+  return { text, done };
+}
+
 /**
  * 时间节点 → dated milestones: `3月底前完成立项；6月底前开工建设` → [{date:'2026-03-31', text:'完成立项'}, …].
- * A part with no readable date is kept with `date: null` (the reader reports it, R7).
+ * A part with no readable date is kept with `date: null` (the reader reports it, R7). A part the
+ * ledger marks done (`3月底前完成立项（已完成）`, `✓6月底前开工建设`) is done, with source 'ledger'.
  */
 export function parseMilestones(text: CellValue, year: number): Milestone[] {
   if (typeof text === 'number' && isLikelySerial(text)) {
@@ -84,18 +105,20 @@ export function parseMilestones(text: CellValue, year: number): Milestone[] {
   if (s === '') return [];
   const out: Milestone[] = [];
   for (const raw of s.split(MILESTONE_SEPARATORS)) {
-    const part = raw.trim().replace(ITEM_MARKER, '');
+    const marked = doneMark(raw.trim().replace(ITEM_MARKER, ''));
+    const part = marked.text.replace(ITEM_MARKER, '');
     if (part === '') continue;
+    const done = marked.done ? { done: true, doneSource: 'ledger' as const } : {};
     const flat = compact(part);
     const m = DATE_PREFIX.exec(flat);
     if (!m) {
-      out.push({ date: null, text: part });
+      out.push({ date: null, text: part, ...done });
       continue;
     }
     const date = parseDateText(m[1]!, year, true);
     // Keep the clerk's own text: slice the original when compacting changed nothing (the usual case).
     const rest = (flat === part ? part : flat).slice(m[0].length);
-    out.push({ date, text: date === null ? part : rest || part });
+    out.push({ date, text: date === null ? part : rest || part, ...done });
   }
   return out;
 }
@@ -110,10 +133,17 @@ const TARGET_CELL = /^[^\d]*?(\d+(?:\.\d+)?)\s*([^\d\s]*)/;
 const HAS_DIGIT = /\d/;
 const THOUSANDS = /(\d),(?=\d{3}(?!\d))/g;
 const TARGET_TAIL = /(?:以上|以内|左右|及以上|以下)$/;
+// R6: the kind of a target, where the ledger writes it in the target cell: 1200人（累计）, 全年累计3.2亿元;
+// 95%（水平值）, 保持95%以上, 不低于95%, 稳定在95%.
+const TARGET_KIND_CUMULATIVE = /累计/;
+const TARGET_KIND_LEVEL = /水平|保持|不低于|稳定在|时点/;
+const TARGET_KIND_WORDS = /[（(]?(?:累计值?|水平值?|时点值?)[）)]?/g;
 
 /**
- * A 4★ target (R6) from a target cell (`1200人`, `3.2亿元`, 1200) or, with `fromTitle`, from a task's
- * title (`城镇新增就业1200人` → {1200, '人'}, `增长6%以上` → {6, '%'}); null when there is none.
+ * A 4★ target (R6) from a target cell (`1200人`, `3.2亿元`, 1200; its kind when the cell says it:
+ * `1200人（累计）` cumulative, `95%（水平值）` or `保持95%` a level) or, with `fromTitle`, from a task's
+ * title (`城镇新增就业1200人` → {1200, '人'}, `增长6%以上` → {6, '%'}; never a kind: a title only
+ * suggests one); null when there is none.
  */
 export function parseTarget(value: CellValue, fromTitle = false): Target | null {
   if (typeof value === 'number') return Number.isFinite(value) ? { value, unit: '' } : null;
@@ -124,11 +154,20 @@ export function parseTarget(value: CellValue, fromTitle = false): Target | null 
     const m = TARGET_IN_TITLE.exec(s);
     return m ? { value: Number(m[1]), unit: m[2]! } : null;
   }
+  const kind = TARGET_KIND_CUMULATIVE.test(s)
+    ? ({ kind: 'cumulative' } as const)
+    : TARGET_KIND_LEVEL.test(s)
+      ? ({ kind: 'level' } as const)
+      : {};
   const known = TARGET_IN_TITLE.exec(s);
-  if (known) return { value: Number(known[1]), unit: known[2]! };
+  if (known) return { value: Number(known[1]), unit: known[2]!, ...kind };
   const m = TARGET_CELL.exec(s);
   if (!m) return null;
-  return { value: Number(m[1]), unit: m[2]!.replace(TARGET_TAIL, '') };
+  return {
+    value: Number(m[1]),
+    unit: m[2]!.replace(TARGET_TAIL, '').replace(TARGET_KIND_WORDS, ''),
+    ...kind,
+  };
 }
 
 // ---------------------------------------------------------------- status (R3)

@@ -22,4 +22,5 @@ export {
   findHeader,
   fieldOfHeader,
 } from './header.js';
+export { splitLeadUnits, leadUnitsOf, isLeadUnitOf } from './leadUnits.js';
 export { readLedger, type LedgerResult, type LedgerTaskRead, type ReadLedgerOptions } from './read.js';

@@ -14,6 +14,7 @@ import {
   splitUnits,
   starCount,
 } from './fields.js';
+import { splitLeadUnits } from './leadUnits.js';
 import { FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
 import { chinaToday, yearOf } from '../dates.js';
 import { suggestStars } from '../rules/stars.js';
@@ -34,6 +35,12 @@ export interface ReadLedgerOptions {
    */
   merges?: readonly string[];
   settings?: Settings;
+  /**
+   * Only for a host that could not list the merged areas (old Excel, or more than 512 areas): a child's
+   * empty 牵头领导/牵头单位/工作措施/完成时限/工作类别 is taken as merged with its parent's. Otherwise (R1)
+   * a cell is inherited only from a merged area, and an empty one is reported.
+   */
+  inferMerges?: boolean;
   /** Today (CST), for the year when nothing else gives it. */
   today?: IsoDate;
 }
@@ -56,8 +63,24 @@ export interface LedgerResult {
   problems: Problem[];
 }
 
-// The ledger's year in its title: 友谊县2026年重点工作… or 2026年度 (not a date such as 2026年3月15日).
-const TITLE_YEAR = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)/;
+// The ledger's year in its title: 友谊县2026年重点工作…, 2026年度, 2026年3月 (not a full date such as
+// 2026年3月15日, which dates something else), or in Chinese numerals: 二〇二六年, 二零二六年度.
+const TITLE_YEAR = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])/;
+const TITLE_YEAR_CN =
+  /([一二][〇○零Ｏ０一二三四五六七八九]{3})\s*年(?!\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*[日号])/;
+// The digit of each numeral: 〇/○/零/Ｏ/０ are all zero as clerks type it.
+const CN_DIGITS = '〇○零Ｏ０一二三四五六七八九';
+const cnDigit = (ch: string) => Math.max(0, CN_DIGITS.indexOf(ch) - 4);
+
+/** The year a title states, in Arabic or Chinese numerals (R4); null when it states none. */
+export function titleYear(text: string): number | null {
+  const m = TITLE_YEAR.exec(text);
+  if (m) return Number(m[1]);
+  const cn = TITLE_YEAR_CN.exec(text);
+  if (!cn) return null;
+  const y = Number([...cn[1]!].map(cnDigit).join(''));
+  return y >= 1900 && y <= 2099 ? y : null;
+}
 const NOTE = /^(?:注|备注|说明|填表说明|附注)\s*(?:[:：\d１-９、.．]|$)/;
 const SECTION_HEADING =
   /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
@@ -136,9 +159,13 @@ function onlyIn(texts: string[], a: number, b: number): boolean {
  * `（2）`, `(2)`, `2）`, `②` has as parent the nearest task above with an ordinary number (so
  * `（2）` under 3, or under 3's item `（1）`, has parent `3`), and none after a section heading.
  *
- * Merges without `options.merges`: horizontal merges read alike either way; a child's empty
- * 牵头领导/牵头单位/工作措施/完成时限/工作类别 is its parent's (the usual vertical merge over a task
- * and its items). Any other vertical merge reads alike only when `merges` is given.
+ * Merges without `options.merges`: horizontal merges read alike either way; a vertical merge reads
+ * alike only when `merges` is given (an xlsx reader repeats the value itself). A child's empty
+ * 牵头领导/牵头单位/工作措施 is its parent's only through a merge, or with `inferMerges` (a host that
+ * cannot list its merged areas); otherwise it is an R1 problem (R1: no silent inheritance).
+ *
+ * The year (R4): the title's (2026年, 二〇二六年), else `options.year`, else the settings' ledgerYear,
+ * else today's; the last two are reported as an R4 problem on the title row.
  */
 export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = {}): LedgerResult {
   const firstRow = options.firstRow ?? 1;
@@ -158,11 +185,8 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
     const row = values[i] ?? [];
     for (const v of row) {
       if (typeof v !== 'string') continue;
-      const m = TITLE_YEAR.exec(v);
-      if (m) {
-        year = Number(m[1]);
-        break;
-      }
+      year = titleYear(v);
+      if (year !== null) break;
     }
   }
   if (year === null && options.year !== undefined) [year, yearSource] = [options.year, 'option'];
@@ -207,6 +231,17 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
 
   // A required column missing from the header is one problem, not one per row.
   const headerSheetRow = firstRow + headerStart;
+  // R4: a year not read from the title decides every 6月底前 of the ledger: said, never silent.
+  if (yearSource === 'settings' || yearSource === 'today')
+    problems.push({
+      row: headerStart > 0 ? firstRow : headerSheetRow,
+      column: null,
+      rule: 'R4',
+      message:
+        yearSource === 'settings'
+          ? `台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），时限和节点已按设置中的台账年份${ledgerYear}年读取；请在标题中写明年份`
+          : `台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），设置中也没有台账年份，时限和节点暂按今天所在的${ledgerYear}年读取；请在标题中写明年份，或在设置中填写台账年份`,
+    });
   for (const f of REQUIRED_FIELDS) {
     if (columns[f] === undefined)
       problems.push({
@@ -220,7 +255,14 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   const titleCol = columns.title!;
   const noCol = columns.no;
   const titleLabel = normalizeForCompare(labelOf('title'));
-  const reader = new TaskReader(columns, header.labels, letter, ledgerYear, problems);
+  const reader = new TaskReader(
+    columns,
+    header.labels,
+    letter,
+    ledgerYear,
+    problems,
+    options.inferMerges === true,
+  );
   let width = 0;
   for (const r of values) if (r && r.length > width) width = r.length;
   const texts = new Array<string>(width);
@@ -375,6 +417,7 @@ class TaskReader {
     letter: (c: number) => string,
     private readonly year: number,
     private readonly problems: Problem[],
+    private readonly inferMerges: boolean,
   ) {
     for (const f of Object.keys(columns) as LedgerField[]) this.letters[f] = letter(columns[f]!);
   }
@@ -466,6 +509,7 @@ class TaskReader {
       measures: textAt(texts, cols.measures),
       leadLeader: textAt(texts, cols.leadLeader),
       leadUnit: textAt(texts, cols.leadUnit),
+      leadUnits: [],
       supportUnits: splitUnits(cellAt(row, cols.supportUnits)),
       deadline: this.readDeadline(cellAt(row, cols.deadline)),
       category,
@@ -506,15 +550,19 @@ class TaskReader {
       }
     }
 
-    // A child's required cells are often merged with its parent's, and Excel gives '' below the
-    // merge's top cell: an empty one is the parent's (an xlsx reader repeats it; both read alike).
-    if (parentTask) {
+    // R1: a value is inherited only through a merged area (filled in above from `merges`, or repeated
+    // by an xlsx reader). Only a host that cannot list its merged areas infers the usual merge of a
+    // child's cells with its parent's; elsewhere an empty cell stays empty and is reported below.
+    if (parentTask && this.inferMerges) {
       task.leadLeader ??= parentTask.leadLeader;
       task.leadUnit ??= parentTask.leadUnit;
       task.measures ??= parentTask.measures;
       if (task.deadline.text === '') task.deadline = { ...parentTask.deadline };
       task.category ??= parentTask.category;
     }
+
+    // A jointly led task (县发改局、县财政局) has each unit as a lead unit of its own.
+    task.leadUnits = splitLeadUnits(task.leadUnit);
 
     // R1: the five things every task must have, and a readable deadline.
     if (cols.measures !== undefined && task.measures === null)

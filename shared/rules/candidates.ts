@@ -12,6 +12,7 @@ import type {
 } from '../api.js';
 import { chinaToday } from '../dates.js';
 import { judgeLagging, milestoneSlips } from './progress.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
 
 export type { Candidate } from '../api.js';
 
@@ -248,9 +249,11 @@ export function isOverdue(task: { closed: boolean; deadline: Deadline }, asOf: I
 export interface CandidateTask {
   id: string;
   no: string | null;
-  /** The title, when known: 率/增长 in it make the 4★ target a level (R6). */
+  /** The title, when known: 率/增长 in it suggest (never decide) a level target (R6). */
   title?: string | null;
+  /** 牵头单位 as written; each of its units (`leadUnits`, else read from it) is a candidate on its own. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   closed: boolean;
   deadline: Deadline;
   stars: Stars | null;
@@ -275,9 +278,13 @@ export function orangeCandidates(input: {
   const { asOf, year, settings } = input;
   const out = new CandidateBuilder();
   for (const t of input.tasks) {
-    if (t.closed || !t.leadUnit) continue;
+    const units = t.leadUnits?.length ? t.leadUnits : splitLeadUnits(t.leadUnit);
+    if (t.closed || units.length === 0) continue;
     const label = taskLabel(t.id, t.no);
-    const add = (detail: string) => out.add(t.leadUnit as string, 'orange', '工作进展缓慢', t.id, detail);
+    // A jointly led task's slow progress is each of its lead units' (never the joined cell text's).
+    const add = (detail: string) => {
+      for (const unit of units) out.add(unit, 'orange', '工作进展缓慢', t.id, detail);
+    };
     if (isOverdue(t, asOf)) {
       add(`${label}已过完成时限（${t.deadline.date}）仍未销号`);
     }
@@ -287,12 +294,19 @@ export function orangeCandidates(input: {
         : null;
     if (judged?.lagging) {
       const threshold = Math.round(settings.laggingThreshold * 100);
+      // R6: a kind taken from the default while the title suggests another is said, for the clerk to set.
+      const doubt =
+        judged.suggested === 'level'
+          ? '（指标类型未设定，按累计值计算；标题含“率”或“增长”，如为水平值指标请在任务窗格设定）'
+          : judged.suggested === 'cumulative'
+            ? '（指标类型未设定，按水平值计算；如为累计值指标请在任务窗格设定）'
+            : '';
       add(
-        judged.kind === 'level'
+        (judged.kind === 'level'
           ? `${label}进度滞后：截至${judged.checkpoint}报送${fmt(t.reported as number)}，` +
-              `目标为${fmt(judged.expected)}，低于目标的${threshold}%`
+            `目标为${fmt(judged.expected)}，低于目标的${threshold}%`
           : `${label}进度滞后：截至${judged.checkpoint}报送${fmt(t.reported as number)}，` +
-              `按序时进度应达${fmt(judged.expected)}，低于${threshold}%`,
+            `按序时进度应达${fmt(judged.expected)}，低于${threshold}%`) + doubt,
       );
     }
     if (t.stars === 5) {

@@ -3,6 +3,7 @@
 // already carded this year, and which orange card an interview or a rectification report answers.
 import type { CardReason, IsoDate } from '../model.js';
 import type { Candidate } from '../api.js';
+import { isLeadUnitOf } from '../ledger/leadUnits.js';
 
 /** R8–R10: yellow reasons (R9 and the clerk's judgment); orange has one reason, slow progress (R10). */
 export const CARD_REASONS: { yellow: readonly CardReason[]; orange: readonly CardReason[] } = {
@@ -39,7 +40,7 @@ export interface CardRefusal {
 
 /**
  * R3, R8: why a card to `unit` may not cite these tasks, or null. A closed task is never carded (R3);
- * a task removed from the ledger neither; a card belongs to the task's lead unit (R8).
+ * a task removed from the ledger neither; a card belongs to a lead unit of the task (R8).
  */
 export function cardRefusal(unit: string, tasks: CardTask[]): CardRefusal | null {
   const closed = tasks.filter((t) => t.closed).map((t) => t.id);
@@ -48,7 +49,8 @@ export function cardRefusal(unit: string, tasks: CardTask[]): CardRefusal | null
   const removed = tasks.filter((t) => t.removed).map((t) => t.id);
   if (removed.length)
     return { code: 'task_removed', message: `任务已不在台账中，不能据此亮牌（R8）：${removed.join('、')}` };
-  const foreign = tasks.find((t) => t.leadUnit !== unit);
+  // A jointly led task (县发改局、县财政局) may be cited in a card to any one of its lead units.
+  const foreign = tasks.find((t) => !isLeadUnitOf(t, unit));
   if (foreign)
     return {
       code: 'not_lead_unit',

@@ -21,7 +21,7 @@ export function parseDocNumber(
 ): { kind: DocKind; year: number; n: number } | null {
   const m = /^(.+?)[〔[【(（](\d{4})[〕\]】)）](\d+)号$/.exec(text.trim());
   if (!m) return null;
-  const kind = (Object.keys(settings.docPrefixes) as DocKind[]).find((k) => settings.docPrefixes[k] === m[1]);
+  const kind = (['tishihan', 'yujing'] as const).find((k) => settings.docPrefixes[k] === m[1]);
   if (!kind) return null;
   const n = Number(m[3]);
   if (n < 1) return null;

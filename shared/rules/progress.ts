@@ -1,6 +1,7 @@
 // R6 (4★ 以旬保月、以月保季、以季保年: lagging against the time-proportional target) and R7 (5★ milestone slips).
 import type { IsoDate, Milestone, Target } from '../model.js';
 import type { Settings } from '../settings.js';
+import { milestoneState } from './milestones.js';
 import { daysBetween, daysInMonth, daysInYear, makeDate, monthNumberOf, yearOf } from '../dates.js';
 
 /**
@@ -44,29 +45,49 @@ export function latestCheckpoint(asOf: IsoDate, year: number): IsoDate | null {
 
 export type TargetKind = 'cumulative' | 'level';
 
-// A title naming a rate or a growth (参保率, 增长6%) makes its target a level whatever its unit.
+/** Where a target's kind came from (R6): written data, the office's level units, or the default setting. */
+export type TargetKindSource = 'task' | 'unit' | 'default';
+
+// A title naming a rate or a growth (参保率, 增长6%) suggests a level; it never decides one (R6).
 const LEVEL_TITLE = /率|增长/;
 
 /**
- * R6: whether a target accumulates over the year (1200 人: pro-rated) or is a level (a rate such as
- * 参保率95% or 增长6%: the reported value is compared with the target itself). The target's own `kind`
- * wins; else a unit in settings.levelUnits (%, ‰, 个百分点) or a title holding 率 or 增长 means level.
+ * R6: a kind the title suggests ('level' for 率 or 增长 in it), for the clerk to confirm or set; null
+ * when the title suggests nothing. Never used to judge: see `targetKindOf`.
  */
+export function suggestTargetKind(title: string | null | undefined): TargetKind | null {
+  return title && LEVEL_TITLE.test(title) ? 'level' : null;
+}
+
+/**
+ * R6: whether a target accumulates over the year (1200 人: pro-rated) or is a level to hold (参保率95%:
+ * the reported value is compared with the target itself), and why. It is data: the target's own
+ * `kind` (written in the ledger, or set by the clerk) wins; else a unit in settings.levelUnits (%, ‰,
+ * 个百分点) means level; else settings.targetKindDefault. The title never decides.
+ */
+export function targetKindOf(
+  target: number | Target,
+  settings: Settings,
+): { kind: TargetKind; source: TargetKindSource } {
+  if (typeof target !== 'number') {
+    if (target.kind) return { kind: target.kind, source: 'task' };
+    if (settings.levelUnits.includes(target.unit)) return { kind: 'level', source: 'unit' };
+  }
+  return { kind: settings.targetKindDefault, source: 'default' };
+}
+
+/** R6: the kind of a target (see `targetKindOf`); the title is accepted for callers but never decides. */
 export function targetKind(
   target: number | Target,
-  title: string | null | undefined,
+  _title: string | null | undefined,
   settings: Settings,
 ): TargetKind {
-  if (typeof target !== 'number') {
-    if (target.kind) return target.kind;
-    if (settings.levelUnits.includes(target.unit)) return 'level';
-  }
-  return title && LEVEL_TITLE.test(title) ? 'level' : 'cumulative';
+  return targetKindOf(target, settings).kind;
 }
 
 export interface LaggingInput {
   target: number | Target | null | undefined;
-  /** The task's title, when known: 率/增长 in it make the target a level (see `targetKind`). */
+  /** The task's title, when known: 率/增长 in it suggest a level to the clerk (never decide it). */
   title?: string | null;
   /** The value the unit last reported (cumulative for the year, or the level reached); null when nothing was reported. */
   reported: number | null | undefined;
@@ -78,6 +99,9 @@ export interface LaggingInput {
 export interface LaggingJudgement {
   lagging: boolean;
   kind: TargetKind;
+  /** Where the kind came from; with 'default', `suggested` is what the title suggests, if it differs. */
+  kindSource: TargetKindSource;
+  suggested: TargetKind | null;
   checkpoint: IsoDate;
   /** What should have been reached at the checkpoint: the pro-rata target, or (a level) the target itself. */
   expected: number;
@@ -93,10 +117,18 @@ export function judgeLagging(input: LaggingInput): LaggingJudgement | null {
   if (target === null || target === undefined || reported === null || reported === undefined) return null;
   const checkpoint = latestCheckpoint(asOf, year);
   if (checkpoint === null) return null;
-  const kind = targetKind(target, input.title, settings);
+  const { kind, source } = targetKindOf(target, settings);
+  const suggestion = source === 'default' ? suggestTargetKind(input.title) : null;
   const value = typeof target === 'number' ? target : target.value;
   const expected = kind === 'level' ? value : proRataTarget(value, checkpoint, year);
-  return { lagging: reported < settings.laggingThreshold * expected, kind, checkpoint, expected };
+  return {
+    lagging: reported < settings.laggingThreshold * expected,
+    kind,
+    kindSource: source,
+    suggested: suggestion !== kind ? suggestion : null,
+    checkpoint,
+    expected,
+  };
 }
 
 /**
@@ -125,7 +157,7 @@ export function latestReported(
   return new Map([...latest].map(([id, v]) => [id, v.value]));
 }
 
-/** R7: milestones whose date has passed (date < asOf) and that are not done. */
+/** R7: milestones whose date has passed (date < asOf) and that were not done by asOf. */
 export function milestoneSlips(milestones: Milestone[], asOf: IsoDate): Milestone[] {
-  return milestones.filter((m) => m.date !== null && m.date < asOf && m.done !== true);
+  return milestones.filter((m) => milestoneState(m, asOf) === 'slipped');
 }

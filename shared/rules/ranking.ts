@@ -22,7 +22,11 @@ export interface RankedUnit extends RankingInput {
   score: number;
   /** The score with 2 decimals, for display. */
   scoreText: string;
-  rank: number;
+  /**
+   * 1-based; units whose displayed scores are equal share a rank (并列: 1, 1, 3). Null for a unit with
+   * nothing due in the period when settings.ranking.nothingDue is 'apart' (本期无到期任务，不参与排名).
+   */
+  rank: number | null;
   onTimeFeedbackRate: number;
   completionRate: number;
   cards: number;
@@ -51,28 +55,46 @@ export function unitScore(row: RankingInput, settings: Settings): number {
 
 const EPSILON = 1e-9;
 
+/** Nothing fell due for the unit in the period: no feedback due and no task due. */
+export function nothingDue(row: RankingInput): boolean {
+  return row.feedbackDue <= 0 && row.tasksDue <= 0;
+}
+
+/** The tie rule as the report prints it under the ranking table. */
+export const TIE_RULE = '得分相同的单位并列同一名次，并列单位按亮牌少者在前、再按单位名称排列';
+
 /**
- * R20: units by score, highest first; ties (equal to 1e-9) broken by fewer cards, then by name
- * (zh-CN collation). Ranks are 1..n in that order, so no two units share a rank.
+ * R20: units by score, highest first. Units whose scores are equal as printed (two decimals) share a
+ * rank (并列: 1, 1, 3) and are listed with fewer cards first, then by name (zh-CN collation). A unit with
+ * nothing due is listed after the ranked ones with rank null when settings.ranking.nothingDue is 'apart'
+ * (default); 'ranked' ranks it with rateWhenNothingDue.
  */
 export function rankUnits(rows: RankingInput[], settings: Settings): RankedUnit[] {
+  const apart = settings.ranking.nothingDue === 'apart';
   const scored = rows.map((row) => {
     const score = unitScore(row, settings);
     return {
       ...row,
       score,
       scoreText: score.toFixed(2),
-      rank: 0,
+      rank: null as number | null,
       onTimeFeedbackRate: rate(row.feedbackOnTime, row.feedbackDue, settings),
       completionRate: rate(row.tasksDone, row.tasksDue, settings),
       cards: row.yellow + row.orange + row.red,
     };
   });
+  const isApart = (r: RankingInput) => apart && nothingDue(r);
   scored.sort((a, b) => {
-    if (Math.abs(a.score - b.score) > EPSILON) return b.score - a.score;
+    if (isApart(a) !== isApart(b)) return isApart(a) ? 1 : -1;
+    if (a.scoreText !== b.scoreText && Math.abs(a.score - b.score) > EPSILON) return b.score - a.score;
     if (a.cards !== b.cards) return a.cards - b.cards;
     return a.unit.localeCompare(b.unit, 'zh-CN');
   });
-  scored.forEach((r, i) => (r.rank = i + 1));
+  let previous: (typeof scored)[number] | null = null;
+  scored.forEach((r, i) => {
+    if (isApart(r)) return;
+    r.rank = previous && previous.scoreText === r.scoreText ? previous.rank : i + 1;
+    previous = r;
+  });
   return scored;
 }

@@ -19,12 +19,16 @@ import { judgeLagging, latestReported, milestoneSlips } from './progress.js';
 import { deadlinePassed, isOverdue } from './candidates.js';
 import { unitCardStates } from './cards.js';
 import { rankUnits, type RankedUnit } from './ranking.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
+import { milestoneState, type MilestoneState } from './milestones.js';
 
 export interface RoundupTask {
   id: string;
   no: string | null;
   title?: string;
+  /** 牵头单位 as written; each of its units (`leadUnits`, else read from it) is ranked on the task. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   stars: Stars | null;
   closed: boolean;
   deadline: Deadline;
@@ -55,6 +59,8 @@ export interface RoundupUnit {
     stars: Stars | null;
     closed: boolean;
     deadline: Deadline;
+    /** R7: each milestone with its state on asOf (done, slipped, pending, undated) and who said done. */
+    milestones: (Milestone & { state: MilestoneState })[];
   }[];
   feedback: {
     expected: number;
@@ -71,6 +77,8 @@ export interface RoundupUnit {
     checkpoint: IsoDate;
     reported: number;
     expected: number;
+    /** The target's unit (人, 万元, %), for printing the figures; null when the target has none. */
+    unit?: string | null;
   }[];
   overdue: { taskId: string; taskNo: string | null; deadline: IsoDate }[];
   slips: { taskId: string; taskNo: string | null; milestone: Milestone }[];
@@ -78,9 +86,14 @@ export interface RoundupUnit {
   state: CardState;
   interviews: number;
   rectificationOverdue: boolean;
-  rank: number;
+  /** R20: null when the unit had nothing due and is listed apart (settings.ranking.nothingDue 'apart'). */
+  rank: number | null;
   score: number;
   scoreText: string;
+  /** The ranking's inputs (R20): feedback and tasks that fell due, and the two rates (0–1). */
+  due: { feedback: number; feedbackOnTime: number; tasks: number; tasksDone: number };
+  onTimeFeedbackRate: number;
+  completionRate: number;
 }
 
 export interface RoundupReport {
@@ -139,13 +152,20 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     unitCardStates(input.events, asOf, settings, calendar, { year }).map((s) => [s.unit, s]),
   );
   const unitNames = new Set<string>(input.units ?? []);
-  for (const t of input.tasks) if (t.leadUnit) unitNames.add(t.leadUnit);
+  const unitsOf = new Map(
+    input.tasks.map((t) => [t, t.leadUnits?.length ? t.leadUnits : splitLeadUnits(t.leadUnit)]),
+  );
+  for (const units of unitsOf.values()) for (const u of units) unitNames.add(u);
   for (const r of input.reminders) unitNames.add(r.leadUnit);
 
-  const units: Omit<RoundupUnit, 'rank' | 'score' | 'scoreText'>[] = [];
+  const units: Omit<
+    RoundupUnit,
+    'rank' | 'score' | 'scoreText' | 'due' | 'onTimeFeedbackRate' | 'completionRate'
+  >[] = [];
   const rankingRows = [];
   for (const unit of unitNames) {
-    const tasks = input.tasks.filter((t) => t.leadUnit === unit);
+    // A jointly led task counts for each of its lead units (tasks due, done, lagging, slips).
+    const tasks = input.tasks.filter((t) => unitsOf.get(t)!.includes(unit));
     // One feedback line per task and period (a weekly and a milestone reminder of one week share it; the earliest due date counts).
     const dueByKey = new Map<string, Reminder>();
     for (const r of input.reminders) {
@@ -200,6 +220,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
           checkpoint: judged.checkpoint,
           reported,
           expected: judged.expected,
+          unit: typeof t.target === 'object' && t.target !== null ? t.target.unit : null,
         });
       if (t.stars === 5)
         for (const m of milestoneSlips(t.milestones, asOf))
@@ -232,6 +253,7 @@ export function roundupReport(input: RoundupInput): RoundupReport {
         stars: t.stars,
         closed: t.closed,
         deadline: t.deadline,
+        milestones: t.milestones.map((m) => ({ ...m, state: milestoneState(m, asOf) })),
       })),
       feedback: {
         expected: lines.length,
@@ -252,13 +274,23 @@ export function roundupReport(input: RoundupInput): RoundupReport {
     });
   }
 
-  const ranked = new Map<string, RankedUnit>(rankUnits(rankingRows, settings).map((r) => [r.unit, r]));
-  const withRank: RoundupUnit[] = units
-    .map((u) => {
-      const r = ranked.get(u.unit) as RankedUnit;
-      return { ...u, rank: r.rank, score: r.score, scoreText: r.scoreText };
-    })
-    .sort((a, b) => a.rank - b.rank);
+  // rankUnits' order: ranked units by rank (ties as it orders them), then those listed apart.
+  const ranked = rankUnits(rankingRows, settings);
+  const byUnit = new Map(units.map((u) => [u.unit, u]));
+  const withRank: RoundupUnit[] = ranked.map((r: RankedUnit) => ({
+    ...(byUnit.get(r.unit) as (typeof units)[number]),
+    rank: r.rank,
+    score: r.score,
+    scoreText: r.scoreText,
+    due: {
+      feedback: r.feedbackDue,
+      feedbackOnTime: r.feedbackOnTime,
+      tasks: r.tasksDue,
+      tasksDone: r.tasksDone,
+    },
+    onTimeFeedbackRate: r.onTimeFeedbackRate,
+    completionRate: r.completionRate,
+  }));
   return {
     period,
     range,

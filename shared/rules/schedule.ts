@@ -15,11 +15,15 @@ import {
   startOfQuarter,
 } from '../dates.js';
 import { effectiveStars } from './stars.js';
+import { splitLeadUnits } from '../ledger/leadUnits.js';
 
 export interface ScheduleTask {
   id: string;
   no: string | null;
+  /** The one lead unit this entry reminds (a jointly led task is one entry per lead unit). */
   leadUnit: string;
+  /** For a jointly led task, its other lead units (each reminded on its own entry). */
+  jointWith?: string[];
   stars: Stars;
   closed: boolean;
   startDate?: IsoDate | null;
@@ -34,7 +38,9 @@ export interface SchedulableTask {
   no: string | null;
   /** The sheet row, when known (for the clerk's message). */
   row?: number | null;
+  /** 牵头单位 as written; its units (`leadUnits`, else read from it) are each reminded. */
   leadUnit: string | null;
+  leadUnits?: readonly string[];
   stars: Stars | null;
   category: Category | null;
   closed: boolean;
@@ -65,22 +71,28 @@ export function schedulableTasks(tasks: readonly SchedulableTask[]): {
   for (const t of tasks) {
     if (t.closed) continue;
     const stars = effectiveStars(t);
-    if (!t.leadUnit || !stars) {
-      const reason = !t.leadUnit ? '牵头单位为空，无法提示' : '未赋星且工作类别无法确定，无法确定提示频次';
+    const units = t.leadUnits?.length ? [...t.leadUnits] : splitLeadUnits(t.leadUnit);
+    if (units.length === 0 || !stars) {
+      const reason =
+        units.length === 0 ? '牵头单位为空，无法提示' : '未赋星且工作类别无法确定，无法确定提示频次';
       unscheduled.push({ taskId: t.id, row: t.row ?? null, taskNo: t.no, reason });
       continue;
     }
-    const task: ScheduleTask = {
-      id: t.id,
-      no: t.no,
-      leadUnit: t.leadUnit,
-      stars,
-      closed: false,
-      startDate: t.startDate ?? null,
-      milestones: t.milestones,
-    };
-    if (t.deadline) task.deadline = t.deadline;
-    out.push(task);
+    // A jointly led task reminds each of its lead units (县发改局、县财政局 is two units, not one).
+    for (const unit of units) {
+      const task: ScheduleTask = {
+        id: t.id,
+        no: t.no,
+        leadUnit: unit,
+        stars,
+        closed: false,
+        startDate: t.startDate ?? null,
+        milestones: t.milestones,
+      };
+      if (units.length > 1) task.jointWith = units.filter((u) => u !== unit);
+      if (t.deadline) task.deadline = t.deadline;
+      out.push(task);
+    }
   }
   return { tasks: out, unscheduled };
 }
@@ -187,6 +199,7 @@ function makeReminder(
     roundupOn: p.roundupOn,
   };
   if (note !== undefined) r.note = note;
+  if (task.jointWith?.length) r.jointWith = task.jointWith;
   return r;
 }
 
@@ -221,6 +234,7 @@ function compareReminders(a: Reminder, b: Reminder): number {
   if (a.sendOn !== b.sendOn) return a.sendOn < b.sendOn ? -1 : 1;
   if (a.taskId !== b.taskId) return a.taskId < b.taskId ? -1 : 1;
   if (a.reason !== b.reason) return a.reason < b.reason ? -1 : 1;
+  if (a.leadUnit !== b.leadUnit) return a.leadUnit < b.leadUnit ? -1 : 1;
   const an = a.note ?? '';
   const bn = b.note ?? '';
   return an < bn ? -1 : an > bn ? 1 : 0;
@@ -299,9 +313,13 @@ export function noteHash(text: string): string {
 
 /**
  * R17: the idempotency key of a reminder: `${ledgerId}|${taskId}|${period}|${reason}`, plus
- * `|${hash of note}` for a milestone reminder (a task can have several in one week).
+ * `|${hash of note}` for a milestone reminder (a task can have several in one week), plus
+ * `|u${hash of the unit}` for a jointly led task (each lead unit gets its own prompt). A task led by
+ * one unit keeps the key it always had.
  */
 export function reminderKey(ledgerId: string, r: Reminder): string {
-  const key = `${ledgerId}|${r.taskId}|${r.period}|${r.reason}`;
-  return r.reason === 'milestone' ? `${key}|${noteHash(r.note ?? '')}` : key;
+  let key = `${ledgerId}|${r.taskId}|${r.period}|${r.reason}`;
+  if (r.reason === 'milestone') key += `|${noteHash(r.note ?? '')}`;
+  if (r.jointWith?.length) key += `|u${noteHash(r.leadUnit)}`;
+  return key;
 }

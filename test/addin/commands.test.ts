@@ -17,7 +17,7 @@ import {
 } from '../../addin/src/commands/actions.js';
 import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
 import type { Mailbox, PaneRequest } from '../../addin/src/mailbox.js';
-import { SimWorkbook, simulatedHost } from './support/simulatedExcel.js';
+import { SimWorkbook, simulatedHost } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { startBackend, type Backend } from './support/backend.js';
 

@@ -17,7 +17,7 @@ import {
 import { readSheet } from '../../addin/src/excel/workbook.js';
 import { viewLedger } from '../../addin/src/ledgerView.js';
 import type { Mailbox } from '../../addin/src/mailbox.js';
-import { SimWorkbook, simulatedHost } from './support/simulatedExcel.js';
+import { SimWorkbook, simulatedHost } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { generatedLedger } from './support/generatedLedger.js';
 import { clockFrom, startBackend, type Backend } from './support/backend.js';

@@ -15,7 +15,12 @@ import { BackendError } from '../../addin/src/api/client.js';
 import { readSheet, splitAreas } from '../../addin/src/excel/workbook.js';
 import { viewLedger } from '../../addin/src/ledgerView.js';
 import type { Mailbox, PaneRequest } from '../../addin/src/mailbox.js';
-import { MAX_MERGED_AREAS, SimWorkbook, simulatedHost, type SimCell } from './support/simulatedExcel.js';
+import {
+  MAX_MERGED_AREAS,
+  SimWorkbook,
+  simulatedHost,
+  type SimCell,
+} from '../../playground/simulatedExcel.js';
 import { generatedLedger } from './support/generatedLedger.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'duban-merges-'));

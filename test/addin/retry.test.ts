@@ -15,7 +15,7 @@ import {
   syncLedger,
   type CommandEnv,
 } from '../../addin/src/commands/actions.js';
-import { SimWorkbook, simulatedHost } from './support/simulatedExcel.js';
+import { SimWorkbook, simulatedHost } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { startBackend, type Backend } from './support/backend.js';
 

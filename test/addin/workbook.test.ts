@@ -11,9 +11,10 @@ import {
   parseAddress,
   type CellWrite,
 } from '../../addin/src/excel/workbook.js';
-import { PROBLEM_FILL, paintRows, viewLedger } from '../../addin/src/ledgerView.js';
+import { PROBLEM_FILL, paintRows, rowsOfUnits, viewLedger } from '../../addin/src/ledgerView.js';
+import { SAMPLE_HEADER } from '../support/sampleLayout.js';
 import type { Mailbox, PaneRequest, Status } from '../../addin/src/mailbox.js';
-import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from './support/simulatedExcel.js';
+import { SimWorkbook, simulatedHost, REQUEST_LIMIT_BYTES } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from './support/fixture.js';
 import { syncsForCommand } from './support/bench.js';
 import { generatedLedger } from './support/generatedLedger.js';
@@ -252,6 +253,37 @@ describe('the Excel adapter', () => {
     expect(workbook.cell(name, 'E20').fill).toBe(PROBLEM_FILL);
     expect(workbook.cell(name, 'A12').fill).toBeNull();
     expect(workbook.syncCount).toBe(2);
+  });
+
+  it('R13: a jointly led task’s row (县发改局、县财政局) is painted in the most severe card colour of its lead units', async () => {
+    const values = generatedLedger(2);
+    const unitCol = SAMPLE_HEADER.indexOf('牵头单位');
+    values[2]![unitCol] = '县发改局、县财政局';
+    values[3]![unitCol] = '县商务局';
+    const workbook = new SimWorkbook();
+    workbook.addSheet('台账', values);
+    const { excel, isSetSupported } = simulatedHost(workbook);
+    await excel.run(async (context) => {
+      const read = await readSheet(context, isSetSupported);
+      const view = viewLedger(read, DEFAULT_SETTINGS);
+      expect(view.taskAt(3)?.leadUnits).toEqual(['县发改局', '县财政局']);
+      // Carding 县财政局 repaints its rows: the joint task's row is one of them.
+      const rows = rowsOfUnits(view, ['县财政局']);
+      expect(rows).toEqual([3]);
+      const fills = paintRows({
+        view,
+        rows,
+        states: new Map([
+          ['县发改局', 'yellow'],
+          ['县财政局', 'orange'],
+        ]),
+        problems: [],
+        colors: DEFAULT_SETTINGS.cardColors,
+      });
+      await writePlan(context, isSetSupported, read.sheetName, { cells: [], fills });
+    });
+    expect(workbook.cell('台账', 'A3').fill).toBe(DEFAULT_SETTINGS.cardColors.orange);
+    expect(workbook.cell('台账', 'A4').fill).toBeNull();
   });
 
   it('R22: a ledger whose title names no year takes the year of the clerk’s today (China time), not the machine’s clock', async () => {

@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { buildAddin, localhostCertificates, serveAddin, type ServedAddin } from '../../addin/build.js';
 import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
 import { roundupPeriods } from '../../addin/src/taskpane/periods.js';
-import { SimWorkbook, type Op } from '../addin/support/simulatedExcel.js';
+import { SimWorkbook, type Op } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
 import { clockFrom, startBackend, type Backend } from '../addin/support/backend.js';
 

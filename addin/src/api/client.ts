@@ -145,7 +145,7 @@ const RoundupResponse = z.looseObject({
   units: z.array(
     z.looseObject({
       unit: z.string(),
-      rank: z.number(),
+      rank: z.number().nullable(),
       score: z.number(),
       scoreText: z.string().optional(),
       state: z.string().optional(),
@@ -271,6 +271,11 @@ export class DubanApi {
   /** The letter that follows a card (R14): 提示函 for yellow, 预警通知书 for orange. */
   cardDocument(cardId: string) {
     return this.download(`/cards/${encodeURIComponent(cardId)}/document`);
+  }
+
+  /** A red card's draft 通报批评 (tongbao) or 专题报告 to 县委 (zhuanti), R12. */
+  redCardDocument(cardId: string, doc: 'tongbao' | 'zhuanti') {
+    return this.download(`/cards/${encodeURIComponent(cardId)}/document?doc=${doc}`);
   }
 
   /** The round-up report of a period (R21) as .docx. */

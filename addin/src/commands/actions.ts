@@ -3,6 +3,7 @@
 // decide with shared/ and the backend, write once. The backend is called before anything is written,
 // so a failure leaves the workbook as it was.
 import { cardRefusal } from '../../../shared/rules/cardDecisions.js';
+import { splitLeadUnits } from '../../../shared/ledger/leadUnits.js';
 import { starChanges } from '../../../shared/rules/stars.js';
 import type { CardReason, CardState, IsoDate, LedgerTask, Stars } from '../../../shared/model.js';
 import type { Settings } from '../../../shared/settings.js';
@@ -393,11 +394,12 @@ function groupByUnit(tasks: (LedgerTask & { id: string })[]): {
   const units = new Map<string, string[]>();
   const noUnit: LedgerTask[] = [];
   for (const t of tasks) {
-    if (!t.leadUnit) {
+    if (t.leadUnits.length === 0) {
       noUnit.push(t);
       continue;
     }
-    units.set(t.leadUnit, [...(units.get(t.leadUnit) ?? []), t.id]);
+    // A jointly led task goes to each of its lead units (县发改局、县财政局 is two units).
+    for (const unit of t.leadUnits) units.set(unit, [...(units.get(unit) ?? []), t.id]);
   }
   return { units, noUnit };
 }
@@ -422,7 +424,9 @@ export async function issueCards(
       // R3, R8: the shared rule the backend enforces — a closed task is never carded — said per row here.
       const refused = chosenRows.flatMap((t) => {
         const r = t.leadUnit
-          ? cardRefusal(t.leadUnit, [{ id: t.id, leadUnit: t.leadUnit, closed: t.closed }])
+          ? cardRefusal(splitLeadUnits(t.leadUnit)[0] ?? t.leadUnit, [
+              { id: t.id, leadUnit: t.leadUnit, closed: t.closed },
+            ])
           : null;
         return r ? [`${rowLabel(t)}：${r.message}`] : [];
       });
@@ -622,7 +626,8 @@ export async function selectedTaskRefs(env: CommandEnv): Promise<TaskRef[]> {
 export async function openInterview(env: CommandEnv): Promise<Outcome> {
   try {
     const tasks = await selectedTaskRefs(env).catch(() => []);
-    const unit = tasks.find((t) => t.leadUnit)?.leadUnit ?? null;
+    // The first lead unit of the first selected task (a jointly led task's others can be typed in).
+    const unit = tasks.flatMap((t) => splitLeadUnits(t.leadUnit))[0] ?? null;
     env.mailbox.ask({ kind: 'interview', unit });
     return { level: 'info', text: `请在下方填写约谈记录${unit ? `（${unit}）` : ''}。` };
   } catch (err) {

@@ -549,7 +549,7 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                 h(
                   'tr',
                   {},
-                  h('td', {}, String(u.rank)),
+                  h('td', {}, u.rank === null ? '不参与排名' : String(u.rank)),
                   h('td', {}, u.unit),
                   h('td', {}, u.scoreText ?? String(u.score)),
                   h('td', {}, String(u.overdue.length)),
@@ -1087,6 +1087,30 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
           });
           return h('label', {}, box, h('span', {}, item.text));
         }),
+      ),
+      // R12: the 通报批评 and the 专题报告 drafted from the unit's history, for the 县政府办公室 to number.
+      h(
+        'div',
+        { class: 'actions red-documents' },
+        (['tongbao', 'zhuanti'] as const).map((doc) =>
+          h(
+            'button',
+            {
+              class: 'btn',
+              type: 'button',
+              'data-doc': doc,
+              disabled: !card,
+              onclick: () =>
+                void act(`正在生成${doc === 'tongbao' ? '通报批评' : '专题报告'}草稿…`, async () => {
+                  if (!card) return { level: 'error', text: '找不到红牌编号，请刷新“亮牌”页。' };
+                  const file = await deps.env().api().redCardDocument(card.id, doc);
+                  saveFile(file);
+                  return { level: 'success', text: `已下载《${file.fileName}》。` };
+                }),
+            },
+            doc === 'tongbao' ? '下载通报批评草稿（Word）' : '下载专题报告草稿（Word）',
+          ),
+        ),
       ),
     );
   }

@@ -26,7 +26,8 @@ const list = (v: string | undefined) =>
 /**
  * Reads DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_CHANNEL_TIMEOUT_MS, DUBAN_OFFICE_NAME,
  * DUBAN_CHANNEL_HTTP_HOSTS (plain-http hosts, comma-separated) and DUBAN_TEST_LOOPBACK_CHANNELS
- * (test receivers; honoured only when NODE_ENV is `test`).
+ * (test receivers; honoured only when NODE_ENV is `test`), and DUBAN_PLAYGROUND_RECEIVERS (the
+ * playground's receivers; honoured only with the playground flag on `playground*` tables).
  */
 export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ChannelsConfig {
   const timeout = Number(env.DUBAN_CHANNEL_TIMEOUT_MS);
@@ -38,6 +39,10 @@ export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cha
     network: {
       httpHosts: list(env.DUBAN_CHANNEL_HTTP_HOSTS),
       testLoopback: list(env.DUBAN_TEST_LOOPBACK_CHANNELS),
+      playgroundLoopback:
+        env.DUBAN_PLAYGROUND === '1' && /^playground/.test(env.DUBAN_TABLE_PREFIX ?? '')
+          ? list(env.DUBAN_PLAYGROUND_RECEIVERS)
+          : [],
     },
   };
 }

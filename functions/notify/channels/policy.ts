@@ -40,6 +40,12 @@ export interface ChannelNetwork {
    * that port (DUBAN_TEST_LOOPBACK_CHANNELS).
    */
   testLoopback?: string[];
+  /**
+   * The playground's own receivers (`127.0.0.1:port`, DUBAN_PLAYGROUND_RECEIVERS): honoured only in a
+   * backend started with the playground flag on `playground*` tables (channelsConfigFromEnv decides),
+   * so a production deployment can never post to loopback through it.
+   */
+  playgroundLoopback?: string[];
   resolve?: Resolver;
 }
 
@@ -193,7 +199,10 @@ function inList(u: URL, list: string[] | undefined): boolean {
 }
 
 function testLoopbackAllowed(u: URL, net: ChannelNetwork): boolean {
-  return process.env.NODE_ENV === 'test' && inList(u, net.testLoopback) && u.port !== '';
+  if (u.port === '') return false;
+  return (
+    (process.env.NODE_ENV === 'test' && inList(u, net.testLoopback)) || inList(u, net.playgroundLoopback)
+  );
 }
 
 export interface CheckedUrl {

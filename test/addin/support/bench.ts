@@ -5,7 +5,7 @@ import { DubanApi } from '../../../addin/src/api/client.js';
 import { RIBBON_COMMANDS } from '../../../addin/src/commands/ribbon.js';
 import { submitClose, type CommandEnv } from '../../../addin/src/commands/actions.js';
 import type { Mailbox } from '../../../addin/src/mailbox.js';
-import { SimWorkbook, simulatedHost } from './simulatedExcel.js';
+import { SimWorkbook, simulatedHost } from '../../../playground/simulatedExcel.js';
 import { generatedLedger, HEADER } from './generatedLedger.js';
 
 export type BenchCommand =

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SimCell } from './simulatedExcel.js';
+import type { SimCell } from '../../../playground/simulatedExcel.js';
 
 export const FIXTURE = join(
   dirname(fileURLToPath(import.meta.url)),

@@ -1,5 +1,5 @@
 // A generated ledger of n task rows in the sample's layout (title, header, tasks), for size tests and the bench.
-import type { SimCell } from './simulatedExcel.js';
+import type { SimCell } from '../../../playground/simulatedExcel.js';
 import { SAMPLE_HEADER, SAMPLE_KINDS } from '../../support/sampleLayout.js';
 
 export const HEADER: string[] = [...SAMPLE_HEADER];

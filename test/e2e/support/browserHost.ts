@@ -2,7 +2,7 @@
 // globals over the simulated host. The workbook itself lives in the test (Node); every sync() is one
 // call of the exposed binding __dubanExcel, so the pane and the function file share one workbook,
 // as they do in Excel, and the test counts and checks every round trip.
-import { simulatedExcel, type Op } from '../../addin/support/simulatedExcel.js';
+import { simulatedExcel, type Op } from '../../../playground/simulatedExcel.js';
 
 declare global {
   interface Window {

@@ -9,7 +9,11 @@ import {
   type ChannelNetwork,
   type ResolvedAddress,
 } from '../../../functions/notify/channels/policy.js';
-import { checkChannel, sendThroughChannel } from '../../../functions/notify/channels/index.js';
+import {
+  channelsConfigFromEnv,
+  checkChannel,
+  sendThroughChannel,
+} from '../../../functions/notify/channels/index.js';
 import { maskUrl } from '../../../functions/http/channelSecrets.js';
 import { composePrompt } from '../../../functions/notify/message.js';
 import { item } from '../notify/fixtures.js';
@@ -180,6 +184,35 @@ describe('R17: channel addresses an attacker would try are refused (strings and 
     expect(() =>
       checkChannelUrl('webhook', 'http://127.0.0.1:4567/sms', { testLoopback: ['127.0.0.1:4567'] }),
     ).not.toThrow();
+  });
+
+  it('the playground’s loopback receivers are honoured only in a backend with the playground flag on playground tables', () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    const url = 'http://127.0.0.1:4567/sms';
+    const receivers = { DUBAN_PLAYGROUND_RECEIVERS: '127.0.0.1:4567' };
+    try {
+      for (const env of [
+        receivers,
+        { ...receivers, DUBAN_PLAYGROUND: '1', DUBAN_TABLE_PREFIX: 'duban' },
+        { ...receivers, DUBAN_TABLE_PREFIX: 'playground1' },
+      ]) {
+        const { network } = channelsConfigFromEnv(env);
+        expect(() => checkChannelUrl('webhook', url, network)).toThrow(/只允许 https/);
+        tally('ssrf', true);
+      }
+      const { network } = channelsConfigFromEnv({
+        ...receivers,
+        DUBAN_PLAYGROUND: '1',
+        DUBAN_TABLE_PREFIX: 'playground1',
+      });
+      expect(() => checkChannelUrl('webhook', url, network)).not.toThrow();
+      // Another loopback port is still refused in the playground.
+      expect(() => checkChannelUrl('webhook', 'http://127.0.0.1:4568/sms', network)).toThrow();
+      tally('ssrf', true);
+    } finally {
+      process.env.NODE_ENV = saved;
+    }
   });
 
   it('only special addresses are refused: public unicast addresses of both families pass', () => {

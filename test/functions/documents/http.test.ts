@@ -135,6 +135,47 @@ describe('GET /api/cards/{cardId}/document', () => {
     expect(res.json().error.message).toContain('通报批评');
   });
 
+  it('R12: the red card’s 通报批评 draft: in the name of 县政府办公室, number left for it to fill, both interviews and the letters named', async () => {
+    const res = await download(`/cards/${encodeURIComponent(redId)}/document?doc=tongbao`);
+    expect(res.status).toBe(200);
+    expect(savedName(res.headers.get('content-disposition'))).toBe(`通报批评（${UNIT}，草稿）.docx`);
+    const text = docText(res.bytes);
+    expect(text.slice(0, 4)).toEqual([
+      '友谊县人民政府办公室',
+      '友政办通〔2026〕　　号',
+      `关于对${UNIT}予以通报批评的通报`,
+      '各乡（镇）人民政府、县政府各部门：',
+    ]);
+    const all = text.join('\n');
+    // The history it is built from: the yellow and orange cards with their letters' numbers, both interviews.
+    expect(all).toContain(
+      '2026年2月10日，因上报材料不及时、未按规定时限报送工作进展被亮黄牌，县政府督办检查室下发《重点工作督办提示函》（友政督提〔2026〕1号）',
+    );
+    expect(all).toContain('《重点工作督办预警通知书》（友政督警〔2026〕1号）');
+    expect(all).toContain('2026年3月5日，县政府分管领导张副县长约谈赵局长');
+    expect(all).toContain('2026年6月10日，县政府分管领导张副县长约谈赵局长');
+    expect(all).toContain(`决定对${UNIT}予以全县通报批评`);
+    // The tasks the cards cited, with where they stand.
+    expect(text).toEqual(expect.arrayContaining(['老旧小区改造120个', '城区供热管网改造', '未反馈进展']));
+  });
+
+  it('R12: the red card’s 专题报告 to 县委, numbered when the office gives a number', async () => {
+    const res = await download(`/cards/${encodeURIComponent(redId)}/document?doc=zhuanti&no=4`);
+    expect(res.status).toBe(200);
+    const text = docText(res.bytes);
+    expect(text.slice(1, 4)).toEqual([
+      '友政督专〔2026〕4号',
+      `关于${UNIT}被亮红牌有关情况的专题报告`,
+      '中共友谊县委员会：',
+    ]);
+    expect(text.join('\n')).toContain('被县政府分管领导约谈2次');
+    expect(text).toContain('特此报告。');
+    // Asked of a yellow card: refused, in Chinese.
+    const wrong = await download(`/cards/${encodeURIComponent(yellowId)}/document?doc=zhuanti`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.json().error.message).toContain('只随红牌生成');
+  });
+
   it('404 for an unknown card, 401 without the key or with a wrong one', async () => {
     const missing = await download('/cards/no-such-card/document');
     expect(missing.status).toBe(404);
@@ -165,20 +206,24 @@ describe('GET /api/roundup/document', () => {
     const q = `ledgerId=${L}&period=2026-Q1&asOf=2026-04-08`;
     const json = await api.call('GET', `/roundup?${q}`);
     expect(json.status).toBe(200);
-    const ranked = [...json.body.units].sort((a, b) => a.rank - b.rank).map((u: { unit: string }) => u.unit);
+    // The answer's order: ranked units by rank, then those with nothing due (listed apart, rank null).
+    const ranked = json.body.units.map((u: { unit: string }) => u.unit);
     expect(ranked).toHaveLength(2);
     const res = await download(`/roundup/document?${q}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(DOCX_TYPE);
     expect(savedName(res.headers.get('content-disposition'))).toBe('督检汇总报告（2026年第一季度）.docx');
     const text = docText(res.bytes);
-    expect(text.slice(0, 3)).toEqual([
+    expect(text.slice(0, 4)).toEqual([
       '友谊县人民政府督办检查室',
+      '友政督报〔2026〕1号',
       '关于2026年第一季度重点工作督检情况的汇总报告',
       '县人民政府：',
     ]);
+    // The per-unit detail is the 附件, in the same order.
+    expect(text).toContain('附件：2026年第一季度各牵头单位重点工作督检情况');
     const sections = text.filter((p) => /^（[一二]）/.test(p));
-    expect(sections.map((p) => p.replace(/^（.）(.+?)（第.*$/, '$1'))).toEqual(ranked);
+    expect(sections.map((p) => p.replace(/^（.）(.+?)（(第|本期).*$/, '$1'))).toEqual(ranked);
     const all = text.join('\n');
     expect(all).toContain('超期未完成：第3项“水库除险加固”（完成时限2026年3月10日）。');
     expect(all).toContain('被亮橙牌（友政督警〔2026〕1号）');

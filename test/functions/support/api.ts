@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { startDevHost, type DevHost } from '../../../functions/devhost.js';
 import { configureRuntime, runtimeStorage } from '../../../functions/http/runtime.js';
 import type { Storage } from '../../../functions/storage/index.js';
+import { splitLeadUnits } from '../../../shared/ledger/leadUnits.js';
 import type { LedgerTask } from '../../../shared/model.js';
 
 export const KEY = 'test-function-key-0123456789';
@@ -101,6 +102,7 @@ export function task(
     progress: null,
     target: null,
     ...over,
+    leadUnits: over.leadUnits ?? splitLeadUnits(over.leadUnit === undefined ? '县财政局' : over.leadUnit),
   };
 }
 

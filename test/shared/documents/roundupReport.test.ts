@@ -114,10 +114,12 @@ const report = roundupReport({
   calendar,
 });
 
+/** The report's body and its 附件 (the per-unit detail), as a reader reads them one after the other. */
+const allBlocks = (c: DocumentContent) => [...c.blocks, ...(c.attachments ?? []).flatMap((a) => a.blocks)];
 const paragraphs = (c: DocumentContent) =>
-  c.blocks.flatMap((b) => (b.kind === 'paragraph' || b.kind === 'heading' ? [b.text] : []));
+  allBlocks(c).flatMap((b) => (b.kind === 'paragraph' || b.kind === 'heading' ? [b.text] : []));
 const tables = (c: DocumentContent) =>
-  c.blocks.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
+  allBlocks(c).filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
 
 describe('督检汇总报告 (R21)', () => {
   // Handed over in a scrambled order: the document puts the units in rank order itself.
@@ -128,7 +130,9 @@ describe('督检汇总报告 (R21)', () => {
 
   it('R21: is addressed to the county government, titled with the period and dated with asOf', () => {
     expect(doc.kind).toBe('roundup');
-    expect(doc.docNo).toBeNull();
+    // R21: a 报告 with its number (prefix a setting; the first quarter's report is number 1).
+    expect(doc.docNo).toBe('友政督报〔2026〕1号');
+    expect(doc.attachments?.map((a) => a.title)).toEqual(['2026年第一季度各牵头单位重点工作督检情况']);
     expect(doc.title).toBe('关于2026年第一季度重点工作督检情况的汇总报告');
     expect(doc.addressees).toEqual(['县人民政府']);
     expect(doc.fileName).toBe('督检汇总报告（2026年第一季度）.docx');
@@ -138,38 +142,51 @@ describe('督检汇总报告 (R21)', () => {
     );
   });
 
-  it('R20/R21: the ranking table lists the units in rank order with score, feedback and cards', () => {
+  it('R20/R21: the ranking table lists the ranked units in rank order with score, both rates and cards', () => {
     const ranking = tables(doc)[0];
     expect(ranking?.columns.map((c) => c.title)).toEqual([
       '排名',
       '牵头单位',
       '得分',
-      '任务（项）',
-      '按时反馈/提示',
-      '超期',
-      '滞后',
+      '按时反馈率',
+      '到期任务完成率',
       '亮牌',
       '牌色',
     ]);
-    const byRank = [...report.units].sort((a, b) => a.rank - b.rank);
-    expect(ranking?.rows.map((r) => r[1])).toEqual(byRank.map((u) => u.unit));
-    expect(ranking?.rows.map((r) => r[0])).toEqual(['1', '2', '3']);
+    const ranked = report.units.filter((u) => u.rank !== null);
+    expect(ranking?.rows.map((r) => [r[0], r[1], r[2]])).toEqual(
+      ranked.map((u) => [String(u.rank), u.unit, u.scoreText]),
+    );
     // The education bureau: feedback late, its due task overdue, a yellow card: last, 0×40 + 0×60 − 2.
-    expect(ranking?.rows[2]).toEqual([String(3), EDU, '-2.00', '2', '0/2', '1', '0', '黄牌1张', '黄牌']);
-    expect(ranking?.rows.slice(0, 2).map((r) => r[2])).toEqual(['100.00', '100.00']);
+    expect(ranking?.rows.at(-1)).toEqual([
+      String(ranked.length),
+      EDU,
+      '-2.00',
+      '0%\n（0/2）',
+      '0%\n（0/1）',
+      '黄牌1张',
+      '黄牌',
+    ]);
   });
 
   it('R20: shows the scoring formula with the weights in force', () => {
     expect(paragraphs(doc).join('\n')).toContain(
-      '得分 = 按时反馈率 × 40 + 到期任务完成率 × 60 − 黄牌 × 2 − 橙牌 × 5 − 红牌 × 10',
+      '得分 = 按时反馈率 × 40 + 到期任务完成率 × 60 − 黄牌数 × 2 − 橙牌数 × 5 − 红牌数 × 10',
     );
+    // The two rates defined in words, and how ties are ordered.
+    expect(paragraphs(doc).join('\n')).toContain('到期任务指完成时限在本期内且截至统计日已届满的任务');
+    expect(paragraphs(doc).join('\n')).toContain('按时反馈指在反馈截止日当天或之前收到单位反馈');
+    expect(paragraphs(doc).join('\n')).toContain('得分相同的单位并列同一名次');
   });
 
   it('R21: one section per unit, in rank order, each with its tasks table', () => {
-    const headings = doc.blocks.flatMap((b) => (b.kind === 'heading' && b.level === 2 ? [b.text] : []));
-    const byRank = [...report.units].sort((a, b) => a.rank - b.rank);
+    const headings = allBlocks(doc).flatMap((b) => (b.kind === 'heading' && b.level === 2 ? [b.text] : []));
+    const byRank = report.units;
     expect(headings).toEqual(
-      byRank.map((u, i) => `（${['一', '二', '三'][i]}）${u.unit}（第${u.rank}名，得分${u.scoreText}）`),
+      byRank.map(
+        (u, i) =>
+          `（${['一', '二', '三'][i]}）${u.unit}（${u.rank === null ? '本期无到期任务，不参与排名' : `第${u.rank}名，得分${u.scoreText}`}）`,
+      ),
     );
     const eduTasks = tables(doc).find(
       (t) => t.rows.some((r) => r[1] === '校舍安全排查') && t.columns[2]?.title === '星级',
@@ -212,9 +229,13 @@ describe('督检汇总报告 (R21)', () => {
   });
 
   it('R21: the overall figures add up the units', () => {
-    expect(paragraphs(doc).join('\n')).toContain(
-      '本期共提示5项次，按时反馈3项次，逾期反馈1项次，未反馈1项次，未到反馈截止0项次。已销号任务1项，超期未完成任务1项，进度滞后任务0项，节点滞后0个。2026年以来共亮黄牌1张、橙牌0张、红牌0张。',
+    const text = paragraphs(doc).join('\n');
+    expect(text).toContain('本期共发出工作提示5项次');
+    expect(text).toContain('逾期反馈1项次，未反馈1项次，未到反馈截止0项次');
+    expect(text).toContain(
+      '超期未完成1项，进度滞后0项，节点滞后0个。2026年以来共亮黄牌1张、橙牌0张、红牌0张。',
     );
+    expect(text).toMatch(/按时反馈率\d+(\.\d)?%/);
   });
 
   it('R16: a calendar year the office has not loaded is said in the report', () => {
@@ -222,7 +243,7 @@ describe('督检汇总报告 (R21)', () => {
       ...report,
       notice: '2027年的节假日安排未载入，这些年份按周一至周五计算工作日',
     });
-    expect(paragraphs(d).at(-1)).toBe('说明：2027年的节假日安排未载入，这些年份按周一至周五计算工作日。');
+    expect(paragraphs(d)).toContain('说明：2027年的节假日安排未载入，这些年份按周一至周五计算工作日。');
   });
 });
 
@@ -261,10 +282,11 @@ describe('督检汇总报告: lagging, slips, an empty round', () => {
       settings: DEFAULT_SETTINGS,
       calendar,
     });
-    // 1200 × 90/365 days = 295.89 expected by 31 March (R6 pro rata), 100 reported.
-    expect(r.units[0]?.lagging[0]).toMatchObject({ checkpoint: '2026-03-31', reported: 100 });
+    // 1200 × 90/365 days = 295.89 expected by 31 March (R6 pro rata), 100 reported: printed as whole people.
+    expect(r.units[0]?.lagging[0]).toMatchObject({ checkpoint: '2026-03-31', reported: 100, unit: '人' });
     const text = paragraphs(roundupDocument(r)).join('\n');
-    expect(text).toContain('进度滞后：第8项“新增就业1200人”截至2026年3月31日应完成295.89，实报100。');
+    expect(text).toContain('进度滞后：第8项“新增就业1200人”截至2026年3月31日应完成296人，实报100人。');
+    expect(text).not.toContain('295.89');
     expect(text).toContain('节点滞后：第9项“产业园建设”的节点“完成土地征收”（2026年3月20日）。');
     const tasksTable = tables(roundupDocument(r)).find((t) => t.columns[2]?.title === '星级');
     expect(tasksTable?.rows.map((row) => row[4])).toEqual(['进度滞后', '节点滞后']);

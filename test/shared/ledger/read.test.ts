@@ -165,6 +165,7 @@ describe('header', () => {
       measures: '开展专项招聘。',
       leadLeader: '孙丽',
       leadUnit: '县人社局',
+      leadUnits: ['县人社局'],
       supportUnits: ['县财政局', '县税务局'],
       deadline: { text: '2026/6/30', date: '2026-06-30', recurrence: null },
       category: 'indicator',
@@ -238,11 +239,14 @@ describe('header', () => {
   });
 
   it('R1: a required column missing from the header is one problem on the header row, not one per row', () => {
-    const r = readLedger([
-      ['序号', '工作任务', '牵头单位', '完成时限', '工作措施'],
-      ['1', '任务一', '县发改局', '6月底前', '措施。'],
-      ['2', '任务二', '县财政局', '年底前', '措施。'],
-    ]);
+    const r = readLedger(
+      [
+        ['序号', '工作任务', '牵头单位', '完成时限', '工作措施'],
+        ['1', '任务一', '县发改局', '6月底前', '措施。'],
+        ['2', '任务二', '县财政局', '年底前', '措施。'],
+      ],
+      { year: 2026 },
+    );
     expect(r.problems).toEqual([
       { row: 1, column: null, rule: 'R1', message: '第1行表头缺少“牵头领导”列，各任务的牵头领导均无法读取' },
     ]);
@@ -568,7 +572,7 @@ describe('tasks', () => {
     ]);
   });
 
-  it('R2: an item’s measures, leader, lead unit and deadline merged with its parent’s read the same from Excel and xlsx', () => {
+  it('R2: an item’s measures, leader, lead unit and deadline merged with its parent’s read the same from Excel (its areas listed, or inferred on a host that cannot list them) and xlsx', () => {
     const { excel, xlsx } = sheet(
       [
         HEADER,
@@ -588,14 +592,35 @@ describe('tasks', () => {
         [2, 8, 4, 8],
       ],
     );
-    const a = readLedger(excel, { year: 2026 });
+    const a = readLedger(excel, { year: 2026, inferMerges: true });
     expect(a).toEqual(readLedger(xlsx, { year: 2026 }));
+    expect(readLedger(excel, { year: 2026, merges: ['D2:D4', 'E2:E4', 'F2:F4', 'H2:H4'] })).toEqual(a);
     expect(a.problems).toEqual([]);
     expect(a.tasks.map((t) => [t.no, t.measures, t.leadLeader, t.leadUnit, t.deadline.date])).toEqual([
       ['3', '链长制。', '王志刚', '县商务局', '2026-12-31'],
       ['3-1', '链长制。', '王志刚', '县商务局', '2026-12-31'],
       ['3-2', '链长制。', '王志刚', '县商务局', '2026-12-31'],
     ]);
+  });
+
+  it('R1: a child row whose 牵头领导/牵头单位/工作措施 are blank and merged with nothing does not take its parent’s: each blank cell is reported', () => {
+    const rows = [
+      HEADER,
+      taskRow('3', '招商引资', { 工作措施: '链长制。', 牵头领导: '王志刚', 牵头单位: '县商务局' }),
+      taskRow('3-1', '引进项目', { 工作措施: '', 牵头领导: '', 牵头单位: '' }),
+    ];
+    const { excel, xlsx } = sheet(rows);
+    for (const values of [excel, xlsx]) {
+      const r = readLedger(values, { year: 2026, merges: [] });
+      expect(r.tasks[1]).toMatchObject({ no: '3-1', measures: null, leadLeader: null, leadUnit: null });
+      expect(r.problems).toEqual([
+        { row: 3, column: 'D', rule: 'R1', message: '第3行D列（工作措施）为空' },
+        { row: 3, column: 'E', rule: 'R1', message: '第3行E列（牵头领导）为空' },
+        { row: 3, column: 'F', rule: 'R1', message: '第3行F列（牵头单位）为空' },
+      ]);
+    }
+    // The same blanks read from an xlsx file (no areas listed: it repeats merged values itself).
+    expect(readLedger(xlsx, { year: 2026 }).problems).toHaveLength(3);
   });
 
   it('R4: with the merged areas given (Office.js/exceljs A1 ranges), any vertical merge reads as an xlsx reader gives it', () => {
@@ -773,5 +798,46 @@ describe('year (R4)', () => {
     const now = readLedger(body);
     expect(now.yearSource).toBe('today');
     expect(now.year).toBeGreaterThanOrEqual(2026);
+  });
+
+  it('R4: a title with the year in Chinese numerals (二〇二六年, 二零二六年度) dates the ledger, in January as in June', () => {
+    for (const title of [
+      '友谊县二〇二六年重点工作台账',
+      '友谊县二零二六年度重点工作督办台账',
+      '二〇二六年3月重点工作台账',
+    ]) {
+      const r = readLedger([[title], ...body], { today: '2027-01-08' });
+      expect([r.year, r.yearSource, r.tasks[0]!.deadline.date]).toEqual([2026, 'title', '2026-06-30']);
+      expect(r.problems).toEqual([]);
+    }
+    // 2026年3月 (a month and no day) is a title year too; a full date on an update line is not.
+    expect(readLedger([['2026年3月重点工作台账'], ...body], { today: '2027-01-08' }).year).toBe(2026);
+  });
+
+  it('R4: a title with a month and no year is reported, never silently read with the clock’s year', () => {
+    const rows = [['3月份重点工作督办台账'], ...body];
+    const fromSettings = readLedger(rows, {
+      settings: makeSettings({ ledgerYear: 2026 }),
+      today: '2027-01-08',
+    });
+    expect([fromSettings.year, fromSettings.tasks[0]!.deadline.date]).toEqual([2026, '2026-06-30']);
+    expect(fromSettings.problems).toEqual([
+      {
+        row: 1,
+        column: null,
+        rule: 'R4',
+        message:
+          '台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），时限和节点已按设置中的台账年份2026年读取；请在标题中写明年份',
+      },
+    ]);
+    const fromClock = readLedger(rows, { settings: makeSettings(), today: '2027-01-08' });
+    expect(fromClock.year).toBe(2027);
+    expect(fromClock.problems.map((p) => [p.row, p.rule, p.message])).toEqual([
+      [
+        1,
+        'R4',
+        '台账标题中没有可识别的年份（如“2026年”或“二〇二六年”），设置中也没有台账年份，时限和节点暂按今天所在的2027年读取；请在标题中写明年份，或在设置中填写台账年份',
+      ],
+    ]);
   });
 });

@@ -63,6 +63,15 @@ describe('which tasks a card may cite (R3, R8)', () => {
   });
 });
 
+describe('jointly led tasks (R8)', () => {
+  it('R8: a task led by 县发改局、县财政局 may be cited in a card to either unit, never to a third', () => {
+    const joint = { id: 'T9', leadUnit: '县发改局、县财政局', closed: false };
+    expect(cardRefusal(FIN, [joint])).toBeNull();
+    expect(cardRefusal('县发改局', [joint])).toBeNull();
+    expect(cardRefusal('县商务局', [joint])?.code).toBe('not_lead_unit');
+  });
+});
+
 describe('candidates already carded this year (R9, R10, R13)', () => {
   const card = (over: Partial<IssuedCard>): IssuedCard => ({
     id: 'c1',

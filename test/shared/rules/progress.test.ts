@@ -5,6 +5,8 @@ import {
   judgeLagging,
   latestReported,
   targetKind,
+  targetKindOf,
+  suggestTargetKind,
   latestCheckpoint,
   milestoneSlips,
   proRataTarget,
@@ -68,6 +70,8 @@ describe('progress', () => {
     expect(judgeLagging({ ...base, target: rate, title: '参保率至95%', reported: 60 })).toEqual({
       lagging: true,
       kind: 'level',
+      kindSource: 'unit',
+      suggested: null,
       checkpoint: '2026-06-30',
       expected: 95,
     });
@@ -87,17 +91,38 @@ describe('progress', () => {
     ).toMatchObject({ lagging: false, kind: 'cumulative' });
   });
 
-  it('R6: the kind — explicit kind wins; %, ‰, 个百分点 or 率/增长 in the title mean level; the level units are a setting', () => {
+  it('R6: the kind is data — the target’s own kind (ledger or clerk) wins, then the level units, then the setting; the title never decides', () => {
     const s = DEFAULT_SETTINGS;
     expect(targetKind({ value: 6, unit: '%' }, null, s)).toBe('level');
     expect(targetKind({ value: 2, unit: '‰' }, null, s)).toBe('level');
     expect(targetKind({ value: 0.5, unit: '个百分点' }, null, s)).toBe('level');
-    expect(targetKind({ value: 95, unit: '' }, '城乡居民医保参保率达到95', s)).toBe('level');
-    expect(targetKind({ value: 3.2, unit: '亿元' }, '固定资产投资增长', s)).toBe('level');
-    expect(targetKind({ value: 3.2, unit: '亿元' }, '完成固定资产投资', s)).toBe('cumulative');
+    // 增长 or 率 in the title only suggests: 固定资产投资增长 3.2亿元 is cumulative unless the data says otherwise.
+    expect(targetKind({ value: 3.2, unit: '亿元' }, '固定资产投资增长', s)).toBe('cumulative');
+    expect(suggestTargetKind('固定资产投资增长')).toBe('level');
+    expect(suggestTargetKind('完成固定资产投资')).toBeNull();
+    expect(targetKind({ value: 3.2, unit: '亿元', kind: 'level' }, '完成固定资产投资', s)).toBe('level');
     expect(targetKind({ value: 6, unit: '%', kind: 'cumulative' }, '增长6%', s)).toBe('cumulative');
     expect(targetKind({ value: 6, unit: '%' }, null, makeSettings({ levelUnits: ['‰'] }))).toBe('cumulative');
     expect(targetKind(1200, null, s)).toBe('cumulative');
+    expect(targetKind(1200, null, makeSettings({ targetKindDefault: 'level' }))).toBe('level');
+    expect(targetKindOf({ value: 50, unit: '亿元' }, s)).toEqual({ kind: 'cumulative', source: 'default' });
+  });
+
+  it('R6: 社会消费品零售总额增长 50亿元, on track in March (13 of a pro-rata 12.3), is not called lagging for the word 增长', () => {
+    const judged = judgeLagging({
+      target: { value: 50, unit: '亿元' },
+      title: '社会消费品零售总额稳定增长，全年50亿元',
+      reported: 13,
+      asOf: '2026-03-31',
+      year: 2026,
+      settings: DEFAULT_SETTINGS,
+    });
+    expect(judged).toMatchObject({
+      lagging: false,
+      kind: 'cumulative',
+      kindSource: 'default',
+      suggested: 'level',
+    });
   });
 
   it('R6: the latest reported value as of a date ignores values received after it (a back-dated run)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
-import { rankUnits, unitScore, type RankingInput } from '../../../shared/rules/ranking.js';
+import { TIE_RULE, rankUnits, unitScore, type RankingInput } from '../../../shared/rules/ranking.js';
 
 const row = (unit: string, extra: Partial<RankingInput> = {}): RankingInput => ({
   unit,
@@ -30,8 +30,19 @@ describe('ranking', () => {
     ).toBeCloseTo(25);
   });
 
-  it('R20: a unit with nothing due is not punished for it — its rates count as 1', () => {
-    const [r] = rankUnits([row('县档案馆')], DEFAULT_SETTINGS);
+  it('R20: a unit with nothing due is listed apart, unranked, after the units that delivered', () => {
+    const ranked = rankUnits(
+      [row('县档案馆'), row('县水利局', { tasksDue: 2, tasksDone: 2, feedbackDue: 2, feedbackOnTime: 1 })],
+      DEFAULT_SETTINGS,
+    );
+    expect(ranked.map((r) => [r.unit, r.rank])).toEqual([
+      ['县水利局', 1],
+      ['县档案馆', null],
+    ]);
+  });
+
+  it('R20: with nothingDue "ranked" (the older reading) a unit with nothing due is ranked, its rates counting as 1', () => {
+    const [r] = rankUnits([row('县档案馆')], makeSettings({ ranking: { nothingDue: 'ranked' } }));
     expect(r).toMatchObject({ score: 100, onTimeFeedbackRate: 1, completionRate: 1, rank: 1 });
   });
 
@@ -47,7 +58,7 @@ describe('ranking', () => {
       [
         row('县民政局', { feedbackDue: 3, feedbackOnTime: 2 }),
         row('县水利局', { tasksDue: 2, tasksDone: 1 }),
-        row('县卫健委', { orange: 1 }),
+        row('县卫健委', { orange: 1, tasksDue: 1, tasksDone: 1 }),
       ],
       DEFAULT_SETTINGS,
     );
@@ -59,25 +70,28 @@ describe('ranking', () => {
     expect(ranked[1]!.score).toBeCloseTo(86.6666667, 6);
   });
 
-  it('R20: ties are broken by fewer cards, then by name', () => {
+  it('R20: tied scores share a rank (并列), listed with fewer cards first, then by name; the next rank skips', () => {
     const ranked = rankUnits(
       [
-        row('县公安局', { yellow: 1 }), // 100 − 2 = 98, one card
+        row('县公安局', { yellow: 1, tasksDue: 1, tasksDone: 1 }), // 100 − 2 = 98, one card
         row('县教育局', { feedbackDue: 20, feedbackOnTime: 19 }), // 38 + 60 = 98, no card
         row('县财政局', { feedbackDue: 20, feedbackOnTime: 19 }), // same as 县教育局: by name, 财 (cai) before 教 (jiao)
+        row('县林业局', { feedbackDue: 20, feedbackOnTime: 10 }), // 20 + 60 = 80
       ],
       DEFAULT_SETTINGS,
     );
     expect(ranked.map((r) => [r.rank, r.unit, r.scoreText, r.cards])).toEqual([
       [1, '县财政局', '98.00', 0],
-      [2, '县教育局', '98.00', 0],
-      [3, '县公安局', '98.00', 1],
+      [1, '县教育局', '98.00', 0],
+      [1, '县公安局', '98.00', 1],
+      [4, '县林业局', '80.00', 0],
     ]);
   });
 
   it('R20: a unit with nothing due scores the full rate by default; the office may set that rate (e.g. 0.5)', () => {
     const idle = row('县档案馆');
     expect(unitScore(idle, DEFAULT_SETTINGS)).toBeCloseTo(100);
+    expect(TIE_RULE).toContain('并列');
     expect(unitScore(idle, makeSettings({ ranking: { rateWhenNothingDue: 0.5 } }))).toBeCloseTo(50);
     expect(
       unitScore(

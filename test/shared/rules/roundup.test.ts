@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCalendar } from '../../../shared/calendar.js';
-import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
+import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
 import type { Deadline, Feedback, UnitEvent } from '../../../shared/model.js';
 import { reminderSchedule } from '../../../shared/rules/schedule.js';
 import { roundupReport, type RoundupTask } from '../../../shared/rules/roundup.js';
@@ -64,7 +64,7 @@ const tasks: RoundupTask[] = [
   },
 ];
 
-function scenario() {
+function scenario(settings = DEFAULT_SETTINGS) {
   const calendar = makeCalendar();
   const reminders = reminderSchedule(
     tasks.map((t) => ({
@@ -116,21 +116,29 @@ function scenario() {
     feedback,
     events,
     asOf: '2026-04-08',
-    settings: DEFAULT_SETTINGS,
+    settings,
     calendar,
   });
 }
 
 describe('roundupReport', () => {
-  it('R21: the quarterly round-up ranks every unit, one with nothing due included', () => {
+  it('R20, R21: the quarterly round-up ranks the units with something due; one with nothing due is listed apart, unranked', () => {
     const report = scenario();
     expect(report.range).toEqual({ start: '2026-01-01', end: '2026-03-31' });
-    // 县档案馆: nothing due, no card → 100. 县财政局: all on time, its due task closed, one yellow → 98.
-    // 县教育局: 3 of 5 feedback on time (24), its due task open (0), one orange (−5) → 19.
+    // 县财政局: all on time, its due task closed, one yellow → 98. 县教育局: 3 of 5 feedback on time (24),
+    // its due task open (0), one orange (−5) → 19. 县档案馆: nothing due → 本期无到期任务，不参与排名 — no
+    // longer first with 100.00 above units that delivered.
     expect(report.units.map((u) => [u.rank, u.unit, u.scoreText, u.state])).toEqual([
-      [1, ARCH, '100.00', 'none'],
-      [2, FIN, '98.00', 'yellow'],
-      [3, EDU, '19.00', 'orange'],
+      [1, FIN, '98.00', 'yellow'],
+      [2, EDU, '19.00', 'orange'],
+      [null, ARCH, '100.00', 'none'],
+    ]);
+    // The setting keeps the older reading: ranked, with its rates counted as 1.
+    const old = scenario(makeSettings({ ranking: { nothingDue: 'ranked' } }));
+    expect(old.units.map((u) => [u.rank, u.unit])).toEqual([
+      [1, ARCH],
+      [2, FIN],
+      [3, EDU],
     ]);
     expect(report.fallbackYears).toEqual([]);
     expect(report.notice).toBeNull();
@@ -203,9 +211,9 @@ describe('roundupReport', () => {
       });
     for (const asOf of ['2026-12-31', '2027-01-07']) {
       const com = q4(asOf).units.find((u) => u.unit === COM)!;
-      // 100 − 5 (orange) − 2 (yellow) = 93; the clean unit ranks first.
+      // 100 − 5 (orange) − 2 (yellow) = 93; nothing fell due, so it is listed apart with its cards shown.
       expect([com.rank, com.scoreText, com.state, com.cards.map((c) => c.id), com.interviews], asOf).toEqual([
-        2,
+        null,
         '93.00',
         'orange',
         ['o', 'y'],

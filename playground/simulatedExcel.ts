@@ -8,12 +8,14 @@
 // - merged cells hold their value in the top-left cell only (merging keeps that one, as Excel does);
 //   getMergedAreasOrNullObject needs ExcelApi 1.13 and fails past 512 areas, as documented;
 // - workbook settings (ExcelApi 1.4) keep JSON values with the workbook.
-// It has no Node imports: the same code runs in vitest and, bundled, in Chromium for the e2e tests,
-// where the workbook lives in Node and each sync() crosses to it (one round trip per sync).
+// It has no Node imports: the same code runs in vitest, bundled in Chromium for the e2e tests (where
+// the workbook lives in Node and each sync() crosses to it, one round trip per sync), and as the
+// playground's in-browser Excel (playground/README.md), where the visitor's clicks and typing go
+// through typeInto/select just as a clerk's do in Excel.
 
 export type SimCell = string | number | boolean | null;
 
-interface CellState {
+export interface CellState {
   value: SimCell;
   formula: string | null;
   numberFormat: string;
@@ -52,7 +54,7 @@ function colIndex(letters: string): number {
   for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
   return n - 1;
 }
-function colName(i: number): string {
+export function colName(i: number): string {
   let n = i + 1;
   let s = '';
   while (n > 0) {
@@ -63,7 +65,7 @@ function colName(i: number): string {
   return s;
 }
 
-interface Box {
+export interface Box {
   r0: number;
   c0: number;
   r1: number;
@@ -219,6 +221,73 @@ export class SimWorkbook {
   select(sheet: string, ...addresses: string[]): void {
     this.selection = { sheet, boxes: addresses.map(parseLocal) };
     this.activeSheet = this.sheets.findIndex((s) => s.name === sheet);
+  }
+
+  /**
+   * A visitor typing into a cell and pressing Enter, as Excel takes it: refused on a protected sheet
+   * and inside a merged area's hidden cells; a number becomes a number, a leading = + - @ a formula,
+   * a date typed as 2026-12-31 (or 2026/12/31) a date serial shown as a date; '' clears the value.
+   * Not a sync: the add-in sees the change at its next sync, as in Excel.
+   */
+  typeInto(sheet: string, address: string, text: string): void {
+    const s = this.sheet({ name: sheet });
+    const b = parseLocal(address);
+    if (s.protected)
+      throw Object.assign(new Error('AccessDenied: 工作表受保护，无法更改单元格。'), {
+        code: 'AccessDenied',
+      });
+    const hidden = s.merged.find(
+      (m) => m.r0 <= b.r0 && b.r0 <= m.r1 && m.c0 <= b.c0 && b.c0 <= m.c1 && (m.r0 !== b.r0 || m.c0 !== b.c0),
+    );
+    if (hidden)
+      throw Object.assign(
+        new Error(`InvalidOperation: 不能更改合并单元格的一部分（${boxAddress(s.name, hidden)}）。`),
+        { code: 'InvalidOperation' },
+      );
+    const cell = s.get(b.r0, b.c0);
+    const date = /^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})\s*$/.exec(text);
+    if (date && cell.numberFormat !== '@') {
+      const utc = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+      const check = new Date(utc);
+      if (check.getUTCMonth() === Number(date[2]) - 1 && check.getUTCDate() === Number(date[3])) {
+        s.put(b.r0, b.c0, {
+          value: (utc - Date.UTC(1899, 11, 30)) / 86_400_000,
+          formula: null,
+          numberFormat: /[yd]/i.test(cell.numberFormat) ? cell.numberFormat : 'yyyy-mm-dd',
+        });
+        return;
+      }
+    }
+    s.put(b.r0, b.c0, interpretInput(text, cell.numberFormat));
+  }
+
+  /** Sets a cell's number format without a sync (loading a workbook file: dates keep their format). */
+  setFormat(sheet: string, address: string, numberFormat: string): void {
+    const b = parseLocal(address);
+    this.sheet({ name: sheet }).put(b.r0, b.c0, { numberFormat });
+  }
+
+  /** What a grid draws: the used size (at least `minRows`×`minCols`), each cell, the merged areas. */
+  view(
+    sheet: string,
+    minRows = 0,
+    minCols = 0,
+  ): {
+    rows: number;
+    cols: number;
+    cell(r: number, c: number): CellState;
+    merged: Box[];
+    selection: Box[];
+  } {
+    const s = this.sheet({ name: sheet });
+    const used = s.usedBox(false);
+    return {
+      rows: Math.max(minRows, used ? used.r1 + 1 : 0),
+      cols: Math.max(minCols, used ? used.c1 + 1 : 0),
+      cell: (r, c) => ({ ...s.get(r, c) }),
+      merged: s.merged.map((m) => ({ ...m })),
+      selection: this.selection?.sheet === sheet ? this.selection.boxes.map((x) => ({ ...x })) : [],
+    };
   }
 
   // ----- test-side reading (not through the API, not counted)
