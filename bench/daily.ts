@@ -9,7 +9,7 @@ import { runDaily } from '../functions/timers/dailySupervision.js';
 import type { LedgerTask } from '../shared/model.js';
 import { time, type BenchResult } from './measure.js';
 
-function benchTask(i: number, units: number): Omit<StoredTask, 'etag' | 'ledgerId'> {
+function benchTask(i: number, units: number, deadline = '2026-12-31'): Omit<StoredTask, 'etag' | 'ledgerId'> {
   const task: LedgerTask & { id: string } = {
     row: i + 4,
     id: `DB${String(i).padStart(5, '0')}`,
@@ -21,7 +21,7 @@ function benchTask(i: number, units: number): Omit<StoredTask, 'etag' | 'ledgerI
     leadUnit: `县第${i % units}单位`,
     leadUnits: [`县第${i % units}单位`],
     supportUnits: [],
-    deadline: { text: '2026年12月31日', date: '2026-12-31', recurrence: null },
+    deadline: { text: deadline, date: deadline, recurrence: null },
     category: 'routine',
     stars: 3,
     suggestedStars: 3,
@@ -70,7 +70,9 @@ export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResu
     // Writes: the reminders (one partition), the outbox (one day partition), one reminder event per
     // task in its unit's partition; reads: the tasks, the reminders and the outbox day once each.
     const floor = batches(tasks) * 2 + units * batches(perUnit) + pages(tasks) * 3;
+    const big = await benchBigUnit(azurite.connectionString, env);
     return [
+      ...big,
       {
         name: `daily run, ${tasks} tasks / ${units} units, first run (queues ${first.queued})`,
         value: firstMs,
@@ -97,4 +99,60 @@ export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResu
   } finally {
     await azurite.stop();
   }
+}
+
+/**
+ * Issue 14: one unit leading 2,000 overdue tasks (its orange candidate carries 2,000 findings, split
+ * over several properties of its row), against a baseline measured in the same run: the same 2,000
+ * tasks spread over 20 units and not overdue (no candidate). Each on a fresh table prefix.
+ */
+export async function benchBigUnit(
+  connectionString: string,
+  env: Record<string, string>,
+  tasks = 2000,
+): Promise<BenchResult[]> {
+  const run = async (tag: string, units: number, deadline: string) => {
+    const prefix = `bench${tag}${Date.now().toString(36)}`;
+    const storage = await openStorage({ connectionString, prefix });
+    await writeTasks(
+      storage,
+      'city',
+      Array.from({ length: tasks }, (_, i) => ({ next: benchTask(i, units, deadline), etag: null })),
+    );
+    await putLedger(storage, {
+      ledgerId: 'city',
+      year: 2026,
+      syncedAt: new Date().toISOString(),
+      by: 'bench',
+      tasks,
+    });
+    const outbox = createOutbox({ connectionString, tablePrefix: prefix });
+    await outbox.init();
+    let result = { roundTrips: 0, candidates: { orange: 0 }, failures: [] as unknown[] };
+    const ms = await time(async () => {
+      result = await runDaily({ on: '2026-03-17', storage, outbox, env });
+    });
+    if (result.failures.length) throw new Error(`benchmark run failed: ${JSON.stringify(result.failures)}`);
+    return { ms, ...result };
+  };
+  const baseline = await run('spread', 20, '2026-12-31');
+  const big = await run('bigunit', 1, '2026-03-01');
+  return [
+    {
+      name: `daily run, ${tasks} tasks / 20 units, none overdue (baseline)`,
+      value: baseline.ms,
+      unit: 'ms',
+    },
+    {
+      name: `daily run, one unit leading ${tasks} overdue tasks (orange candidates: ${big.candidates.orange})`,
+      value: big.ms,
+      unit: 'ms',
+      ratio: big.ms / baseline.ms,
+    },
+    {
+      name: 'storage round trips, baseline / one unit leading 2,000 overdue tasks',
+      value: big.roundTrips,
+      unit: `requests (baseline ${baseline.roundTrips})`,
+    },
+  ];
 }

@@ -200,6 +200,7 @@ export const EVENT_TYPE_NAMES = {
   settings: '设置',
   calendar: '节假日安排',
   'daily-run': '每日督办',
+  'daily-run-failure': '每日督办未完成',
   'outbox-requeue': '重新发送提示',
   'clerk-key-added': '发放经办人密钥',
   'clerk-key-revoked': '作废经办人密钥',

@@ -2,7 +2,8 @@
 // the configured storage (DUBAN_STORAGE or AzureWebJobsStorage, DUBAN_TABLE_PREFIX). Running it twice
 // for the same day queues nothing new (R17). A day before today queues prompts only with --backfill:
 // a past day's prompts would otherwise reach real units (delivery marks those past their feedback due
-// date stale instead of sending them, R17). Exit 0 when the run completed, 1 when storage failed.
+// date stale instead of sending them, R17). Exit 0 when the run completed;
+// 1 when storage failed or a ledger or unit could not be done (each named, the others done).
 import { chinaToday } from '../../shared/dates.js';
 import { openStorage, storageOptionsFromEnv } from '../storage/index.js';
 import { runDaily, type DailyRunResult } from '../timers/dailySupervision.js';
@@ -28,6 +29,11 @@ export function describeDailyRun(r: DailyRunResult): string {
     ...(r.skipped ? [`  警告：${r.skipped.from} 至 ${r.skipped.to} 未运行过久，这些日子的提示未补发`] : []),
     ...(r.calendarNotice ? [`  警告：${r.calendarNotice}`] : []),
     `  存储往返 ${r.roundTrips} 次`,
+    ...(r.failures.length
+      ? [
+          `未完成 ${r.failures.length} 处（其余已照常处理）：${r.failures.map((f) => `\n  ${f.message}`).join('')}`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
@@ -56,5 +62,6 @@ export async function runDailyCommand(
   const storage = await openStorage(storageOptionsFromEnv(env));
   const result = await runDaily({ on, storage, env, log: (line) => io.err(line) });
   io.out(values.json ? JSON.stringify(result) : describeDailyRun(result));
-  return 0;
+  // Exit 1 when a ledger or unit failed: the failures are printed above and kept in the history.
+  return result.failures.length ? 1 : 0;
 }

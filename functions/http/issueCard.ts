@@ -148,9 +148,25 @@ export function requestHash(unit: string, requestId: string): string {
   return createHash('sha256').update(`${unit}\u0000${requestId}`).digest('hex').slice(0, 16);
 }
 
+/** How many of a card's task ids each cited task's own history row repeats (the card keeps them all). */
+export const CARD_TASKS_IN_TASK_HISTORY = 50;
+
 /** The card in the unit's history and, as a reference, in the history of each task it cites. */
 export function cardEvents(card: Omit<CardRecord, 'etag'>): NewEvent[] {
   const data = { ...cardToEvent(card), rectifyBy: card.rectifyBy, note: card.note, ledgerId: card.ledgerId };
+  // A card citing a thousand tasks is not copied whole into a thousand task histories: each task's
+  // row is a reference to the card, listing the first tasks and saying where the full list is.
+  const total = card.taskIds.length;
+  const kept = CARD_TASKS_IN_TASK_HISTORY;
+  const reference =
+    total > kept
+      ? {
+          ...data,
+          taskIds: card.taskIds.slice(0, kept),
+          omitted: { taskIds: { kept, total } },
+          omittedNote: `此牌共引用 ${total} 项任务，这里只列前 ${kept} 项；完整清单见单位「${card.unit}」的牌 ${card.id}（GET /api/cards/${card.id}）`,
+        }
+      : data;
   return [
     {
       subject: { unit: card.unit },
@@ -167,7 +183,7 @@ export function cardEvents(card: Omit<CardRecord, 'etag'>): NewEvent[] {
           type: 'card',
           date: card.date,
           by: card.by,
-          data,
+          data: reference,
           id: card.id,
           at: card.at,
         }))

@@ -9,6 +9,7 @@ import { applyMilestoneMarks } from '../../shared/rules/milestones.js';
 import { syncTaskFacts } from '../../shared/rules/ledgerSync.js';
 import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
+import { MAX_TEXT_BYTES, storedBytes } from '../storage/large.js';
 import {
   appendEvents,
   listTasks,
@@ -21,7 +22,40 @@ import {
 } from '../storage/index.js';
 import { api } from './adapter.js';
 
-const MAX_TASK_CHARS = 30_000;
+/** Excel's own limit for one cell: no text read from a ledger is longer, so none is accepted longer. */
+export const MAX_CELL_CHARS = 32_767;
+/** A task's JSON as one Tasks row keeps it (storedBytes, split over properties, storage/large.ts). */
+export const MAX_TASK_BYTES = MAX_TEXT_BYTES - 10_000;
+
+const FIELD_NAMES: Record<string, string> = {
+  title: '工作任务',
+  measures: '工作措施',
+  progress: '工作进展',
+  leadLeader: '牵头领导',
+  leadUnit: '牵头单位',
+  supportUnits: '配合单位',
+  deadline: '完成时限',
+  milestones: '节点',
+  no: '序号',
+  parent: '上级任务',
+  target: '目标',
+};
+
+/** The first text of a task longer than a cell holds, as `[field, length]`, or null. */
+function overlongText(t: object): [string, number] | null {
+  for (const [k, v] of Object.entries(t)) {
+    const texts: string[] = [];
+    const walk = (x: unknown) => {
+      if (typeof x === 'string') texts.push(x);
+      else if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+    };
+    walk(v);
+    const long = texts.find((s) => s.length > MAX_CELL_CHARS);
+    if (long !== undefined) return [FIELD_NAMES[k] ?? k, long.length];
+  }
+  return null;
+}
 
 type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
 
@@ -58,14 +92,22 @@ export const syncLedger = api({}, async (call) => {
       throw new ApiError(400, 'duplicate_id', `督办编号 ${t.id} 重复：第 ${first} 行和第 ${t.row} 行`);
     }
     seen.set(t.id, t.row);
-    // A Table Storage string property holds at most 32K UTF-16 characters.
-    if (JSON.stringify(t).length > MAX_TASK_CHARS) {
+    // A task is kept whole over several properties (storage/large.ts); a text longer than an Excel
+    // cell cannot come from a ledger, and one row of Tasks holds at most MAX_TASK_BYTES.
+    const long = overlongText(t);
+    if (long)
       throw new ApiError(
         413,
         'task_too_large',
-        `第 ${t.row} 行内容过长（超过 ${MAX_TASK_CHARS} 字），请精简工作措施或进展说明后再同步`,
+        `第 ${t.row} 行「${long[0]}」长 ${long[1]} 字，超过 Excel 单元格上限 ${MAX_CELL_CHARS} 字，未同步任何内容：请精简后再同步`,
       );
-    }
+    const json = JSON.stringify(t);
+    if (storedBytes(json) > MAX_TASK_BYTES)
+      throw new ApiError(
+        413,
+        'task_too_large',
+        `第 ${t.row} 行内容过长（共 ${json.length} 字，约 ${Math.ceil(storedBytes(json) / 1024)} KiB，一行任务的上限约 ${Math.floor(MAX_TASK_BYTES / 1024)} KiB，约 27 万个汉字），未同步任何内容：请精简工作措施或进展说明后再同步`,
+      );
   }
   const storage = await call.storage();
   const today = chinaToday(call.now);
@@ -157,6 +199,8 @@ export const syncLedger = api({}, async (call) => {
       type: 'ledger-sync',
       date: today,
       by: body.by,
+      // A list too long for one row is cut visibly (storage/events.ts): each task's own change is in its history.
+      rest: '每项任务的移除、恢复、销号和星级变化另记在该任务自己的历史中',
       data: {
         year: body.year,
         tasks: body.tasks.length,

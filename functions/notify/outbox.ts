@@ -27,7 +27,8 @@ import {
 } from '../../shared/model.js';
 import { reminderKey } from '../../shared/rules/schedule.js';
 import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
-import { storageStatus } from '../errors.js';
+import { assertEntityFits, transactionChunks } from '../storage/large.js';
+import { ApiError, storageStatus } from '../errors.js';
 
 /**
  * `cancelled`: not sent because its task was closed or removed meanwhile (R18), with the reason.
@@ -341,7 +342,7 @@ export class Outbox {
       const feedbackUrl =
         entry.feedbackUrl ?? (options.feedbackUrl ? await options.feedbackUrl(entry) : undefined);
       if (!feedbackUrl) throw new Error(`提示缺少反馈链接（任务 ${entry.taskId}，单位 ${entry.unit}）`);
-      fresh.set(id, {
+      const entity = {
         partitionKey: entry.sendOn,
         rowKey,
         key,
@@ -368,7 +369,18 @@ export class Outbox {
         claimedUntil: '',
         claimedBy: '',
         channels: '[]',
-      });
+      };
+      // A row the service would refuse is refused here, in Chinese, naming the task and unit.
+      try {
+        assertEntityFits('Outbox', entity);
+      } catch (e) {
+        throw new ApiError(
+          413,
+          'entity_too_large',
+          `${(e as Error).message}（任务 ${entry.taskId}，单位 ${entry.unit}）`,
+        );
+      }
+      fresh.set(id, entity);
     }
 
     let queued = 0;
@@ -382,7 +394,10 @@ export class Outbox {
       for await (const e of iter) if (e.rowKey) present.add(e.rowKey);
       const missing = list.filter((e) => !present.has(e.rowKey));
       existing += list.length - missing.length;
-      for (const chunk of chunks(missing, 100)) {
+      // At most 100 creates and 3 MiB a transaction: a day of prompts for tasks with titles as long as
+      // a ledger cell allows (32,767 characters) goes in several.
+      const creates = missing.map((e) => ['create', e] as const satisfies TransactionAction);
+      for (const chunk of transactionChunks(creates).map((c) => c.map((a) => a[1]))) {
         try {
           await this.client.submitTransaction(chunk.map((e): TransactionAction => ['create', e]));
           queued += chunk.length;

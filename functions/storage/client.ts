@@ -10,6 +10,7 @@ import {
 } from '@azure/data-tables';
 import { ApiError, storageStatus } from '../errors.js';
 import { MAX_KEY_CHARS, decodeKey, shownKeyPart } from './keys.js';
+import { entityProblem, transactionChunks } from './large.js';
 
 /** Every table of the backend. Names get the deployment's prefix (`DUBAN_TABLE_PREFIX`, default `duban`). */
 export const TABLES = [
@@ -144,8 +145,12 @@ export class Storage {
   }
 
   /**
-   * Submits actions as transactions: grouped by partition, at most 100 per transaction (the service's
-   * limit). The first failure stops further transactions and is thrown once the running ones end. Upserts are idempotent, so a retried batch after a failure neither loses nor doubles rows.
+   * Submits actions as transactions: grouped by partition, at most 100 operations and 3 MiB per
+   * transaction (the service's limits are 100 and 4 MiB). Every entity is checked against the
+   * service's size limits first: one that would be refused is a Chinese 413 naming the table, and
+   * nothing of the call is written. The first failure stops further transactions and is thrown once
+   * the running ones end. Upserts are idempotent, so a retried batch after a failure neither loses nor
+   * doubles rows.
    */
   async submit(name: TableName, actions: TransactionAction[]): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
@@ -161,6 +166,10 @@ export class Storage {
             `编号或名称过长：存储键编码后 ${key.length} 字符，超过 ${MAX_KEY_CHARS} 字符的上限（${shownKeyPart(decodeKey(key))}），请缩短台账编号、督办编号或单位名称，或少用 / \\ # ? % ! | ' 等符号`,
           );
       }
+      if (a[0] !== 'delete') {
+        const problem = entityProblem(name, a[1]);
+        if (problem) throw new ApiError(413, 'entity_too_large', problem);
+      }
       const list = byPartition.get(pk) ?? [];
       list.push(a);
       byPartition.set(pk, list);
@@ -173,9 +182,10 @@ export class Storage {
     const worker = async () => {
       while (failure === undefined && next < partitions.length) {
         const list = partitions[next++] as TransactionAction[];
-        for (let i = 0; i < list.length && failure === undefined; i += 100) {
+        for (const chunk of transactionChunks(list)) {
+          if (failure !== undefined) break;
           try {
-            await client.submitTransaction(list.slice(i, i + 100));
+            await client.submitTransaction(chunk);
           } catch (e) {
             failure ??= e;
           }
@@ -195,6 +205,16 @@ export function transactionError(e: unknown): Error {
     return new ApiError(412, 'precondition_failed', '数据已被他人修改（ETag 不匹配），请刷新后再提交');
   }
   if (status === 409) return new ApiError(409, 'conflict', '数据冲突：该记录已存在或正被他人修改，请重试');
+  // The service's own size refusals (a row the checks above let through): Chinese for the operator,
+  // the service's text for the log.
+  const text = `${(e as { code?: unknown } | null)?.code ?? ''} ${(e as Error | null)?.message ?? ''}`;
+  if ((status === 400 || status === 413) && /TooLarge|exceeds the maximum|TooManyProperties/i.test(text))
+    return new ApiError(
+      413,
+      'entity_too_large',
+      '数据过大，存储拒绝写入（超过单条记录或单次提交的大小上限）',
+      text,
+    );
   return unavailable(e);
 }
 

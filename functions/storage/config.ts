@@ -7,20 +7,22 @@ import { ZodError } from 'zod';
 import { ApiError, describeIssues, preconditionRequired, staleEtag, storageStatus } from '../errors.js';
 import { encodeKey, decodeKey } from './keys.js';
 import { transactionError, type Storage } from './client.js';
+import { joinText, splitText } from './large.js';
 
 export interface Versioned<T> {
   value: T;
   etag: string | null;
 }
 
-function parseJson<T>(s: unknown, fallback: T): T {
-  return typeof s === 'string' && s ? (JSON.parse(s) as T) : fallback;
+function parseJson<T>(e: Record<string, unknown> | null | undefined, fallback: T): T {
+  const s = e ? joinText(e, 'json') : '';
+  return s ? (JSON.parse(s) as T) : fallback;
 }
 
 /** The overrides as stored (without the calendar years, which live in their own rows). */
 export async function getSettingsOverrides(storage: Storage): Promise<Versioned<SettingsInput>> {
   const e = await storage.get('Config', 'settings', 'office');
-  return { value: parseJson<SettingsInput>(e?.json, {}), etag: e?.etag ?? null };
+  return { value: parseJson<SettingsInput>(e, {}), etag: e?.etag ?? null };
 }
 
 /** The effective settings: defaults, the office's overrides, and every stored calendar year. */
@@ -71,7 +73,11 @@ export async function putSettings(
       const detail = e instanceof ZodError ? describeIssues(e) : (e as Error).message;
       throw new ApiError(400, 'invalid_settings', `设置无效：${detail}`);
     }
-    const entity = { partitionKey: 'settings', rowKey: 'office', json: JSON.stringify(merged) };
+    const entity = {
+      partitionKey: 'settings',
+      rowKey: 'office',
+      ...splitText('json', JSON.stringify(merged), 'Config'),
+    };
     try {
       const res = current.etag
         ? await storage.table('Config').updateEntity(entity, 'Replace', { etag: current.etag })
@@ -92,7 +98,7 @@ export async function listCalendarYears(
   const rows = await storage.listPartition('Config', 'calendar');
   return rows.map((r) => ({
     year: Number(r.rowKey),
-    value: parseJson<HolidayYear>(r.json, { holidays: [], workdays: [] }),
+    value: parseJson<HolidayYear>(r, { holidays: [], workdays: [] }),
     etag: r.etag,
   }));
 }
@@ -102,7 +108,7 @@ export async function getCalendarYear(
   year: number,
 ): Promise<Versioned<HolidayYear> | null> {
   const e = await storage.get('Config', 'calendar', String(year));
-  return e ? { value: parseJson<HolidayYear>(e.json, { holidays: [], workdays: [] }), etag: e.etag } : null;
+  return e ? { value: parseJson<HolidayYear>(e, { holidays: [], workdays: [] }), etag: e.etag } : null;
 }
 
 export async function putCalendarYear(
@@ -111,7 +117,11 @@ export async function putCalendarYear(
   value: HolidayYear,
   ifMatch: string | null,
 ): Promise<Versioned<HolidayYear>> {
-  const entity = { partitionKey: 'calendar', rowKey: String(year), json: JSON.stringify(value) };
+  const entity = {
+    partitionKey: 'calendar',
+    rowKey: String(year),
+    ...splitText('json', JSON.stringify(value), 'Config'),
+  };
   const table = storage.table('Config');
   try {
     // Without If-Match only the year's first entry is created; replacing one needs the ETag read (428).

@@ -11,6 +11,7 @@ import type { UnitEvent } from '../../shared/model.js';
 import type { EventType } from '../../shared/api.js';
 import { encodeKey, joinKey } from './keys.js';
 import type { Storage } from './client.js';
+import { MAX_TEXT_BYTES, capLists, joinText, splitText, storedBytes } from './large.js';
 import { currentClerk } from '../actor.js';
 
 export type EventSubject =
@@ -48,9 +49,35 @@ export interface NewEvent {
   date: string;
   by?: string | null;
   data?: Record<string, unknown>;
+  /**
+   * Where the full lists are, said in the row when `data` is too long for one row and its longest
+   * lists are cut (e.g. 「各任务自己的历史」).
+   */
+  rest?: string;
   /** Deterministic id for events a retry may write again; random otherwise. */
   id?: string;
   at?: string;
+}
+
+/** The largest event data (storedBytes of its JSON) one row keeps; room is left for the row's other fields. */
+export const MAX_EVENT_DATA_BYTES = MAX_TEXT_BYTES - 20_000;
+
+/**
+ * The data as one row keeps it: whole when it fits, else with its longest lists cut, saying so in the
+ * row itself — `omitted` (per list: kept and total) and `omittedNote`, a sentence for the clerk that
+ * says where the rest is. Never cut silently.
+ */
+export function fitEventData(data: Record<string, unknown>, rest?: string): Record<string, unknown> {
+  if (storedBytes(JSON.stringify(data)) <= MAX_EVENT_DATA_BYTES) return data;
+  const { value, omitted } = capLists(data, MAX_EVENT_DATA_BYTES - 8_000);
+  const said = Object.entries(omitted)
+    .map(([k, o]) => `${k} 共 ${o.total} 项，只记前 ${o.kept} 项，另有 ${o.total - o.kept} 项未记入此条`)
+    .join('；');
+  return {
+    ...value,
+    omitted,
+    omittedNote: `此条记录过长，列表已截短：${said}。${rest ?? '完整内容见台账及各任务、各单位自己的历史'}`,
+  };
 }
 
 export function eventEntity(e: NewEvent, now = new Date()) {
@@ -71,9 +98,13 @@ export function eventEntity(e: NewEvent, now = new Date()) {
     taskId: 'taskId' in s ? s.taskId : '',
     // U+2028/U+2029 written as JSON escapes (the same text when parsed): raw, they make the service
     // reject the batch, and a record would stand without its event. JSON.stringify escapes lone surrogates.
-    data: JSON.stringify(e.data ?? {}).replace(
-      /[\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    ...splitText(
+      'data',
+      JSON.stringify(fitEventData(e.data ?? {}, e.rest)).replace(
+        /[\u2028\u2029]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+      ),
+      'Events',
     ),
   };
 }
@@ -101,7 +132,7 @@ export function toHistory(e: Record<string, unknown>): HistoryEvent {
     ...(s('unit') ? { unit: s('unit') } : {}),
     ...(s('ledgerId') ? { ledgerId: s('ledgerId') } : {}),
     ...(s('taskId') ? { taskId: s('taskId') } : {}),
-    data: typeof e.data === 'string' ? (JSON.parse(e.data) as Record<string, unknown>) : {},
+    data: typeof e.data === 'string' ? (JSON.parse(joinText(e, 'data')) as Record<string, unknown>) : {},
   };
 }
 

@@ -7,5 +7,6 @@ export * from './events.js';
 export * from './units.js';
 export * from './counters.js';
 export * from './records.js';
+export * from './large.js';
 export * from './links.js';
 export * from './clerks.js';

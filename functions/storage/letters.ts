@@ -13,6 +13,7 @@
 import type { DocumentContent } from '../../shared/documents/index.js';
 import { ApiError } from '../errors.js';
 import { encodeKey } from './keys.js';
+import { MAX_TEXT_BYTES, storedBytes } from './large.js';
 import type { Storage } from './client.js';
 
 /** Characters per property: 30,000 UTF-16 characters = 60,000 bytes, under the 64 KiB property limit. */
@@ -32,12 +33,14 @@ export const letterRowKey = (cardId: string) => 'letter|' + encodeKey(cardId);
  * number, so a refused card leaves no gap in the numbers (R14).
  */
 export function assertLetterFits(content: DocumentContent): void {
-  const chars = JSON.stringify(content).length;
-  if (chars > LETTER_MAX_CHARS)
+  const json = JSON.stringify(content);
+  const chars = json.length;
+  // Bytes as well as characters: Azurite counts a row as its UTF-8 body (a 汉字 is 3 bytes there).
+  if (chars > LETTER_MAX_CHARS || storedBytes(json) > MAX_TEXT_BYTES)
     throw new ApiError(
       413,
       'letter_too_large',
-      `本次亮牌引用的任务内容过多，文书约 ${Math.ceil(chars / 10_000)} 万字符，超过存档上限 ${LETTER_MAX_CHARS / 10_000} 万字符：请把任务分成几次亮牌`,
+      `本次亮牌引用的任务内容过多，文书约 ${Math.ceil(chars / 10_000)} 万字符（约 ${Math.ceil(storedBytes(json) / 1024)} KiB），超过存档上限（${LETTER_MAX_CHARS / 10_000} 万字符或约 ${Math.floor(MAX_TEXT_BYTES / 1024)} KiB，约 28 万个汉字）：请把任务分成几次亮牌`,
     );
 }
 

@@ -6,8 +6,9 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
-import { encodeKey, joinKey } from './keys.js';
+import { encodeKey, joinKey, splitKey } from './keys.js';
 import type { Storage } from './client.js';
+import { capLists, joinText, splitText, storedBytes, MAX_TEXT_BYTES } from './large.js';
 
 /**
  * Records reminders not recorded yet. Creates (cheaper than upserts for the store); if another run
@@ -25,7 +26,7 @@ export async function recordReminders(
     rowKey: encodeKey(key),
     sendOn: reminder.sendOn,
     queuedOn,
-    json: JSON.stringify(reminder),
+    ...splitText('json', JSON.stringify(reminder), 'Reminders'),
   }));
   try {
     await storage.submit(
@@ -46,7 +47,7 @@ export async function recordReminders(
 
 export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
   const rows = await storage.listPartition('Reminders', encodeKey(ledgerId));
-  return rows.map((r) => JSON.parse(String(r.json)) as Reminder);
+  return rows.map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
 }
 
 export async function recordFeedback(
@@ -61,7 +62,7 @@ export async function recordFeedback(
       await storage.table('Feedback').createEntity({
         partitionKey: encodeKey(ledgerId),
         rowKey: joinKey(f.taskId, f.period, instant),
-        json: JSON.stringify(f),
+        ...splitText('json', JSON.stringify(f), 'Feedback'),
         at: instant,
       });
       return instant;
@@ -74,7 +75,7 @@ export async function recordFeedback(
 
 export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {
   const rows = await storage.listPartition('Feedback', encodeKey(ledgerId));
-  return rows.map((r) => JSON.parse(String(r.json)) as Feedback);
+  return rows.map((r) => JSON.parse(joinText(r, 'json')) as Feedback);
 }
 
 // ---- Feedback as received, for GET /api/feedback (the add-in writes it back into the ledger, R19).
@@ -102,7 +103,7 @@ export async function receivedFeedbackPage(
   const { items, next } = await storage.page('Feedback', filter, limit, continuation);
   return {
     items: items.map((r) => {
-      const f = JSON.parse(String(r.json)) as Feedback;
+      const f = JSON.parse(joinText(r, 'json')) as Feedback;
       const at = String(r.at);
       return { ...f, id: `${f.taskId}|${f.period}|${at}`, at };
     }),
@@ -114,10 +115,38 @@ export interface StoredCandidate extends Candidate {
   since: string;
 }
 
+/** The largest candidate (storedBytes of its JSON) a snapshot row keeps whole. */
+export const MAX_CANDIDATE_BYTES = MAX_TEXT_BYTES - 10_000;
+
 /**
- * Replaces the ledger's candidate snapshot. `beforeCommit` gets the candidates that are new since the
- * last snapshot and runs before the snapshot is written, so a run interrupted in between finds the
- * same new candidates when it runs again (and records them, idempotently, again).
+ * A candidate as its snapshot row keeps it: whole when it fits one row (split over properties);
+ * else its longest lists are cut (the task ids last), visibly — `omitted` says per list how many are
+ * kept of how many, and a last line of `details` says where the full list is: GET /api/candidates,
+ * which computes the candidates from the tasks, never from this snapshot.
+ */
+export function candidateForRow(c: Candidate, ledgerId: string): Candidate & { omitted?: unknown } {
+  if (storedBytes(JSON.stringify(c)) <= MAX_CANDIDATE_BYTES) return c;
+  const { value, omitted } = capLists(c, MAX_CANDIDATE_BYTES - 8_000, ['taskIds']);
+  const where = `完整清单见 GET /api/candidates?ledgerId=${ledgerId}（加载项「亮牌候选」）`;
+  const said = Object.entries(omitted)
+    .map(
+      ([k, o]) =>
+        `${k === 'details' ? '情况' : k === 'taskIds' ? '任务' : k} 共 ${o.total} 条，此处只存前 ${o.kept} 条`,
+    )
+    .join('；');
+  const line = `……另有未存入候选快照的内容（${said}），${where}`;
+  return {
+    ...value,
+    ...(Array.isArray(value.details) ? { details: [...value.details, line] } : {}),
+    omitted,
+  };
+}
+
+/**
+ * Replaces the ledger's candidate snapshot (or, with `onlyUnit`, that unit's part of it).
+ * `beforeCommit` gets the candidates that are new since the last snapshot and runs before the
+ * snapshot is written, so a run interrupted in between finds the same new candidates when it runs
+ * again (and records them, idempotently, again).
  */
 export async function refreshCandidates(
   storage: Storage,
@@ -125,20 +154,29 @@ export async function refreshCandidates(
   current: Candidate[],
   on: string,
   beforeCommit: (fresh: StoredCandidate[]) => Promise<void> = async () => {},
+  onlyUnit?: string,
 ): Promise<StoredCandidate[]> {
   const pk = encodeKey(ledgerId);
   const old = new Map(
-    (await storage.listPartition('Candidates', pk)).map((r) => [r.rowKey, String(r.since)]),
+    (await storage.listPartition('Candidates', pk))
+      .filter((r) => onlyUnit === undefined || splitKey(r.rowKey)[1] === onlyUnit)
+      .map((r) => [r.rowKey, String(r.since)]),
   );
   const fresh: StoredCandidate[] = [];
   const keep = new Set<string>();
   const actions: TransactionAction[] = [];
   for (const c of current) {
+    if (onlyUnit !== undefined && c.unit !== onlyUnit) continue;
     const rowKey = joinKey(c.color, c.unit, c.reason);
     keep.add(rowKey);
     const since = old.get(rowKey) ?? on;
     if (!old.has(rowKey)) fresh.push({ ...c, since });
-    actions.push(['upsert', { partitionKey: pk, rowKey, since, json: JSON.stringify(c) }, 'Replace']);
+    const json = JSON.stringify(candidateForRow(c, ledgerId));
+    actions.push([
+      'upsert',
+      { partitionKey: pk, rowKey, since, ...splitText('json', json, 'Candidates') },
+      'Replace',
+    ]);
   }
   for (const rowKey of old.keys())
     if (!keep.has(rowKey)) actions.push(['delete', { partitionKey: pk, rowKey }]);
@@ -149,7 +187,7 @@ export async function refreshCandidates(
 
 export async function listCandidates(storage: Storage, ledgerId: string): Promise<StoredCandidate[]> {
   const rows = await storage.listPartition('Candidates', encodeKey(ledgerId));
-  return rows.map((r) => ({ ...(JSON.parse(String(r.json)) as Candidate), since: String(r.since) }));
+  return rows.map((r) => ({ ...(JSON.parse(joinText(r, 'json')) as Candidate), since: String(r.since) }));
 }
 
 /** The last date the daily run completed (Config 'daily'/'last'), for catching up on missed days. */

@@ -9,6 +9,7 @@ import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
 import { applyMilestoneMarks, type MilestoneMark } from '../../shared/rules/milestones.js';
 import { encodeKey, decodeKey } from './keys.js';
 import type { Storage, StoredEntity } from './client.js';
+import { joinText, splitText } from './large.js';
 
 export interface StoredTask {
   ledgerId: string;
@@ -34,7 +35,7 @@ function parseMarks(value: unknown): MilestoneMark[] {
 }
 
 export function toStoredTask(e: StoredEntity): StoredTask {
-  const task = JSON.parse(String(e.json)) as LedgerTask & { id: string };
+  const task = JSON.parse(joinText(e, 'json')) as LedgerTask & { id: string };
   // A task stored before lead units were a list reads with its list, derived from the cell text.
   task.leadUnits = leadUnitsOf(task);
   // R7: every reader of a task sees its milestones done as the feedback and the clerk said.
@@ -74,7 +75,8 @@ export function taskEntity(ledgerId: string, t: Omit<StoredTask, 'etag' | 'ledge
   return {
     partitionKey: encodeKey(ledgerId),
     rowKey: encodeKey(t.task.id),
-    json: JSON.stringify(t.task),
+    // A task as long as Excel's cells allow is kept whole, over several properties (large.ts).
+    ...splitText('json', JSON.stringify(t.task), 'Tasks'),
     leadUnit: t.task.leadUnit ?? '',
     stars: t.stars ?? undefined,
     closed: t.closed,
@@ -130,7 +132,7 @@ export async function replaceProblems(
         row: p.row,
         column: p.column ?? '',
         rule: p.rule,
-        message: p.message,
+        ...splitText('message', p.message, 'Problems'),
         unit: p.unit ?? '',
         taskId: p.taskId ?? '',
       },
@@ -149,7 +151,7 @@ export async function listProblems(storage: Storage, ledgerId: string): Promise<
     row: Number(r.row),
     column: typeof r.column === 'string' && r.column ? r.column : null,
     rule: String(r.rule),
-    message: String(r.message),
+    message: joinText(r, 'message'),
     unit: typeof r.unit === 'string' && r.unit ? r.unit : null,
     taskId: typeof r.taskId === 'string' && r.taskId ? r.taskId : null,
   }));

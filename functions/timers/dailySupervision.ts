@@ -29,9 +29,12 @@ import {
   refreshCandidates,
   setDailyRunning,
   setLastDailyRun,
+  encodeKey,
+  splitKey,
   type NewEvent,
   type Storage,
 } from '../storage/index.js';
+import { ApiError, storageStatus } from '../errors.js';
 import { linkGenerations } from '../storage/links.js';
 import { ledgerCandidates, remindersBetween } from '../supervision.js';
 import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http/runtime.js';
@@ -54,6 +57,8 @@ export interface DailyRunOptions {
   env?: Env;
   now?: Date;
   log?: (line: string) => void;
+  /** The technical detail of a failure (the service's text, the stack): for the log, never a terminal. */
+  detail?: (line: string) => void;
 }
 
 export interface DailyRunResult {
@@ -78,7 +83,43 @@ export interface DailyRunResult {
   calendarNotice: string | null;
   /** Open tasks the schedule cannot take (no lead unit, no star even by kind), with the reason (R15, R18). */
   unscheduled: (UnscheduledTask & { ledgerId: string })[];
+  /**
+   * Ledgers and units whose part of the run failed (the others were done), each with a Chinese
+   * message naming them; also in the office's history (`daily-run-failure`). Empty on a complete run.
+   */
+  failures: DailyRunFailure[];
   roundTrips: number;
+}
+
+export interface DailyRunFailure {
+  ledgerId: string | null;
+  unit: string | null;
+  /** What failed: 每日督办 (a ledger's or unit's reminders and candidates), 整改逾期标记. */
+  step: string;
+  message: string;
+}
+
+/** Storage unreachable (not one row's data): the whole run stops and is simply run again (idempotent). */
+export function isOutage(e: unknown): boolean {
+  if (e instanceof ApiError) return e.status === 503;
+  const status = storageStatus(e);
+  if (status !== undefined) return status >= 500 || status === 408;
+  return (e as Error | null)?.name === 'RestError';
+}
+
+/** A failure as a clerk reads it: the Chinese message of an ApiError, else a plain description. */
+function failureText(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  const status = storageStatus(e);
+  if (status !== undefined) return `存储拒绝写入（状态 ${status}），详情见运行日志`;
+  const message = (e as Error | null)?.message ?? '';
+  return /[\u4e00-\u9fff]/.test(message) ? message : '程序出错，详情见运行日志';
+}
+
+/** For the log only: the service's or runtime's own text and the stack. */
+function technicalDetail(e: unknown): string {
+  const err = e as (Error & { detail?: string }) | null;
+  return [err?.detail, err?.stack ?? String(e)].filter(Boolean).join('\n');
 }
 
 const stableId = (...parts: string[]) =>
@@ -89,6 +130,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   const env = opts.env ?? runtimeEnv();
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
+  const detail = opts.detail ?? (() => {});
   const startTrips = storage.roundTrips;
   await storage.init();
   const outbox =
@@ -129,12 +171,43 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     overdueRectifications: [],
     calendarNotice: null,
     unscheduled: [],
+    failures: [],
     roundTrips: 0,
   };
   const nowIso = now.toISOString();
 
+  const failures = result.failures;
+  /** A ledger's or a unit's failure: recorded in the office's history at once, the run goes on. */
+  const fail = async (ledgerId: string | null, unit: string | null, step: string, e: unknown) => {
+    const message = `${ledgerId ? `台账「${ledgerId}」` : ''}${unit ? `单位「${unit}」` : ''}${step}失败：${failureText(e)}。其余台账和单位已照常处理；今天的提示与候选将在下次运行时补齐`;
+    failures.push({ ledgerId, unit, step, message });
+    log(`错误：${message}`);
+    detail(`${message}\n${technicalDetail(e)}`);
+    await appendEvents(
+      storage,
+      [
+        {
+          subject: { office: true },
+          type: 'daily-run-failure',
+          date: on,
+          data: { ledgerId, unit, step, message, detail: technicalDetail(e).slice(0, 2000) },
+        },
+      ],
+      now,
+    );
+  };
+
   for (const ledger of await listLedgers(storage)) {
     result.ledgers++;
+    try {
+      await ledgerDay(ledger);
+    } catch (e) {
+      if (isOutage(e)) throw e;
+      await fail(ledger.ledgerId, null, '每日督办', e);
+    }
+  }
+
+  async function ledgerDay(ledger: { ledgerId: string; year: number }) {
     const tasks = await listTasks(storage, ledger.ledgerId);
     const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
     const { reminders: due, unscheduled } = remindersBetween(tasks, from, on, calendar, settings);
@@ -164,99 +237,168 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
       .map(([key, r]) => ({ r, key }));
     const rechecked = new Set(recheck.map(({ key }) => key));
     const alreadyQueued = keyed.filter(({ key }) => recorded.has(key) && !rechecked.has(key)).length;
-    await recordReminders(
-      storage,
-      ledger.ledgerId,
-      firstSeen.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
-    );
-    // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit, where
-    // per-task rows would cost a round trip each) and has a deterministic id and instant (its send
-    // date, 08:00 Beijing), so writing it again after an interruption gives the same row. The task's
-    // own history gets the delivery's outcome (functions/timers/delivery.ts).
-    const history = (list: { r: Reminder; key: string }[]) =>
-      appendEvents(
+    // The candidates (R9, R10), from the reminders recorded and those this run records, computed
+    // after the outbox writes (they read the outbox); the last computation is the one counted.
+    let candidates: Awaited<ReturnType<typeof ledgerCandidates>>['candidates'] = [];
+
+    // What the writes of this ledger did, over every attempt (the whole ledger, then unit by unit).
+    const created = new Set<string>();
+    const covered = new Set<string>();
+    const fresh = new Set<string>();
+    let unitsFailed = 0;
+
+    // The ledger's writes, for every unit or for one: reminders recorded, their history, the outbox,
+    // the candidates. Each is idempotent, so writing a unit again after a failed attempt for the
+    // whole ledger neither loses nor doubles anything.
+    const write = async (unit?: string) => {
+      const mine = <T extends { r: Reminder }>(list: T[]) =>
+        unit === undefined ? list : list.filter(({ r }) => r.leadUnit === unit);
+      const first = mine(firstSeen);
+      const again = mine(recheck);
+      await recordReminders(
         storage,
-        list.map(({ r, key }): NewEvent => ({
-          subject: { unit: r.leadUnit },
-          type: 'reminder',
-          date: r.sendOn,
-          id: 'reminder-' + stableId(key),
-          at: `${r.sendOn}T00:00:00.000Z`,
-          data: {
-            key,
-            ledgerId: ledger.ledgerId,
-            taskId: r.taskId,
-            taskNo: r.taskNo,
-            period: r.period,
-            reason: r.reason,
-            feedbackDue: r.feedbackDue,
-            ...(r.note ? { note: r.note } : {}),
-          },
-        })),
-        now,
+        ledger.ledgerId,
+        first.map(({ r, key }) => ({ key, reminder: r, queuedOn: on })),
       );
-    await history(firstSeen);
-    const toQueue = [...firstSeen, ...recheck];
-    const entries: PromptEntry[] = toQueue.map(({ r }) => ({
-      ...r,
-      ledgerId: ledger.ledgerId,
-      unit: r.leadUnit,
-      taskTitle: titles.get(r.taskId) ?? '',
-      feedbackUrl: feedbackUrl(
-        signFeedbackToken(
-          {
-            ledgerId: ledger.ledgerId,
-            unit: r.leadUnit,
-            taskId: r.taskId,
-            period: r.period,
-            expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
-            generation: generations.get(r.leadUnit) ?? 0,
-          },
+      // The reminder's history row goes to its unit (one transaction per 100 reminders of a unit,
+      // where per-task rows would cost a round trip each) and has a deterministic id and instant (its
+      // send date, 08:00 Beijing), so writing it again after an interruption gives the same row. The
+      // task's own history gets the delivery's outcome (functions/timers/delivery.ts).
+      const history = (list: { r: Reminder; key: string }[]) =>
+        appendEvents(
+          storage,
+          list.map(({ r, key }): NewEvent => ({
+            subject: { unit: r.leadUnit },
+            type: 'reminder',
+            date: r.sendOn,
+            id: 'reminder-' + stableId(key),
+            at: `${r.sendOn}T00:00:00.000Z`,
+            data: {
+              key,
+              ledgerId: ledger.ledgerId,
+              taskId: r.taskId,
+              taskNo: r.taskNo,
+              period: r.period,
+              reason: r.reason,
+              feedbackDue: r.feedbackDue,
+              ...(r.note ? { note: r.note } : {}),
+            },
+          })),
+          now,
+        );
+      await history(first);
+      const toQueue = [...first, ...again];
+      const entries: PromptEntry[] = toQueue.map(({ r }) => ({
+        ...r,
+        ledgerId: ledger.ledgerId,
+        unit: r.leadUnit,
+        taskTitle: titles.get(r.taskId) ?? '',
+        feedbackUrl: feedbackUrl(
+          signFeedbackToken(
+            {
+              ledgerId: ledger.ledgerId,
+              unit: r.leadUnit,
+              taskId: r.taskId,
+              period: r.period,
+              expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
+              generation: generations.get(r.leadUnit) ?? 0,
+            },
+            env,
+          ),
           env,
         ),
-        env,
-      ),
-      createdAt: nowIso,
-    }));
-    const created: string[] = [];
-    const { queued, existing } = await outbox.enqueuePrompts(entries, { now, created });
-    result.queued += queued;
-    result.existing += existing + alreadyQueued;
-    // Entries a stopped run had recorded but not queued: their history rows too (the same rows).
-    const createdKeys = new Set(created);
-    await history(recheck.filter(({ key }) => createdKeys.has(key)));
-    const unrecorded = firstSeen;
+        createdAt: nowIso,
+      }));
+      const made: string[] = [];
+      try {
+        await outbox.enqueuePrompts(entries, { now, created: made });
+      } finally {
+        for (const k of made) created.add(k);
+      }
+      // Entries a stopped run had recorded but not queued: their history rows too (the same rows).
+      const madeKeys = new Set(made);
+      await history(again.filter(({ key }) => madeKeys.has(key)));
+      ({ candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
+        tasks,
+        reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
+        outbox,
+      }));
+      const mineCandidates = unit === undefined ? candidates : candidates.filter((c) => c.unit === unit);
+      const news = await refreshCandidates(
+        storage,
+        ledger.ledgerId,
+        mineCandidates,
+        on,
+        async (list) => {
+          await appendEvents(
+            storage,
+            list.map((c): NewEvent => ({
+              subject: { unit: c.unit },
+              type: 'candidate',
+              date: on,
+              id: 'candidate-' + stableId(ledger.ledgerId, c.color, c.reason, c.since),
+              at: `${on}T00:00:00.000Z`,
+              rest: `完整清单见 GET /api/candidates?ledgerId=${ledger.ledgerId}&asOf=${on}`,
+              data: {
+                ledgerId: ledger.ledgerId,
+                color: c.color,
+                reason: c.reason,
+                taskIds: c.taskIds,
+                // The history row lists the first 50 findings and says how many there are in all.
+                details:
+                  c.details.length > 50
+                    ? [
+                        ...c.details.slice(0, 50),
+                        `……另有 ${c.details.length - 50} 条，完整清单见 GET /api/candidates?ledgerId=${ledger.ledgerId}&asOf=${on}`,
+                      ]
+                    : c.details,
+                detailsCount: c.details.length,
+              },
+            })),
+            now,
+          );
+        },
+        unit,
+      );
+      for (const c of news) fresh.add(`${c.color}|${c.unit}|${c.reason}`);
+      for (const { key } of toQueue) covered.add(key);
+    };
 
-    const { candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
-      tasks,
-      reminders: [...recorded.values(), ...unrecorded.map(({ r }) => r)],
-      outbox,
-    });
+    try {
+      await write();
+    } catch (e) {
+      if (isOutage(e)) throw e;
+      // One unit's data must not stop the others (a unit leading thousands of tasks, a row the
+      // service refuses): the ledger is written again unit by unit, and each unit that still fails
+      // is reported by name.
+      log(`台账 ${ledger.ledgerId}: 整本写入失败（${failureText(e)}），改为逐个单位写入`);
+      const units = new Set<string>([
+        ...due.map((r) => r.leadUnit),
+        ...recheck.map(({ r }) => r.leadUnit),
+        ...candidates.map((c) => c.unit),
+        ...(await storage.listPartition('Candidates', encodeKey(ledger.ledgerId))).map(
+          (row) => splitKey(row.rowKey)[1] ?? '',
+        ),
+      ]);
+      for (const unit of [...units].filter(Boolean).sort((a, b) => a.localeCompare(b, 'zh-CN'))) {
+        try {
+          await write(unit);
+        } catch (e2) {
+          if (isOutage(e2)) throw e2;
+          unitsFailed++;
+          await fail(ledger.ledgerId, unit, '每日督办', e2);
+        }
+      }
+    }
     result.candidates.yellow += candidates.filter((c) => c.color === 'yellow').length;
     result.candidates.orange += candidates.filter((c) => c.color === 'orange').length;
-    const fresh = await refreshCandidates(storage, ledger.ledgerId, candidates, on, async (list) => {
-      await appendEvents(
-        storage,
-        list.map((c): NewEvent => ({
-          subject: { unit: c.unit },
-          type: 'candidate',
-          date: on,
-          id: 'candidate-' + stableId(ledger.ledgerId, c.color, c.reason, c.since),
-          at: `${on}T00:00:00.000Z`,
-          data: {
-            ledgerId: ledger.ledgerId,
-            color: c.color,
-            reason: c.reason,
-            taskIds: c.taskIds,
-            details: c.details.slice(0, 50),
-          },
-        })),
-        now,
-      );
-    });
-    result.candidates.new += fresh.length;
+    const queued = created.size;
+    const existing = [...covered].filter((k) => !created.has(k)).length + alreadyQueued;
+    result.queued += queued;
+    result.existing += existing;
+    result.candidates.new += fresh.size;
     log(
-      `台账 ${ledger.ledgerId}: 到期提示 ${due.length} 条，新入队 ${queued} 条，已在队列 ${existing} 条；候选 ${candidates.length} 个（新增 ${fresh.length}）`,
+      `台账 ${ledger.ledgerId}: 到期提示 ${due.length} 条，新入队 ${queued} 条，已在队列 ${existing} 条；候选 ${candidates.length} 个（新增 ${fresh.size}）${unitsFailed ? `；${unitsFailed} 个单位失败` : ''}`,
     );
   }
 
@@ -266,18 +408,28 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     cardId: o.cardId,
     rectifyBy: o.rectifyBy,
   }));
-  await appendEvents(
-    storage,
-    overdue.map((o): NewEvent => ({
-      subject: { unit: o.unit },
-      type: 'rectification-overdue',
-      date: on,
-      id: 'overdue-' + stableId(o.cardId, on),
-      at: `${on}T00:00:00.000Z`,
-      data: { cardId: o.cardId, cardDate: o.cardDate, rectifyBy: o.rectifyBy },
-    })),
-    now,
-  );
+  // R11: one unit's flag that cannot be written does not keep the others' flags from theirs.
+  for (const o of overdue) {
+    try {
+      await appendEvents(
+        storage,
+        [
+          {
+            subject: { unit: o.unit },
+            type: 'rectification-overdue',
+            date: on,
+            id: 'overdue-' + stableId(o.cardId, on),
+            at: `${on}T00:00:00.000Z`,
+            data: { cardId: o.cardId, cardDate: o.cardDate, rectifyBy: o.rectifyBy },
+          },
+        ],
+        now,
+      );
+    } catch (e) {
+      if (isOutage(e)) throw e;
+      await fail(null, o.unit, '整改逾期标记', e);
+    }
+  }
   if (overdue.length)
     log(`整改逾期 ${overdue.length} 个：${overdue.map((o) => `${o.unit}（${o.rectifyBy}）`).join('、')}`);
 
@@ -303,7 +455,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
     ],
     now,
   );
-  await setLastDailyRun(storage, on, nowIso);
+  // A run with failures is not complete: the next run starts again from this day, so the failed
+  // units' reminders of today are queued then (everything already written is found, not doubled).
+  if (!failures.length) await setLastDailyRun(storage, on, nowIso);
   await setDailyRunning(storage, on, null);
   return result;
 }
@@ -314,7 +468,14 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
   const on = chinaToday(now);
   if (timer.isPastDue) context.warn(`每日督办计时器延迟触发（isPastDue），按 ${on} 运行并补齐漏跑的日子`);
   const storage = await runtimeStorage();
-  const result = await runDaily({ on, storage, now, log: (l) => context.log(l) });
+  const result = await runDaily({
+    on,
+    storage,
+    now,
+    log: (l) => context.log(l),
+    detail: (l) => context.error(l),
+  });
+  for (const f of result.failures) context.error(`每日督办：${f.message}`);
   if (result.skipped)
     context.warn(
       `每日督办：${result.skipped.from} 至 ${result.skipped.to} 的提示未补发（超过 ${CATCH_UP_DAYS} 天未运行）`,
