@@ -65,7 +65,8 @@ export function describeStorage(env: Env): string {
     const endpoint =
       parts.get('tableendpoint') ??
       (parts.get('endpointsuffix') ? `https://${account}.table.${parts.get('endpointsuffix')}` : null) ??
-      `https://${account}.table.core.windows.net`;
+      // No endpoint named: the SDK's default cloud; no endpoint is written here (Azure China differs).
+      `账户 ${account} 的默认终结点`;
     where = `存储账户 ${account}（${endpoint.replace(/[?#].*$/, '')}）`;
   }
   return `存储：${where}，表前缀 ${prefix}（来自 ${source}）`;

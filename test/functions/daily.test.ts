@@ -9,7 +9,7 @@ import { runtimeEnv } from '../../functions/http/runtime.js';
 import { runDelivery } from '../../functions/timers/delivery.js';
 import { describeDailyRun } from '../../functions/cli/runDaily.js';
 import { CandidatesResponseSchema, HistoryEventViewSchema, OutboxResponseSchema } from '../../shared/api.js';
-import { startReceiver, type RunningReceiver } from './notify/receivers.js';
+import { loopbackEnv, startReceiver, type RunningReceiver } from './notify/receivers.js';
 
 let api: TestApi;
 let rx: RunningReceiver;
@@ -21,7 +21,8 @@ const B = '县发改局';
 
 beforeAll(async () => {
   rx = await startReceiver();
-  api = await startApi('daily', { now: () => clock });
+  // The loopback receiver stands in for the units' robots; the channel policy allows it only in tests.
+  api = await startApi('daily', { now: () => clock, env: loopbackEnv(rx) });
   const sync = await api.call('POST', '/ledger/sync', {
     body: {
       ledgerId: L,
