@@ -73,7 +73,7 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   try {
     await access(path, constants.R_OK);
   } catch {
-    throw new Error(`找不到文件或无权读取 file not found or not readable: ${path}`);
+    throw new Error(`找不到文件或无权读取：${path}`);
   }
   // The size on disk before a byte is read: a huge file is refused without loading it.
   const size = (await stat(path)).size;
@@ -85,7 +85,7 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
     await wb.xlsx.load(zip as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`无法读取工作簿（应为 .xlsx 文件） cannot read workbook ${path}: ${why}`);
+    throw new Error(`无法读取工作簿 ${path}（应为 .xlsx 文件）：${why}`);
   }
   const sheets: SheetValues[] = [];
   for (const ws of wb.worksheets) {

@@ -33,7 +33,7 @@ export async function cardsCommand(argv: string[], io: Io): Promise<number> {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`无法解析 JSON cannot parse ${file}: ${(e as Error).message}`);
+    throw new UsageError(`无法解析 JSON 文件 ${file}：${(e as Error).message}`);
   }
   const parsed = z.array(UnitEventSchema).safeParse(raw);
   if (!parsed.success) {

@@ -69,15 +69,15 @@ export async function loadLedger(
   file: string | undefined,
   opts: { sheet?: string; year?: number; settings?: Settings; columnMap?: ColumnMap },
 ): Promise<LoadedLedger> {
-  if (!file) throw new UsageError('缺少台账文件 missing FILE.xlsx');
-  if (!existsSync(file)) throw new UsageError(`找不到文件 file not found: ${file}`);
+  if (!file) throw new UsageError('缺少台账文件（duban ledger 台账.xlsx）');
+  if (!existsSync(file)) throw new UsageError(`找不到文件：${file}`);
   let sheets;
   try {
     sheets = await readWorkbookSheets(file);
   } catch (e) {
     // A refusal (old format, a limit passed) already says what to do; anything else is wrapped.
     if (e instanceof WorkbookRefused) throw new UsageError(e.message);
-    throw new UsageError(`无法读取工作簿 cannot read workbook ${file}: ${(e as Error).message}`);
+    throw new UsageError(`无法读取工作簿 ${file}：${(e as Error).message}`);
   }
   // The office's mappings (settings.columnMaps, per sheet) with the command line's over every sheet.
   const maps: Record<string, ColumnMap> = {};
