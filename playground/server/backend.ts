@@ -17,6 +17,7 @@ import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { runDelivery } from '../../functions/timers/delivery.js';
 import { getUnitContacts, putUnitContacts } from '../../functions/storage/index.js';
+import { isLocalTableStorage } from '../../functions/storage/local.js';
 import { addressOfUnit, startReceivers, type InboxMessage, type Receivers } from './receivers.js';
 
 /** The flag a backend must be started with to answer the playground's calls. */
@@ -29,12 +30,7 @@ export const PLAYGROUND_PREFIX = 'playground';
  * resets and rewinds its data, which must never be an office's real ledger history.
  */
 export function assertPlaygroundStorage(connectionString: string, prefix: string): void {
-  const local =
-    /usedevelopmentstorage=true/i.test(connectionString) ||
-    /(TableEndpoint|BlobEndpoint)=https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/i.test(
-      connectionString,
-    );
-  if (!local)
+  if (!isLocalTableStorage(connectionString))
     throw new Error('练习场只能使用本机存储（Azurite），不能连接正式的 Azure 存储：请检查 DUBAN_STORAGE。');
   if (!prefix.toLowerCase().startsWith(PLAYGROUND_PREFIX))
     throw new Error(`练习场的表名前缀须以 ${PLAYGROUND_PREFIX} 开头（现为 ${prefix}），以免碰到正式数据。`);

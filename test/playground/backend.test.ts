@@ -39,6 +39,14 @@ describe('R8: the playground never touches an office’s real data', () => {
     expect(() => assertPlaygroundStorage('UseDevelopmentStorage=true', 'duban')).toThrow(
       '练习场的表名前缀须以 playground 开头（现为 duban）',
     );
+    // Look-alikes a regex over the whole string would take for local: the Table endpoint is what counts.
+    for (const bypass of [
+      'AccountName=x;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/;TableEndpoint=https://prod.table.core.windows.net/',
+      'AccountName=x;AccountKey=a2V5;TableEndpoint=https://localhost:443@prod.table.core.windows.net/',
+      'AccountName=x;AccountKey=a2V5;EndpointSuffix=core.chinacloudapi.cn;X=UseDevelopmentStorage=true',
+      'UseDevelopmentStorage=true;TableEndpoint=https://prod.table.core.windows.net/',
+    ])
+      expect(() => assertPlaygroundStorage(bypass, 'playground'), bypass).toThrow('本机存储');
     expect(() => assertPlaygroundStorage('UseDevelopmentStorage=true', 'playground')).not.toThrow();
     expect(() =>
       assertPlaygroundStorage(

@@ -1,6 +1,7 @@
 // What the channels need from the deployment: the SMTP server for email, a timeout for every call,
 // and where robots and gateways may post (policy.ts).
 import type { ChannelNetwork } from './policy.js';
+import { isLocalTableStorage } from '../../storage/local.js';
 
 export interface ChannelsConfig {
   /** `smtp://user:pass@host:port` (or `smtps://`); email channels fail visibly when it is missing. */
@@ -40,7 +41,9 @@ export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cha
       httpHosts: list(env.DUBAN_CHANNEL_HTTP_HOSTS),
       testLoopback: list(env.DUBAN_TEST_LOOPBACK_CHANNELS),
       playgroundLoopback:
-        env.DUBAN_PLAYGROUND === '1' && /^playground/.test(env.DUBAN_TABLE_PREFIX ?? '')
+        env.DUBAN_PLAYGROUND === '1' &&
+        /^playground/.test(env.DUBAN_TABLE_PREFIX ?? '') &&
+        isLocalTableStorage(env.DUBAN_STORAGE || env.AzureWebJobsStorage || 'UseDevelopmentStorage=true')
           ? list(env.DUBAN_PLAYGROUND_RECEIVERS)
           : [],
     },

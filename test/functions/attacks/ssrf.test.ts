@@ -196,6 +196,13 @@ describe('R17: channel addresses an attacker would try are refused (strings and 
         receivers,
         { ...receivers, DUBAN_PLAYGROUND: '1', DUBAN_TABLE_PREFIX: 'duban' },
         { ...receivers, DUBAN_TABLE_PREFIX: 'playground1' },
+        // The flag and the prefix on an office's real storage: still no loopback channel.
+        {
+          ...receivers,
+          DUBAN_PLAYGROUND: '1',
+          DUBAN_TABLE_PREFIX: 'playground1',
+          DUBAN_STORAGE: 'AccountName=x;AccountKey=a2V5;TableEndpoint=https://x.table.core.chinacloudapi.cn/',
+        },
       ]) {
         const { network } = channelsConfigFromEnv(env);
         expect(() => checkChannelUrl('webhook', url, network)).toThrow(/只允许 https/);
