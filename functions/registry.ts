@@ -33,7 +33,7 @@ import { getFeedbackForm, submitFeedback } from './http/feedback.js';
 import { listFeedback, Query as FeedbackQuery } from './http/listFeedback.js';
 import { revokeLinks } from './http/revokeLinks.js';
 import { whoami } from './http/whoami.js';
-import { cardDocument } from './http/cardDocument.js';
+import { cardDocument, RedQuery } from './http/cardDocument.js';
 import { roundupDocument } from './http/roundupDocument.js';
 import { checkKey, corsHeaders, errorBody } from './http/adapter.js';
 import { AsOfQuery } from './http/common.js';
@@ -165,7 +165,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   http('feedbackLinks', 'feedback-links', { POST: createFeedbackLink }),
   http('feedbackList', 'feedback', { GET: listFeedback }, { query: { GET: names(FeedbackQuery) } }),
   http('feedback', 'feedback/{token}', { GET: getFeedbackForm, POST: submitFeedback }, { auth: 'link' }),
-  http('cardDocument', 'cards/{cardId}/document', { GET: cardDocument }),
+  http('cardDocument', 'cards/{cardId}/document', { GET: cardDocument }, { query: { GET: names(RedQuery) } }),
   // The same query as GET roundup: the document is made from that answer.
   http(
     'roundupDocument',

@@ -127,14 +127,12 @@ export { WorkbookRefused };
  * (the first such sheet on a tie). Throws a printable Error when the named sheet does not exist.
  */
 export function pickLedgerSheet(sheets: SheetValues[], name?: string): SheetValues {
-  if (sheets.length === 0) throw new Error('工作簿中没有工作表 the workbook has no worksheets');
+  if (sheets.length === 0) throw new Error('工作簿中没有工作表');
   if (name !== undefined) {
     const wanted = name.trim();
     const hit = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim() === wanted);
     if (!hit)
-      throw new Error(
-        `工作簿中没有名为“${wanted}”的工作表（现有：${sheets.map((s) => s.name).join('、')}） no sheet named "${wanted}"`,
-      );
+      throw new Error(`工作簿中没有名为“${wanted}”的工作表（现有：${sheets.map((s) => s.name).join('、')}）`);
     return hit;
   }
   let best = sheets[0]!;

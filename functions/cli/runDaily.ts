@@ -54,6 +54,12 @@ export async function runDailyCommand(
         `如确需补跑，请加 --backfill（已过反馈期限的提示不会发出，会标为已过期）。运行今天：duban run-daily`,
     );
   }
+  // A future day would queue prompts days early, judge candidates against deadlines not yet passed and
+  // move the last-run mark past today, so the real mornings in between would queue nothing.
+  if (on > today)
+    throw new UsageError(
+      `${on} 晚于今天（${today}）：每日督办不能提前运行（会提前发出提示、按尚未到期的时限提出亮牌候选）。运行今天：duban run-daily`,
+    );
   io.err(describeStorage(env));
   if (on < today)
     io.err(

@@ -232,7 +232,14 @@ async function readJson(req: HttpRequest): Promise<unknown> {
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch (e) {
-    throw new ApiError(400, 'invalid_json', `请求体不是有效的 JSON：${(e as Error).message}`);
+    // The parser's own words are English: the client gets where it broke, the log gets the rest.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ApiError(
+      400,
+      'invalid_json',
+      `请求体不是有效的 JSON${at !== undefined ? `（第 ${Number(at) + 1} 个字符附近有误）` : ''}，请检查引号、逗号和括号`,
+      (e as Error).message,
+    );
   }
 }
 

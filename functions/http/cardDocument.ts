@@ -73,7 +73,7 @@ async function rebuiltLetter(storage: Storage, card: CardRecord): Promise<Docume
   return cardLetter({ card, tasks: stored.map((t) => letterTask(t.task)), interviews, settings, calendar });
 }
 
-const RedQuery = z.looseObject({
+export const RedQuery = z.looseObject({
   doc: z
     .enum(['tongbao', 'zhuanti'], { message: 'doc 应为 tongbao（通报批评）或 zhuanti（专题报告）' })
     .optional(),

@@ -701,7 +701,32 @@ async function morning(): Promise<void> {
   }
 }
 
+/**
+ * The add-in's pane keeps its settings (backend address, key) in this origin's localStorage, which a
+ * pane sideloaded from https://localhost:3000 shares with the playground. The playground puts the
+ * office's own entries aside while it runs and puts them back when the page goes away, so trying the
+ * playground never leaves a real pane pointed at the playground's backend.
+ */
+const SAVED_PANE_KEY = 'duban-playground.savedPane';
+
+function setAsideOfficePane(): void {
+  if (localStorage.getItem(SAVED_PANE_KEY) !== null) return; // already set aside (a second tab, a reload)
+  const saved: Record<string, string> = {};
+  for (const k of Object.keys(localStorage))
+    if (k.startsWith('duban.')) saved[k] = localStorage.getItem(k) ?? '';
+  localStorage.setItem(SAVED_PANE_KEY, JSON.stringify(saved));
+}
+
+function restoreOfficePane(): void {
+  const raw = localStorage.getItem(SAVED_PANE_KEY);
+  if (raw === null) return;
+  for (const k of Object.keys(localStorage)) if (k.startsWith('duban.')) localStorage.removeItem(k);
+  for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, string>)) localStorage.setItem(k, v);
+  localStorage.removeItem(SAVED_PANE_KEY);
+}
+
 function resetPaneStorage(): void {
+  setAsideOfficePane();
   for (const k of Object.keys(localStorage)) if (k.startsWith('duban.')) localStorage.removeItem(k);
   localStorage.setItem(
     PREFS_KEY,
@@ -765,6 +790,7 @@ async function start(): Promise<void> {
     return;
   }
   resetPaneStorage();
+  window.addEventListener('pagehide', restoreOfficePane);
   wireGrid();
   await Promise.all([renderRibbon(), loadExample()]);
   renderTour();

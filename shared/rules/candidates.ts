@@ -41,6 +41,8 @@ export interface CandidateFeedback {
   taskId: string;
   period: string;
   receivedOn: IsoDate;
+  /** Who answered. Each lead unit of a jointly led task answers for itself; absent = any of them. */
+  unit?: string;
 }
 
 export interface CandidateProblem {
@@ -116,6 +118,10 @@ function openTaskIds(tasks: CandidateTaskState[]): Set<string> {
  * - 台账清单不规范: every R1 problem of an open task's row, naming its row and column.
  * Each finding carries its evidence (which prompt, sent when, over which channels, due when).
  */
+function earliest(a: IsoDate | undefined, b: IsoDate | undefined): IsoDate | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
+}
+
 export function yellowCandidates(input: {
   reminders: CandidateReminder[];
   feedback: CandidateFeedback[];
@@ -126,7 +132,7 @@ export function yellowCandidates(input: {
   const open = openTaskIds(input.tasks);
   const firstReceived = new Map<string, IsoDate>();
   for (const f of input.feedback) {
-    const key = `${f.taskId}\u0000${f.period}`;
+    const key = `${f.taskId}\u0000${f.period}\u0000${f.unit ?? ''}`;
     const prev = firstReceived.get(key);
     if (f.receivedOn <= input.asOf && (prev === undefined || f.receivedOn < prev))
       firstReceived.set(key, f.receivedOn);
@@ -138,7 +144,11 @@ export function yellowCandidates(input: {
     // unit no chance to answer on time.
     const on = deliveredOn(r.delivery);
     if (on === null || on > r.feedbackDue) continue;
-    const received = firstReceived.get(`${r.taskId}\u0000${r.period}`);
+    // The reminded unit's own answer (a co-lead's answer does not answer for it, R9 with joint tasks).
+    const received = earliest(
+      firstReceived.get(`${r.taskId}\u0000${r.period}\u0000${r.leadUnit}`),
+      firstReceived.get(`${r.taskId}\u0000${r.period}\u0000`),
+    );
     if (received !== undefined && received <= r.feedbackDue) continue;
     const delivered = [...r.delivery!.delivered].sort((a, b) => a.at.localeCompare(b.at));
     const channels = [...new Set(delivered.map((d) => d.label))];

@@ -205,6 +205,18 @@ describe('R17: a past day never messages units by accident', () => {
     ).toBe(2);
     expect(r.o.err).toContain('--backfill 只用于早于今天');
   });
+
+  it('R17: a day after today is refused before anything is queued (prompts never go out early)', async () => {
+    const r = io();
+    expect(
+      await main(['run-daily', '--on', '2027-01-01'], r.io, {
+        env: { DUBAN_SETTINGS_FILE: '/nonexistent' },
+        now: () => new Date('2026-11-30T02:00:00Z'),
+      }),
+    ).toBe(2);
+    expect(r.o.err).toContain('2027-01-01 晚于今天（2026-11-30）');
+    expect(r.o.err).not.toContain('存储：');
+  });
 });
 
 describe('duban sync', () => {

@@ -198,6 +198,29 @@ describe('yellow candidates', () => {
     expect(late[0]!.evidence[0]).toMatchObject({ kind: 'late-report', receivedOn: '2026-03-30' });
   });
 
+  it('R9: a jointly led task — each lead unit answers for itself; a co-lead’s answer does not cover the unit that stayed silent', () => {
+    const joint = [
+      { ...reminder, leadUnit: '县发改局' },
+      { ...reminder, leadUnit: '县财政局' },
+    ];
+    const c = yellowCandidates({
+      ...none,
+      reminders: joint,
+      feedback: [{ taskId: 'T1', period: '2026-Q1', receivedOn: '2026-03-20', unit: '县发改局' }],
+      asOf: '2026-04-01',
+    });
+    expect(c.map((x) => [x.unit, x.reason, x.taskIds])).toEqual([['县财政局', '上报材料不及时', ['T1']]]);
+    // Feedback kept before answers named their unit counts for every lead unit of the task.
+    expect(
+      yellowCandidates({
+        ...none,
+        reminders: joint,
+        feedback: [{ taskId: 'T1', period: '2026-Q1', receivedOn: '2026-03-20' }],
+        asOf: '2026-04-01',
+      }),
+    ).toEqual([]);
+  });
+
   it('R9: one candidate per unit and reason, citing every task', () => {
     const c = yellowCandidates({
       ...none,
