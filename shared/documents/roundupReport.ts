@@ -2,7 +2,7 @@
 // each round — per lead unit, in rank order: its tasks, feedback (who reported, who is late, what they
 // said), lagging and overdue tasks, milestone slips, cards and rank. Built from roundupReport()'s result
 // only: the numbers are the rules', this file decides the wording.
-import type { CardEvent, IsoDate } from '../model.js';
+import type { CardEvent, IsoDate, MilestoneSource } from '../model.js';
 import type { Settings } from '../settings.js';
 import type { RoundupFeedbackLine, RoundupReport, RoundupUnit } from '../rules/roundup.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
@@ -171,6 +171,15 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
         .join('；')}。`,
     });
 
+  const withMilestones = u.tasks.filter((t) => t.milestones.length > 0);
+  if (withMilestones.length)
+    blocks.push({
+      kind: 'paragraph',
+      text: `重大项目节点：${withMilestones
+        .map((t) => `${taskRef(t.no, t.title, t.id)}：${t.milestones.map(milestoneText).join('，')}`)
+        .join('；')}。`,
+    });
+
   const cardLines = u.cards.map(
     (c) =>
       `${chineseDate(c.date)}${c.reason ? `因${c.reason}` : ''}被亮${COLOR_NAME[c.color]}${c.docNo ? `（${c.docNo}）` : ''}`,
@@ -186,6 +195,31 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
       : `亮牌情况：年内未被亮牌${extra.length ? `，${extra.join('，')}` : ''}。`,
   });
   return blocks;
+}
+
+const MILESTONE_SOURCE: Record<MilestoneSource, string> = {
+  ledger: '台账标注',
+  feedback: '单位反馈',
+  office: '督查室确认',
+};
+
+/**
+ * R7: one milestone with its state on the round's day: 已完成 with the day, who and the source that
+ * said so; 已过期限未完成 (a slip); 未到期; 未定期限 — so the reader sees each node, not only the slips.
+ */
+function milestoneText(m: RoundupUnit['tasks'][number]['milestones'][number]): string {
+  const head = `“${m.text}”${m.date ? `（${chineseDate(m.date)}）` : ''}`;
+  if (m.state === 'done') {
+    const how = [
+      m.doneOn ? `${chineseDate(m.doneOn)}完成` : '',
+      m.doneBy ?? '',
+      m.doneSource ? MILESTONE_SOURCE[m.doneSource] : '',
+    ].filter(Boolean);
+    return `${head}已完成${how.length ? `（${how.join('，')}）` : ''}`;
+  }
+  if (m.state === 'slipped') return `${head}已过期限未完成`;
+  if (m.state === 'pending') return `${head}未到期`;
+  return `${head}未定期限`;
 }
 
 /** At most two decimals, no trailing zeros: 40, 7.5, 33.33. */
