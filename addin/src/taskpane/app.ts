@@ -516,12 +516,16 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
                     'aria-label': `节点“${m.text}”已完成`,
                     onchange: (ev: Event) => tick(m.text, (ev.target as HTMLInputElement).checked),
                   }),
-                  ` ${line.when} ${line.text}`,
-                ),
-                h(
-                  'span',
-                  { class: line.state.startsWith('已过期限') ? 'warn small state' : 'muted small state' },
-                  line.state,
+                  h(
+                    'span',
+                    {},
+                    `${line.when} ${line.text}`,
+                    h(
+                      'span',
+                      { class: line.state.startsWith('已过期限') ? 'warn small state' : 'muted small state' },
+                      line.state,
+                    ),
+                  ),
                 ),
               );
             }),
