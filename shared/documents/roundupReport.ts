@@ -171,14 +171,44 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
         .join('；')}。`,
     });
 
+  // R7: every 5★ milestone with its state, as a table (a row each), after a line of counts.
   const withMilestones = u.tasks.filter((t) => t.milestones.length > 0);
-  if (withMilestones.length)
+  if (withMilestones.length) {
+    const all = withMilestones.flatMap((t) => t.milestones);
+    const count = (state: string) => all.filter((m) => m.state === state).length;
+    const parts = (
+      [
+        ['已完成', 'done'],
+        ['已过期限未完成', 'slipped'],
+        ['未到期', 'pending'],
+        ['未定期限', 'undated'],
+      ] as const
+    )
+      .map(([name, state]) => [name, count(state)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([name, n]) => `${name}${n}个`);
     blocks.push({
       kind: 'paragraph',
-      text: `重大项目节点：${withMilestones
-        .map((t) => `${taskRef(t.no, t.title, t.id)}：${t.milestones.map(milestoneText).join('，')}`)
-        .join('；')}。`,
+      text: `重大项目节点：共${all.length}个，${parts.join('，')}。`,
     });
+    blocks.push({
+      kind: 'table',
+      columns: [
+        { title: '工作任务', width: 30 },
+        { title: '节点', width: 24 },
+        { title: '时限', width: 16, align: 'center', nowrap: true },
+        { title: '完成情况', width: 24 },
+      ],
+      rows: withMilestones.flatMap((t) =>
+        t.milestones.map((m, i) => [
+          i === 0 ? taskRef(t.no, t.title, t.id) : '',
+          m.text,
+          m.date ? chineseDate(m.date) : '未定期限',
+          milestoneText(m),
+        ]),
+      ),
+    });
+  }
 
   const cardLines = u.cards.map(
     (c) =>
@@ -204,22 +234,21 @@ const MILESTONE_SOURCE: Record<MilestoneSource, string> = {
 };
 
 /**
- * R7: one milestone with its state on the round's day: 已完成 with the day, who and the source that
- * said so; 已过期限未完成 (a slip); 未到期; 未定期限 — so the reader sees each node, not only the slips.
+ * R7: a milestone's state on the round's day: 已完成 with the day, who and the source that said so;
+ * 已过期限未完成 (a slip); 未到期; 未定期限.
  */
 function milestoneText(m: RoundupUnit['tasks'][number]['milestones'][number]): string {
-  const head = `“${m.text}”${m.date ? `（${chineseDate(m.date)}）` : ''}`;
   if (m.state === 'done') {
     const how = [
       m.doneOn ? `${chineseDate(m.doneOn)}完成` : '',
       m.doneBy ?? '',
       m.doneSource ? MILESTONE_SOURCE[m.doneSource] : '',
     ].filter(Boolean);
-    return `${head}已完成${how.length ? `（${how.join('，')}）` : ''}`;
+    return `已完成${how.length ? `（${how.join('，')}）` : ''}`;
   }
-  if (m.state === 'slipped') return `${head}已过期限未完成`;
-  if (m.state === 'pending') return `${head}未到期`;
-  return `${head}未定期限`;
+  if (m.state === 'slipped') return '已过期限未完成';
+  if (m.state === 'pending') return '未到期';
+  return '未定期限';
 }
 
 /** At most two decimals, no trailing zeros: 40, 7.5, 33.33. */

@@ -342,15 +342,24 @@ describe('督检汇总报告: lagging, slips, an empty round', () => {
       settings: DEFAULT_SETTINGS,
       calendar,
     });
-    const text = paragraphs(roundupDocument(r)).join('\n');
-    expect(text).toContain(
-      '重大项目节点：第12项“城区污水管网改造”：' +
-        '“完成立项”（2026年3月31日）已完成（2026年3月28日完成，王明，督查室确认），' +
-        '“完成招标”（2026年5月31日）已完成（2026年5月20日完成，县住建局，单位反馈），' +
-        '“开工建设”（2026年6月15日）已过期限未完成，' +
-        '“主体完工”（2026年9月30日）未到期，' +
-        '“管材进场”（2026年6月20日）已过期限未完成。',
-    );
+    const d = roundupDocument(r);
+    const text = paragraphs(d).join('\n');
+    expect(text).toContain('重大项目节点：共5个，已完成2个，已过期限未完成2个，未到期1个。');
+    const table = tables(d).find((t) => t.columns[1]?.title === '节点');
+    expect(table?.columns.map((c) => c.title)).toEqual(['工作任务', '节点', '时限', '完成情况']);
+    expect(table?.rows).toEqual([
+      [
+        '第12项“城区污水管网改造”',
+        '完成立项',
+        '2026年3月31日',
+        '已完成（2026年3月28日完成，王明，督查室确认）',
+      ],
+      ['', '完成招标', '2026年5月31日', '已完成（2026年5月20日完成，县住建局，单位反馈）'],
+      ['', '开工建设', '2026年6月15日', '已过期限未完成'],
+      ['', '主体完工', '2026年9月30日', '未到期'],
+      // Done after the round's day: on 30 June it was not yet done, so it still slips then.
+      ['', '管材进场', '2026年6月20日', '已过期限未完成'],
+    ]);
     // The done milestones are no slips: only the two past and undone ones are counted as 节点滞后.
     expect(text).toContain('节点滞后2个');
   });
