@@ -32,6 +32,8 @@ export const listTasks = api({}, async (call) => {
         closeNote: t.closeNote,
         removed: t.removed,
         removedOn: t.removedOn,
+        // R6: the kind the clerk set, apart from the ledger's own, so the pane can say where it comes from.
+        targetKindSet: t.targetKind ?? null,
         etag: t.etag,
       })),
     },

@@ -2,7 +2,7 @@
 // each round — per lead unit, in rank order: its tasks, feedback (who reported, who is late, what they
 // said), lagging and overdue tasks, milestone slips, cards and rank. Built from roundupReport()'s result
 // only: the numbers are the rules', this file decides the wording.
-import type { CardEvent, IsoDate } from '../model.js';
+import type { CardEvent, IsoDate, MilestoneSource } from '../model.js';
 import type { Settings } from '../settings.js';
 import type { RoundupFeedbackLine, RoundupReport, RoundupUnit } from '../rules/roundup.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
@@ -171,6 +171,45 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
         .join('；')}。`,
     });
 
+  // R7: every 5★ milestone with its state, as a table (a row each), after a line of counts.
+  const withMilestones = u.tasks.filter((t) => t.milestones.length > 0);
+  if (withMilestones.length) {
+    const all = withMilestones.flatMap((t) => t.milestones);
+    const count = (state: string) => all.filter((m) => m.state === state).length;
+    const parts = (
+      [
+        ['已完成', 'done'],
+        ['已过期限未完成', 'slipped'],
+        ['未到期', 'pending'],
+        ['未定期限', 'undated'],
+      ] as const
+    )
+      .map(([name, state]) => [name, count(state)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([name, n]) => `${name}${n}个`);
+    blocks.push({
+      kind: 'paragraph',
+      text: `重大项目节点：共${all.length}个，${parts.join('，')}。`,
+    });
+    blocks.push({
+      kind: 'table',
+      columns: [
+        { title: '工作任务', width: 30 },
+        { title: '节点', width: 24 },
+        { title: '时限', width: 16, align: 'center', nowrap: true },
+        { title: '完成情况', width: 24 },
+      ],
+      rows: withMilestones.flatMap((t) =>
+        t.milestones.map((m, i) => [
+          i === 0 ? taskRef(t.no, t.title, t.id) : '',
+          m.text,
+          m.date ? chineseDate(m.date) : '未定期限',
+          milestoneText(m),
+        ]),
+      ),
+    });
+  }
+
   const cardLines = u.cards.map(
     (c) =>
       `${chineseDate(c.date)}${c.reason ? `因${c.reason}` : ''}被亮${COLOR_NAME[c.color]}${c.docNo ? `（${c.docNo}）` : ''}`,
@@ -186,6 +225,30 @@ function unitSection(u: RoundupUnit, index: number, asOf: IsoDate): Block[] {
       : `亮牌情况：年内未被亮牌${extra.length ? `，${extra.join('，')}` : ''}。`,
   });
   return blocks;
+}
+
+const MILESTONE_SOURCE: Record<MilestoneSource, string> = {
+  ledger: '台账标注',
+  feedback: '单位反馈',
+  office: '督查室确认',
+};
+
+/**
+ * R7: a milestone's state on the round's day: 已完成 with the day, who and the source that said so;
+ * 已过期限未完成 (a slip); 未到期; 未定期限.
+ */
+function milestoneText(m: RoundupUnit['tasks'][number]['milestones'][number]): string {
+  if (m.state === 'done') {
+    const how = [
+      m.doneOn ? `${chineseDate(m.doneOn)}完成` : '',
+      m.doneBy ?? '',
+      m.doneSource ? MILESTONE_SOURCE[m.doneSource] : '',
+    ].filter(Boolean);
+    return `已完成${how.length ? `（${how.join('，')}）` : ''}`;
+  }
+  if (m.state === 'slipped') return '已过期限未完成';
+  if (m.state === 'pending') return '未到期';
+  return '未定期限';
 }
 
 /** At most two decimals, no trailing zeros: 40, 7.5, 33.33. */

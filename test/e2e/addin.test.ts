@@ -506,6 +506,94 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     expect(await old.evaluate(() => window.__dubanActions.size)).toBe(0);
     await old.close();
   });
+
+  it('节点与指标: the clerk ticks a 5★ milestone (R7) and sets a 4★ target’s kind (R6); the history says who and when', async () => {
+    await pane.goto(`${served.url}/taskpane.html`);
+    await pane.waitForSelector('#task-detail-form');
+    // 县城集中供热管网改造工程 (row 13): on 26 November all four milestones are past their dates.
+    const project = String(workbook.cell(sheet, 'M13').value);
+    workbook.select(sheet, 'B13');
+    await pane.click('#task-detail-selected');
+    const task = pane.locator(`.task-detail[data-task="${project}"]`);
+    await task.waitFor();
+    const tender = task.locator('li', { hasText: '完成招标' });
+    expect(await tender.locator('.state').textContent()).toBe('已过期限未完成');
+    await tender.locator('input[type=checkbox]').click();
+    await statusShows(`${project}：节点“完成招标”已标为完成，已记入历史。`, 'success');
+    const ticked = pane.locator(`.task-detail[data-task="${project}"] li`, { hasText: '完成招标' });
+    expect(await ticked.locator('.state').textContent()).toBe('已完成（2026-11-26，王督办，督查室勾选）');
+    expect(await ticked.locator('input[type=checkbox]').isChecked()).toBe(true);
+    // The other milestones are untouched: still slips.
+    expect(
+      await pane
+        .locator(`.task-detail[data-task="${project}"] li`, { hasText: '开工' })
+        .locator('.state')
+        .textContent(),
+    ).toBe('已过期限未完成');
+    await shot('task-detail-milestones');
+
+    // 城镇新增就业1200人 (row 17), typed by its 督办编号: 1200 人 is pro-rated by default; the clerk makes it a level.
+    const jobs = String(workbook.cell(sheet, 'M17').value);
+    await pane.fill('#task-detail-form input[name=taskNo]', jobs);
+    await pane.click('#task-detail-show');
+    const indicator = pane.locator(`.task-detail[data-task="${jobs}"]`);
+    await indicator.locator('select[name=targetKind]').waitFor();
+    expect(await indicator.locator('.target-kind').textContent()).toBe(
+      '现行：累计值（按进度折算），来源：按设置默认',
+    );
+    await indicator.locator('select[name=targetKind]').selectOption('level');
+    await statusShows(`${jobs}：指标类型已设为水平值（全年保持），已记入历史。`, 'success');
+    await expect
+      .poll(() => pane.locator(`.task-detail[data-task="${jobs}"] .target-kind`).textContent())
+      .toBe('现行：水平值（全年保持），来源：督查室设定');
+    await shot('task-detail-target-kind');
+
+    // The backend's history of each task: who did it and when.
+    const history = async (taskId: string) => {
+      const res = await fetch(`${backend.url}/history?ledgerId=ledger-2026&taskId=${taskId}`, {
+        headers: { 'x-functions-key': backend.key },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { events: { type: string; by: string; date: string; data: unknown }[] })
+        .events;
+    };
+    expect((await history(project)).filter((e) => e.type === 'milestone')).toEqual([
+      expect.objectContaining({
+        by: '王督办',
+        date: '2026-11-26',
+        data: expect.objectContaining({
+          milestone: '完成招标',
+          done: true,
+          on: '2026-11-26',
+          source: 'office',
+        }),
+      }),
+    ]);
+    expect((await history(jobs)).filter((e) => e.type === 'target-kind')).toEqual([
+      expect.objectContaining({ by: '王督办', date: '2026-11-26', data: { from: null, to: 'level' } }),
+    ]);
+
+    // A milestone the ledger itself marks done is shown as such; unticking it is refused with the reason.
+    workbook.typeInto(sheet, 'L22', '5月底前主体封顶（已完成）；7月底前完成装修；8月20日前交付使用');
+    workbook.select(sheet, 'B22');
+    await click('syncLedger');
+    await statusShows('已同步', 'success');
+    const school = String(workbook.cell(sheet, 'M22').value);
+    await pane.click('#task-detail-selected');
+    const topped = pane.locator(`.task-detail[data-task="${school}"] li`, { hasText: '主体封顶' });
+    await topped.waitFor();
+    expect(await topped.locator('.state').textContent()).toBe('已完成（台账标注）');
+    await topped.locator('input[type=checkbox]').click();
+    await statusShows('节点「主体封顶」在台账中标为已完成，请在台账中修改后再同步', 'error');
+    await expect
+      .poll(() =>
+        pane
+          .locator(`.task-detail[data-task="${school}"] li`, { hasText: '主体封顶' })
+          .locator('input[type=checkbox]')
+          .isChecked(),
+      )
+      .toBe(true);
+  }, 120_000);
 });
 
 describe('台账体检 in Chromium on a township sheet with an unknown header (R4)', () => {

@@ -14,7 +14,11 @@ import {
   HistoryEventViewSchema,
   PutCalendarRequestSchema,
   OutboxResponseSchema,
+  SetTargetKindRequestSchema,
+  TickMilestoneRequestSchema,
   type Candidate,
+  type SetTargetKindRequest,
+  type TickMilestoneRequest,
   type CandidatesResponse,
   type HistoryEventView,
   type OutboxItemView,
@@ -24,6 +28,7 @@ import {
   type RecordInterviewRequest,
 } from '../../../shared/api.js';
 import { SettingsSchema, type Settings } from '../../../shared/settings.js';
+import { MilestoneSchema, TargetSchema } from '../../../shared/model.js';
 
 export interface BackendConfig {
   /** Base URL of the API, ending in /api (e.g. https://duban.azurewebsites.net/api, or /api through the dev server). */
@@ -135,6 +140,31 @@ const FeedbackResponse = z.looseObject({
   feedback: z.array(ReceivedFeedbackSchema),
   continuation: z.string().nullable().optional(),
 });
+/** A synced task as the pane shows it in 节点与指标 (GET /tasks): its milestones (R7) and target (R6). */
+export const TaskViewSchema = z.looseObject({
+  id: z.string(),
+  no: z.string().nullable().optional(),
+  title: z.string().nullable().optional(),
+  row: z.number().optional(),
+  effectiveStars: z.number().nullable().optional(),
+  milestones: z.array(MilestoneSchema).default([]),
+  target: TargetSchema.nullable().optional(),
+  /** The kind the clerk set (POST /tasks/target-kind); null when the ledger or the settings decide. */
+  targetKindSet: z.enum(['cumulative', 'level']).nullable().optional(),
+  closedOn: z.string().nullable().optional(),
+});
+export type TaskView = z.output<typeof TaskViewSchema>;
+const TasksResponse = z.looseObject({ tasks: z.array(TaskViewSchema) });
+const TickMilestoneResponse = z.looseObject({
+  taskId: z.string(),
+  changed: z.array(z.string()),
+  milestones: z.array(MilestoneSchema),
+});
+const SetTargetKindResponse = z.looseObject({
+  changes: z.array(z.looseObject({ taskId: z.string() })),
+  unchanged: z.number(),
+});
+
 const HistoryResponse = z.looseObject({
   events: z.array(HistoryEventViewSchema),
   continuation: z.string().nullable().optional(),
@@ -313,6 +343,32 @@ export class DubanApi {
 
   closeTasks(body: z.input<typeof CloseTasksRequestSchema>) {
     return this.request('POST', '/tasks/close', CloseTasksRequestSchema.parse(body), z.looseObject({}));
+  }
+
+  /** The synced tasks of a ledger (GET /tasks), with their milestones and targets. */
+  async tasks(ledgerId: string): Promise<TaskView[]> {
+    const q = `?ledgerId=${encodeURIComponent(ledgerId)}`;
+    return (await this.request('GET', `/tasks${q}`, undefined, TasksResponse)).tasks;
+  }
+
+  /** Ticks (or unticks) a 5★ milestone (R7); answers the task's milestones as they now read. */
+  tickMilestone(body: TickMilestoneRequest) {
+    return this.request(
+      'POST',
+      '/tasks/milestones',
+      TickMilestoneRequestSchema.parse(body),
+      TickMilestoneResponse,
+    );
+  }
+
+  /** Sets the kind of 4★ targets (R6): cumulative, level, or null for 按设置. */
+  setTargetKind(body: SetTargetKindRequest) {
+    return this.request(
+      'POST',
+      '/tasks/target-kind',
+      SetTargetKindRequestSchema.parse(body),
+      SetTargetKindResponse,
+    );
   }
 
   async units(asOf?: string): Promise<UnitView[]> {

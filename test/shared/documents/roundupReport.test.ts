@@ -292,6 +292,78 @@ describe('督检汇总报告: lagging, slips, an empty round', () => {
     expect(tasksTable?.rows.map((row) => row[4])).toEqual(['进度滞后', '节点滞后']);
   });
 
+  it('R7/R21: each 5★ milestone is shown with its state — done (when, who, from where), slipped, pending', () => {
+    const r = roundupReport({
+      period: '2026-Q2',
+      tasks: [
+        {
+          id: 'P2',
+          no: '12',
+          title: '城区污水管网改造',
+          leadUnit: '县住建局',
+          stars: 5,
+          closed: false,
+          deadline: by('2026-12-31'),
+          milestones: [
+            {
+              date: '2026-03-31',
+              text: '完成立项',
+              done: true,
+              doneOn: '2026-03-28',
+              doneBy: '王明',
+              doneSource: 'office',
+            },
+            {
+              date: '2026-05-31',
+              text: '完成招标',
+              done: true,
+              doneOn: '2026-05-20',
+              doneBy: '县住建局',
+              doneSource: 'feedback',
+            },
+            { date: '2026-06-15', text: '开工建设' },
+            { date: '2026-09-30', text: '主体完工' },
+            // Done after the round's day: on 30 June it was not yet done, so it still slips then.
+            {
+              date: '2026-06-20',
+              text: '管材进场',
+              done: true,
+              doneOn: '2026-07-02',
+              doneBy: '县住建局',
+              doneSource: 'feedback',
+            },
+          ],
+        },
+      ],
+      reminders: [],
+      feedback: [],
+      events: [],
+      asOf: '2026-06-30',
+      settings: DEFAULT_SETTINGS,
+      calendar,
+    });
+    const d = roundupDocument(r);
+    const text = paragraphs(d).join('\n');
+    expect(text).toContain('重大项目节点：共5个，已完成2个，已过期限未完成2个，未到期1个。');
+    const table = tables(d).find((t) => t.columns[1]?.title === '节点');
+    expect(table?.columns.map((c) => c.title)).toEqual(['工作任务', '节点', '时限', '完成情况']);
+    expect(table?.rows).toEqual([
+      [
+        '第12项“城区污水管网改造”',
+        '完成立项',
+        '2026年3月31日',
+        '已完成（2026年3月28日完成，王明，督查室确认）',
+      ],
+      ['', '完成招标', '2026年5月31日', '已完成（2026年5月20日完成，县住建局，单位反馈）'],
+      ['', '开工建设', '2026年6月15日', '已过期限未完成'],
+      ['', '主体完工', '2026年9月30日', '未到期'],
+      // Done after the round's day: on 30 June it was not yet done, so it still slips then.
+      ['', '管材进场', '2026年6月20日', '已过期限未完成'],
+    ]);
+    // The done milestones are no slips: only the two past and undone ones are counted as 节点滞后.
+    expect(text).toContain('节点滞后2个');
+  });
+
   it('R21: a round with no lead unit says so instead of an empty table', () => {
     const r = roundupReport({
       period: '2026-Q1',
