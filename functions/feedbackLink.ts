@@ -32,10 +32,12 @@ const Payload = z.object({
 function secretOf(env: Record<string, string | undefined>): string {
   const s = env.DUBAN_LINK_SECRET;
   if (!s || s.length < 16) {
+    // The server's setup, not the caller's link, is at fault (503); a unit's page names no setting.
     throw new ApiError(
-      401,
+      503,
       'link_secret_missing',
-      '服务端未设置反馈链接密钥（DUBAN_LINK_SECRET，至少 16 个字符），无法生成或验证反馈链接',
+      '反馈链接服务尚未配置完成，暂时无法生成或验证反馈链接，请联系督查室',
+      'DUBAN_LINK_SECRET 未设置或少于 16 个字符',
     );
   }
   return s;

@@ -69,5 +69,5 @@ export function describeStorage(env: Env): string {
       `账户 ${account} 的默认终结点`;
     where = `存储账户 ${account}（${endpoint.replace(/[?#].*$/, '')}）`;
   }
-  return `存储：${where}，表前缀 ${prefix}（来自 ${source}）`;
+  return `存储（来自 ${source}）：${where}，表前缀 ${prefix}`;
 }

@@ -34,7 +34,7 @@ export function describeFailure(e: unknown): string {
       if (inner && SYSTEM[inner]) return SYSTEM[inner];
     }
     if (e.code === 'link_secret_missing' || e.code === 'key_not_configured')
-      return `${e.message}。本机开发：先运行一次 npm start，它会生成 local.settings.json（duban 会读取）；生产环境：在应用设置中配置`;
+      return `${e.message}${e.detail ? `（${e.detail}）` : ''}。本机开发：先运行一次 npm start，它会生成 local.settings.json（duban 会读取）；生产环境：在应用设置中配置`;
     return e.message;
   }
   const status = (e as { statusCode?: unknown } | null)?.statusCode;

@@ -2,7 +2,7 @@
 // every phase of the SMTP conversation has the channel timeout.
 import nodemailer from 'nodemailer';
 import type { PromptMessage } from '../message.js';
-import { ChannelError, describeError, type ChannelsConfig } from './config.js';
+import { ChannelError, type ChannelsConfig } from './config.js';
 
 export async function sendEmail(to: string, message: PromptMessage, config: ChannelsConfig): Promise<string> {
   if (!config.smtpUrl) throw new ChannelError('未配置邮件服务器（DUBAN_SMTP_URL），无法发送邮件');
@@ -25,8 +25,25 @@ export async function sendEmail(to: string, message: PromptMessage, config: Chan
     if (rejected.length > 0) throw new ChannelError(`邮件服务器拒收：${rejected.join('、')}`);
     return String(info.messageId ?? '已发送');
   } catch (e) {
-    throw e instanceof ChannelError ? e : new ChannelError(`邮件发送失败：${describeError(e)}`);
+    throw e instanceof ChannelError ? e : new ChannelError(`邮件发送失败：${describeMailError(e)}`);
   } finally {
     transport.close();
   }
+}
+
+/**
+ * A fixed Chinese reason for a failed send: the SMTP server's own reply (its host, its text) is never
+ * kept, since the outbox and its answers show the reason to every key holder.
+ */
+export function describeMailError(e: unknown): string {
+  const err = e as { code?: string; responseCode?: number; name?: string } | null;
+  if (err?.name === 'TimeoutError' || err?.code === 'ETIMEDOUT') return '连接邮件服务器超时';
+  if (err?.code === 'EAUTH') return '邮件服务器拒绝登录（账户或密码不正确）';
+  if (err?.code === 'EENVELOPE') return '邮件服务器拒收该收件地址';
+  if (err?.code === 'ECONNECTION' || err?.code === 'ECONNREFUSED' || err?.code === 'ESOCKET')
+    return '无法连接邮件服务器';
+  if (err?.code === 'EDNS' || err?.code === 'ENOTFOUND') return '找不到邮件服务器（域名无法解析）';
+  if (err?.code === 'ETLS') return '与邮件服务器的加密连接失败';
+  if (typeof err?.responseCode === 'number') return `邮件服务器返回错误代码 ${err.responseCode}`;
+  return '邮件服务器未能接收该邮件';
 }

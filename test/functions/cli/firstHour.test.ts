@@ -96,11 +96,11 @@ describe('duban reads the configuration npm start uses', () => {
     const conn = `DefaultEndpointsProtocol=https;AccountName=dubanprod;AccountKey=${AZURITE_KEY};EndpointSuffix=core.chinacloudapi.cn`;
     const line = describeStorage({ DUBAN_STORAGE: conn, DUBAN_TABLE_PREFIX: 'duban' });
     expect(line).toBe(
-      '存储：存储账户 dubanprod（https://dubanprod.table.core.chinacloudapi.cn），表前缀 duban（来自 DUBAN_STORAGE）',
+      '存储（来自 DUBAN_STORAGE）：存储账户 dubanprod（https://dubanprod.table.core.chinacloudapi.cn），表前缀 duban',
     );
     expect(line).not.toContain(AZURITE_KEY.slice(0, 10));
     expect(describeStorage({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' })).toBe(
-      '存储：本机 Azurite（UseDevelopmentStorage=true，http://127.0.0.1:10002），表前缀 duban（来自 AzureWebJobsStorage）',
+      '存储（来自 AzureWebJobsStorage）：本机 Azurite（UseDevelopmentStorage=true，http://127.0.0.1:10002），表前缀 duban',
     );
   });
 
@@ -119,7 +119,8 @@ describe('duban reads the configuration npm start uses', () => {
     expect(r.o.err).not.toContain('DUBAN_LINK_SECRET');
     expect(code).toBe(0);
     expect(r.o.out).toContain('新入队 1 条');
-    expect(r.o.err).toContain(`表前缀 ${prefix}（来自 DUBAN_STORAGE）`);
+    expect(r.o.err).toContain(`存储（来自 DUBAN_STORAGE）`);
+    expect(r.o.err).toContain(`表前缀 ${prefix}`);
   });
 });
 
@@ -135,7 +136,7 @@ describe('failures are one Chinese line', () => {
     const plain = await duban(['run-daily'], env);
     expect(plain.code).toBe(1);
     const lines = plain.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^存储：存储账户 devstoreaccount1/);
+    expect(lines[0]).toMatch(/^存储（来自 [A-Za-z]+）：存储账户 devstoreaccount1/);
     expect(lines.slice(1)).toEqual([
       'duban run-daily：连接被拒绝：存储服务没有运行。本机开发请先在另一个终端运行 npm start（它会启动 Azurite）',
       '（加 --verbose 查看详细信息）',
@@ -215,7 +216,7 @@ describe('R17: a past day never messages units by accident', () => {
       }),
     ).toBe(2);
     expect(r.o.err).toContain('2027-01-01 晚于今天（2026-11-30）');
-    expect(r.o.err).not.toContain('存储：');
+    expect(r.o.err).not.toContain('存储（来自');
   });
 });
 

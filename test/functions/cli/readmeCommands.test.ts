@@ -143,7 +143,7 @@ describe("the README's duban commands on a fresh copy", () => {
     expect(sync.stdout).toContain('已同步：新增 16，更新 0，移除 0，恢复 0，未变 0');
     expect(sync.stdout).toContain('第20行E列（牵头领导）为空');
     expect(sync.stderr).toContain(
-      `存储：存储账户 devstoreaccount1（http://127.0.0.1:${azurite.port}/devstoreaccount1），表前缀 duban`,
+      `存储（来自 AzureWebJobsStorage）：存储账户 devstoreaccount1（http://127.0.0.1:${azurite.port}/devstoreaccount1），表前缀 duban`,
     );
     const [sheet] = await readWorkbookSheets(join(copy, 'examples', 'ledger-2026.duban.xlsx'));
     const header = sheet!.values[2]!;
