@@ -963,6 +963,10 @@ class SimWorksheet extends Proxy {
   get name(): string {
     return this.read('name') as string;
   }
+  /** A collection's item comes with the properties loaded with it (items/name). */
+  loadedName(name: string): void {
+    this.loaded.set('name', name);
+  }
   private protectionProxy: SimProtection | null = null;
   get protection(): SimProtection {
     this.protectionProxy ??= new SimProtection(this.ctx, { t: 'protection', sheet: this.sel });
@@ -1050,8 +1054,13 @@ class SimChartProxy {
 }
 
 class SimWorksheetCollection extends Proxy {
-  get items(): { name: string }[] {
-    return this.read('items') as { name: string }[];
+  /** The loaded sheets, as Worksheet objects (their name loaded), like Office.js's collection items. */
+  get items(): SimWorksheet[] {
+    return (this.read('items') as { name: string }[]).map((i) => {
+      const sheet = new SimWorksheet(this.ctx, { name: i.name });
+      sheet.loadedName(i.name);
+      return sheet;
+    });
   }
   getActiveWorksheet(): SimWorksheet {
     return new SimWorksheet(this.ctx, { active: true });
