@@ -76,12 +76,12 @@ describe('R21 round-up sheet in the workbook', () => {
       ['不参与排名', '县档案馆', 0, 0, 0, '无'],
     ]);
     expect(wb.cell('督检汇总2026Q1', 'C4').numberFormat).toBe('0.00');
-    // The ledger is untouched and the clerk lands on the new sheet.
+    // The ledger is untouched and stays the active sheet, which the ribbon's commands read.
     expect(wb.values('台账')).toEqual([
       ['序号', '任务'],
       [1, '修路'],
     ]);
-    expect(wb.sheets[wb.activeSheet]!.name).toBe('督检汇总2026Q1');
+    expect(wb.sheets[wb.activeSheet]!.name).toBe('台账');
   });
 
   it('R20: the subtitle prints the tie rule and says which units are listed apart', async () => {

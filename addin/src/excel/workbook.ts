@@ -654,7 +654,7 @@ export async function writeRoundupSheet(
       sheet.pageLayout.setPrintTitleRows(`$${ROUNDUP_HEADER_ROW}:$${ROUNDUP_HEADER_ROW}`);
       sheet.pageLayout.setPrintArea(`A1:${lastCol}${chartTop + 18}`);
     }
-    sheet.activate();
+    // The active sheet stays the ledger: every ribbon command reads the active sheet.
     await context.sync();
     return { status: 'written', sheetName, syncs: 2, pageLayout };
   });
