@@ -344,7 +344,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     });
   });
 
-  it('今日提示 and 历史 are one click away', async () => {
+  it('今日提示, 督检汇总 (R21: also a sheet of the workbook, replaced only on 替换) and 历史 are one click away', async () => {
     await showTaskpane('reminders');
     await pane.waitForFunction(
       () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
