@@ -7,7 +7,10 @@
 // - a request over 5 MB fails as it does in Excel on the web;
 // - merged cells hold their value in the top-left cell only (merging keeps that one, as Excel does);
 //   getMergedAreasOrNullObject needs ExcelApi 1.13 and fails past 512 areas, as documented;
-// - workbook settings (ExcelApi 1.4) keep JSON values with the workbook.
+// - workbook settings (ExcelApi 1.4) keep JSON values with the workbook;
+// - worksheets.add refuses what Excel refuses: a name over 31 characters, with : \\ / ? * [ ], starting
+//   or ending with an apostrophe, or already taken (case-insensitively); the last sheet cannot be
+//   deleted; pageLayout needs ExcelApi 1.9; charts.add (ExcelApi 1.1) needs a known chart type.
 // It has no Node imports: the same code runs in vitest, bundled in Chromium for the e2e tests (where
 // the workbook lives in Node and each sync() crosses to it, one round trip per sync), and as the
 // playground's in-browser Excel (playground/README.md), where the visitor's clicks and typing go
@@ -32,6 +35,7 @@ export type Target =
   | { t: 'merged'; of: Target }
   | { t: 'setting'; key: string }
   | { t: 'protection'; sheet: SheetSel }
+  | { t: 'sheets' }
   | { t: 'app' };
 
 export type Op =
@@ -45,7 +49,66 @@ export type Op =
   | { op: 'setSetting'; key: string; value: unknown }
   | { op: 'suspendCalculation' }
   | { op: 'calculate' }
-  | { op: 'suspendScreenUpdating' };
+  | { op: 'suspendScreenUpdating' }
+  | { op: 'addSheet'; name: string }
+  | { op: 'deleteSheet'; sheet: SheetSel }
+  | { op: 'merge'; target: Target }
+  | { op: 'setStyle'; target: Target; prop: keyof CellStyle; value: string | number | boolean }
+  | { op: 'setColumnWidth'; target: Target; width: number }
+  | { op: 'pageLayout'; sheet: SheetSel; prop: keyof PageLayout; value: unknown }
+  | { op: 'addChart'; sheet: SheetSel; id: string; type: string; source: Target; seriesBy: string }
+  | {
+      op: 'setChart';
+      sheet: SheetSel;
+      id: string;
+      prop: 'title' | 'showValues' | 'position';
+      value: unknown;
+    };
+
+/** Cell formatting the round-up sheet uses (range.format: font.bold, font.size, wrapText, horizontalAlignment). */
+export interface CellStyle {
+  bold?: boolean;
+  fontSize?: number;
+  wrapText?: boolean;
+  horizontalAlignment?: string;
+}
+
+/** Worksheet.pageLayout (ExcelApi 1.9), as far as the add-in sets it. */
+export interface PageLayout {
+  paperSize?: string;
+  orientation?: string;
+  printTitleRows?: string;
+  printArea?: string;
+  leftMargin?: number;
+  rightMargin?: number;
+  centerHorizontally?: boolean;
+}
+
+/** A chart of a sheet (Worksheet.charts.add): its type, its source range, its title and where it sits. */
+export interface SimChart {
+  id: string;
+  type: string;
+  source: Box;
+  seriesBy: string;
+  title: string | null;
+  showValues: boolean;
+  position: { from: string; to: string } | null;
+}
+
+/** Excel's sheet name rules (the 重命名工作表 dialog refuses the same). Null when the name is allowed. */
+export function sheetNameProblem(name: string, taken: string[]): string | null {
+  if (name.length === 0) return '工作表名称不能为空';
+  if (name.length > 31) return `工作表名称不能超过 31 个字符（${name.length} 个）`;
+  if (/[:\\/?*[\]]/.test(name)) return '工作表名称不能包含 : \\ / ? * [ ]';
+  if (name.startsWith("'") || name.endsWith("'")) return '工作表名称不能以单引号开头或结尾';
+  if (name.toLowerCase() === 'history') return '“History”是 Excel 保留的工作表名称';
+  if (taken.some((t) => t.toLowerCase() === name.toLowerCase())) return `已有名为“${name}”的工作表`;
+  return null;
+}
+
+/** The chart types charts.add accepts that the add-in may use (Excel.ChartType). */
+const CHART_TYPES = new Set(['ColumnClustered', 'ColumnStacked', 'BarClustered', 'Line', 'Pie']);
+const PAPER_SIZES = new Set(['A4', 'A3', 'A5', 'Letter', 'Legal']);
 
 export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
 
@@ -99,6 +162,11 @@ class SimSheet {
   merged: Box[] = [];
   /** 审阅 → 保护工作表: every write to the sheet fails, as in Excel. */
   protected = false;
+  styles = new Map<string, CellStyle>();
+  /** Column widths in points (range.format.columnWidth, ExcelApi 1.2), by 0-based column. */
+  columnWidths = new Map<number, number>();
+  pageLayout: PageLayout = {};
+  charts: SimChart[] = [];
   constructor(public name: string) {}
   key(r: number, c: number) {
     return `${r},${c}`;
@@ -197,7 +265,11 @@ export class SimWorkbook {
   }
 
   sheet(sel: SheetSel): SimSheet {
-    const s = 'active' in sel ? this.sheets[this.activeSheet] : this.sheets.find((x) => x.name === sel.name);
+    // Excel finds sheets by name case-insensitively (getItem('sheet1') is Sheet1).
+    const s =
+      'active' in sel
+        ? this.sheets[this.activeSheet]
+        : this.sheets.find((x) => x.name.toLowerCase() === sel.name.toLowerCase());
     if (!s) throw new Error(`ItemNotFound: 找不到工作表 ${'name' in sel ? sel.name : '(active)'}`);
     return s;
   }
@@ -291,6 +363,17 @@ export class SimWorkbook {
   }
 
   // ----- test-side reading (not through the API, not counted)
+  /** A cell's formatting (bold, size, wrap, alignment) as range.format set it. */
+  style(sheet: string, address: string): CellStyle {
+    const b = parseLocal(address);
+    const s = this.sheet({ name: sheet });
+    return { ...s.styles.get(s.key(b.r0, b.c0)) };
+  }
+  /** The sheet's charts, with their source as an A1 range. */
+  charts(sheet: string): (Omit<SimChart, 'source'> & { source: string })[] {
+    const s = this.sheet({ name: sheet });
+    return s.charts.map((c) => ({ ...c, source: boxAddress(s.name, c.source).split('!')[1]! }));
+  }
   cell(
     sheet: string,
     address: string,
@@ -393,6 +476,111 @@ export class SimWorkbook {
       }
       case 'load':
         return this.load(op.target, op.props);
+      case 'addSheet': {
+        const problem = sheetNameProblem(
+          op.name,
+          this.sheets.map((x) => x.name),
+        );
+        if (problem)
+          throw Object.assign(
+            new Error(`${/已有/.test(problem) ? 'ItemAlreadyExists' : 'InvalidArgument'}: ${problem}`),
+            { code: /已有/.test(problem) ? 'ItemAlreadyExists' : 'InvalidArgument' },
+          );
+        this.sheets.push(new SimSheet(op.name));
+        return null;
+      }
+      case 'deleteSheet': {
+        const s = this.sheet(op.sheet);
+        if (this.sheets.length === 1)
+          throw Object.assign(new Error('InvalidOperation: 工作簿至少要保留一张工作表。'), {
+            code: 'InvalidOperation',
+          });
+        const active = this.sheets[this.activeSheet];
+        this.sheets.splice(this.sheets.indexOf(s), 1);
+        this.activeSheet = active === s ? 0 : this.sheets.indexOf(active!);
+        if (this.selection?.sheet === s.name) this.selection = null;
+        return null;
+      }
+      case 'merge': {
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
+        this.merge(sheet.name, boxAddress('x', box).slice(2));
+        return null;
+      }
+      case 'setStyle': {
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
+        for (let r = box.r0; r <= box.r1; r++)
+          for (let c = box.c0; c <= box.c1; c++)
+            sheet.styles.set(sheet.key(r, c), { ...sheet.styles.get(sheet.key(r, c)), [op.prop]: op.value });
+        return null;
+      }
+      case 'setColumnWidth': {
+        if (!this.isSetSupported('ExcelApi', '1.2')) throw new Error('ApiNotFound: format.columnWidth');
+        const { sheet, box } = this.box(op.target);
+        if (!box) throw new Error('InvalidArgument');
+        this.beforeWrite(sheet);
+        if (!(op.width >= 0 && op.width <= 255 * 7.5))
+          throw Object.assign(new Error(`InvalidArgument: 列宽 ${op.width} 超出范围`), {
+            code: 'InvalidArgument',
+          });
+        for (let c = box.c0; c <= box.c1; c++) sheet.columnWidths.set(c, op.width);
+        return null;
+      }
+      case 'pageLayout': {
+        if (!this.isSetSupported('ExcelApi', '1.9'))
+          throw new Error('ApiNotFound: pageLayout 需要 ExcelApi 1.9');
+        const s = this.sheet(op.sheet);
+        if (op.prop === 'paperSize' && !PAPER_SIZES.has(String(op.value)))
+          throw Object.assign(new Error(`InvalidArgument: 纸张 ${String(op.value)}`), {
+            code: 'InvalidArgument',
+          });
+        if (op.prop === 'orientation' && op.value !== 'Portrait' && op.value !== 'Landscape')
+          throw Object.assign(new Error(`InvalidArgument: 方向 ${String(op.value)}`), {
+            code: 'InvalidArgument',
+          });
+        if (op.prop === 'printTitleRows' && !/^\$\d+:\$\d+$/.test(String(op.value)))
+          throw Object.assign(new Error(`InvalidArgument: 打印标题行 ${String(op.value)}`), {
+            code: 'InvalidArgument',
+          });
+        if (op.prop === 'printArea') parseLocal(String(op.value));
+        s.pageLayout = { ...s.pageLayout, [op.prop]: op.value };
+        return null;
+      }
+      case 'addChart': {
+        const s = this.sheet(op.sheet);
+        if (!CHART_TYPES.has(op.type))
+          throw Object.assign(new Error(`InvalidArgument: 图表类型 ${op.type}`), { code: 'InvalidArgument' });
+        const { sheet, box } = this.box(op.source);
+        if (!box || sheet !== s)
+          throw Object.assign(new Error('InvalidArgument: 图表数据区域'), { code: 'InvalidArgument' });
+        this.beforeWrite(s);
+        s.charts.push({
+          id: op.id,
+          type: op.type,
+          source: box,
+          seriesBy: op.seriesBy,
+          title: null,
+          showValues: false,
+          position: null,
+        });
+        return null;
+      }
+      case 'setChart': {
+        const chart = this.sheet(op.sheet).charts.find((c) => c.id === op.id);
+        if (!chart) throw Object.assign(new Error('ItemNotFound: 图表'), { code: 'ItemNotFound' });
+        if (op.prop === 'title') chart.title = String(op.value);
+        else if (op.prop === 'showValues') chart.showValues = Boolean(op.value);
+        else {
+          const p = op.value as { from: string; to: string };
+          parseLocal(p.from);
+          parseLocal(p.to);
+          chart.position = p;
+        }
+        return null;
+      }
       case 'setSetting':
         this.settings.set(op.key, JSON.parse(JSON.stringify(op.value)));
         return null;
@@ -503,6 +691,7 @@ export class SimWorkbook {
       return { name: s.name };
     }
     if (target.t === 'app') return {};
+    if (target.t === 'sheets') return { items: this.sheets.map((s) => ({ name: s.name })) };
     if (target.t === 'setting') {
       return this.settings.has(target.key)
         ? {
@@ -627,11 +816,47 @@ class SimFill {
   }
 }
 
+class SimFont {
+  constructor(private range: SimRange) {}
+  set bold(v: boolean) {
+    this.range.ctxRef.queue({ op: 'setStyle', target: this.range.target, prop: 'bold', value: v });
+  }
+  set size(v: number) {
+    this.range.ctxRef.queue({ op: 'setStyle', target: this.range.target, prop: 'fontSize', value: v });
+  }
+}
+
+class SimFormat {
+  readonly fill: SimFill;
+  readonly font: SimFont;
+  constructor(private range: SimRange) {
+    this.fill = new SimFill(range);
+    this.font = new SimFont(range);
+  }
+  set wrapText(v: boolean) {
+    this.range.ctxRef.queue({ op: 'setStyle', target: this.range.target, prop: 'wrapText', value: v });
+  }
+  set horizontalAlignment(v: string) {
+    this.range.ctxRef.queue({
+      op: 'setStyle',
+      target: this.range.target,
+      prop: 'horizontalAlignment',
+      value: v,
+    });
+  }
+  set columnWidth(v: number) {
+    this.range.ctxRef.queue({ op: 'setColumnWidth', target: this.range.target, width: v });
+  }
+}
+
 class SimRange extends Proxy {
-  readonly format: { fill: SimFill };
+  readonly format: SimFormat;
   constructor(ctx: SimContext, target: Target) {
     super(ctx, target);
-    this.format = { fill: new SimFill(this) };
+    this.format = new SimFormat(this);
+  }
+  merge(): void {
+    this.ctx.queue({ op: 'merge', target: this.target });
   }
   get ctxRef(): SimContext {
     return this.ctx;
@@ -738,6 +963,10 @@ class SimWorksheet extends Proxy {
   get name(): string {
     return this.read('name') as string;
   }
+  /** A collection's item comes with the properties loaded with it (items/name). */
+  loadedName(name: string): void {
+    this.loaded.set('name', name);
+  }
   private protectionProxy: SimProtection | null = null;
   get protection(): SimProtection {
     this.protectionProxy ??= new SimProtection(this.ctx, { t: 'protection', sheet: this.sel });
@@ -755,6 +984,94 @@ class SimWorksheet extends Proxy {
   activate(): void {
     this.ctx.queue({ op: 'activate', target: this.target });
   }
+  delete(): void {
+    this.ctx.queue({ op: 'deleteSheet', sheet: this.sel });
+  }
+  /** Worksheet.pageLayout: ExcelApi 1.9 (the sync fails below it, as Office.js does). */
+  get pageLayout(): {
+    paperSize: string;
+    orientation: string;
+    leftMargin: number;
+    rightMargin: number;
+    centerHorizontally: boolean;
+    setPrintTitleRows(rows: string): void;
+    setPrintArea(area: string): void;
+  } {
+    const set = (prop: keyof PageLayout, value: unknown) =>
+      this.ctx.queue({ op: 'pageLayout', sheet: this.sel, prop, value });
+    const notLoaded = (p: string) => () => {
+      throw new NotLoaded(`pageLayout/${p}`);
+    };
+    const layout = {
+      setPrintTitleRows: (rows: string) => set('printTitleRows', rows),
+      setPrintArea: (a: string) => set('printArea', a),
+    };
+    for (const p of ['paperSize', 'orientation', 'leftMargin', 'rightMargin', 'centerHorizontally'] as const)
+      Object.defineProperty(layout, p, { set: (v: unknown) => set(p, v), get: notLoaded(p) });
+    return layout as never;
+  }
+  get charts(): { add(type: string, source: SimRange, seriesBy?: string): SimChartProxy } {
+    return {
+      add: (type, source, seriesBy = 'Auto') => {
+        const id = `chart-${this.ctx.nextId()}`;
+        this.ctx.queue({ op: 'addChart', sheet: this.sel, id, type, source: source.target, seriesBy });
+        return new SimChartProxy(this.ctx, this.sel, id);
+      },
+    };
+  }
+}
+
+class SimChartProxy {
+  readonly title: { text: string };
+  readonly dataLabels: { showValue: boolean };
+  constructor(
+    private ctx: SimContext,
+    private sheet: SheetSel,
+    private id: string,
+  ) {
+    const set = (prop: 'title' | 'showValues', value: unknown) =>
+      ctx.queue({ op: 'setChart', sheet, id, prop, value });
+    this.title = {
+      set text(v: string) {
+        set('title', v);
+      },
+      get text(): string {
+        throw new NotLoaded('chart/title/text');
+      },
+    };
+    this.dataLabels = {
+      set showValue(v: boolean) {
+        set('showValues', v);
+      },
+      get showValue(): boolean {
+        throw new NotLoaded('chart/dataLabels/showValue');
+      },
+    };
+  }
+  setPosition(from: string, to: string): void {
+    this.ctx.queue({ op: 'setChart', sheet: this.sheet, id: this.id, prop: 'position', value: { from, to } });
+  }
+}
+
+class SimWorksheetCollection extends Proxy {
+  /** The loaded sheets, as Worksheet objects (their name loaded), like Office.js's collection items. */
+  get items(): SimWorksheet[] {
+    return (this.read('items') as { name: string }[]).map((i) => {
+      const sheet = new SimWorksheet(this.ctx, { name: i.name });
+      sheet.loadedName(i.name);
+      return sheet;
+    });
+  }
+  getActiveWorksheet(): SimWorksheet {
+    return new SimWorksheet(this.ctx, { active: true });
+  }
+  getItem(name: string): SimWorksheet {
+    return new SimWorksheet(this.ctx, { name });
+  }
+  add(name: string): SimWorksheet {
+    this.ctx.queue({ op: 'addSheet', name });
+    return new SimWorksheet(this.ctx, { name });
+  }
 }
 
 export class SimContext {
@@ -768,10 +1085,7 @@ export class SimContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the workbook's methods create proxies of this context
     const ctx = this;
     this.workbook = {
-      worksheets: {
-        getActiveWorksheet: () => new SimWorksheet(ctx, { active: true }),
-        getItem: (name: string) => new SimWorksheet(ctx, { name }),
-      },
+      worksheets: new SimWorksheetCollection(ctx, { t: 'sheets' }),
       getSelectedRange: () => new SimRange(ctx, { t: 'selection' }),
       getSelectedRanges: () => {
         if (!supports('ExcelApi', '1.9')) throw new Error('ApiNotFound: getSelectedRanges 需要 ExcelApi 1.9');
@@ -787,6 +1101,11 @@ export class SimContext {
         suspendScreenUpdatingUntilNextSync: () => ctx.queue({ op: 'suspendScreenUpdating' }),
       },
     };
+  }
+  /** Chart ids unique across contexts: a chart added in one Excel.run stays addressable in the next. */
+  private static ids = 0;
+  nextId(): number {
+    return ++SimContext.ids;
   }
   queue(op: Op, onResult?: (v: unknown) => void): void {
     this.ops.push(op);

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { buildAddin, localhostCertificates, serveAddin, type ServedAddin } from '../../addin/build.js';
 import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
 import { roundupPeriods } from '../../addin/src/taskpane/periods.js';
+import { roundupSheetName } from '../../addin/src/excel/workbook.js';
 import { SimWorkbook, type Op } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
 import { clockFrom, startBackend, type Backend } from '../addin/support/backend.js';
@@ -343,7 +344,7 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     });
   });
 
-  it('今日提示 and 历史 are one click away', async () => {
+  it('今日提示, 督检汇总 (R21: also a sheet of the workbook, replaced only on 替换) and 历史 are one click away', async () => {
     await showTaskpane('reminders');
     await pane.waitForFunction(
       () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
@@ -371,6 +372,27 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     );
     await pane.waitForSelector('#roundup-table');
     expect(await pane.locator('#roundup-table tr').count()).toBeGreaterThan(5);
+    // R21: the round-up also lands in the workbook as its own sheet; opening it again asks 替换 / 取消.
+    await pane.waitForFunction(() =>
+      document.querySelector('#roundup-sheet')?.textContent?.includes('2026Q3'),
+    );
+    expect(await pane.locator('#roundup-sheet').textContent()).toContain('已写入工作表“督检汇总2026Q3”');
+    expect(workbook.sheets.map((s) => s.name)).toContain(roundupSheetName(chosen));
+    const ranked = workbook.values('督检汇总2026Q3').length;
+    expect(ranked).toBeGreaterThan(5);
+    await pane.selectOption('select[name=roundup-period]', '2026-Q2');
+    await pane.waitForFunction(() =>
+      document.querySelector('#roundup-sheet')?.textContent?.includes('2026Q2'),
+    );
+    await pane.selectOption('select[name=roundup-period]', '2026-Q3');
+    await pane.waitForSelector('#roundup-sheet-replace');
+    expect(await pane.locator('#roundup-sheet').textContent()).toContain('是否替换');
+    await pane.click('#roundup-sheet-replace');
+    await pane.waitForFunction(() =>
+      document.querySelector('#roundup-sheet')?.textContent?.includes('已替换'),
+    );
+    expect(workbook.sheets.filter((s) => s.name === '督检汇总2026Q3')).toHaveLength(1);
+    expect(workbook.values('督检汇总2026Q3')).toHaveLength(ranked);
     const [report] = await Promise.all([pane.waitForEvent('download'), pane.click('#roundup-document')]);
     expect(report.suggestedFilename()).toMatch(/\.docx$/);
     expect(

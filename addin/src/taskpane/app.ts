@@ -50,6 +50,7 @@ import {
 } from '../mailbox.js';
 import { lastLedger, loadPrefs, paneLedgerId, savePrefs, type Prefs } from '../prefs.js';
 import { roundupPeriods } from './periods.js';
+import { writeRoundupToWorkbook } from '../commands/roundupSheet.js';
 import { SETTINGS_KEY } from '../env.js';
 import { clear, h, value } from './dom.js';
 
@@ -791,10 +792,38 @@ export function mountPane(root: HTMLElement, deps: PaneDeps): Pane {
         },
         '下载汇总报告（Word）',
       );
+      // R21: the round-up also goes into the workbook; an existing sheet is replaced only on 替换.
+      const sheetBox = h('div', { id: 'roundup-sheet' });
+      const writeSheet = async (replace: boolean): Promise<void> => {
+        const env = deps.env();
+        const r = await writeRoundupToWorkbook(env, report, ledgerId(), env.today(), replace);
+        const line = h('p', { class: 'status', 'data-level': r.level }, r.text);
+        if (!r.exists) return void clear(sheetBox, line);
+        clear(
+          sheetBox,
+          line,
+          h(
+            'button',
+            { class: 'btn', id: 'roundup-sheet-replace', onclick: () => void writeSheet(true) },
+            '替换',
+          ),
+          h(
+            'button',
+            {
+              class: 'btn',
+              id: 'roundup-sheet-cancel',
+              onclick: () => clear(sheetBox, h('p', { class: 'muted' }, `已保留原工作表“${r.exists}”。`)),
+            },
+            '取消',
+          ),
+        );
+      };
+      void writeSheet(false);
       clear(
         roundupBox,
         picker,
         download,
+        sheetBox,
         h(
           'p',
           { class: 'muted small', id: 'roundup-period' },
