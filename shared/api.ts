@@ -9,6 +9,8 @@ import {
   LedgerTaskSchema,
   ProblemSchema,
   StarsSchema,
+  UNIT_NAME_MAX,
+  UnitNameSchema,
 } from './model.js';
 import { SettingsSchema, HolidayYearSchema } from './settings.js';
 import { reasonRefusal } from './rules/cardDecisions.js';
@@ -31,17 +33,8 @@ const Id = z
   // An id or a name is never silently changed by cleaning (it would name another task or unit).
   .refine((s) => !needsCleaning(s), '编号或名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 
-/** The longest unit name (a Table Storage key part, see Id): one limit for every path that takes one. */
-export const UNIT_NAME_MAX = 100;
-/** A unit's name, wherever the API takes one (body, path or query): trimmed, not empty, no control characters. */
-export const UnitNameSchema = z
-  .string()
-  .trim()
-  .min(1, '单位名称不能为空')
-  .max(UNIT_NAME_MAX, `单位名称过长（最多 ${UNIT_NAME_MAX} 字）`)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符')
-  .refine((s) => !needsCleaning(s), '单位名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
+/** One unit-name schema and limit for the API and the history (defined in model.ts). */
+export { UNIT_NAME_MAX, UnitNameSchema };
 const Text = (max: number) => z.string().max(max);
 /**
  * An id the client makes once per action (e.g. crypto.randomUUID()) and sends again when it retries:

@@ -1,6 +1,7 @@
 // The domain's vocabulary as zod schemas: one definition serves the reader, the rules,
 // the HTTP API (request validation) and the add-in's client.
 import { z } from 'zod';
+import { needsCleaning } from './text.js';
 
 /** A calendar date in China Standard Time, `YYYY-MM-DD` (R22). */
 export const IsoDateSchema = z
@@ -171,7 +172,17 @@ export type Reminder = z.infer<typeof ReminderSchema>;
  * History events, append-only (R8). `date` is the CST calendar date the event counts for;
  * `at` is the UTC instant it was recorded. Minimal shapes (as in an exported history) are valid.
  */
-const UnitNameSchema = z.string({ error: '应写明单位 unit' }).min(1, '单位 unit 不能为空');
+/** The longest unit name (a Table Storage key part): one limit for every path that takes one. */
+export const UNIT_NAME_MAX = 100;
+/** A unit's name, wherever one is taken (API body, path or query; an exported history): trimmed, not empty, no control characters. */
+export const UnitNameSchema = z
+  .string({ error: '应写明单位名称' })
+  .trim()
+  .min(1, '单位名称不能为空')
+  .max(UNIT_NAME_MAX, `单位名称过长（最多 ${UNIT_NAME_MAX} 字）`)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, '单位名称含有不可见的控制字符')
+  .refine((s) => !needsCleaning(s), '单位名称含有不可见的控制字符或无效字符（如 U+2028、U+FFFF）');
 
 export const CardEventSchema = z.object({
   type: z.literal('card'),

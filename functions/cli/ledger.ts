@@ -124,6 +124,15 @@ export async function ledgerCommand(argv: string[], io: Io): Promise<number> {
     year: optionalYear(values.year),
     columnMap,
   });
+  // A --map whose header is not in the sheet: the field stays unread, and the clerk is told why.
+  for (const [label, field] of Object.entries(columnMap ?? {}))
+    if (result.header.columns[field] === undefined)
+      io.err(
+        `--map ${FIELD_LABELS[field]}=${label}：工作表“${sheet}”的表头中没有“${label}”，此对应未使用` +
+          (result.header.unknown.length
+            ? `（未能识别的表头：${result.header.unknown.map((u) => `${u.column}列“${u.label}”`).join('、')}）`
+            : ''),
+      );
   if (values.json) {
     io.out(
       JSON.stringify(

@@ -113,6 +113,12 @@ export async function syncCommand(
   let written: string | null = null;
   if (writes.length) {
     const target = values.write ? file : String(values.out ?? copyPathFor(file));
+    // The copy holds the ids (and maybe the clerk's edits since): never overwritten unasked.
+    if (!values.write && values.out === undefined && existsSync(target))
+      throw new UsageError(
+        `副本 ${target} 已存在（其中已有督办编号，可能还有之后的修改）：请同步该副本（duban sync ${target}），` +
+          `或用 --out 指定另一个文件，或用 --write 写回原文件`,
+      );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet(picked.name);

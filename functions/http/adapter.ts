@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
 import { cleanDeep, deepNeedsCleaning } from '../../shared/text.js';
 import { ApiError, describeIssues } from '../errors.js';
-import { clerkOfKey, looksLikeClerkKey, transactionError, type Storage } from '../storage/index.js';
+import {
+  clerkOfKey,
+  hasActiveClerk,
+  looksLikeClerkKey,
+  transactionError,
+  type Storage,
+} from '../storage/index.js';
 import { asClerk } from '../actor.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
 import { useChineseZodMessages } from '../zodMessages.js';
@@ -153,6 +159,14 @@ export function api(
           const found = await clerkOfKey(await runtimeStorage(env), presented.key);
           if (!found) throw WRONG_CLERK_KEY();
           clerk = found.name;
+        } else if (req.method !== 'GET' && (await hasActiveClerk(await runtimeStorage(env)))) {
+          // Once the office has issued clerks their own keys, every change names the clerk who made it:
+          // the office-wide key stays for the timers and the admin's reading, never a clerk's write.
+          throw new ApiError(
+            403,
+            'clerk_key_required',
+            '本办已启用经办人密钥：请在“设置”中填写您本人的密钥（由管理员用 duban clerk add 姓名 发放）；办公室密钥只供定时任务和管理员查询',
+          );
         }
       }
       const call: ApiCall = {

@@ -35,6 +35,9 @@ import {
 import { unknownMilestones } from '../../shared/rules/milestones.js';
 import { markMilestones } from './tickMilestone.js';
 
+/** The largest form post the unit's page can make (every task of a message, each answer at its longest). */
+const MAX_FORM_BYTES = 512 * 1024;
+
 /** Posts one link takes in a CST day: enough to correct an answer many times, too few to flood the history. */
 export const MAX_POSTS_PER_LINK_PER_DAY = 20;
 /** How long the page's anti-forgery token stays valid. */
@@ -272,8 +275,12 @@ async function postedAnswers(
       'unsupported_media_type',
       '只接受 JSON（Content-Type: application/json）或反馈页面的表单提交',
     );
+  // The declared length is checked before the body is read, so an oversized post is never kept.
+  const declared = Number(call.req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_FORM_BYTES)
+    throw new ApiError(413, 'body_too_large', '提交内容过长');
   const raw = Buffer.from(await call.req.arrayBuffer());
-  if (raw.byteLength > 512 * 1024) throw new ApiError(413, 'body_too_large', '提交内容过长');
+  if (raw.byteLength > MAX_FORM_BYTES) throw new ApiError(413, 'body_too_large', '提交内容过长');
   const form = new URLSearchParams(raw.toString('utf8'));
   const token = call.param('token');
   if (!formTokenValid(form.get('csrf') ?? '', token, call.now.getTime(), formSecret(call)))

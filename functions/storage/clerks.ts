@@ -57,6 +57,11 @@ export async function listClerks(storage: Storage): Promise<Clerk[]> {
   return (await storage.listPartition('Config', PK)).map(toClerk);
 }
 
+/** Whether any clerk holds a key not revoked (from then on, changes need a clerk's own key). */
+export async function hasActiveClerk(storage: Storage): Promise<boolean> {
+  return (await storage.listPartition('Config', PK)).some((r) => !r.revokedAt);
+}
+
 /** Revokes every active key of the clerk named `nameOrId` (a name, or one key's id); returns them. */
 export async function revokeClerk(storage: Storage, nameOrId: string, at: string): Promise<Clerk[]> {
   const rows = (await storage.listPartition('Config', PK)).filter(

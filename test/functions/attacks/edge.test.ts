@@ -328,6 +328,13 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
       body: { ledgerId: L, taskIds: ['E6'], stars: 4, by: '冒名的人' },
     });
     expect(stars.status).toBe(200);
+    // With a clerk key issued, the office-wide key no longer writes: every change names its clerk.
+    const officeWrite = await api.call('POST', '/stars', {
+      body: { ledgerId: L, taskIds: ['E6'], stars: 5, by: '冒名的人' },
+    });
+    tally('clerk-key', officeWrite.status === 403);
+    expect(officeWrite.status).toBe(403);
+    expect(officeWrite.body.error.code).toBe('clerk_key_required');
     const history = await subjectHistory(api.storage, { ledgerId: L, taskId: 'E6' });
     const starEvent = history.filter((h) => h.type === 'stars').pop();
     tally('clerk-key', starEvent?.by === '王文书');

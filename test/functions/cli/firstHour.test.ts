@@ -2,7 +2,7 @@
 // storage it talks to, turns every failure into one Chinese line, never queues a past day's prompts
 // by accident, and a second `npm start` or a disabled timer explains itself.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +245,24 @@ describe('duban sync', () => {
     expect(await main(['sync', file, '--ledger', '县2026'], second.io, { env })).toBe(0);
     expect(second.o.out).toContain('每项任务都已有督办编号，工作簿未改动');
     expect(second.o.out).toContain('已同步：新增 0，更新 0，移除 0，恢复 0，未变 16');
+  });
+
+  it('R1: the copy with the ids is never overwritten by a second sync of the original (the clerk may have edited it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-sync-'));
+    const file = join(dir, '台账.xlsx');
+    copyFileSync(fixture, file);
+    const copy = join(dir, '台账.duban.xlsx');
+    writeFileSync(copy, 'the clerk’s edited copy');
+    const r = io();
+    const env = {
+      DUBAN_STORAGE: inject('azuriteConnectionString'),
+      DUBAN_TABLE_PREFIX: uniquePrefix('synccopy'),
+      DUBAN_SETTINGS_FILE: '/nonexistent',
+    };
+    expect(await main(['sync', file], r.io, { env })).toBe(2);
+    expect(r.o.err).toContain(`副本 ${copy} 已存在`);
+    expect(r.o.err).toContain(`duban sync ${copy}`);
+    expect(readFileSync(copy, 'utf8')).toBe('the clerk’s edited copy');
   });
 
   it('a WPS .et file or a missing file: exit 2 with what to do', async () => {

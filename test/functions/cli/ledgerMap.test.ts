@@ -97,6 +97,13 @@ describe('duban ledger on a workbook of several sheets with an unknown header (R
     expect(unknown.stderr).toContain('不认识的字段“截止”');
   });
 
+  it('R4: a --map naming a header the sheet does not have is said, never silently unused', async () => {
+    const missing = await duban('ledger', workbook, '--map', '完成时限=办结日期');
+    expect(missing.stderr).toContain('--map 完成时限=办结日期：工作表');
+    expect(missing.stderr).toContain('的表头中没有“办结日期”，此对应未使用');
+    expect(missing.stderr).toContain('F列“最迟办结”');
+  });
+
   it('.xls and .et files are refused with how to save them as .xlsx (exit 2)', async () => {
     const ole = new Uint8Array(2048);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
