@@ -3,6 +3,7 @@
 // one column that never scrolls sideways at 390 px; tap targets of 44 px and more. The form posts
 // to the page's own address with an anti-forgery token (no script needed), and answers with a page.
 import { cleanText } from '../../shared/text.js';
+import { periodName } from '../../shared/documents/content.js';
 import type { Milestone, Stars, Target } from '../../shared/model.js';
 
 export interface PageTask {
@@ -47,20 +48,8 @@ export interface FeedbackPageModel {
 
 export const escapeHtml = (s: string) => cleanText(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const QUARTERS = ['一', '二', '三', '四'];
-
-/** The period in words: 2026年第49周, 2026年第一季度, 2026年3月, 2026年3月5日. */
-export function periodInWords(period: string): string {
-  let m = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (m) return `${m[1]}年第${QUARTERS[Number(m[2]) - 1]}季度`;
-  m = /^(\d{4})-W(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年第${Number(m[2])}周`;
-  m = /^(\d{4})-(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年${Number(m[2])}月`;
-  m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
-  return period;
-}
+/** The period in words (2026年第49周, 2026年第一季度, 2026年3月), as the letters and the round-up say it. */
+export const periodInWords = periodName;
 
 const dateInWords = (d: string) => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);

@@ -3,6 +3,7 @@
 // Every channel renders the same content: markdown for the robots, text and HTML for email, a
 // short text plus the items for the SMS gateway.
 import type { ReminderReason } from '../../shared/model.js';
+import { periodName } from '../../shared/documents/content.js';
 
 /** One task in a prompt: what the outbox keeps of a queued reminder. */
 export interface PromptItem {
@@ -42,18 +43,8 @@ export function monthDay(isoDate: string): string {
   return m ? `${Number(m[1])}月${Number(m[2])}日` : isoDate;
 }
 
-/** Periods as clerks say them: 2026-Q1 → 2026年第1季度, 2026-03 → 2026年3月, 2026-W09 → 2026年第9周. */
-export function periodLabel(period: string): string {
-  let m = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (m) return `${m[1]}年第${m[2]}季度`;
-  m = /^(\d{4})-W(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年第${Number(m[2])}周`;
-  m = /^(\d{4})-(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年${Number(m[2])}月`;
-  m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
-  if (m) return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
-  return period;
-}
+/** Periods as clerks say them (2026年第一季度, 2026年3月, 2026年第9周): the documents' own wording. */
+export const periodLabel = periodName;
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 

@@ -51,7 +51,7 @@ describe('prompt message', () => {
     const m = three();
     expect(m.title).toBe('【督办提示】县财政局：3项重点工作请于3月26日前反馈');
     expect(m.items.map((i) => i.taskNo)).toEqual(['1', '2', '3']);
-    expect(m.text).toContain('2026年第1季度 · 季度提示 · 请于3月26日前反馈');
+    expect(m.text).toContain('2026年第一季度 · 季度提示 · 请于3月26日前反馈');
     expect(m.text).toContain('2026年3月 · 月度提示 · 请于3月26日前反馈');
     expect(m.text).toContain('请于3月27日前反馈');
     for (const n of [1, 2, 3])
