@@ -4,7 +4,7 @@ import { build, type Plugin } from 'esbuild';
 import { createServer, type Server } from 'node:https';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,9 @@ export async function buildAddin(
 ): Promise<BuildResult> {
   const outdir = opts.outdir ?? ADDIN_DIST;
   mkdirSync(join(outdir, 'assets'), { recursive: true });
+  // A map left by an earlier debugging build would still be served: only this build's files ship.
+  if (!opts.sourcemap)
+    for (const f of readdirSync(outdir)) if (f.endsWith('.map')) rmSync(join(outdir, f), { force: true });
   await build({
     entryPoints: {
       taskpane: join(here, 'src/taskpane/index.ts'),

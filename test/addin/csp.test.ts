@@ -2,7 +2,7 @@
 // every page that lets in only the add-in's own files and Office's script, with every inline script
 // named by its hash; no source maps shipped; the key travels in a header, never in a URL.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ describe('R8: the add-in’s pages', () => {
   it('the production build ships no source maps', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'duban-csp-'));
     try {
+      // A map left in the folder by an earlier debugging build is not shipped either.
+      writeFileSync(join(dir, 'taskpane.js.map'), '{}');
       await buildAddin({ outdir: dir, minify: true });
       const files = readdirSync(dir);
       expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
