@@ -2,16 +2,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { main } from '../../functions/cli/main.js';
 import { runDailyCommand } from '../../functions/cli/runDaily.js';
-import { openStorage, writeTasks, putLedger } from '../../functions/storage/index.js';
-import { LINK_SECRET, task, uniquePrefix } from './support/api.js';
-
-function io() {
-  const o = { out: '', err: '' };
-  return {
-    o,
-    io: { out: (t: string) => void (o.out += t + '\n'), err: (t: string) => void (o.err += t + '\n') },
-  };
-}
+import { openStorage } from '../../functions/storage/index.js';
+import { io, LINK_SECRET, seedQuarterlyTask, uniquePrefix } from './support/api.js';
 
 describe('duban run-daily', () => {
   it('R15/R17: runs the day once against DUBAN_STORAGE/DUBAN_TABLE_PREFIX and says what it queued; the second run queues nothing', async () => {
@@ -22,27 +14,7 @@ describe('duban run-daily', () => {
       DUBAN_LINK_SECRET: LINK_SECRET,
     };
     const storage = await openStorage({ connectionString: env.DUBAN_STORAGE, prefix });
-    await writeTasks(storage, 'L', [
-      {
-        next: {
-          task: task('Q1', { leadUnit: '县财政局' }),
-          stars: 3,
-          closed: false,
-          closedOn: null,
-          closeNote: null,
-          removed: false,
-          removedOn: null,
-        },
-        etag: null,
-      },
-    ]);
-    await putLedger(storage, {
-      ledgerId: 'L',
-      year: 2026,
-      syncedAt: new Date().toISOString(),
-      by: 't',
-      tasks: 1,
-    });
+    await seedQuarterlyTask(storage);
     const first = io();
     // "Today" is pinned to the day run (08:30 Beijing): a run for today needs no --backfill.
     const context = { env, now: () => new Date('2026-03-17T00:30:00Z') };

@@ -11,21 +11,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main, HELP } from '../../../functions/cli/main.js';
 import { describeStorage, loadCliConfig } from '../../../functions/cli/config.js';
 import { createOutbox } from '../../../functions/notify/outbox.js';
-import { openStorage, putLedger, writeTasks } from '../../../functions/storage/index.js';
+import { openStorage } from '../../../functions/storage/index.js';
 import { startDevHost } from '../../../functions/devhost.js';
 import { AZURITE_KEY, freePort } from '../../support/azurite.js';
-import { LINK_SECRET, startApi, task, uniquePrefix, type TestApi } from '../support/api.js';
+import { io, LINK_SECRET, seedQuarterlyTask, startApi, uniquePrefix, type TestApi } from '../support/api.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'ledger-2026.xlsx');
-
-function io() {
-  const o = { out: '', err: '' };
-  return {
-    o,
-    io: { out: (t: string) => void (o.out += t + '\n'), err: (t: string) => void (o.err += t + '\n') },
-  };
-}
 
 function duban(
   args: string[],
@@ -44,28 +36,9 @@ function duban(
 
 /** A ledger with one 3★ task whose Q1 prompt is due on 17 March 2026 (R15: W−10). */
 async function seed(env: Record<string, string>) {
-  const storage = await openStorage({ connectionString: env.DUBAN_STORAGE!, prefix: env.DUBAN_TABLE_PREFIX });
-  await writeTasks(storage, 'L', [
-    {
-      next: {
-        task: task('Q1', { leadUnit: '县财政局' }),
-        stars: 3,
-        closed: false,
-        closedOn: null,
-        closeNote: null,
-        removed: false,
-        removedOn: null,
-      },
-      etag: null,
-    },
-  ]);
-  await putLedger(storage, {
-    ledgerId: 'L',
-    year: 2026,
-    syncedAt: new Date().toISOString(),
-    by: 't',
-    tasks: 1,
-  });
+  await seedQuarterlyTask(
+    await openStorage({ connectionString: env.DUBAN_STORAGE!, prefix: env.DUBAN_TABLE_PREFIX }),
+  );
 }
 
 describe('duban reads the configuration npm start uses', () => {

@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { startDevHost, type DevHost } from '../../../functions/devhost.js';
 import { configureRuntime, runtimeStorage } from '../../../functions/http/runtime.js';
-import type { Storage } from '../../../functions/storage/index.js';
+import { putLedger, writeTasks, type Storage } from '../../../functions/storage/index.js';
 import { splitLeadUnits } from '../../../shared/ledger/leadUnits.js';
 import type { LedgerTask } from '../../../shared/model.js';
 
@@ -127,4 +127,38 @@ export async function snapshot(storage: Storage): Promise<string> {
   } while (token);
   out.Outbox = items;
   return JSON.stringify(out);
+}
+
+/** Ledger `L` with one open 3★ task, Q1, led by 县财政局: its Q1 prompt is due on 17 March 2026 (R15: W−10). */
+export async function seedQuarterlyTask(storage: Storage): Promise<void> {
+  await writeTasks(storage, 'L', [
+    {
+      next: {
+        task: task('Q1', { leadUnit: '县财政局' }),
+        stars: 3,
+        closed: false,
+        closedOn: null,
+        closeNote: null,
+        removed: false,
+        removedOn: null,
+      },
+      etag: null,
+    },
+  ]);
+  await putLedger(storage, {
+    ledgerId: 'L',
+    year: 2026,
+    syncedAt: new Date().toISOString(),
+    by: 't',
+    tasks: 1,
+  });
+}
+
+/** A command's standard output and error, collected line by line (the `duban` commands' Io). */
+export function io() {
+  const o = { out: '', err: '' };
+  return {
+    o,
+    io: { out: (t: string) => void (o.out += t + '\n'), err: (t: string) => void (o.err += t + '\n') },
+  };
 }
