@@ -11,7 +11,7 @@ import { Cron } from 'croner';
 import { MAX_BODY_BYTES } from '../shared/api.js';
 import { FUNCTIONS, type FunctionEntry, type HttpFunction } from './registry.js';
 import { checkKey, errorBody, makeRequest } from './http/adapter.js';
-import { configureRuntime, runtimeEnv, type Env } from './http/runtime.js';
+import { configureRuntime, runtimeEnv, type Env } from './runtime/index.js';
 
 export interface DevHostOptions {
   /** Port (default env DUBAN_PORT or 7071; 0 = any free port). */

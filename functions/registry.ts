@@ -37,7 +37,7 @@ import { cardDocument, RedQuery } from './http/cardDocument.js';
 import { roundupDocument } from './http/roundupDocument.js';
 import { checkKey, corsHeaders, errorBody } from './http/adapter.js';
 import { AsOfQuery } from './http/common.js';
-import { runtimeEnv } from './http/runtime.js';
+import { runtimeEnv } from './runtime/index.js';
 import { dailySupervision } from './timers/dailySupervision.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from './timers/delivery.js';
 

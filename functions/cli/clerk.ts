@@ -5,7 +5,7 @@ import { parse, type Io } from './main.js';
 import { UsageError } from './errors.js';
 import { chinaToday } from '../../shared/dates.js';
 import { needsCleaning } from '../../shared/text.js';
-import { now, runtimeStorage } from '../http/runtime.js';
+import { now, runtimeStorage } from '../runtime/index.js';
 import { addClerk, appendEvents, listClerks, revokeClerk, revokeUnitLinks } from '../storage/index.js';
 import { renderTable } from './table.js';
 

@@ -9,8 +9,8 @@ import { describeSummary, runDelivery } from '../timers/delivery.js';
 import type { DeliveryOutcome } from '../notify/deliver.js';
 import { IsoDateSchema } from '../../shared/model.js';
 import { chinaToday } from '../../shared/dates.js';
-import { runtimeOutbox } from '../http/outboxRuntime.js';
-import { now, runtimeEnv, runtimeStorage } from '../http/runtime.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
+import { now, runtimeEnv, runtimeStorage } from '../runtime/index.js';
 import { appendEvents } from '../storage/index.js';
 
 const OUTCOME_NAME: Record<DeliveryOutcome['status'], string> = {

@@ -193,7 +193,7 @@ export async function main(
     if (STORAGE_COMMANDS.has(name)) {
       // Loaded only here: reading a ledger needs neither the configuration nor the storage client.
       const { loadCliConfig } = await import('./config.js');
-      const runtime = await import('../http/runtime.js');
+      const runtime = await import('../runtime/index.js');
       env = loadCliConfig(env).env;
       // The handlers the commands share with the functions read the same configuration and clock.
       runtime.configureRuntime({ env, ...(options.now ? { now: options.now } : {}) });

@@ -14,7 +14,7 @@ import { assignIds, LedgerError, viewLedger } from '../../addin/src/ledgerView.j
 import type { SheetRead } from '../../addin/src/excel/workbook.js';
 import { pickLedgerSheet, readWorkbookSheets } from '../xlsx.js';
 import { loadSettings } from '../storage/index.js';
-import { configureRuntime, runtimeStorage } from '../http/runtime.js';
+import { configureRuntime, runtimeStorage } from '../runtime/index.js';
 import { syncLedger } from '../http/syncLedger.js';
 import { describeStorage } from './config.js';
 import { UsageError } from './errors.js';

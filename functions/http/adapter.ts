@@ -16,7 +16,7 @@ import {
   type Storage,
 } from '../storage/index.js';
 import { asClerk } from '../actor.js';
-import { now, runtimeEnv, runtimeStorage, type Env } from './runtime.js';
+import { now, runtimeEnv, runtimeStorage, type Env } from '../runtime/index.js';
 import { useChineseZodMessages } from '../zodMessages.js';
 
 useChineseZodMessages();

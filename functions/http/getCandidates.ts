@@ -15,7 +15,7 @@ import { allUnitEvents, getLedger } from '../storage/index.js';
 import { ledgerCandidates } from '../supervision.js';
 import { api } from './adapter.js';
 import { rulesContext } from './common.js';
-import { runtimeOutbox } from './outboxRuntime.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
 
 export const Query = z.object({
   ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),

@@ -5,7 +5,7 @@ import { IsoDateSchema } from '../../shared/model.js';
 import { OutboxStatusSchema } from '../../shared/api.js';
 import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
-import { runtimeOutbox } from './outboxRuntime.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
 
 export const Query = z.object({
   date: IsoDateSchema.optional(),

@@ -8,7 +8,7 @@ import { chinaToday } from '../../shared/dates.js';
 import { appendEvents } from '../storage/index.js';
 import { api } from './adapter.js';
 import { UnitNameSchema } from './common.js';
-import { runtimeOutbox } from './outboxRuntime.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
 
 export const RequeueRequestSchema = z.object({
   date: IsoDateSchema,

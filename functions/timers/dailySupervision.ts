@@ -37,7 +37,7 @@ import {
 import { ApiError, storageStatus } from '../errors.js';
 import { linkGenerations } from '../storage/links.js';
 import { ledgerCandidates, remindersBetween } from '../supervision.js';
-import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../http/runtime.js';
+import { runtimeEnv, runtimeStorage, now as runtimeNow, type Env } from '../runtime/index.js';
 
 /** How long a unit's feedback link stays valid after the feedback due date (late answers still count, as late). */
 export const LINK_VALID_DAYS_AFTER_DUE = 60;

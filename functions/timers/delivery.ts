@@ -10,8 +10,8 @@ import {
   type DeliverySummary,
 } from '../notify/deliver.js';
 import { channelsConfigFromEnv } from '../notify/channels/index.js';
-import { runtimeOutbox } from '../http/outboxRuntime.js';
-import { now, runtimeEnv, runtimeStorage, type Env } from '../http/runtime.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
+import { now, runtimeEnv, runtimeStorage, type Env } from '../runtime/index.js';
 import {
   appendEvents,
   getUnitContacts,

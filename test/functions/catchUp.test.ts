@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_SECRET, startApi, task, type TestApi } from './support/api.js';
 import { CATCH_UP_DAYS, runDaily } from '../../functions/timers/dailySupervision.js';
 import { subjectHistory } from '../../functions/storage/index.js';
-import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
-import { runtimeEnv } from '../../functions/http/runtime.js';
+import { runtimeOutbox } from '../../functions/runtime/outbox.js';
+import { runtimeEnv } from '../../functions/runtime/index.js';
 
 let api: TestApi;
 

@@ -11,8 +11,8 @@ import { pickLedgerSheet, readWorkbookSheets } from '../../functions/xlsx.js';
 import { readLedger, type LedgerResult } from '../../shared/ledger/index.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { subjectHistory } from '../../functions/storage/index.js';
-import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
-import { runtimeEnv } from '../../functions/http/runtime.js';
+import { runtimeOutbox } from '../../functions/runtime/outbox.js';
+import { runtimeEnv } from '../../functions/runtime/index.js';
 import { SAMPLE_HEADER } from '../support/sampleLayout.js';
 
 const L = 'joint-ledger';

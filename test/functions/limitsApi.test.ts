@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, task, type TestApi } from './support/api.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
-import { runtimeOutbox } from '../../functions/http/outboxRuntime.js';
-import { runtimeEnv } from '../../functions/http/runtime.js';
+import { runtimeOutbox } from '../../functions/runtime/outbox.js';
+import { runtimeEnv } from '../../functions/runtime/index.js';
 
 const ON = '2026-03-17';
 const SMALL = '县财政局';

@@ -2,8 +2,8 @@
 // table, outcomes in the history, settings from the environment.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import azf, { type Timer } from '@azure/functions';
-import { configureRuntime, runtimeEnv, runtimeStorage } from '../../../functions/http/runtime.js';
-import { runtimeOutbox } from '../../../functions/http/outboxRuntime.js';
+import { configureRuntime, runtimeEnv, runtimeStorage } from '../../../functions/runtime/index.js';
+import { runtimeOutbox } from '../../../functions/runtime/outbox.js';
 import { putUnitContacts, subjectHistory } from '../../../functions/storage/index.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from '../../../functions/timers/delivery.js';
 import { main } from '../../../functions/cli/main.js';

@@ -2,7 +2,7 @@
 // and a small client for the tests.
 import { inject } from 'vitest';
 import { startDevHost, type DevHost } from '../../../functions/devhost.js';
-import { configureRuntime, runtimeStorage } from '../../../functions/http/runtime.js';
+import { configureRuntime, runtimeStorage } from '../../../functions/runtime/index.js';
 import { putLedger, writeTasks, type Storage } from '../../../functions/storage/index.js';
 import { splitLeadUnits } from '../../../shared/ledger/leadUnits.js';
 import type { LedgerTask } from '../../../shared/model.js';
@@ -115,8 +115,8 @@ export async function snapshot(storage: Storage): Promise<string> {
     out[t] = rows.map(({ etag: _e, timestamp: _t, ...r }) => r);
   }
   // The outbox is a table of its own (functions/notify): "nothing changed" covers it too.
-  const { runtimeOutbox } = await import('../../../functions/http/outboxRuntime.js');
-  const { runtimeEnv } = await import('../../../functions/http/runtime.js');
+  const { runtimeOutbox } = await import('../../../functions/runtime/outbox.js');
+  const { runtimeEnv } = await import('../../../functions/runtime/index.js');
   const outbox = runtimeOutbox(runtimeEnv());
   const items: unknown[] = [];
   let token: string | undefined;

@@ -1,7 +1,7 @@
 // The notify helper's outbox for the current environment (same connection and table prefix as the storage).
 import { createOutbox, type Outbox } from '../notify/outbox.js';
 import { storageOptionsFromEnv } from '../storage/index.js';
-import type { Env } from './runtime.js';
+import type { Env } from './index.js';
 
 const outboxes = new Map<string, Outbox>();
 
