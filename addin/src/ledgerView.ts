@@ -2,6 +2,7 @@
 // sheet coordinates, and the writes a command makes from it. No Excel calls here (those are in excel/).
 import {
   type ColumnMap,
+  columnIndex,
   LEDGER_FIELDS,
   type LedgerField,
   readLedger,
@@ -16,6 +17,10 @@ export const ID_HEADER = '督办编号';
 export const STATUS_HEADER = '办理状态';
 /** Non-standard cells (R1) get Excel's own "Bad" fill, distinct from the three card colours (R13). */
 export const PROBLEM_FILL = '#FFC7CE';
+
+// A1 ranges and merged areas are read by the ledger's one merges module, in the sheet coordinates used
+// here (sheet rows, 0-based columns); the pane and the commands take them from this module.
+export { columnIndex, hiddenByMerge } from '../../shared/ledger/index.js';
 
 export class LedgerError extends Error {}
 
@@ -34,32 +39,6 @@ export interface LedgerView {
   taskAt(row: number): LedgerTask | undefined;
   /** Selected rows that are tasks, in sheet order. */
   selectedTasks: LedgerTask[];
-}
-
-export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-
-/**
- * The merged area (`E7:E9`, as listed in `merges`) that hides the cell at sheet `row`/`column`
- * (0-based column): the cell is inside it but not its top-left. Excel shows only the top-left value of
- * an area and refuses a value written below it. Null when not hidden, or when the merged areas are
- * unknown (below ExcelApi 1.13: Excel's refusal is then reported after the write).
- */
-export function hiddenByMerge(merges: readonly string[] | null, row: number, column: number): string | null {
-  for (const address of merges ?? []) {
-    const m = /(?:^|!)\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(address.trim());
-    if (!m) continue;
-    const top = Number(m[2]);
-    const left = columnIndex(m[1]!);
-    const bottom = m[4] ? Number(m[4]) : top;
-    const right = m[3] ? columnIndex(m[3]) : left;
-    const inside = row >= top && row <= bottom && column >= left && column <= right;
-    if (inside && (row !== top || column !== left)) return address.slice(address.lastIndexOf('!') + 1);
-  }
-  return null;
 }
 
 function parseColumnMaps(setting: unknown): Record<string, Record<string, LedgerField>> {

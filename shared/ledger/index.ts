@@ -25,6 +25,7 @@ export {
   fieldOfHeader,
   normalizeHeader,
 } from './header.js';
+export { type MergedArea, columnIndex, parseArea, fillMerges, hiddenByMerge } from './merges.js';
 export { splitLeadUnits, leadUnitsOf, isLeadUnitOf } from './leadUnits.js';
 export { HEADER_VARIANTS, PUBLISHED_HEADERS } from './vocabulary.js';
 export { readLedger, type LedgerResult, type LedgerTaskRead, type ReadLedgerOptions } from './read.js';

@@ -1,24 +1,16 @@
 // readLedger: every row of a ledger sheet accounted for (R4), every task read (R1, R2, R5–R7).
-import type { Category, Deadline, IsoDate, LedgerRow, LedgerTask, Problem, RowKind } from '../model.js';
+import type { IsoDate, LedgerRow, Problem } from '../model.js';
 import type { Settings } from '../settings.js';
-import { type CellValue, cellText, columnLetter, compact, excelSerialToIsoDate } from './cells.js';
-import { deadlineIsReadable, isLikelySerial, parseDateText, parseDeadline } from './deadline.js';
-import {
-  isItemNumber,
-  parentOfNo,
-  parseCategory,
-  parseMilestones,
-  readStatus,
-  type StatusRead,
-  parseTarget,
-  splitUnits,
-  starCount,
-} from './fields.js';
-import { splitLeadUnits } from './leadUnits.js';
+import { type CellValue, cellText, columnLetter } from './cells.js';
 import { type ColumnMap, FIELD_LABELS, type LedgerField, REQUIRED_FIELDS, findHeader } from './header.js';
-import { chinaToday, yearOf } from '../dates.js';
-import { suggestStars } from '../rules/stars.js';
+import { fillMerges } from './merges.js';
+import { classifyNonTask, NOTE_ITEM, normalizeForCompare } from './rowKinds.js';
+import { type LedgerTaskRead, TaskReader } from './taskReader.js';
+import { readLedgerYear, type YearSource } from './year.js';
 import { decompositionProblems, effectiveClosed } from '../rules/decomposition.js';
+
+export type { LedgerTaskRead } from './taskReader.js';
+export { titleYear } from './year.js';
 
 export interface ReadLedgerOptions {
   /** The ledger's year when its title does not say it (R4). */
@@ -47,12 +39,9 @@ export interface ReadLedgerOptions {
   today?: IsoDate;
 }
 
-/** A task as read, with its start date (开始时间) when the ledger has that column (R18). */
-export type LedgerTaskRead = LedgerTask & { startDate: IsoDate | null };
-
 export interface LedgerResult {
   year: number;
-  yearSource: 'title' | 'option' | 'settings' | 'today';
+  yearSource: YearSource;
   header: {
     /** The sheet rows (1-based) of the header; empty when no header was found. */
     rows: number[];
@@ -65,89 +54,6 @@ export interface LedgerResult {
   /** One entry for every row of `values`, in order. */
   rows: LedgerRow[];
   problems: Problem[];
-}
-
-// The ledger's year in its title: 友谊县2026年重点工作…, 2026年度, 2026年3月 (not a full date such as
-// 2026年3月15日, which dates something else), or in Chinese numerals: 二〇二六年, 二零二六年度.
-const TITLE_YEAR = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])/;
-const TITLE_YEAR_CN =
-  /([一二][〇○零Ｏ０一二三四五六七八九]{3})\s*年(?!\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*[日号])/;
-// The digit of each numeral: 〇/○/零/Ｏ/０ are all zero as clerks type it.
-const CN_DIGITS = '〇○零Ｏ０一二三四五六七八九';
-const cnDigit = (ch: string) => Math.max(0, CN_DIGITS.indexOf(ch) - 4);
-
-/** The year a title states, in Arabic or Chinese numerals (R4); null when it states none. */
-export function titleYear(text: string): number | null {
-  const m = TITLE_YEAR.exec(text);
-  if (m) return Number(m[1]);
-  const cn = TITLE_YEAR_CN.exec(text);
-  if (!cn) return null;
-  const y = Number([...cn[1]!].map(cnDigit).join(''));
-  return y >= 1900 && y <= 2099 ? y : null;
-}
-const NOTE = /^(?:注|备注|说明|填表说明|附注)\s*(?:[:：\d１-９、.．]|$)/;
-// The sign-off lines under a ledger (填表人：… 联系电话：…, 审核人：…, 制表时间：…): notes, wherever their
-// values sit along the row. A task row never starts with one of these labels.
-const FOOTER =
-  /^(?:填表人|填报人|制表人|审核人|审签人|签发人|审批人|负责人|单位负责人|分管领导|主要负责人|联系人|联系电话|电话|手机|制表时间|制表日期|填表时间|填表日期|填报时间|填报日期|报送时间|报送日期|填报单位|报送单位|单位盖章|单位（盖章）)\s*(?:[:：]|$)/;
-const SECTION_HEADING =
-  /^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[部分章节类项篇])/;
-// A numbered line of a note block: 1. / 2、 / （3） followed by text.
-const NOTE_ITEM = /^(?:\d{1,2}[、.．]|[（(]\d{1,2}[）)])\s*\D/;
-const CN_ORDINAL = /^[（(]?[一二三四五六七八九十百]+[）)、.．]?$/;
-const NUMERIC = /^[\d.\-\s]+$/;
-
-function yearFromToday(today: IsoDate | undefined): number {
-  if (today && /^\d{4}-/.test(today)) return Number(today.slice(0, 4));
-  // R22: the current year in China Standard Time. Adapters should pass `today` (duban does); this is the
-  // last resort of a caller that did not, decided by dates.ts like every other CST date.
-  return yearOf(chinaToday(new Date()));
-}
-
-/** The kinds of a row that are not tasks, decided from its cell texts alone. */
-function classifyNonTask(
-  texts: string[],
-  titleCol: number,
-  noCol: number | undefined,
-): Exclude<RowKind, 'task' | 'header' | 'title'> | null {
-  let first = -1;
-  let distinct = 0;
-  let count = 0;
-  let only = '';
-  for (let c = 0; c < texts.length; c++) {
-    const t = texts[c]!;
-    if (t === '') continue;
-    count++;
-    if (first === -1) first = c;
-    if (distinct === 0) {
-      distinct = 1;
-      only = t;
-    } else if (distinct === 1 && t !== only) distinct = 2;
-  }
-  if (first === -1) return 'blank';
-  const firstText = texts[first]!;
-  const titleText = texts[titleCol] ?? '';
-  // 注：… (merged across the row, or typed in the first cell).
-  if (NOTE.test(firstText) && (titleText === '' || titleText === firstText)) return 'note';
-  if (FOOTER.test(firstText)) return 'note';
-  // One text and nothing else is a heading when it sits in the row's first column (a merged heading as
-  // Excel gives it), is repeated along the row (as an xlsx reader gives a merge) or reads as a heading.
-  // A lone text in the title column is a task with only its title (R1 reports what it lacks), never a
-  // silent section.
-  if (distinct === 1 && !NUMERIC.test(only) && (first === 0 || count > 1 || SECTION_HEADING.test(only)))
-    return 'section';
-  // 一、经济发展 or （一） in the first cell, with at most a heading text in the title column.
-  if (SECTION_HEADING.test(firstText) && onlyIn(texts, first, titleCol)) return 'section';
-  // 一 | 经济发展: a Chinese ordinal in the number column and a heading in the title column, nothing else.
-  if (noCol !== undefined && CN_ORDINAL.test(texts[noCol] ?? '') && onlyIn(texts, noCol, titleCol))
-    return 'section';
-  return null;
-}
-
-/** Whether every non-empty cell of the row is in column a or column b. */
-function onlyIn(texts: string[], a: number, b: number): boolean {
-  for (let c = 0; c < texts.length; c++) if (texts[c] !== '' && c !== a && c !== b) return false;
-  return true;
 }
 
 /**
@@ -182,29 +88,15 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   const firstRow = options.firstRow ?? 1;
   const colOffset = (options.firstColumn ?? 1) - 1;
   const values = options.merges?.length
-    ? fillMerges(values0, options.merges, firstRow, colOffset + 1)
+    ? fillMerges(values0, options.merges, { row: firstRow, column: colOffset })
     : values0;
   const letter = (c: number) => columnLetter(c + colOffset);
   const header = findHeader(values, options.columnMap);
   const headerStart = header ? header.rows[0]! : values.length;
   const headerEnd = header ? header.rows[header.rows.length - 1]! : values.length;
 
-  // ---- the year (R4): title, else the option, else the settings, else today's year
-  let year: number | null = null;
-  let yearSource: LedgerResult['yearSource'] = 'title';
-  for (let i = 0; i < Math.min(headerStart, 40) && year === null; i++) {
-    const row = values[i] ?? [];
-    for (const v of row) {
-      if (typeof v !== 'string') continue;
-      year = titleYear(v);
-      if (year !== null) break;
-    }
-  }
-  if (year === null && options.year !== undefined) [year, yearSource] = [options.year, 'option'];
-  if (year === null && options.settings?.ledgerYear != null)
-    [year, yearSource] = [options.settings.ledgerYear, 'settings'];
-  if (year === null) [year, yearSource] = [yearFromToday(options.today), 'today'];
-  const ledgerYear: number = year;
+  // The year (R4): title, else the option, else the settings, else today's year.
+  const { year: ledgerYear, source: yearSource } = readLedgerYear(values, headerStart, options);
 
   const rows: LedgerRow[] = new Array(values.length);
   const tasks: LedgerTaskRead[] = [];
@@ -363,304 +255,6 @@ export function readLedger(values0: CellValue[][], options: ReadLedgerOptions = 
   };
 }
 
-const A1_RANGE = /^(?:.*!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i;
-
-function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
-/**
- * The values with each merged area's top-left value copied into its empty cells. The caller's
- * arrays are not changed: only the rows an area touches are copied.
- */
-function fillMerges(
-  values: CellValue[][],
-  merges: readonly string[],
-  firstRow: number,
-  firstColumn: number,
-): CellValue[][] {
-  const out = values.slice();
-  const copied = new Set<number>();
-  for (const address of merges) {
-    const m = A1_RANGE.exec(address.trim());
-    if (!m) continue;
-    const top = Number(m[2]) - firstRow;
-    const left = columnIndex(m[1]!) - firstColumn;
-    const bottom = (m[4] ? Number(m[4]) : Number(m[2])) - firstRow;
-    const right = (m[3] ? columnIndex(m[3]) : columnIndex(m[1]!)) - firstColumn;
-    if (top < 0 || left < 0 || top >= out.length) continue;
-    const v = out[top]?.[left];
-    if (v === null || v === undefined || v === '') continue;
-    for (let r = top; r <= bottom && r < out.length; r++) {
-      if (!copied.has(r)) {
-        out[r] = (out[r] ?? []).slice();
-        copied.add(r);
-      }
-      const row = out[r]!;
-      for (let c = left; c <= right; c++) {
-        const cur = row[c];
-        if (cur === null || cur === undefined || cur === '') row[c] = v;
-      }
-    }
-  }
-  return out;
-}
-
-function textAt(texts: string[], c: number | undefined): string | null {
-  return c === undefined || texts[c] === '' ? null : texts[c]!;
-}
-
-function cellAt(row: CellValue[], c: number | undefined): CellValue {
-  return c === undefined ? undefined : row[c];
-}
-
-const DEADLINE_HINT = '（可写作2026年6月30日、6月底前、年底前、每月、每季度、长期坚持等）';
-
-/**
- * Reads task rows one after another: a class (not closures made per row) because a 10,000-row
- * ledger must read in well under the time of parsing the file. Values that repeat down a column
- * (deadlines, kinds, stars, status) are parsed once per ledger.
- */
-class TaskReader {
-  // The most recent task with each number, for parents (numbering may restart in each section).
-  private readonly byNo = new Map<string, LedgerTaskRead>();
-  // The task a bare item number (（2）) belongs to: the last task above with an ordinary number.
-  private itemParent: LedgerTaskRead | null = null;
-  private readonly deadlines = new Map<string, Deadline>();
-  private readonly categories = new Map<string, Category | null>();
-  private readonly stars = new Map<string, number | null>();
-  private readonly statuses = new Map<string, StatusRead>();
-  // Rows whose status (状态 and 销号时间) says nothing at all: for R2, their items decide.
-  private readonly blankStatus = new Set<number>();
-
-  statusBlank(row: number): boolean {
-    return this.blankStatus.has(row);
-  }
-  private readonly letters: Partial<Record<LedgerField, string>> = {};
-
-  constructor(
-    private readonly columns: Partial<Record<LedgerField, number>>,
-    private readonly labels: Partial<Record<LedgerField, string>>,
-    letter: (c: number) => string,
-    private readonly year: number,
-    private readonly problems: Problem[],
-    private readonly inferMerges: boolean,
-  ) {
-    for (const f of Object.keys(columns) as LedgerField[]) this.letters[f] = letter(columns[f]!);
-  }
-
-  // Numbers seen in the current section (items keyed under their parent), for R2's duplicate check.
-  private sectionNos = new Map<string, number>();
-
-  sectionStarts(): void {
-    this.itemParent = null;
-    this.sectionNos = new Map();
-  }
-
-  private where(f: LedgerField, row: number): string {
-    return `第${row}行${this.letters[f]}列（${this.labels[f] || FIELD_LABELS[f]}）`;
-  }
-
-  private problem(f: LedgerField, row: number, rule: string, what: string): void {
-    this.problems.push({ row, column: this.letters[f]!, rule, message: this.where(f, row) + what });
-  }
-
-  private cached<T>(cache: Map<string, T>, v: CellValue, parse: (v: CellValue) => T): T {
-    if (typeof v !== 'string') return parse(v);
-    let hit = cache.get(v);
-    if (hit === undefined && !cache.has(v)) {
-      hit = parse(v);
-      if (cache.size < 10_000) cache.set(v, hit);
-    }
-    return hit as T;
-  }
-
-  private readonly parseDeadline = (v: CellValue): Deadline => parseDeadline(v, this.year);
-  private readonly parseStatus = (v: CellValue): StatusRead => readStatus(v, this.year);
-
-  private readDeadline(v: CellValue): Deadline {
-    const d = this.cached(this.deadlines, v, this.parseDeadline);
-    return { text: d.text, date: d.date, recurrence: d.recurrence };
-  }
-
-  read(row: CellValue[], texts: string[], sheetRow: number): LedgerTaskRead {
-    const cols = this.columns;
-
-    // Number and parent (R2).
-    let no: string | null;
-    const noCell = cellAt(row, cols.no);
-    if (typeof noCell === 'number' && isLikelySerial(noCell)) {
-      // Excel turned a typed 3-2 into the date 2 Mar; read it back as the clerk typed it.
-      const [, m, d] = excelSerialToIsoDate(noCell).split('-').map(Number) as [number, number, number];
-      no = `${m}-${d}`;
-      this.problem(
-        'no',
-        sheetRow,
-        'R2',
-        `被Excel存成了日期（${m}月${d}日），已按“${no}”读取；请把该列设为文本格式`,
-      );
-    } else {
-      no = textAt(texts, cols.no);
-      if (typeof noCell === 'number' && !Number.isInteger(noCell))
-        this.problem(
-          'no',
-          sheetRow,
-          'R2',
-          `被Excel存成了数字（${no}），${no}0 与 ${no} 无法区分；请把该列设为文本格式`,
-        );
-    }
-    const item = no !== null && isItemNumber(no);
-    let parent: string | null = null;
-    if (no !== null) {
-      parent = item ? (this.itemParent?.no ?? null) : parentOfNo(no);
-      if (parent !== null && !this.byNo.has(parent))
-        this.problem('no', sheetRow, 'R2', `“${no}”的上级任务“${parent}”不在它上面的行中`);
-    }
-    const parentTask = parent !== null ? (this.byNo.get(parent) ?? null) : null;
-    if (no !== null) {
-      const key = item ? `${parent ?? ''}\u0000${no}` : no;
-      const earlier = this.sectionNos.get(key);
-      if (earlier !== undefined)
-        this.problem('no', sheetRow, 'R2', `“${no}”与第${earlier}行的序号重复，请修改其中一个`);
-      else this.sectionNos.set(key, sheetRow);
-    }
-
-    const categoryCell = cellAt(row, cols.category);
-    const category = this.cached(this.categories, categoryCell, parseCategory);
-    const task: LedgerTaskRead = {
-      row: sheetRow,
-      id: textAt(texts, cols.id),
-      no,
-      parent,
-      title: texts[cols.title!]!,
-      measures: textAt(texts, cols.measures),
-      leadLeader: textAt(texts, cols.leadLeader),
-      leadUnit: textAt(texts, cols.leadUnit),
-      leadUnits: [],
-      supportUnits: splitUnits(cellAt(row, cols.supportUnits)),
-      deadline: this.readDeadline(cellAt(row, cols.deadline)),
-      category,
-      stars: null,
-      suggestedStars: null,
-      closed: false,
-      milestones:
-        cols.milestones === undefined ? [] : parseMilestones(cellAt(row, cols.milestones), this.year),
-      progress: textAt(texts, cols.progress),
-      target: null,
-      startDate: null,
-    };
-
-    // R3: closed only by a closing status (已完成, 已销号（date）…) or a date in 销号时间.
-    if (
-      (cols.status === undefined || texts[cols.status] === '') &&
-      (cols.closedOn === undefined || texts[cols.closedOn] === '')
-    )
-      this.blankStatus.add(sheetRow);
-    if (cols.status !== undefined) {
-      const status = this.cached(this.statuses, cellAt(row, cols.status), this.parseStatus);
-      task.closed = status.closed;
-      if (status.closedOn !== null) task.closedOn = status.closedOn;
-      if (status.notClosing)
-        this.problem('status', sheetRow, 'R3', `“${texts[cols.status]}”不是销号状态，未按已销号处理`);
-    }
-    if (cols.closedOn !== undefined && texts[cols.closedOn] !== '') {
-      const cell = row[cols.closedOn];
-      const on =
-        typeof cell === 'number' && isLikelySerial(cell)
-          ? excelSerialToIsoDate(cell)
-          : parseDateText(texts[cols.closedOn]!, this.year, true);
-      if (on === null)
-        this.problem('closedOn', sheetRow, 'R3', `“${texts[cols.closedOn]}”无法识别为日期，未按已销号处理`);
-      else {
-        task.closed = true;
-        task.closedOn = on;
-      }
-    }
-
-    // R1: a value is inherited only through a merged area (filled in above from `merges`, or repeated
-    // by an xlsx reader). Only a host that cannot list its merged areas infers the usual merge of a
-    // child's cells with its parent's; elsewhere an empty cell stays empty and is reported below.
-    if (parentTask && this.inferMerges) {
-      task.leadLeader ??= parentTask.leadLeader;
-      task.leadUnit ??= parentTask.leadUnit;
-      task.measures ??= parentTask.measures;
-      if (task.deadline.text === '') task.deadline = { ...parentTask.deadline };
-      task.category ??= parentTask.category;
-    }
-
-    // A jointly led task (县发改局、县财政局) has each unit as a lead unit of its own.
-    task.leadUnits = splitLeadUnits(task.leadUnit);
-
-    // R1: the five things every task must have, and a readable deadline.
-    if (cols.measures !== undefined && task.measures === null)
-      this.problem('measures', sheetRow, 'R1', '为空');
-    if (cols.leadLeader !== undefined && task.leadLeader === null)
-      this.problem('leadLeader', sheetRow, 'R1', '为空');
-    if (cols.leadUnit !== undefined && task.leadUnit === null)
-      this.problem('leadUnit', sheetRow, 'R1', '为空');
-    if (cols.deadline !== undefined) {
-      if (task.deadline.text === '') this.problem('deadline', sheetRow, 'R1', '为空');
-      else if (!deadlineIsReadable(task.deadline))
-        this.problem(
-          'deadline',
-          sheetRow,
-          'R1',
-          `“${task.deadline.text}”无法识别为日期或周期性时限${DEADLINE_HINT}`,
-        );
-    }
-
-    // R5: stars and kind.
-    if (cols.stars !== undefined) {
-      const starsCell = row[cols.stars];
-      const n = this.cached(this.stars, starsCell, starCount);
-      if (n === 3 || n === 4 || n === 5) task.stars = n;
-      else if (texts[cols.stars] !== '')
-        this.problem(
-          'stars',
-          sheetRow,
-          'R5',
-          n === null
-            ? `“${texts[cols.stars]}”无法识别为星级（可写作★★★★、4星、四星或4）`
-            : `“${texts[cols.stars]}”为${n}星，星级应为3至5星`,
-        );
-    }
-    if (category === null && cols.category !== undefined && texts[cols.category] !== '')
-      this.problem(
-        'category',
-        sheetRow,
-        'R5',
-        `“${texts[cols.category]}”无法识别（应为常规性、指标类或重大项目建设类）`,
-      );
-    task.suggestedStars = suggestStars(task.category);
-
-    // R6: the target, from its column or, for an indicator task, from the title.
-    task.target =
-      parseTarget(cellAt(row, cols.target)) ??
-      (task.category === 'indicator' ? parseTarget(task.title, true) : null);
-
-    // R7: milestones without a readable date cannot be followed.
-    for (const m of task.milestones)
-      if (m.date === null) this.problem('milestones', sheetRow, 'R7', `节点“${m.text}”没有可识别的日期`);
-
-    // R18: the start date, when the ledger has one.
-    if (cols.startDate !== undefined && texts[cols.startDate] !== '') {
-      const start = row[cols.startDate];
-      task.startDate =
-        typeof start === 'number' && isLikelySerial(start)
-          ? excelSerialToIsoDate(start)
-          : parseDateText(texts[cols.startDate]!, this.year, false);
-      if (task.startDate === null)
-        this.problem('startDate', sheetRow, 'R4', `“${texts[cols.startDate]}”无法识别为日期`);
-    }
-
-    if (no !== null) this.byNo.set(no, task);
-    if (!item) this.itemParent = no !== null ? task : null;
-    return task;
-  }
-}
-
 // Loose words that make an unknown header a likely candidate for a missing required column.
 const LIKELY: Partial<Record<LedgerField, RegExp>> = {
   title: /任务|事项|内容|工作/,
@@ -683,8 +277,4 @@ function mapHint(f: LedgerField, unknown: { column: string; label: string }[]): 
     `。未能识别的表头：${cells}。如${likely.column}列“${likely.label}”就是${name}，` +
     `请在“台账体检”中把该列对应为“${name}”，或运行 duban ledger --map ${name}=${likely.label}`
   );
-}
-
-function normalizeForCompare(s: string): string {
-  return compact(s).replace(/[()（）【】[\]*:：]/g, '');
 }
