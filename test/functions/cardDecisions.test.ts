@@ -9,6 +9,7 @@ let api: TestApi;
 const L = 'card-decisions';
 const WATER = '县水利局';
 const HOUSING = '县住建局';
+const TRANSPORT = '县交通局';
 
 beforeAll(async () => {
   api = await startApi('carddec', { now: () => new Date('2026-04-01T02:00:00Z') });
@@ -25,6 +26,8 @@ beforeAll(async () => {
           deadline: { text: '2026年3月10日', date: '2026-03-10', recurrence: null },
         }),
         task('H2', { row: 6, leadUnit: HOUSING }),
+        task('T1', { row: 7, leadUnit: TRANSPORT }),
+        task('T2', { row: 8, leadUnit: TRANSPORT }),
       ],
       problems: [{ row: 4, column: 'D', rule: 'R1', message: '缺少工作措施' }],
     },
@@ -86,24 +89,18 @@ describe('candidates already carded this year', () => {
 });
 
 describe('the orange card an interview or a rectification report answers', () => {
-  let first = '';
-  let second = '';
+  /** An orange card for `unit` on `date`, citing `taskIds`: its id. */
+  const orange = async (unit: string, date: string, taskIds: string[]): Promise<string> => {
+    const res = await api.call('POST', '/cards', {
+      body: { ledgerId: L, unit, color: 'orange', reason: '工作进展缓慢', taskIds, date, by: '李文书' },
+    });
+    expect(res.status).toBe(201);
+    return res.body.card.id as string;
+  };
 
   it('R11: an interview that names no card is recorded against the unit’s orange card, as the pane shows it', async () => {
-    const issue = (date: string, taskIds: string[]) =>
-      api.call('POST', '/cards', {
-        body: {
-          ledgerId: L,
-          unit: HOUSING,
-          color: 'orange',
-          reason: '工作进展缓慢',
-          taskIds,
-          date,
-          by: '李文书',
-        },
-      });
-    first = (await issue('2026-03-12', ['H1'])).body.card.id;
-    second = (await issue('2026-03-20', ['H1', 'H2'])).body.card.id;
+    await orange(HOUSING, '2026-03-12', ['H1']);
+    const second = await orange(HOUSING, '2026-03-20', ['H1', 'H2']);
     const res = await api.call('POST', '/interviews', {
       body: { unit: HOUSING, date: '2026-03-23', leader: '张副县长', interviewee: '赵局长', by: '李文书' },
     });
@@ -138,13 +135,15 @@ describe('the orange card an interview or a rectification report answers', () =>
   });
 
   it('R11: a rectification report that names no card answers the oldest orange card awaiting one; a unit with none → 409', async () => {
+    const first = await orange(TRANSPORT, '2026-03-12', ['T1']);
+    const second = await orange(TRANSPORT, '2026-03-20', ['T1', 'T2']);
     const one = await api.call('POST', '/rectifications', {
-      body: { unit: HOUSING, date: '2026-03-26', note: '已整改', by: '李文书' },
+      body: { unit: TRANSPORT, date: '2026-03-26', note: '已整改', by: '李文书' },
     });
     expect(one.status).toBe(201);
     expect(one.body.rectification.cardId).toBe(first);
     const two = await api.call('POST', '/rectifications', {
-      body: { unit: HOUSING, date: '2026-03-27', note: '已整改', by: '李文书' },
+      body: { unit: TRANSPORT, date: '2026-03-27', note: '已整改', by: '李文书' },
     });
     expect(two.body.rectification.cardId).toBe(second);
     const none = await api.call('POST', '/rectifications', {
