@@ -28,8 +28,38 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-let orangeId = '';
-let redId = '';
+/** An orange card for `unit` on `date` (R11: its rectification is due 10 working days later): its id. */
+async function orangeCard(unit: string, date: string): Promise<string> {
+  const res = await api.call('POST', '/cards', {
+    body: { ledgerId: L, unit, color: 'orange', reason: '工作进展缓慢', date, by: '李文书' },
+  });
+  expect(res.status).toBe(201);
+  return res.body.card.id as string;
+}
+
+/** An interview with `unit` on `date`: the red card it made (R12: the second within the year), or null. */
+async function interview(unit: string, date: string, cardId?: string): Promise<{ id: string } | null> {
+  const res = await api.call('POST', '/interviews', {
+    body: {
+      unit,
+      date,
+      leader: '张副县长',
+      interviewee: '赵局长',
+      by: '李文书',
+      ...(cardId ? { cardId } : {}),
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body.red as { id: string } | null;
+}
+
+/** A red card for `unit`: two interviews within the year (R12). */
+async function redCard(unit: string): Promise<string> {
+  expect(await interview(unit, '2026-05-06')).toBeNull();
+  const red = await interview(unit, '2026-05-20');
+  expect(red).not.toBeNull();
+  return red!.id;
+}
 
 describe('POST /api/cards (亮牌)', () => {
   it('R14: a yellow card gets the next 提示函 number of its year; R8: it cites the unit’s tasks and is in its history', async () => {
@@ -80,7 +110,6 @@ describe('POST /api/cards (亮牌)', () => {
       unit: UNIT,
       rectifyBy: '2026-03-16',
     });
-    orangeId = res.body.card.id;
   });
 
   it('R8: a card goes to the lead unit of the tasks it cites; R3: never for a closed task', async () => {
@@ -104,9 +133,11 @@ describe('POST /api/cards (亮牌)', () => {
 
 describe('POST /api/interviews (约谈登记)', () => {
   it('R11: the first interview is recorded against the orange card; the unit stays orange', async () => {
+    const unit = '县城管局';
+    const orangeId = await orangeCard(unit, '2026-03-02');
     const res = await api.call('POST', '/interviews', {
       body: {
-        unit: UNIT,
+        unit,
         date: '2026-03-05',
         leader: '张副县长',
         interviewee: '赵局长',
@@ -116,9 +147,10 @@ describe('POST /api/interviews (约谈登记)', () => {
       },
     });
     expect(res.status).toBe(201);
+    expect(res.body.interview.cardId).toBe(orangeId);
     expect(res.body.red).toBeNull();
     const states = await api.call('GET', '/units?asOf=2026-03-05');
-    const s = states.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    const s = states.body.units.find((u: { unit: string }) => u.unit === unit);
     expect(s).toMatchObject({
       state: 'orange',
       interviews: 1,
@@ -129,9 +161,12 @@ describe('POST /api/interviews (约谈登记)', () => {
   });
 
   it('R12: the second interview within the year makes the unit red at once, with the four-item checklist', async () => {
+    const unit = '县粮食局';
+    await orangeCard(unit, '2026-03-02');
+    expect(await interview(unit, '2026-03-05')).toBeNull();
     const res = await api.call('POST', '/interviews', {
       body: {
-        unit: UNIT,
+        unit,
         date: '2026-06-10',
         leader: '张副县长',
         interviewee: '赵局长',
@@ -140,16 +175,15 @@ describe('POST /api/interviews (约谈登记)', () => {
       },
     });
     expect(res.status).toBe(201);
-    expect(res.body.red).toMatchObject({ color: 'red', unit: UNIT, docNo: null });
+    expect(res.body.red).toMatchObject({ color: 'red', unit, docNo: null });
     expect(res.body.red.checklist.map((i: { id: string; done: boolean }) => [i.id, i.done])).toEqual([
       ['explain', false],
       ['selfCriticism', false],
       ['circular', false],
       ['report', false],
     ]);
-    redId = res.body.red.id;
     const states = await api.call('GET', '/units?asOf=2026-06-10');
-    expect(states.body.units.find((u: { unit: string }) => u.unit === UNIT)).toMatchObject({
+    expect(states.body.units.find((u: { unit: string }) => u.unit === unit)).toMatchObject({
       state: 'red',
       interviews: 2,
       color: '#FF7C80',
@@ -157,12 +191,11 @@ describe('POST /api/interviews (约谈登记)', () => {
   });
 
   it('R12: a third interview keeps the unit red without a second red card', async () => {
-    const res = await api.call('POST', '/interviews', {
-      body: { unit: UNIT, date: '2026-07-01', leader: '张副县长', interviewee: '赵局长', by: '李文书' },
-    });
-    expect(res.body.red).toBeNull();
+    const unit = '县市场监管局';
+    await redCard(unit);
+    expect(await interview(unit, '2026-07-01')).toBeNull();
     const states = await api.call('GET', '/units?asOf=2026-07-01');
-    const s = states.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    const s = states.body.units.find((u: { unit: string }) => u.unit === unit);
     expect(s.cards.filter((c: { color: string }) => c.color === 'red')).toHaveLength(1);
   });
 
@@ -216,6 +249,7 @@ describe('POST /api/interviews (约谈登记)', () => {
 
 describe('the red card’s checklist (R12) and ETags', () => {
   it('R12: each item is tickable; a stale ETag → 412 and the other clerk’s tick is kept', async () => {
+    const redId = await redCard('县司法局');
     const read = await api.call('GET', `/cards/${redId}`);
     expect(read.status).toBe(200);
     const etag = read.headers.get('etag') as string;
@@ -245,6 +279,7 @@ describe('the red card’s checklist (R12) and ETags', () => {
   });
 
   it('only a red card has a checklist (409); an unknown card is 404', async () => {
+    const orangeId = await orangeCard('县教育局', '2026-03-02');
     const orange = await api.call('POST', `/cards/${orangeId}/checklist`, {
       body: { item: 'explain', done: true, by: '李文书' },
     });
@@ -258,16 +293,19 @@ describe('the red card’s checklist (R12) and ETags', () => {
 
 describe('POST /api/rectifications (R11)', () => {
   it('R11: past the deadline the orange card is overdue; a rectification report ends it', async () => {
+    const unit = '县卫健局';
+    const orangeId = await orangeCard(unit, '2026-03-02');
     const before = await api.call('GET', '/units?asOf=2026-03-17');
-    expect(before.body.units.find((u: { unit: string }) => u.unit === UNIT)).toMatchObject({
+    expect(before.body.units.find((u: { unit: string }) => u.unit === unit)).toMatchObject({
+      rectifyBy: '2026-03-16',
       rectificationOverdue: true,
     });
     const res = await api.call('POST', '/rectifications', {
-      body: { unit: UNIT, cardId: orangeId, date: '2026-03-18', note: '整改报告已报送', by: '李文书' },
+      body: { unit, cardId: orangeId, date: '2026-03-18', note: '整改报告已报送', by: '李文书' },
     });
     expect(res.status).toBe(201);
     const after = await api.call('GET', '/units?asOf=2026-03-19');
-    const s = after.body.units.find((u: { unit: string }) => u.unit === UNIT);
+    const s = after.body.units.find((u: { unit: string }) => u.unit === unit);
     expect(s).toMatchObject({ rectificationOverdue: false, rectifyBy: null });
     expect(s.cards.find((c: { id: string }) => c.id === orangeId)).toMatchObject({
       rectifiedOn: '2026-03-18',
@@ -275,12 +313,14 @@ describe('POST /api/rectifications (R11)', () => {
   });
 
   it('R11: the same rectification report sent twice is one report; a different note is another', async () => {
-    const body = { unit: UNIT, cardId: orangeId, date: '2026-03-20', note: '补充报送整改台账', by: '李文书' };
+    const unit = '县文旅局';
+    const orangeId = await orangeCard(unit, '2026-03-02');
+    const body = { unit, cardId: orangeId, date: '2026-03-20', note: '补充报送整改台账', by: '李文书' };
     const first = await api.call('POST', '/rectifications', { body });
     const again = await api.call('POST', '/rectifications', { body });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body).toMatchObject({ replayed: true, rectification: { id: first.body.rectification.id } });
-    const history = (await subjectHistory(api.storage, { unit: UNIT })).filter(
+    const history = (await subjectHistory(api.storage, { unit })).filter(
       (h) => h.type === 'rectification' && h.date === '2026-03-20',
     );
     expect(history).toHaveLength(1);
@@ -290,8 +330,10 @@ describe('POST /api/rectifications (R11)', () => {
   });
 
   it('a rectification for a card that is not orange → 409', async () => {
+    const unit = '县科技局';
+    const redId = await redCard(unit);
     const res = await api.call('POST', '/rectifications', {
-      body: { unit: UNIT, cardId: redId, date: '2026-07-02', by: '李文书' },
+      body: { unit, cardId: redId, date: '2026-07-02', by: '李文书' },
     });
     expect(res.status).toBe(409);
   });
@@ -299,6 +341,8 @@ describe('POST /api/rectifications (R11)', () => {
 
 describe('R14: document numbers under concurrency', () => {
   it('R14: 20 concurrent card issues get 20 distinct consecutive numbers', async () => {
+    // The numbers the year's earlier orange cards took: the 20 follow them, with no gap and no repeat.
+    const taken = (await issuedDocNumbers(api.storage, 'yujing', 2026)).length;
     const units = Array.from({ length: 20 }, (_, i) => `县第${i + 1}局`);
     const replies = await Promise.all(
       units.map((unit) =>
@@ -318,11 +362,12 @@ describe('R14: document numbers under concurrency', () => {
     const numbers = replies
       .map((r) => Number(/〔2026〕(\d+)号/.exec(r.body.card.docNo)?.[1]))
       .sort((a, b) => a - b);
-    // The orange card of March took 1.
-    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => taken + i + 1));
     const issued = await issuedDocNumbers(api.storage, 'yujing', 2026);
-    expect(issued.map((d) => d.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-    expect(new Set(issued.map((d) => d.cardId)).size).toBe(21);
+    expect(issued.map((d) => d.n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: taken + 20 }, (_, i) => i + 1),
+    );
+    expect(new Set(issued.map((d) => d.cardId)).size).toBe(taken + 20);
   });
 
   it('R14: numbers start again at 1 in a new year', async () => {
@@ -540,7 +585,8 @@ describe('R8: the letter is kept with the card', () => {
   });
 
   it('R12: a red card has no letter kept (none is sent for red)', async () => {
-    expect(redId).not.toBe('');
-    expect(await issuedLetter(api.storage, UNIT, redId)).toBeNull();
+    const unit = '县气象局';
+    const redId = await redCard(unit);
+    expect(await issuedLetter(api.storage, unit, redId)).toBeNull();
   });
 });
