@@ -64,22 +64,33 @@ afterAll(async () => {
   await rx.stop();
 });
 
-describe('a clerk’s full day', () => {
-  let ids: Map<number, string>;
-  let orangeId = '';
+/** The fixture ledger as the add-in reads it. */
+async function fixtureLedger() {
+  return readLedger(pickLedgerSheet(await readWorkbookSheets('test/fixtures/ledger-2026.xlsx')).values);
+}
 
+/** The 督办编号 the add-in gives the task on sheet row `row` on the first sync. */
+const idOf = (row: number) => `DB2026-${String(row).padStart(3, '0')}`;
+
+/** The id of the orange card `unit` holds on `asOf`, as the units' states list it. */
+async function orangeCardOf(unit: string, asOf: string): Promise<string> {
+  const states = await api.call('GET', `/units?asOf=${asOf}`);
+  const cards = states.body.units.find((u: { unit: string }) => u.unit === unit)?.cards ?? [];
+  const orange = cards.find((c: { color: string }) => c.color === 'orange');
+  expect(orange, `${unit} holds an orange card on ${asOf}`).toBeDefined();
+  return orange.id as string;
+}
+
+describe('a clerk’s full day', () => {
   it('R1/R4: syncs the fixture ledger; every task stored, the non-standard rows returned with their units', async () => {
-    const sheet = pickLedgerSheet(await readWorkbookSheets('test/fixtures/ledger-2026.xlsx'));
-    const read = readLedger(sheet.values);
+    const read = await fixtureLedger();
     expect(read.year).toBe(2026);
-    // The add-in gives each row its 督办编号 on the first sync.
-    ids = new Map(read.tasks.map((t) => [t.row, `DB2026-${String(t.row).padStart(3, '0')}`]));
     const res = await api.call('POST', '/ledger/sync', {
       body: {
         ledgerId: LEDGER,
         year: read.year,
         by: '李文书',
-        tasks: read.tasks.map((t) => ({ ...t, id: ids.get(t.row) })),
+        tasks: read.tasks.map((t) => ({ ...t, id: idOf(t.row) })),
         problems: read.problems,
       },
     });
@@ -93,7 +104,12 @@ describe('a clerk’s full day', () => {
 
   it('R5: 赋星 by kind fills in every missing star, recorded with who and when', async () => {
     const res = await api.call('POST', '/stars', {
-      body: { ledgerId: LEDGER, taskIds: [...ids.values()], stars: 'byKind', by: '李文书' },
+      body: {
+        ledgerId: LEDGER,
+        taskIds: (await fixtureLedger()).tasks.map((t) => idOf(t.row)),
+        stars: 'byKind',
+        by: '李文书',
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.changes.map((c: { row: number; to: number }) => [c.row, c.to])).toEqual([
@@ -118,7 +134,7 @@ describe('a clerk’s full day', () => {
   it('R9/R14: confirms the yellow candidate (non-standard row) and shows the card with its document number', async () => {
     const cands = await api.call('GET', `/candidates?ledgerId=${encodeURIComponent(LEDGER)}&asOf=2026-03-02`);
     const yellow = cands.body.yellow.find((c: { unit: string }) => c.unit === '县住建局');
-    expect(yellow).toMatchObject({ reason: '台账清单不规范', taskIds: [ids.get(20)] });
+    expect(yellow).toMatchObject({ reason: '台账清单不规范', taskIds: [idOf(20)] });
     const card = await api.call('POST', '/cards', {
       body: {
         ledgerId: LEDGER,
@@ -141,17 +157,17 @@ describe('a clerk’s full day', () => {
         unit: '县住建局',
         color: 'orange',
         reason: '工作进展缓慢',
-        taskIds: [ids.get(13)],
+        taskIds: [idOf(13)],
         date: '2026-03-02',
         by: '李文书',
       },
     });
     expect(card.status).toBe(201);
     expect(card.body.card).toMatchObject({ docNo: '友政督警〔2026〕1号', rectifyBy: '2026-03-16' });
-    orangeId = card.body.card.id;
   });
 
   it('R12: two interviews within the year → red at once with the four-item checklist', async () => {
+    const orangeId = await orangeCardOf('县住建局', '2026-03-04');
     const first = await api.call('POST', '/interviews', {
       body: {
         unit: '县住建局',
@@ -196,7 +212,7 @@ describe('a clerk’s full day', () => {
     expect(units).toContain('县应急管理局');
     // R11: the orange card's deadline (16 March) passed without a rectification report.
     expect(r1.overdueRectifications).toEqual([
-      { unit: '县住建局', cardId: orangeId, rectifyBy: '2026-03-16' },
+      { unit: '县住建局', cardId: await orangeCardOf('县住建局', '2026-03-17'), rectifyBy: '2026-03-16' },
     ]);
   });
 
@@ -250,10 +266,10 @@ describe('a clerk’s full day', () => {
       unitHistory.body.events
         .filter((e: { type: string }) => e.type === 'reminder')
         .map((e: { data: { taskId: string } }) => e.data.taskId),
-    ).toContain(ids.get(20));
+    ).toContain(idOf(20));
     const history = await api.call(
       'GET',
-      `/history?ledgerId=${encodeURIComponent(LEDGER)}&taskId=${ids.get(20)}`,
+      `/history?ledgerId=${encodeURIComponent(LEDGER)}&taskId=${idOf(20)}`,
     );
     // 赋星, the yellow card citing the row, the red card citing the unit's carded tasks, the prompt's
     // delivery and the unit's answer; the reminder itself is in the unit's history.
