@@ -225,7 +225,8 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     await tourNext('今日提示', 'R15 R16 R22');
   });
 
-  let answeredUnit = '';
+  // The unit whose prompt the tour opens in the phone frame and answers.
+  const answeredUnit = '县教育局';
   it('the clock set to Monday 23 Nov 2026 and the morning run: the prompts arrive on the units’ side by email, robot and SMS, once (R15, R17, R22)', async () => {
     await page.fill('#pg-today', '2026-11-23');
     await bannerSays('今天是 2026-11-23');
@@ -241,14 +242,13 @@ describe('the playground: the whole loop by clicks and typing, without Excel', (
     );
     expect(channels.has('email')).toBe(true);
     expect([...channels].some((c) => c === 'wecom' || c === 'dingtalk' || c === 'sms')).toBe(true);
-    const education = items.filter({ hasText: '县教育局' }).first();
+    const education = items.filter({ hasText: answeredUnit }).first();
     expect(await education.textContent()).toContain('完成县第一中学新教学楼建设');
     // R17: the same morning again sends nothing more.
     const count = await items.count();
     await page.click('#pg-morning');
     await bannerSays('单位端收到 0 条消息');
     expect(await items.count()).toBe(count);
-    answeredUnit = '县教育局';
     await tourNext('单位反馈', 'R19');
     await education.locator('button.link').first().click();
     await page.locator('#pg-phone').waitFor();
