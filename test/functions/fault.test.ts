@@ -1,7 +1,7 @@
 // Fault: Azurite stops in the middle of a daily run and comes back (same port, same data). The run
 // fails visibly; the next run completes, and nothing is lost or doubled (R17).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
@@ -25,6 +25,15 @@ const L = 'fault-ledger';
 const UNITS = 40;
 const TASKS = 400;
 const env = { DUBAN_LINK_SECRET: LINK_SECRET, DUBAN_PUBLIC_URL: 'http://localhost:7071' };
+
+/** What Azurite has saved in `location` so far, every file's text. */
+function savedOnDisk(): string {
+  return readdirSync(location)
+    .map((name) => join(location, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => readFileSync(path, 'utf8'))
+    .join('\n');
+}
 
 async function open(): Promise<Storage> {
   return openStorage({ connectionString: azurite.connectionString, prefix });
@@ -54,17 +63,19 @@ beforeAll(async () => {
       etag: null,
     })),
   );
+  const syncedAt = new Date().toISOString();
   await putLedger(storage, {
     ledgerId: L,
     year: 2026,
-    syncedAt: new Date().toISOString(),
+    syncedAt,
     by: '测试',
     tasks: TASKS,
   });
   // Azurite keeps its tables in memory and saves them to `location` every 5 s, and on SIGINT (what
   // stop() sends: Azurite saves and exits, so what was committed before the stop is there after the
-  // restart). Let the synced ledger reach the disk first anyway, as it would long before a morning run.
-  await new Promise((r) => setTimeout(r, 6000));
+  // restart). Let the synced ledger reach the disk first anyway, as it would long before a morning run:
+  // a save is of the whole database, so the one that holds the ledger's last write holds every write.
+  await vi.waitFor(() => expect(savedOnDisk()).toContain(syncedAt), { timeout: 30_000, interval: 200 });
 }, 60_000);
 afterAll(async () => {
   await azurite.stop();
@@ -79,7 +90,10 @@ describe('Azurite stopped during a daily run', () => {
     // query, then one transaction per 100 entries in turn. When the second transaction is sent the
     // first has been committed, so some prompts are queued and others are not (asserted below).
     const start = outbox.roundTrips;
-    while (outbox.roundTrips < start + 4) await new Promise((r) => setTimeout(r, 1));
+    await vi.waitFor(() => expect(outbox.roundTrips).toBeGreaterThanOrEqual(start + 4), {
+      timeout: 30_000,
+      interval: 1,
+    });
     await azurite.stop();
     await expect(run).rejects.toThrow();
 
