@@ -167,8 +167,8 @@ function mockReader(values: unknown[][], mergedAddress: string | null) {
   mock.context.sync = async () => {
     syncs++;
     await sync();
-    // The mock settles nested properties in later microtasks.
-    await new Promise((r) => setTimeout(r, 0));
+    // The mock settles nested properties in later microtasks: one turn of the event loop runs them all.
+    await new Promise((r) => setImmediate(r));
   };
   return { context: mock.context as unknown as Excel.RequestContext, calls, syncs: () => syncs };
 }
