@@ -1,11 +1,23 @@
 // The dev host's timers: a scheduled time that passed while the machine slept is run
 // late with isPastDue true (as the Functions host reports it), once; on time, isPastDue is false.
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InvocationContext, Timer } from '@azure/functions';
 import { startDevHost } from '../../functions/devhost.js';
 import type { FunctionEntry } from '../../functions/registry.js';
 
+// The clock is pinned (Date only: the host's server and croner's own timeouts stay real), so no test
+// depends on the hour it runs at: noon UTC on Monday 16 March 2026, the next midnight 12 hours ahead.
+const NOON = new Date('2026-03-16T12:00:00Z');
+
 describe('dev host timers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOON);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('R22: a laptop asleep through 00:00 UTC runs the daily timer when it notices, with isPastDue, and only once', async () => {
     const calls: boolean[] = [];
     const fns: FunctionEntry[] = [
@@ -19,9 +31,9 @@ describe('dev host timers', () => {
     const logs: string[] = [];
     const host = await startDevHost({ port: 0, functions: fns, log: (l) => logs.push(l), env: {} });
     try {
-      expect(await host.catchUpMissed(new Date())).toEqual([]);
+      expect(await host.catchUpMissed(NOON)).toEqual([]);
       // Two days later (the machine slept): the missed midnight is run now, flagged as past due.
-      const later = new Date(Date.now() + 2 * 86_400_000);
+      const later = new Date(NOON.getTime() + 2 * 86_400_000);
       expect(await host.catchUpMissed(later)).toEqual(['sleepy']);
       expect(calls).toEqual([true]);
       expect(logs.join('\n')).toContain('isPastDue');

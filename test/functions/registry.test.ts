@@ -44,7 +44,8 @@ describe('the registry', () => {
 describe('the dev host over real HTTP', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startApi('host');
+    // The clock pinned (R22): the daily timer fired below runs for this morning, whatever day the test runs.
+    api = await startApi('host', { now: () => new Date('2026-03-17T00:00:05Z') });
   });
   afterAll(() => api.close());
 
@@ -62,23 +63,37 @@ describe('the dev host over real HTTP', () => {
     expect(api.host.url).toBe(`http://localhost:${api.host.port}/api`);
   });
 
-  it('fires a timer on its schedule (croner, UTC) with a Timer and an InvocationContext', async () => {
-    const fired: { isPastDue: boolean; name: string }[] = [];
+  it('R22: fires a timer at its scheduled time (croner, UTC) with a Timer and an InvocationContext, once', async () => {
+    // The clock pinned two seconds before 00:00 UTC (08:00 Beijing); croner's timeouts advance with it.
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    vi.setSystemTime(new Date('2026-03-16T23:59:58Z'));
+    const fired: { isPastDue: boolean; name: string; at: string }[] = [];
     const host = await startDevHost({
       port: 0,
       log: () => {},
       functions: [
         {
-          name: 'everySecond',
+          name: 'atMidnight',
           kind: 'timer',
-          schedule: '* * * * * *',
-          handler: (timer, ctx) => void fired.push({ isPastDue: timer.isPastDue, name: ctx.functionName }),
+          schedule: '0 0 0 * * *',
+          handler: (timer, ctx) =>
+            void fired.push({
+              isPastDue: timer.isPastDue,
+              name: ctx.functionName,
+              at: new Date().toISOString(),
+            }),
         },
       ],
     });
-    await vi.waitFor(() => expect(fired.length).toBeGreaterThan(0), { timeout: 3000, interval: 100 });
-    await host.close();
-    expect(fired[0]).toEqual({ isPastDue: false, name: 'everySecond' });
+    try {
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(fired).toEqual([]);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(fired).toEqual([{ isPastDue: false, name: 'atMidnight', at: '2026-03-17T00:00:00.000Z' }]);
+    } finally {
+      await host.close();
+      vi.useRealTimers();
+    }
   });
 
   it('runs the daily supervision timer on demand (as its schedule would) against the configured storage', async () => {
