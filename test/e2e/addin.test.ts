@@ -468,6 +468,9 @@ describe('the add-in in Chromium: a clerk’s day', () => {
       undefined,
       { timeout: 15_000, polling: 100 },
     );
+    const completions = () =>
+      ribbon.evaluate(() => window.__dubanCompleted.filter((n) => n === 'checkLedger').length);
+    const before = await completions();
     const clicked = ribbon.evaluate(() => window.__dubanClick('checkLedger'));
     await ribbon.waitForFunction(() => window.__dubanDialogs.length === 1, undefined, {
       timeout: 15_000,
@@ -481,13 +484,12 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await dialog.waitForSelector('#close');
     expect(await dialog.locator('#status').textContent()).toContain('台账检查完成：16 项任务');
     await dialog.screenshot({ path: join(SHOTS, 'notice-dialog.png') });
-    // 关闭: the command completes only now (its runtime stays until the dialog is closed).
-    let done = false;
-    void clicked.then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 200));
-    expect(done).toBe(false);
+    // 关闭: the command completes only now (its runtime stays until the dialog is closed): with its
+    // outcome shown in the dialog, it has not yet called event.completed().
+    expect(await completions()).toBe(before);
     await ribbon.evaluate(() => window.__dubanDialogs[0]!.close());
     expect(await clicked).toBe(true);
+    expect(await completions()).toBe(before + 1);
     await dialog.close();
 
     // 销号 is a ShowTaskpane button: the pane opens at its view and reads the selection itself.

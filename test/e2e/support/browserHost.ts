@@ -11,6 +11,8 @@ declare global {
     __dubanActions: Map<string, (event: { completed(): void; source: { id: string } }) => void>;
     /** A click on a ribbon button: runs its associated function, resolves when it calls event.completed(). */
     __dubanClick(name: string): Promise<boolean>;
+    /** The ribbon functions that called event.completed(), in the order they did. */
+    __dubanCompleted: string[];
     /** Every dialog a page opened (Office.context.ui.displayDialogAsync), by URL; close() ends the newest. */
     __dubanDialogs: { url: string; close(): void }[];
   }
@@ -25,11 +27,16 @@ function supports(name: string, version: string): boolean {
 
 const actions = new Map<string, (event: { completed(): void; source: { id: string } }) => void>();
 window.__dubanActions = actions;
+window.__dubanCompleted = [];
 window.__dubanClick = (name) =>
   new Promise<boolean>((resolve, reject) => {
     const action = actions.get(name);
     if (!action) return reject(new Error(`no action associated with ${name}`));
-    action({ completed: () => resolve(true), source: { id: name } });
+    const completed = () => {
+      window.__dubanCompleted.push(name);
+      resolve(true);
+    };
+    action({ completed, source: { id: name } });
   });
 
 const documentSettings = new Map<string, unknown>();
