@@ -11,6 +11,8 @@ import { describeDailyRun } from '../../functions/cli/runDaily.js';
 import { CandidatesResponseSchema, HistoryEventViewSchema, OutboxResponseSchema } from '../../shared/api.js';
 import { loopbackEnv, startReceiver, type RunningReceiver } from './notify/receivers.js';
 
+/** 08:00:05 Beijing on `day`: the moment the daily timer runs (R22), for runs given no other clock. */
+const morningOf = (day: string) => new Date(`${day}T00:00:05Z`);
 let api: TestApi;
 let rx: RunningReceiver;
 /** The API's clock (the signed link's expiry and "today" follow it). */
@@ -325,12 +327,12 @@ describe('runDaily', () => {
       },
     });
     expect(card.body.card.rectifyBy).toBe('2026-03-16');
-    const first = await runDaily({ on: '2026-03-30', storage: api.storage });
+    const first = await runDaily({ on: '2026-03-30', storage: api.storage, now: morningOf('2026-03-30') });
     expect(first.overdueRectifications).toEqual([
       { unit: B, cardId: card.body.card.id, rectifyBy: '2026-03-16' },
     ]);
-    await runDaily({ on: '2026-03-30', storage: api.storage });
-    await runDaily({ on: '2026-03-31', storage: api.storage });
+    await runDaily({ on: '2026-03-30', storage: api.storage, now: morningOf('2026-03-30') });
+    await runDaily({ on: '2026-03-31', storage: api.storage, now: morningOf('2026-03-31') });
     const flags = (await subjectHistory(api.storage, { unit: B })).filter(
       (h) => h.type === 'rectification-overdue',
     );
@@ -338,7 +340,7 @@ describe('runDaily', () => {
     await api.call('POST', '/rectifications', {
       body: { unit: B, cardId: card.body.card.id, date: '2026-03-31', by: '李文书' },
     });
-    const after = await runDaily({ on: '2026-04-01', storage: api.storage });
+    const after = await runDaily({ on: '2026-04-01', storage: api.storage, now: morningOf('2026-04-01') });
     expect(after.overdueRectifications).toEqual([]);
   });
 

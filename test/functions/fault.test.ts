@@ -125,7 +125,13 @@ describe('Azurite stopped during a daily run', () => {
       expect(new Set(reminders.map((e) => e.data.taskId)).size, unit).toBe(TASKS / UNITS);
     }
 
-    const third = await runDaily({ on: '2026-03-17', storage: again, outbox: outbox2, env });
+    const third = await runDaily({
+      on: '2026-03-17',
+      storage: again,
+      outbox: outbox2,
+      env,
+      now: new Date('2026-03-17T00:20:00Z'),
+    });
     expect(third).toMatchObject({ queued: 0, existing: TASKS });
   });
 });
