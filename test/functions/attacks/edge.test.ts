@@ -297,9 +297,16 @@ describe('R19/R8: characters that break documents or history batches', () => {
 });
 
 describe('R8: a key per clerk; who did what is taken from the key', () => {
-  let key = '';
   const out: string[] = [];
   const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
+  /** A clerk added with `duban clerk add`: the key it printed, once. */
+  const addClerk = async (name: string): Promise<string> => {
+    out.length = 0;
+    expect(await main(['clerk', 'add', name], io)).toBe(0);
+    const key = out.find((l) => l.startsWith('dbk_')) ?? '';
+    expect(key).toMatch(/^dbk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    return key;
+  };
   beforeAll(() => {
     Object.assign(process.env, {
       DUBAN_STORAGE: api.storage.options.connectionString,
@@ -308,9 +315,7 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
   });
 
   it('`duban clerk add 王文书` prints the key once; only its hash is stored', async () => {
-    expect(await main(['clerk', 'add', '王文书'], io)).toBe(0);
-    key = out.find((l) => l.startsWith('dbk_')) ?? '';
-    expect(key).toMatch(/^dbk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const key = await addClerk('王文书');
     const rows = await api.storage.listPartition('Config', 'clerk');
     expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
     out.length = 0;
@@ -320,8 +325,9 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
   });
 
   it('the clerk’s key works, `by` comes from it whatever the body says, and /whoami names the clerk', async () => {
+    const key = await addClerk('赵文书');
     const who = await api.call('GET', '/whoami', { key });
-    expect(who.body).toEqual({ role: 'clerk', clerk: '王文书' });
+    expect(who.body).toEqual({ role: 'clerk', clerk: '赵文书' });
     expect((await api.call('GET', '/whoami')).body).toEqual({ role: 'office', clerk: null });
     const stars = await api.call('POST', '/stars', {
       key,
@@ -337,18 +343,19 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
     expect(officeWrite.body.error.code).toBe('clerk_key_required');
     const history = await subjectHistory(api.storage, { ledgerId: L, taskId: 'E6' });
     const starEvent = history.filter((h) => h.type === 'stars').pop();
-    tally('clerk-key', starEvent?.by === '王文书');
-    expect(starEvent?.by).toBe('王文书');
+    tally('clerk-key', starEvent?.by === '赵文书');
+    expect(starEvent?.by).toBe('赵文书');
     const contacts = await api.call('PUT', `/units/${encodeURIComponent('县审计局')}`, {
       key,
       body: { channels: [] },
     });
     expect(contacts.status).toBe(200);
     const unitEvents = await subjectHistory(api.storage, { unit: '县审计局' });
-    expect(unitEvents.map((e) => e.by)).toEqual(['王文书']);
+    expect(unitEvents.map((e) => e.by)).toEqual(['赵文书']);
   });
 
   it('a wrong secret, a made-up id, a revoked key and the key in ?code= are 401', async () => {
+    const key = await addClerk('钱文书');
     const [, id, secret] = key.split('_');
     const wrong = `dbk_${id}_${secret!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`;
     const madeUp = `dbk_000000000000_${secret}`;
@@ -361,8 +368,8 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
     tally('clerk-key', viaQuery.status === 401);
     expect(viaQuery.status).toBe(401);
     out.length = 0;
-    expect(await main(['clerk', 'revoke', '王文书'], io)).toBe(0);
-    expect(out.join('\n')).toContain('已吊销「王文书」的 1 个密钥');
+    expect(await main(['clerk', 'revoke', '钱文书'], io)).toBe(0);
+    expect(out.join('\n')).toContain('已吊销「钱文书」的 1 个密钥');
     const revoked = await api.call('GET', '/whoami', { key });
     tally('clerk-key', revoked.status === 401);
     expect(revoked.status).toBe(401);
