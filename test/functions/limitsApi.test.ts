@@ -12,6 +12,7 @@ const SMALL = '县财政局';
 
 describe('through the API', () => {
   let api: TestApi;
+  // Each test sets the moment it runs at; the API reads it.
   let clock = new Date('2026-03-17T00:00:05Z');
   beforeAll(async () => {
     api = await startApi('limapi', { now: () => clock });
@@ -19,6 +20,7 @@ describe('through the API', () => {
   afterAll(() => api.close());
 
   it('R1/R15: a title of 10,000 characters syncs, is listed whole and reaches the outbox whole; titles as long as an Excel cell allows (32,767) for 60 tasks are queued the same day; 32,768 is refused naming the row and column', async () => {
+    clock = new Date('2026-03-17T00:00:05Z');
     const long = '推进'.repeat(5000);
     const sync = (tasks: ReturnType<typeof task>[], ledgerId = 'TITLE') =>
       api.call('POST', '/ledger/sync', { body: { ledgerId, year: 2026, by: '李文书', tasks, problems: [] } });
