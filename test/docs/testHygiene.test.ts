@@ -156,12 +156,14 @@ describe('the suite stands test by test', () => {
     ]);
   });
 
-  it('R22: no test waits on a timer to prove something did not happen (no sleep, delay or setTimeout in a test file)', () => {
+  it('R22: no test waits on a timer to prove something did not happen (no sleep, delay, setTimeout or waitForTimeout in a test file)', () => {
     const sleeping = files.flatMap((f) =>
       codeOnly(f.source)
         .split('\n')
         .flatMap((line, i) =>
-          /\b(?:setTimeout|sleep|delay)\s*\(/.test(line) ? [`${f.path}:${i + 1} ${line.trim()}`] : [],
+          /\b(?:setTimeout|sleep|delay|waitForTimeout)\s*\(/.test(line)
+            ? [`${f.path}:${i + 1} ${line.trim()}`]
+            : [],
         ),
     );
     expect(sleeping).toEqual([]);
