@@ -375,7 +375,9 @@ describe('documents on the page (GB/T 9704), rendered by LibreOffice', () => {
       .flat()
       .map((l) => l.text)
       .join('');
-    expect(text).toContain('全年目标120个，截至2026年3月31日应完成30个，实报12个');
+    expect(text).toContain(
+      '全年目标120个，截至2026年3月31日按序时进度应完成30个，实报12个，为应完成值的40.6%',
+    );
   }, 120_000);
 
   it('R20, R21: the 督检汇总报告 — numbered, 2–3 pages of body, the per-unit detail as 附件 on its own page', async () => {
