@@ -11,7 +11,13 @@ import { judgeLagging, latestReported, milestoneSlips } from '../../shared/rules
 import { effectiveStars } from '../../shared/rules/stars.js';
 import { yearOf } from '../../shared/dates.js';
 import type { Outbox } from '../notify/outbox.js';
-import { getLedger, listFeedback, listReminders, type Storage, type StoredTask } from '../storage/index.js';
+import {
+  getLedger,
+  listTaskFeedback,
+  listTaskReminders,
+  type Storage,
+  type StoredTask,
+} from '../storage/index.js';
 import { remindersWithDelivery } from '../supervision.js';
 
 export interface CardFactsInput {
@@ -58,16 +64,16 @@ async function lateReportFacts(
   input: CardFactsInput,
   cited: StoredTask[],
 ): Promise<LetterFact[]> {
-  const ids = new Set(cited.map((t) => t.task.id));
+  const ids = cited.map((t) => t.task.id);
   const [reminders, feedback] = await Promise.all([
-    listReminders(storage, input.ledgerId),
-    listFeedback(storage, input.ledgerId),
+    listTaskReminders(storage, input.ledgerId, ids),
+    listTaskFeedback(storage, input.ledgerId, ids),
   ]);
-  const mine = reminders.filter((r) => ids.has(r.taskId) && r.leadUnit === input.unit);
+  const mine = reminders.filter((r) => r.leadUnit === input.unit);
   const delivered = await remindersWithDelivery(outbox, input.ledgerId, mine);
   const candidates = yellowCandidates({
     reminders: delivered,
-    feedback: feedback.filter((f) => ids.has(f.taskId)),
+    feedback,
     problems: [],
     tasks: cited.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed })),
     asOf: input.date,
@@ -106,7 +112,11 @@ async function progressFacts(
   const { date: asOf, settings } = input;
   const [ledger, feedback] = await Promise.all([
     getLedger(storage, input.ledgerId),
-    listFeedback(storage, input.ledgerId),
+    listTaskFeedback(
+      storage,
+      input.ledgerId,
+      cited.map((t) => t.task.id),
+    ),
   ]);
   // R6 judges against the ledger's year, as the candidates do (a January card on last year's ledger).
   const year = ledger?.year ?? yearOf(asOf);

@@ -7,7 +7,14 @@ import { KEY, startApi, task, type TestApi } from '../support/api.js';
 import { runDaily } from '../../../functions/timers/dailySupervision.js';
 import { runDelivery } from '../../../functions/timers/delivery.js';
 import { runtimeEnv } from '../../../functions/runtime/index.js';
-import type { CardRecord } from '../../../functions/storage/index.js';
+import {
+  listTaskFeedback,
+  listTaskReminders,
+  recordFeedback,
+  recordReminders,
+  type CardRecord,
+} from '../../../functions/storage/index.js';
+import type { Reminder } from '../../../shared/model.js';
 import { loopbackEnv, startReceiver, type RunningReceiver } from '../notify/receivers.js';
 import { paragraphsOf, unzipDocx } from './docx.js';
 
@@ -158,5 +165,45 @@ describe('R8: the facts in the letter issued with a card', () => {
     const text = await letterText(card.id);
     expect(text).toContain('存在工作不到位的情况');
     expect(text).not.toContain('经核实');
+  });
+});
+
+describe('R9: the letter reads the cited tasks’ records only', () => {
+  it('R9/R17: reminders and feedback are read by key range for the cited tasks — a task whose id begins like another’s is not mixed in', async () => {
+    const ledger = 'facts-ranges';
+    const reminder = (taskId: string, period: string): Reminder => ({
+      taskId,
+      taskNo: null,
+      leadUnit: A,
+      stars: 3,
+      period,
+      reason: 'quarterly',
+      sendOn: '2026-03-17',
+      feedbackDue: '2026-03-26',
+      roundupOn: '2026-03-31',
+    });
+    const ids = ['A', 'A|B', 'AB', '县/1'];
+    await recordReminders(
+      api.storage,
+      ledger,
+      ids.map((id) => {
+        const r = reminder(id, '2026-Q1');
+        return { key: `${ledger}|${id}|2026-Q1|quarterly`, reminder: r, queuedOn: '2026-03-17' };
+      }),
+    );
+    for (const id of ids)
+      await recordFeedback(
+        api.storage,
+        ledger,
+        { taskId: id, unit: A, period: '2026-Q1', receivedOn: '2026-03-20', text: `反馈${id}` },
+        '2026-03-20T02:00:00.000Z',
+      );
+    for (const id of ids) {
+      expect((await listTaskReminders(api.storage, ledger, [id])).map((r) => r.taskId)).toEqual([id]);
+      expect((await listTaskFeedback(api.storage, ledger, [id])).map((f) => f.text)).toEqual([`反馈${id}`]);
+    }
+    expect((await listTaskReminders(api.storage, ledger, ['A', '县/1'])).map((r) => r.taskId).sort()).toEqual(
+      ['A', '县/1'].sort(),
+    );
   });
 });
