@@ -1,18 +1,21 @@
 // The facts behind a card that the program computed, with their figures, for the letter that goes with
 // it (R8, R11): for 上报材料不及时 (R9) which prompt, sent when and over which channels, due when, and
-// when (if ever) the feedback came; for 工作进展缓慢 (R10) the completion date passed (R10), the reported
-// value against the target (R6) and the milestone missed with its date (R7). Nothing here decides a
-// rule: the shared rules do, on what the office's storage holds on the card's date.
+// when (if ever) the feedback came; for 台账清单不规范 (R9) each R1 problem of the cited rows at its row
+// and column; for 工作进展缓慢 (R10) the completion date passed, the reported value against the target
+// (R6) and the milestone missed with its date (R7). Nothing here decides a rule: the shared rules do,
+// on what the office's storage holds on the card's date.
 import type { IsoDate } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { LetterFact } from '../../shared/documents/index.js';
 import { isOverdue, yellowCandidates } from '../../shared/rules/candidates.js';
 import { judgeLagging, latestReported, milestoneSlips } from '../../shared/rules/progress.js';
 import { effectiveStars } from '../../shared/rules/stars.js';
+import { splitLeadUnits } from '../../shared/ledger/leadUnits.js';
 import { yearOf } from '../../shared/dates.js';
 import type { Outbox } from '../notify/outbox.js';
 import {
   getLedger,
+  listProblems,
   listTaskFeedback,
   listTaskReminders,
   type Storage,
@@ -54,6 +57,7 @@ export async function cardLetterFacts(
   const cited = input.tasks.filter((t) => !t.removed && !t.closed);
   if (cited.length === 0) return [];
   if (input.reason === '上报材料不及时') return lateReportFacts(storage, outbox, input, cited);
+  if (input.reason === '台账清单不规范') return ledgerProblemFacts(storage, input, cited);
   if (input.reason === '工作进展缓慢') return progressFacts(storage, input, cited);
   return [];
 }
@@ -90,7 +94,7 @@ async function lateReportFacts(
               taskId: e.taskId,
               period: e.period,
               sentOn: e.sendOn,
-              channels: e.channels.map(channelInWords),
+              channels: [...new Set(e.channels.map(channelInWords))],
               feedbackDue: e.feedbackDue,
               receivedOn: e.receivedOn,
             },
@@ -101,6 +105,43 @@ async function lateReportFacts(
       (a, b) =>
         (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0) ||
         (a.kind === 'feedback' && b.kind === 'feedback' ? a.sentOn.localeCompare(b.sentOn) : 0),
+    );
+}
+
+/** R9: the R1 problems of the cited tasks' rows in the last sync, each at its row and column. */
+async function ledgerProblemFacts(
+  storage: Storage,
+  input: CardFactsInput,
+  cited: StoredTask[],
+): Promise<LetterFact[]> {
+  const problems = await listProblems(storage, input.ledgerId);
+  const ids = new Set(cited.map((t) => t.task.id));
+  const candidates = yellowCandidates({
+    reminders: [],
+    feedback: [],
+    // A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text).
+    problems: problems
+      .filter((p) => !!p.taskId && ids.has(p.taskId))
+      .flatMap((p) =>
+        splitLeadUnits(p.unit).map((unit) => ({
+          unit,
+          row: p.row,
+          column: p.column,
+          rule: p.rule,
+          message: p.message,
+          taskId: p.taskId,
+        })),
+      ),
+    tasks: cited.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed })),
+    asOf: input.date,
+  });
+  return candidates
+    .filter((c) => c.unit === input.unit && c.reason === '台账清单不规范')
+    .flatMap((c) => c.evidence)
+    .flatMap((e): LetterFact[] =>
+      e.kind === 'ledger-problem' && e.taskId
+        ? [{ kind: 'ledger-problem', taskId: e.taskId, row: e.row, column: e.column, message: e.message }]
+        : [],
     );
 }
 

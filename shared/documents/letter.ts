@@ -63,7 +63,9 @@ export type LetterFact =
     }
   | { kind: 'milestone'; taskId: string; text: string; date: IsoDate | null }
   /** The task's completion date (完成时限) passed and it is not closed (R10). */
-  | { kind: 'deadline'; taskId: string; date: IsoDate };
+  | { kind: 'deadline'; taskId: string; date: IsoDate }
+  /** An R1 problem of the task's ledger row (台账清单不规范, R9), at its row and column. */
+  | { kind: 'ledger-problem'; taskId: string; row: number; column: string | null; message: string };
 
 /** The most facts a letter states one by one; the rest are counted (a letter stays a letter, R8). */
 export const LETTER_FACTS_SHOWN = 12;
@@ -214,6 +216,12 @@ export function factSentences(card: LetterCard, facts: LetterFact[], tasks: Lett
         return `${ref(f.taskId)}：节点“${f.text}”${f.date ? `应于${chineseDate(f.date)}完成` : ''}，截至${asOf}未完成`;
       case 'deadline':
         return `${ref(f.taskId)}：完成时限为${chineseDate(f.date)}，截至${asOf}仍未完成销号`;
+      case 'ledger-problem': {
+        // The reader's messages often name the cell already (第20行E列…): say it once.
+        const at = `第${f.row}行${f.column ? `${f.column}列` : ''}`;
+        const said = f.message.replace(/[。；;，,\s]+$/, '');
+        return `${ref(f.taskId)}：台账${said.startsWith(`第${f.row}行`) ? said : `${at}${said}`}`;
+      }
     }
   });
   const rest = facts.length - sentences.length;

@@ -66,6 +66,7 @@ beforeAll(async () => {
           deadline: { text: '2026年3月10日', date: '2026-03-10', recurrence: null },
         }),
       ],
+      problems: [{ row: 4, column: 'D', rule: 'R1', message: '缺少工作措施' }],
     },
   });
   expect(sync.status).toBe(200);
@@ -136,6 +137,12 @@ describe('R8: the facts in the letter issued with a card', () => {
     expect(text).toContain('存在上报材料不及时、未按规定时限报送工作进展的情况');
     expect(text).toContain('政府债务风险化解');
     expect(text).not.toContain('经核实');
+  });
+
+  it('R9/R1/R8: a yellow card for a non-standard ledger — the 提示函 names the row and column of the problem', async () => {
+    const card = await issue({ unit: A, color: 'yellow', reason: '台账清单不规范', taskIds: ['R1'] });
+    const text = await letterText(card.id);
+    expect(text).toContain('经核实：第1项“政府债务风险化解”：台账第4行D列缺少工作措施。');
   });
 
   it('R7/R11: an orange card on a major project — the 预警通知书 names the milestone missed and its date, not the one the unit reported done', async () => {

@@ -254,6 +254,27 @@ describe('the computed facts in a letter', () => {
     );
   });
 
+  it('R9/R1: a ledger problem names its row and column once, whether or not the reader’s message already does', () => {
+    const said = factSentences(
+      { ...yellow, reason: '台账清单不规范' },
+      [
+        {
+          kind: 'ledger-problem',
+          taskId: 'A1',
+          row: 20,
+          column: 'E',
+          message: '第20行E列完成时限无法识别：“年底”。',
+        },
+        { kind: 'ledger-problem', taskId: 'A2', row: 21, column: null, message: '缺少牵头单位' },
+      ],
+      tasks,
+    );
+    expect(said).toEqual([
+      '第3项“老旧小区改造120个”：台账第20行E列完成时限无法识别：“年底”',
+      '第7项“城区供热管网改造”：台账第21行缺少牵头单位',
+    ]);
+  });
+
   it(`R8: a card with many late reports states the first ${LETTER_FACTS_SHOWN} and counts the rest, so the letter stays a letter`, () => {
     const facts = Array.from({ length: LETTER_FACTS_SHOWN + 5 }, (_, i) => late(i + 1));
     const said = factSentences(yellow, facts, tasks);
