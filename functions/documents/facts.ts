@@ -34,13 +34,14 @@ export interface CardFactsInput {
   settings: Settings;
 }
 
-/** The channel as a letter names it: its kind, and the number or address the unit knows it by. */
+/**
+ * The channel as a letter names it: its kind (短信, 邮件, 企业微信, 钉钉). The number, address or host
+ * stays out — a long unbreakable run spreads a justified line of the letter — and the outbox keeps
+ * where each prompt went.
+ */
 export function channelInWords(label: string): string {
-  const [kind = label, ...rest] = label.trim().split(/\s+/);
-  const name = kind === '短信网关' ? '短信' : kind;
-  // A host:port says nothing to the unit; a phone number or mail address does.
-  const known = rest.filter((p) => p.includes('@') || /^\+?\d[\d-]{5,}$/.test(p));
-  return known.length ? `${name}（${known.join('，')}）` : name;
+  const kind = label.trim().split(/\s+/)[0] ?? label;
+  return kind === '短信网关' ? '短信' : kind;
 }
 
 /**

@@ -43,7 +43,7 @@ export type LetterFact =
       /** The prompt's period, e.g. 2026-Q1. */
       period: string;
       sentOn: IsoDate;
-      /** The channels that delivered it, as the unit knows them (短信（139…）, 邮件（…）). */
+      /** The channels that delivered it, as the letter names them (短信, 邮件, 企业微信, 钉钉). */
       channels?: string[];
       feedbackDue: IsoDate;
       /** When the feedback came, if late; null when it never came. */

@@ -7,6 +7,7 @@ import { KEY, startApi, task, type TestApi } from '../support/api.js';
 import { runDaily } from '../../../functions/timers/dailySupervision.js';
 import { runDelivery } from '../../../functions/timers/delivery.js';
 import { runtimeEnv } from '../../../functions/runtime/index.js';
+import { channelInWords } from '../../../functions/documents/facts.js';
 import {
   listTaskFeedback,
   listTaskReminders,
@@ -124,10 +125,10 @@ describe('R8: the facts in the letter issued with a card', () => {
     const card = await issue({ unit: A, color: 'yellow', reason: '上报材料不及时', taskIds: ['R2'] });
     const text = await letterText(card.id);
     expect(text).toContain(
-      '经核实：第2项“预算绩效管理改革”：县政府督办检查室于2026年3月17日通过短信（13900000000）发出2026年第一季度工作提示，要求于2026年3月26日前反馈进展，截至2026年3月27日未反馈。',
+      '经核实：第2项“预算绩效管理改革”：县政府督办检查室于2026年3月17日通过短信发出2026年第一季度工作提示，要求于2026年3月26日前反馈进展，截至2026年3月27日未反馈。',
     );
     // The gateway's address is the office's plumbing, not something the unit knows it by.
-    expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost|13900000000/);
   });
 
   it('R9/R8: a task the unit reported on in time gives no fact: the 提示函 is issued all the same, with the reason in words', async () => {
@@ -176,6 +177,13 @@ describe('R8: the facts in the letter issued with a card', () => {
 });
 
 describe('R9: the letter reads the cited tasks’ records only', () => {
+  it('R9/R8: a channel is named by its kind; no number, host or mail address in a letter', () => {
+    expect(channelInWords('短信网关 127.0.0.1:8080 13900000000')).toBe('短信');
+    expect(channelInWords('短信网关 sms.example.cn')).toBe('短信');
+    expect(channelInWords('邮件 zjj@youyi.gov.cn')).toBe('邮件');
+    expect(channelInWords('企业微信 qyapi.weixin.qq.com')).toBe('企业微信');
+  });
+
   it('R9/R17: reminders and feedback are read by key range for the cited tasks — a task whose id begins like another’s is not mixed in', async () => {
     const ledger = 'facts-ranges';
     const reminder = (taskId: string, period: string): Reminder => ({
