@@ -87,7 +87,12 @@ function signature(content: DocumentContent): Paragraph[] {
 
 /** The body, its last paragraph travelling with the signature to the next page when they do not fit. */
 function body(blocks: Block[]): (Paragraph | Table)[] {
-  return blocks.flatMap((b, i) => blockElements(b, i === blocks.length - 1));
+  return blocks.flatMap((b, i) => blockElements(b, i === blocks.length - 1 || introducesTable(blocks, i)));
+}
+
+/** A paragraph that leads into a table (…如下：) stays on the page where the table starts. */
+function introducesTable(blocks: Block[], i: number): boolean {
+  return blocks[i]?.kind === 'paragraph' && blocks[i + 1]?.kind === 'table';
 }
 
 /** 附件：1. … under the body, two characters in; later attachments aligned under the first name. */
@@ -124,7 +129,7 @@ function attachments(content: DocumentContent): (Paragraph | Table)[] {
         (line, j) => new TextRun({ text: line, break: j ? 1 : 0 }),
       ),
     }),
-    ...a.blocks.flatMap((b) => blockElements(b)),
+    ...a.blocks.flatMap((b, j) => blockElements(b, introducesTable(a.blocks, j))),
   ]);
 }
 
