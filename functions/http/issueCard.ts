@@ -23,6 +23,8 @@ import {
   type NewEvent,
 } from '../storage/index.js';
 import { assertLetterFits, letterEntity } from '../storage/letters.js';
+import { cardLetterFacts } from '../documents/facts.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
 import { api } from './adapter.js';
 import { rulesContext, tasksByIds, unitName } from './common.js';
 
@@ -71,8 +73,19 @@ export const issueCard = api({}, async (call) => {
     at: call.now.toISOString(),
   });
   // The letter as of now: a new card has no interview yet, so a 预警通知书 says the interview is to come.
+  // The facts the program computed on the card's date go in with their figures (R8, R9–R11).
+  const facts = kind
+    ? await cardLetterFacts(storage, runtimeOutbox(call.env), { ...body, unit, date, tasks, settings })
+    : [];
   const letterOf = (c: Omit<CardRecord, 'etag'>) =>
-    cardLetter({ card: c, tasks: tasks.map((t) => letterTask(t.task)), interviews: [], settings, calendar });
+    cardLetter({
+      card: c,
+      tasks: tasks.map((t) => letterTask(t.task)),
+      interviews: [],
+      settings,
+      calendar,
+      facts,
+    });
   // A letter too long to keep is refused before a number is taken (no gap in R14's numbers); the
   // longest number a year can have stands in for the one not taken yet.
   if (kind) assertLetterFits(letterOf(cardWith(formatDocNumber(kind, year, 999_999, settings))));

@@ -50,6 +50,32 @@ export async function listReminders(storage: Storage, ledgerId: string): Promise
   return rows.map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
 }
 
+/** The rows of a partition whose RowKey starts with `prefix` (a range query: RowKey order is code-unit order). */
+function rowKeyPrefix(partitionKey: string, prefix: string): string {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${upper}`;
+}
+
+/** The reminders recorded for some tasks of a ledger, read by key range: a card's letter cites a few tasks of thousands. */
+export async function listTaskReminders(
+  storage: Storage,
+  ledgerId: string,
+  taskIds: readonly string[],
+): Promise<Reminder[]> {
+  const pk = encodeKey(ledgerId);
+  const rows = await Promise.all(
+    [...new Set(taskIds)].map((id) =>
+      storage.list('Reminders', rowKeyPrefix(pk, encodeKey(`${ledgerId}|${id}|`))),
+    ),
+  );
+  // A task id that is a prefix of another's (A and A|B) reads both: only the asked ones are kept.
+  const wanted = new Set(taskIds);
+  return rows
+    .flat()
+    .map((r) => JSON.parse(joinText(r, 'json')) as Reminder)
+    .filter((r) => wanted.has(r.taskId));
+}
+
 export async function recordFeedback(
   storage: Storage,
   ledgerId: string,
@@ -76,6 +102,19 @@ export async function recordFeedback(
 export async function listFeedback(storage: Storage, ledgerId: string): Promise<Feedback[]> {
   const rows = await storage.listPartition('Feedback', encodeKey(ledgerId));
   return rows.map((r) => JSON.parse(joinText(r, 'json')) as Feedback);
+}
+
+/** The feedback received on some tasks of a ledger, read by key range (`<taskId>|…`). */
+export async function listTaskFeedback(
+  storage: Storage,
+  ledgerId: string,
+  taskIds: readonly string[],
+): Promise<Feedback[]> {
+  const pk = encodeKey(ledgerId);
+  const rows = await Promise.all(
+    [...new Set(taskIds)].map((id) => storage.list('Feedback', rowKeyPrefix(pk, `${encodeKey(id)}|`))),
+  );
+  return rows.flat().map((r) => JSON.parse(joinText(r, 'json')) as Feedback);
 }
 
 // ---- Feedback as received, for GET /api/feedback (the add-in writes it back into the ledger, R19).

@@ -43,6 +43,8 @@ export type LetterFact =
       /** The prompt's period, e.g. 2026-Q1. */
       period: string;
       sentOn: IsoDate;
+      /** The channels that delivered it, as the letter names them (短信, 邮件, 企业微信, 钉钉). */
+      channels?: string[];
       feedbackDue: IsoDate;
       /** When the feedback came, if late; null when it never came. */
       receivedOn: IsoDate | null;
@@ -56,8 +58,17 @@ export type LetterFact =
       target: number | null;
       /** The target's unit (个, 万元, %). */
       unit: string | null;
+      /** A level to hold (参保率 95%): `expected` is the target itself, not a pro-rata share of it. */
+      level?: boolean;
     }
-  | { kind: 'milestone'; taskId: string; text: string; date: IsoDate | null };
+  | { kind: 'milestone'; taskId: string; text: string; date: IsoDate | null }
+  /** The task's completion date (完成时限) passed and it is not closed (R10). */
+  | { kind: 'deadline'; taskId: string; date: IsoDate }
+  /** An R1 problem of the task's ledger row (台账清单不规范, R9), at its row and column. */
+  | { kind: 'ledger-problem'; taskId: string; row: number; column: string | null; message: string };
+
+/** The most facts a letter states one by one; the rest are counted (a letter stays a letter, R8). */
+export const LETTER_FACTS_SHOWN = 12;
 
 /** A cited task as the ledger has it. */
 export interface LetterTask {
@@ -183,18 +194,39 @@ export function factSentences(card: LetterCard, facts: LetterFact[], tasks: Lett
     const t = byId.get(id);
     return t ? `${t.no ? `第${t.no}项` : ''}“${t.title}”` : `督办编号${id}的任务`;
   };
-  return facts.map((f) => {
+  const asOf = chineseDate(card.date);
+  const sentences = facts.slice(0, LETTER_FACTS_SHOWN).map((f) => {
     switch (f.kind) {
-      case 'feedback':
-        return `${ref(f.taskId)}：县政府督办检查室于${chineseDate(f.sentOn)}发出${periodName(f.period)}工作提示，要求于${chineseDate(f.feedbackDue)}前反馈进展，${f.receivedOn ? `你单位${chineseDate(f.receivedOn)}才反馈，已逾期` : `截至${chineseDate(card.date)}未反馈`}`;
+      case 'feedback': {
+        const via = f.channels?.length ? `通过${f.channels.join('、')}` : '';
+        return `${ref(f.taskId)}：县政府督办检查室于${chineseDate(f.sentOn)}${via}发出${periodName(f.period)}工作提示，要求于${chineseDate(f.feedbackDue)}前反馈进展，${f.receivedOn ? `你单位${chineseDate(f.receivedOn)}才反馈，已逾期` : `截至${asOf}未反馈`}`;
+      }
       case 'indicator': {
         const u = f.unit ?? '';
-        return `${ref(f.taskId)}：全年目标${f.target !== null ? `${formatFigure(f.target, u)}${u}` : '（未填）'}，截至${chineseDate(f.checkpoint)}应完成${formatFigure(f.expected, u)}${u}，实报${formatFigure(f.reported, u)}${u}`;
+        const figure = (n: number) => `${formatFigure(n, u)}${u}`;
+        const share =
+          f.expected > 0
+            ? `，为${f.level ? '目标值' : '应完成值'}的${Number(((f.reported / f.expected) * 100).toFixed(1))}%`
+            : '';
+        return f.level
+          ? `${ref(f.taskId)}：目标为${f.target !== null ? figure(f.target) : figure(f.expected)}，截至${chineseDate(f.checkpoint)}实报${figure(f.reported)}${share}`
+          : `${ref(f.taskId)}：全年目标${f.target !== null ? figure(f.target) : '（未填）'}，截至${chineseDate(f.checkpoint)}按序时进度应完成${figure(f.expected)}，实报${figure(f.reported)}${share}`;
       }
       case 'milestone':
-        return `${ref(f.taskId)}：节点“${f.text}”${f.date ? `应于${chineseDate(f.date)}完成` : ''}，截至${chineseDate(card.date)}未完成`;
+        return `${ref(f.taskId)}：节点“${f.text}”${f.date ? `应于${chineseDate(f.date)}完成` : ''}，截至${asOf}未完成`;
+      case 'deadline':
+        return `${ref(f.taskId)}：完成时限为${chineseDate(f.date)}，截至${asOf}仍未完成销号`;
+      case 'ledger-problem': {
+        // The reader's messages often name the cell already (第20行E列…): say it once.
+        const at = `第${f.row}行${f.column ? `${f.column}列` : ''}`;
+        const said = f.message.replace(/[。；;，,\s]+$/, '');
+        return `${ref(f.taskId)}：台账${said.startsWith(`第${f.row}行`) ? said : `${at}${said}`}`;
+      }
     }
   });
+  const rest = facts.length - sentences.length;
+  if (rest > 0) sentences.push(`另有${rest}项同类情况，详见督办台账`);
+  return sentences;
 }
 
 /** The letter for a yellow or orange card; throws (with the clerk's message) for red or an unnumbered card. */

@@ -74,10 +74,19 @@ function yellow(): DocumentContent {
         taskId: 'A1',
         period: '2026-02',
         sentOn: '2026-02-13',
+        channels: ['短信', '邮件'],
         feedbackDue: '2026-02-25',
         receivedOn: null,
       },
-      { kind: 'milestone', taskId: 'A2', text: '完成管网招标', date: '2026-03-10' },
+      {
+        kind: 'feedback',
+        taskId: 'A2',
+        period: '2026-02',
+        sentOn: '2026-02-13',
+        channels: ['短信'],
+        feedbackDue: '2026-02-25',
+        receivedOn: '2026-03-02',
+      },
     ],
     settings,
     calendar,
@@ -106,6 +115,7 @@ function orange(): DocumentContent {
         target: 120,
         unit: '个',
       },
+      { kind: 'milestone', taskId: 'A2', text: '完成管网招标', date: '2026-03-10' },
     ],
     settings,
     calendar,
@@ -297,6 +307,12 @@ function checkLayout(r: Rendered, content: DocumentContent) {
   expect(AREA.bottom - imprint!.yMax).toBeGreaterThan(-2);
   for (const p of pages.slice(0, -1)) expect(p.some((l) => l.text.endsWith('印发'))).toBe(false);
 
+  // A paragraph that leads into a table (…如下：) is never the last line of a page, away from its table.
+  for (const [i, p] of pages.entries()) {
+    const text = p.filter((l) => l.yMax < AREA.bottom + 1);
+    expect(text.at(-1)?.text.endsWith('如下：'), `page ${i + 1} ends with “如下：”`).toBe(false);
+  }
+
   // No page with only the signature: the line above the 落款 on its page is body text.
   const sigPage = pages.findIndex((p) => p.some((l) => l.text === content.signature.dateText));
   const sig = pages[sigPage]!;
@@ -356,8 +372,10 @@ describe('documents on the page (GB/T 9704), rendered by LibreOffice', () => {
     expect(text).toContain('加盖单位公章');
     expect(text).toContain('dbjcs@youyi.gov.cn');
     expect(text).toContain('联系人：王敏，联系电话：0451-5712345');
-    expect(text).toContain('于2026年2月13日发出2026年2月工作提示，要求于2026年2月25日前反馈进展');
-    expect(text).toContain('节点“完成管网招标”应于2026年3月10日完成');
+    expect(text).toContain(
+      '于2026年2月13日通过短信、邮件发出2026年2月工作提示，要求于2026年2月25日前反馈进展，截至2026年3月17日未反馈',
+    );
+    expect(text).toContain('你单位2026年3月2日才反馈，已逾期');
   }, 120_000);
 
   it('R11: the 预警通知书 — 抄送 in the 版记 between full-width rules, figures with their units', async () => {
@@ -375,7 +393,13 @@ describe('documents on the page (GB/T 9704), rendered by LibreOffice', () => {
       .flat()
       .map((l) => l.text)
       .join('');
-    expect(text).toContain('全年目标120个，截至2026年3月31日应完成30个，实报12个');
+    expect(text).toContain(
+      '全年目标120个，截至2026年3月31日按序时进度应完成30个，实报12个，为应完成值的40.6%',
+    );
+    // The page's number sits between the lines pdftotext reads where the paragraph turns the page.
+    expect(text.replace(/—\d+—/g, '')).toContain(
+      '节点“完成管网招标”应于2026年3月10日完成，截至2026年4月2日未完成',
+    );
   }, 120_000);
 
   it('R20, R21: the 督检汇总报告 — numbered, 2–3 pages of body, the per-unit detail as 附件 on its own page', async () => {

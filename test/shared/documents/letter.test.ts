@@ -4,8 +4,10 @@ import { makeCalendar } from '../../../shared/calendar.js';
 import { DEFAULT_SETTINGS, makeSettings } from '../../../shared/settings.js';
 import { rectificationDeadline } from '../../../shared/rules/cards.js';
 import {
+  LETTER_FACTS_SHOWN,
   cardLetter,
   chineseDate,
+  factSentences,
   chineseNumber,
   noLetterReason,
   periodName,
@@ -13,6 +15,7 @@ import {
   type Block,
   type DocumentContent,
   type LetterCard,
+  type LetterFact,
   type LetterTask,
 } from '../../../shared/documents/index.js';
 
@@ -209,6 +212,74 @@ describe('《重点工作督办预警通知书》 (orange card)', () => {
 
   it('R12: warns that two interviews within a year make the card red', () => {
     expect(text(notice)).toContain('一年内被约谈两次以上的牵头单位将被“亮红牌”');
+  });
+});
+
+describe('the computed facts in a letter', () => {
+  const late = (i: number): LetterFact => ({
+    kind: 'feedback',
+    taskId: i % 2 ? 'A1' : 'A2',
+    period: `2026-${String(i).padStart(2, '0')}`,
+    sentOn: '2026-01-13',
+    channels: ['短信（13900000000）'],
+    feedbackDue: '2026-01-26',
+    receivedOn: i === 1 ? '2026-01-30' : null,
+  });
+
+  it('R9/R8: a late feedback names when it came; a level target is compared with the target itself', () => {
+    const letter = cardLetter({
+      card: yellow,
+      tasks,
+      settings: DEFAULT_SETTINGS,
+      calendar,
+      facts: [
+        late(1),
+        {
+          kind: 'indicator',
+          taskId: 'A2',
+          checkpoint: '2026-03-10',
+          reported: 88.5,
+          expected: 95,
+          target: 95,
+          unit: '%',
+          level: true,
+        },
+      ],
+    });
+    expect(text(letter)).toContain(
+      '第3项“老旧小区改造120个”：县政府督办检查室于2026年1月13日通过短信（13900000000）发出2026年1月工作提示，要求于2026年1月26日前反馈进展，你单位2026年1月30日才反馈，已逾期',
+    );
+    expect(text(letter)).toContain(
+      '第7项“城区供热管网改造”：目标为95%，截至2026年3月10日实报88.5%，为目标值的93.2%',
+    );
+  });
+
+  it('R9/R1: a ledger problem names its row and column once, whether or not the reader’s message already does', () => {
+    const said = factSentences(
+      { ...yellow, reason: '台账清单不规范' },
+      [
+        {
+          kind: 'ledger-problem',
+          taskId: 'A1',
+          row: 20,
+          column: 'E',
+          message: '第20行E列完成时限无法识别：“年底”。',
+        },
+        { kind: 'ledger-problem', taskId: 'A2', row: 21, column: null, message: '缺少牵头单位' },
+      ],
+      tasks,
+    );
+    expect(said).toEqual([
+      '第3项“老旧小区改造120个”：台账第20行E列完成时限无法识别：“年底”',
+      '第7项“城区供热管网改造”：台账第21行缺少牵头单位',
+    ]);
+  });
+
+  it(`R8: a card with many late reports states the first ${LETTER_FACTS_SHOWN} and counts the rest, so the letter stays a letter`, () => {
+    const facts = Array.from({ length: LETTER_FACTS_SHOWN + 5 }, (_, i) => late(i + 1));
+    const said = factSentences(yellow, facts, tasks);
+    expect(said).toHaveLength(LETTER_FACTS_SHOWN + 1);
+    expect(said.at(-1)).toBe('另有5项同类情况，详见督办台账');
   });
 });
 
