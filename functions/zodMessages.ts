@@ -111,3 +111,27 @@ export function useChineseZodMessages(): void {
   z.config(z.locales.zhCN());
   z.config({ customError: (iss) => chineseIssueMessage(iss as RawIssue) });
 }
+
+export interface DescribeOptions {
+  /** What was wrong, before the issues (default 请求内容不符合要求, for an HTTP body or query). */
+  lead?: string;
+  /** Said before each path (default `字段 `). */
+  field?: string;
+}
+
+/**
+ * The one Chinese text for a failed zod parse, naming each field (`字段 tasks[3].row：应为数字…`): the
+ * HTTP API's 400, `duban`'s settings file, the stored settings and the configuration all say it so.
+ * At most five issues, then how many more.
+ */
+export function describeIssues(error: z.ZodError, options: DescribeOptions = {}): string {
+  const field = options.field ?? '字段 ';
+  const lines = error.issues.slice(0, 5).map((i) => {
+    const path = i.path
+      .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
+      .join('');
+    return path ? `${field}${path}：${i.message}` : i.message;
+  });
+  const more = error.issues.length > 5 ? `（另有 ${error.issues.length - 5} 处错误）` : '';
+  return `${options.lead ?? '请求内容不符合要求'}：${lines.join('；')}${more}`;
+}

@@ -272,14 +272,14 @@ describe('unit names with characters Table Storage forbids in keys', () => {
   });
 
   it('a `/` left encoded in the route value (as the Functions host gives it) still names the unit', async () => {
-    const { getUnitContacts } = await import('../../functions/http/getUnitContacts.js');
+    const { default: unitFunction } = await import('../../functions/http/unit.js');
     const req = new azf.HttpRequest({
       method: 'GET',
       url: 'http://localhost/api/units/x',
       headers: { 'x-functions-key': KEY },
       params: { unit: '县%2F局#?%5C' },
     });
-    const res = await getUnitContacts(req, new azf.InvocationContext());
+    const res = await unitFunction.handler(req, new azf.InvocationContext());
     expect(res.status).toBe(200);
     expect(JSON.parse(String(res.body))).toMatchObject({ unit: '县/局#?\\', head: '周局长' });
   });
