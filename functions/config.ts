@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { describeIssues } from './zodMessages.js';
+import { isLocalTableStorage } from './storage/local.js';
+import type { StorageOptions } from './storage/client.js';
+import type { ChannelsConfig } from './notify/channels/config.js';
+import type { DeliveryPolicy } from './notify/deliver.js';
 
 /** The process environment (or the dev host's and a test's overrides on top of it). */
 export type Env = Record<string, string | undefined>;
@@ -138,6 +142,97 @@ export function hostConfig(env: Env): HostConfig {
 /** Azure Functions' own setting `AzureWebJobs.<name>.Disabled` (true/1): the function does not run. */
 export function functionDisabled(name: string, env: Env): boolean {
   return /^(true|1)$/i.test((env[`AzureWebJobs.${name}.Disabled`] ?? '').trim());
+}
+
+export const DEFAULT_CONNECTION = 'UseDevelopmentStorage=true';
+
+const StorageSchema = z.object({
+  DUBAN_STORAGE: optional(z.string()),
+  AzureWebJobsStorage: optional(z.string()),
+  DUBAN_TABLE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, '只能包含字母和数字，并以字母开头（最多 41 个字符）'),
+  ),
+});
+
+/** Connection and table prefix: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite; prefix `duban`. */
+export function storageConfig(env: Env): StorageOptions {
+  const c = read(StorageSchema, env);
+  return {
+    connectionString: c.DUBAN_STORAGE ?? c.AzureWebJobsStorage ?? DEFAULT_CONNECTION,
+    prefix: c.DUBAN_TABLE_PREFIX ?? 'duban',
+  };
+}
+
+const positiveNumber = z.coerce.number().positive('应为正数');
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const ChannelsSchema = z.object({
+  DUBAN_SMTP_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^smtps?:\/\/\S+$/i, '应为 smtp:// 或 smtps:// 开头的地址'),
+  ),
+  DUBAN_MAIL_FROM: optional(z.string().trim()),
+  DUBAN_CHANNEL_TIMEOUT_MS: optional(positiveNumber),
+  DUBAN_OFFICE_NAME: optional(z.string().trim()),
+  DUBAN_CHANNEL_HTTP_HOSTS: optional(z.string()),
+  DUBAN_TEST_LOOPBACK_CHANNELS: optional(z.string()),
+  DUBAN_PLAYGROUND: optional(z.string()),
+  DUBAN_PLAYGROUND_RECEIVERS: optional(z.string()),
+  DUBAN_TABLE_PREFIX: optional(z.string()),
+  DUBAN_STORAGE: optional(z.string()),
+  AzureWebJobsStorage: optional(z.string()),
+});
+
+export const DEFAULT_CHANNEL_TIMEOUT_MS = 15_000;
+
+/**
+ * What the channels need: the SMTP server and sender, the timeout of every call, the office's name
+ * for the signature line, the plain-http hosts, the test-only loopback receivers (honoured only when
+ * NODE_ENV is `test`) and the playground's receivers (only with the playground flag on `playground*`
+ * tables of a local storage).
+ */
+export function channelsConfig(env: Env): ChannelsConfig {
+  const c = read(ChannelsSchema, env);
+  return {
+    smtpUrl: c.DUBAN_SMTP_URL,
+    mailFrom: c.DUBAN_MAIL_FROM,
+    timeoutMs: c.DUBAN_CHANNEL_TIMEOUT_MS ?? DEFAULT_CHANNEL_TIMEOUT_MS,
+    office: c.DUBAN_OFFICE_NAME,
+    network: {
+      httpHosts: list(c.DUBAN_CHANNEL_HTTP_HOSTS),
+      testLoopback: list(c.DUBAN_TEST_LOOPBACK_CHANNELS),
+      playgroundLoopback:
+        c.DUBAN_PLAYGROUND === '1' &&
+        /^playground/.test(c.DUBAN_TABLE_PREFIX ?? '') &&
+        isLocalTableStorage(c.DUBAN_STORAGE ?? c.AzureWebJobsStorage ?? DEFAULT_CONNECTION)
+          ? list(c.DUBAN_PLAYGROUND_RECEIVERS)
+          : [],
+    },
+  };
+}
+
+const DeliverySchema = z.object({
+  DUBAN_DELIVERY_MAX_ATTEMPTS: optional(z.coerce.number().int('应为整数').min(1, '至少为 1')),
+  DUBAN_DELIVERY_BACKOFF_MINUTES: optional(positiveNumber),
+});
+
+/** The delivery's attempts and backoff over `defaults`. */
+export function deliveryConfig(env: Env, defaults: DeliveryPolicy): DeliveryPolicy {
+  const c = read(DeliverySchema, env);
+  return {
+    ...defaults,
+    maxAttempts: c.DUBAN_DELIVERY_MAX_ATTEMPTS ?? defaults.maxAttempts,
+    backoffBaseMs:
+      c.DUBAN_DELIVERY_BACKOFF_MINUTES !== undefined
+        ? c.DUBAN_DELIVERY_BACKOFF_MINUTES * 60_000
+        : defaults.backoffBaseMs,
+  };
 }
 
 /** Everything the HTTP layer needs, read once per request. */
