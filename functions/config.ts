@@ -1,8 +1,9 @@
-// The configuration: every environment variable of the HTTP layer, the unit's page and the signed
-// links is read here, checked with zod and handed on as a typed object. A bad value is named with
-// what it should be, in Chinese, instead of quietly turning into a default: `DUBAN_ALLOW_KEY_IN_QUERY=yes`
-// must not look like `false`. Each section is read on its own, so a typo in one setting does not stop
-// what needs none of it (the morning run signs links whatever the allowed origins say).
+// The configuration: every environment variable of the backend (the API, the unit's page and links,
+// the storage, the channels, the delivery) is read here, checked with zod and handed on as a typed
+// object. A bad value is named with what it should be, in Chinese, instead of quietly turning into a
+// default: `DUBAN_ALLOW_KEY_IN_QUERY=yes` must not look like `false`. Each section is read on its own,
+// so a typo in one setting does not stop what needs none of it (the morning run signs links whatever
+// the allowed origins say).
 import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { describeIssues } from './zodMessages.js';

@@ -27,6 +27,8 @@ import { httpFunction } from './route.js';
 
 /** Posts one link takes in a CST day: enough to correct an answer many times, too few to flood the history. */
 export const MAX_POSTS_PER_LINK_PER_DAY = 20;
+
+/** The link's task, once the link is proved, not expired and not revoked. */
 async function linkedTask(
   call: ApiCall,
 ): Promise<{ link: FeedbackLink; task: StoredTask; tasks: StoredTask[]; storage: Storage }> {
