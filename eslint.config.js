@@ -48,4 +48,45 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process', 'Buffer', 'fetch', 'Office', 'Excel', 'require'],
     },
   },
+  {
+    // The backend's layers: http → services → storage, notify → shared. A handler never imports
+    // another handler (what two share is a service), and nothing below http/ imports it.
+    files: ['functions/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                './*',
+                '!./adapter.js',
+                '!./auth.js',
+                '!./route.js',
+                '!./common.js',
+                '!./channelSecrets.js',
+                '!./feedbackForm.js',
+                '!./feedbackPage.js',
+              ],
+              message:
+                'A handler does not import another handler: move the shared work to functions/services/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/services/**/*.ts', 'functions/storage/**/*.ts', 'functions/notify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../http/*', '../../http/*'], message: 'Only the hosts and the CLI import http/.' },
+          ],
+        },
+      ],
+    },
+  },
 );

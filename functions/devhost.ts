@@ -10,7 +10,9 @@ import type { HttpResponseInit, Timer } from '@azure/functions';
 import { Cron } from 'croner';
 import { MAX_BODY_BYTES } from '../shared/api.js';
 import { FUNCTIONS, type FunctionEntry, type HttpFunction } from './registry.js';
-import { checkKey, errorBody, makeRequest } from './http/adapter.js';
+import { errorBody, makeRequest } from './http/adapter.js';
+import { presentsKey } from './http/auth.js';
+import { functionDisabled, hostConfig, httpConfig } from './config.js';
 import { configureRuntime, runtimeEnv, type Env } from './runtime/index.js';
 
 export interface DevHostOptions {
@@ -105,31 +107,30 @@ function readBody(req: IncomingMessage, keep: boolean): Promise<Buffer | 'tooLar
 }
 
 /** Whether the request carries the function key (checked before its body is read, so no stranger's upload is buffered). */
-function hasKey(req: IncomingMessage, url: URL, env: Record<string, string | undefined>): boolean {
+function hasKey(req: IncomingMessage, url: URL, env: Env): boolean {
+  let config;
   try {
-    checkKey(
-      makeRequest({
-        method: 'GET',
-        url: url.toString(),
-        headers: Object.fromEntries(
-          Object.entries(req.headers).flatMap(([k, v]) =>
-            typeof v === 'string' ? [[k, v]] : Array.isArray(v) ? [[k, v.join(', ')]] : [],
-          ),
-        ),
-        query: Object.fromEntries(url.searchParams.entries()),
-      }),
-      env,
-    );
-    return true;
+    config = httpConfig(env);
   } catch {
-    return false;
+    return false; // the handler answers the bad configuration
   }
+  return presentsKey(
+    makeRequest({
+      method: 'GET',
+      url: url.toString(),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).flatMap(([k, v]) =>
+          typeof v === 'string' ? [[k, v]] : Array.isArray(v) ? [[k, v.join(', ')]] : [],
+        ),
+      ),
+      query: Object.fromEntries(url.searchParams.entries()),
+    }),
+    config,
+  );
 }
 
-/** Azure Functions' setting `AzureWebJobs.<name>.Disabled` (true/1): the function does not run. */
-export function timerDisabled(name: string, env: Env): boolean {
-  return /^(true|1)$/i.test((env[`AzureWebJobs.${name}.Disabled`] ?? '').trim());
-}
+/** Azure Functions' setting `AzureWebJobs.<name>.Disabled` (true/1): the timer does not run. */
+export const timerDisabled = functionDisabled;
 
 export async function startDevHost(options: DevHostOptions = {}): Promise<DevHost> {
   const env = options.env ?? {};
@@ -275,7 +276,7 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     watchdog.unref();
   }
 
-  const wanted = options.port ?? Number(env.DUBAN_PORT ?? process.env.DUBAN_PORT ?? 7071);
+  const wanted = options.port ?? hostConfig(runtimeEnv()).port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(wanted, options.host ?? '127.0.0.1', () => resolve());

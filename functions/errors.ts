@@ -1,8 +1,6 @@
 // One error type for the backend: a status, a stable machine code and a message in Chinese for clerks.
 // Storage raises it for conflicts and stale ETags; the HTTP adapter turns it into `{ error: { code, message } }`.
 
-import type { z } from 'zod';
-
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 428 | 429 | 500 | 503;
 
 export class ApiError extends Error {
@@ -17,6 +15,10 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** A ledger id that was never synced (or a typo): said the same wherever a ledger is named. */
+export const ledgerNotFound = (ledgerId: string) =>
+  new ApiError(404, 'ledger_not_found', `台账 ${ledgerId} 尚未同步或不存在`);
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what}不存在`);
 export const staleEtag = () =>
@@ -37,16 +39,4 @@ export const preconditionRequired = (what: string) =>
 export function storageStatus(e: unknown): number | undefined {
   const s = (e as { statusCode?: unknown } | null)?.statusCode;
   return typeof s === 'number' ? s : undefined;
-}
-
-/** Chinese text for zod issues, naming the field: `tasks[3].row：无效输入：期望 数字…`. */
-export function describeIssues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 5).map((i) => {
-    const path = i.path
-      .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
-      .join('');
-    return path ? `字段 ${path}：${i.message}` : i.message;
-  });
-  const more = error.issues.length > 5 ? `（另有 ${error.issues.length - 5} 处错误）` : '';
-  return `请求内容不符合要求：${lines.join('；')}${more}`;
 }

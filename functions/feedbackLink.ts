@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IsoDateSchema } from '../shared/model.js';
 import { ApiError } from './errors.js';
+import { linkSecret, publicUrl, type Env } from './config.js';
 
 export interface FeedbackLink {
   ledgerId: string;
@@ -29,9 +30,9 @@ const Payload = z.object({
   g: z.number().int().min(0).optional(),
 });
 
-function secretOf(env: Record<string, string | undefined>): string {
-  const s = env.DUBAN_LINK_SECRET;
-  if (!s || s.length < 16) {
+function secretOf(env: Env): string {
+  const s = linkSecret(env);
+  if (!s) {
     // The server's setup, not the caller's link, is at fault (503); a unit's page names no setting.
     throw new ApiError(
       503,
@@ -46,7 +47,7 @@ function secretOf(env: Record<string, string | undefined>): string {
 const sign = (secret: string, payload: string) =>
   createHmac('sha256', secret).update(payload).digest('base64url');
 
-export function signFeedbackToken(link: FeedbackLink, env: Record<string, string | undefined>): string {
+export function signFeedbackToken(link: FeedbackLink, env: Env): string {
   const payload = Buffer.from(
     JSON.stringify({
       v: 1,
@@ -62,11 +63,7 @@ export function signFeedbackToken(link: FeedbackLink, env: Record<string, string
 }
 
 /** The link's content if the signature is right and it has not expired on `today`; 401 otherwise. */
-export function verifyFeedbackToken(
-  token: string,
-  today: string,
-  env: Record<string, string | undefined>,
-): FeedbackLink {
+export function verifyFeedbackToken(token: string, today: string, env: Env): FeedbackLink {
   const secret = secretOf(env);
   const [payload, mac, extra] = token.split('.');
   const bad = new ApiError(401, 'invalid_link', '反馈链接无效（签名不符），请使用提示消息中的原始链接');
@@ -92,7 +89,6 @@ export function verifyFeedbackToken(
   };
 }
 
-export function feedbackUrl(token: string, env: Record<string, string | undefined>): string {
-  const base = (env.DUBAN_PUBLIC_URL || `http://localhost:${env.DUBAN_PORT || '7071'}`).replace(/\/+$/, '');
-  return `${base}/api/feedback/${token}`;
+export function feedbackUrl(token: string, env: Env): string {
+  return `${publicUrl(env)}/api/feedback/${token}`;
 }

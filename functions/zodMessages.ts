@@ -111,3 +111,34 @@ export function useChineseZodMessages(): void {
   z.config(z.locales.zhCN());
   z.config({ customError: (iss) => chineseIssueMessage(iss as RawIssue) });
 }
+
+export interface DescribeOptions {
+  /** What was wrong, before the issues (default 请求内容不符合要求, for an HTTP body or query). */
+  lead?: string;
+  /** Said before each path (default `字段 `). */
+  field?: string;
+  /** What an issue of the value as a whole is about (default: nothing, the message alone). */
+  whole?: string;
+}
+
+/** The issues of a failed zod parse, each naming its field (`字段 tasks[3].row：应为数字`); five at most, then how many more. */
+export function issueLines(error: z.ZodError, options: Omit<DescribeOptions, 'lead'> = {}): string {
+  const field = options.field ?? '字段 ';
+  const lines = error.issues.slice(0, 5).map((i) => {
+    const path = i.path
+      .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
+      .join('');
+    if (path) return `${field}${path}：${i.message}`;
+    return options.whole ? `${options.whole}：${i.message}` : i.message;
+  });
+  const more = error.issues.length > 5 ? `（另有 ${error.issues.length - 5} 处错误）` : '';
+  return `${lines.join('；')}${more}`;
+}
+
+/**
+ * The one Chinese text for a failed zod parse: the HTTP API's 400, `duban`'s settings file, the stored
+ * settings, a unit's stored channel and the configuration all say it so.
+ */
+export function describeIssues(error: z.ZodError, options: DescribeOptions = {}): string {
+  return `${options.lead ?? '请求内容不符合要求'}：${issueLines(error, options)}`;
+}

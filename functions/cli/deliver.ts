@@ -8,10 +8,9 @@ import { describeStorage } from './config.js';
 import { describeSummary, runDelivery } from '../timers/delivery.js';
 import type { DeliveryOutcome } from '../notify/deliver.js';
 import { IsoDateSchema } from '../../shared/model.js';
-import { chinaToday } from '../../shared/dates.js';
 import { runtimeOutbox } from '../runtime/outbox.js';
 import { now, runtimeEnv, runtimeStorage } from '../runtime/index.js';
-import { appendEvents } from '../storage/index.js';
+import { requeueFailedPrompts } from '../services/outbox.js';
 
 const OUTCOME_NAME: Record<DeliveryOutcome['status'], string> = {
   sent: '已送达',
@@ -55,18 +54,10 @@ export async function deliverCommand(
   if (requeueDate !== undefined) {
     const unit = values.unit === undefined ? undefined : String(values.unit).trim();
     const env = runtimeEnv();
-    const requeued = await runtimeOutbox(env).requeueFailed({ date: requeueDate, unit });
-    await appendEvents(
+    const requeued = await requeueFailedPrompts(
+      runtimeOutbox(env),
       await runtimeStorage(env),
-      [
-        {
-          subject: { office: true },
-          type: 'outbox-requeue',
-          date: chinaToday(at ?? now()),
-          by: 'duban deliver',
-          data: { sendOn: requeueDate, unit: unit ?? null, requeued },
-        },
-      ],
+      { date: requeueDate, unit, by: 'duban deliver' },
       at ?? now(),
     );
     io.err(`${requeueDate}${unit ? ` ${unit}` : ''} 的失败提示重新入队 ${requeued} 项`);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, makeSettings, type Settings } from '../../shared/settings.js';
-import { useChineseZodMessages } from '../zodMessages.js';
+import { describeIssues, useChineseZodMessages } from '../zodMessages.js';
 import { UsageError } from './errors.js';
 import { describeFailure } from './failure.js';
 
@@ -147,11 +147,7 @@ export function loadSettingsFile(file: unknown): Settings {
     return makeSettings(raw as Parameters<typeof makeSettings>[0]);
   } catch (e) {
     if (!(e instanceof z.ZodError)) throw e;
-    const lines = e.issues.slice(0, 5).map((i) => {
-      const path = i.path.map(String).join('.');
-      return path ? `字段 ${path}：${i.message}` : i.message;
-    });
-    throw new UsageError(`设置文件 ${file} 有误：${lines.join('；')}`);
+    throw new UsageError(describeIssues(e, { lead: `设置文件 ${file} 有误` }));
   }
 }
 

@@ -1,8 +1,6 @@
-// A .docx as an HTTP answer. The handler runs inside the shared adapter (key check, CORS, errors as
-// `{error:{code,message}}` in Chinese), which answers JSON or text; the document's bytes replace the
-// adapter's empty text body once the handler has produced them.
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { api, type ApiCall } from '../http/adapter.js';
+// A .docx as an HTTP answer: the handler returns its bytes like any other result, and the adapter
+// (key check, CORS, errors as `{error:{code,message}}` in Chinese) sends them.
+import type { ApiResult } from '../http/adapter.js';
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -33,35 +31,18 @@ export function contentDisposition(fileName: string, asciiName: string): string 
   return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(fileName)}`;
 }
 
-export function documentApi(
-  produce: (call: ApiCall) => Promise<WordFile>,
-): (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit> {
-  return async (req, ctx) => {
-    let file: WordFile | null = null;
-    const handler = api({}, async (call) => {
-      file = await produce(call);
-      return {
-        text: '',
-        headers: {
-          'Content-Type': DOCX_TYPE,
-          'Content-Disposition': contentDisposition(file.fileName, file.asciiName),
-          'Cache-Control': 'no-store',
-          'X-Content-Type-Options': 'nosniff',
-          ...file.headers,
-        },
-      };
-    });
-    const res = await handler(req, ctx);
-    const done = file as WordFile | null;
-    if (!done) return res; // an error or a CORS preflight, as the adapter answered it
-    const headers: Record<string, string> = { ...(res.headers as Record<string, string>) };
+/** The file as the adapter sends it: its type, its name for the browser, and headers the task pane may read. */
+export function wordFile(file: WordFile): ApiResult {
+  return {
+    bytes: file.bytes,
+    headers: {
+      'Content-Type': DOCX_TYPE,
+      'Content-Disposition': contentDisposition(file.fileName, file.asciiName),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...file.headers,
+    },
     // The task pane (another origin) reads the file name from Content-Disposition, and the file's own headers.
-    if (headers['Access-Control-Allow-Origin'])
-      headers['Access-Control-Expose-Headers'] = [
-        'ETag',
-        'Content-Disposition',
-        ...Object.keys(done.headers ?? {}),
-      ].join(', ');
-    return { ...res, headers, body: done.bytes };
+    exposeHeaders: ['Content-Disposition', ...Object.keys(file.headers ?? {})],
   };
 }

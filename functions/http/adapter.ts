@@ -1,33 +1,43 @@
 // The thin layer between a host and a handler: key check, CORS, body size, JSON parsing, zod
-// validation, and errors as `{ error: { code, message } }` in Chinese. Every HTTP function is
-// `api(options, run)`; both hosts call the resulting azf HttpHandler the same way.
-import { timingSafeEqual } from 'node:crypto';
+// validation, and errors as `{ error: { code, message } }` in Chinese. A handler is an `ApiRun`: it
+// gets an `ApiCall` (the request, the configuration, the storage, the clock and the pieces every
+// handler needs) and returns an `ApiResult` (JSON, text or bytes). `httpFunction` (route.ts) wraps
+// it with `api`; both hosts call the resulting handler the same way.
 import azf from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/api.js';
+import { chinaToday } from '../../shared/dates.js';
+import type { IsoDate } from '../../shared/model.js';
 import { cleanDeep, deepNeedsCleaning } from '../../shared/text.js';
-import { ApiError, describeIssues } from '../errors.js';
+import { ApiError, ledgerNotFound } from '../errors.js';
+import { loadConfig, type Config, type HttpConfig } from '../config.js';
 import {
-  clerkOfKey,
-  hasActiveClerk,
-  looksLikeClerkKey,
+  appendEvents,
+  getLedger,
   transactionError,
+  type LedgerInfo,
+  type NewEvent,
   type Storage,
 } from '../storage/index.js';
 import { asClerk } from '../actor.js';
 import { now, runtimeEnv, runtimeStorage, type Env } from '../runtime/index.js';
-import { useChineseZodMessages } from '../zodMessages.js';
+import { describeIssues, useChineseZodMessages } from '../zodMessages.js';
+import { callerOf } from './auth.js';
 
 useChineseZodMessages();
 
-export const DEFAULT_ALLOWED_ORIGINS = ['https://localhost:3000'];
+/** A history row as a handler writes it: dated today unless it says otherwise. */
+export type HistoryEntry = Omit<NewEvent, 'date'> & { date?: IsoDate };
 
 export interface ApiCall {
   req: HttpRequest;
   ctx: InvocationContext;
   env: Env;
+  config: Config;
   now: Date;
+  /** Today in China (CST), the date history rows and defaults count from (R22). */
+  today: IsoDate;
   storage(): Promise<Storage>;
   /** The body parsed as JSON and validated; 400 with the fields named when it does not fit. */
   body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
@@ -39,6 +49,15 @@ export interface ApiCall {
   ifMatch(): string | null;
   /** The clerk whose key the request carries; null for the office-wide key or a unit's link. */
   clerk: string | null;
+  /** Writes what the request did to the history (R8), each row dated today unless it names its date. */
+  history(events: HistoryEntry[]): Promise<void>;
+  /** The synced ledger of that id; 404 `ledger_not_found` when there is none. */
+  ledger(ledgerId: string): Promise<LedgerInfo>;
+  /**
+   * One page of a paged read. A continuation the store does not understand (edited, truncated, from
+   * another list) is a 400 asking to start again from the first page, never a 500.
+   */
+  page<T>(continuation: string | undefined, read: () => Promise<T>): Promise<T>;
 }
 
 export interface ApiResult {
@@ -48,21 +67,20 @@ export interface ApiResult {
   headers?: Record<string, string>;
   /** A non-JSON body (e.g. the feedback form's HTML); give its Content-Type in `headers`. */
   text?: string;
+  /** A file (e.g. a .docx); give its Content-Type in `headers`. */
+  bytes?: Buffer;
+  /** Headers besides ETag that a page of another origin (the task pane) may read. */
+  exposeHeaders?: string[];
 }
 
 export type ApiRun = (call: ApiCall) => Promise<ApiResult>;
 
-function allowedOrigins(env: Env): string[] {
-  const list = env.DUBAN_ALLOWED_ORIGINS?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return list && list.length ? list : DEFAULT_ALLOWED_ORIGINS;
-}
+export type ApiHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
-export function corsHeaders(req: HttpRequest, env: Env): Record<string, string> {
+export function corsHeaders(req: HttpRequest, config: HttpConfig): Record<string, string> {
   const origin = req.headers.get('origin');
   if (!origin) return {};
-  const list = allowedOrigins(env);
+  const list = config.allowedOrigins;
   if (!list.includes(origin) && !list.includes('*')) return {};
   return {
     'Access-Control-Allow-Origin': origin,
@@ -83,37 +101,6 @@ function json(status: number, body: unknown, headers: Record<string, string>): H
   };
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export type PresentedKey = { kind: 'office' } | { kind: 'clerk'; key: string };
-
-/**
- * The key check that needs no storage: header `x-functions-key` (the query `?code=` only when
- * DUBAN_ALLOW_KEY_IN_QUERY=true: a key in a URL lands in logs, histories and referrers). The
- * office-wide DUBAN_FUNCTION_KEY passes; a clerk's key (`dbk_…`) passes here by its shape and is
- * checked against its stored hash by the adapter.
- */
-export function checkKey(req: HttpRequest, env: Env): PresentedKey {
-  const expected = env.DUBAN_FUNCTION_KEY;
-  if (!expected)
-    throw new ApiError(401, 'key_not_configured', '服务端未设置访问密钥（DUBAN_FUNCTION_KEY），拒绝所有请求');
-  const inQuery = env.DUBAN_ALLOW_KEY_IN_QUERY === 'true' ? req.query.get('code') : null;
-  const given = req.headers.get('x-functions-key') ?? inQuery;
-  if (!given) {
-    const hint = req.query.get('code') ? '（不接受网址中的 ?code= 密钥）' : '';
-    throw new ApiError(401, 'missing_key', `缺少访问密钥：请在请求头 x-functions-key 中提供${hint}`);
-  }
-  if (sameSecret(given, expected)) return { kind: 'office' };
-  if (looksLikeClerkKey(given)) return { kind: 'clerk', key: given };
-  throw new ApiError(401, 'wrong_key', '访问密钥不正确');
-}
-
-const WRONG_CLERK_KEY = () => new ApiError(401, 'wrong_key', '访问密钥不正确或已被吊销，请向管理员重新申请');
-
 /** The body with `by` taken from the clerk's key: who did it is who holds the key, not what was typed. */
 function withClerk(raw: unknown, schema: z.ZodType, clerk: string | null): unknown {
   if (!clerk || !raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
@@ -132,50 +119,59 @@ export interface ApiOptions {
   auth?: 'key' | 'link';
 }
 
-export function api(
-  options: ApiOptions,
-  run: ApiRun,
-): (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit> {
+function respond(result: ApiResult, cors: Record<string, string>): HttpResponseInit {
+  const headers: Record<string, string> = {
+    ...cors,
+    ...(result.headers ?? {}),
+    ...(result.etag ? { ETag: result.etag } : {}),
+  };
+  if (result.exposeHeaders?.length && headers['Access-Control-Allow-Origin'])
+    headers['Access-Control-Expose-Headers'] = ['ETag', ...result.exposeHeaders].join(', ');
+  const status = result.status ?? 200;
+  if (result.bytes !== undefined) return { status, headers, body: result.bytes };
+  if (result.text !== undefined) return { status, headers, body: result.text };
+  return json(status, result.body, headers);
+}
+
+export function api(options: ApiOptions, run: ApiRun): ApiHandler {
   return async (req, ctx) => {
     const env = runtimeEnv();
-    const cors = corsHeaders(req, env);
-    if (req.method === 'OPTIONS') {
-      return {
-        status: 204,
-        headers: {
-          ...cors,
-          'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
-          'Access-Control-Allow-Headers': 'Content-Type, x-functions-key, If-Match',
-          'Access-Control-Max-Age': '600',
-        },
-      };
-    }
+    let cors: Record<string, string> = {};
+    // A server-side failure is logged in full and answered with a fixed Chinese message and the
+    // invocation id to quote: storage host names, request ids and the service's English text stay
+    // in the log (the link-only feedback endpoints are public).
+    const serverSide = (err: ApiError) => {
+      ctx.error(`${err.code}: ${err.message}${err.detail ? ` — ${err.detail}` : ''}`);
+      return json(err.status, errorBody(err.code, `${err.message}（调用编号 ${ctx.invocationId}）`), cors);
+    };
     let raw: unknown = undefined;
     try {
-      let clerk: string | null = null;
-      if ((options.auth ?? 'key') === 'key') {
-        const presented = checkKey(req, env);
-        if (presented.kind === 'clerk') {
-          const found = await clerkOfKey(await runtimeStorage(env), presented.key);
-          if (!found) throw WRONG_CLERK_KEY();
-          clerk = found.name;
-        } else if (req.method !== 'GET' && (await hasActiveClerk(await runtimeStorage(env)))) {
-          // Once the office has issued clerks their own keys, every change names the clerk who made it:
-          // the office-wide key stays for the timers and the admin's reading, never a clerk's write.
-          throw new ApiError(
-            403,
-            'clerk_key_required',
-            '本办已启用经办人密钥：请在“设置”中填写您本人的密钥（由管理员用 duban clerk add 姓名 发放）；办公室密钥只供定时任务和管理员查询',
-          );
-        }
+      const config = loadConfig(env);
+      cors = corsHeaders(req, config.http);
+      if (req.method === 'OPTIONS') {
+        return {
+          status: 204,
+          headers: {
+            ...cors,
+            'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
+            'Access-Control-Allow-Headers': 'Content-Type, x-functions-key, If-Match',
+            'Access-Control-Max-Age': '600',
+          },
+        };
       }
+      const storage = () => runtimeStorage(env);
+      const clerk = (options.auth ?? 'key') === 'key' ? await callerOf(req, config.http, storage) : null;
+      const at = now();
+      const today = chinaToday(at);
       const call: ApiCall = {
         clerk,
         req,
         ctx,
         env,
-        now: now(),
-        storage: () => runtimeStorage(env),
+        config,
+        now: at,
+        today,
+        storage,
         async body(schema) {
           raw = withClerk(await readJson(req), schema, clerk);
           // Names and ids refuse what cleaning would change (their schemas say so, in Chinese);
@@ -196,19 +192,36 @@ export function api(
           const v = req.headers.get('if-match');
           return v && v !== '*' ? v : null;
         },
+        async history(events) {
+          if (events.length === 0) return;
+          await appendEvents(
+            await storage(),
+            events.map((e) => ({ ...e, date: e.date ?? today })),
+            at,
+          );
+        },
+        async ledger(ledgerId) {
+          const found = await getLedger(await storage(), ledgerId);
+          if (!found) throw ledgerNotFound(ledgerId);
+          return found;
+        },
+        async page(continuation, read) {
+          try {
+            return await read();
+          } catch (e) {
+            const err = e as { name?: string; statusCode?: number } | null;
+            if (continuation && (err?.name !== 'RestError' || err.statusCode === 400))
+              throw new ApiError(
+                400,
+                'invalid_continuation',
+                '翻页标记（continuation）无效，请从第一页重新读取',
+              );
+            throw e;
+          }
+        },
       };
-      const result = await asClerk(clerk, () => run(call));
-      const headers = { ...cors, ...(result.headers ?? {}), ...(result.etag ? { ETag: result.etag } : {}) };
-      if (result.text !== undefined) return { status: result.status ?? 200, headers, body: result.text };
-      return json(result.status ?? 200, result.body, headers);
+      return respond(await asClerk(clerk, () => run(call)), cors);
     } catch (e) {
-      // A server-side failure is logged in full and answered with a fixed Chinese message and the
-      // invocation id to quote: storage host names, request ids and the service's English text stay
-      // in the log (the link-only feedback endpoints are public).
-      const serverSide = (err: ApiError) => {
-        ctx.error(`${err.code}: ${err.message}${err.detail ? ` — ${err.detail}` : ''}`);
-        return json(err.status, errorBody(err.code, `${err.message}（调用编号 ${ctx.invocationId}）`), cors);
-      };
       if (e instanceof ApiError) {
         if (e.status >= 500) return serverSide(e);
         return json(e.status, errorBody(e.code, e.message), cors);

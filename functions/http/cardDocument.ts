@@ -1,4 +1,4 @@
-// GET /api/cards/{cardId}/document — the letter that follows a card, as .docx: a yellow card's
+// The letter that follows a card, as .docx: a yellow card's
 // 《重点工作督办提示函》, an orange card's 《重点工作督办预警通知书》 (R8, R11, R14). A red card has no
 // letter of the office; `?doc=tongbao` and `?doc=zhuanti` (optionally `&no=N`, the number the 县政府办公室
 // gives it) draft its 通报批评 and its 专题报告 to 县委 from the unit's history (R12); without `doc`, 409
@@ -22,10 +22,12 @@ import { ApiError, notFound } from '../errors.js';
 import { findCard, listTasks, unitSnapshot, type CardRecord, type Storage } from '../storage/index.js';
 import { issuedLetter } from '../storage/letters.js';
 import { renderDocx } from '../documents/render.js';
-import { documentApi, LETTER_HEADER } from '../documents/respond.js';
-import { rulesContext } from './common.js';
+import { LETTER_HEADER, wordFile } from '../documents/respond.js';
+import { rulesContext } from '../services/rules.js';
+import type { ApiRun } from './adapter.js';
+import { httpFunction } from './route.js';
 
-export const cardDocument = documentApi(async (call) => {
+const cardDocument: ApiRun = async (call) => {
   const cardId = call.param('cardId');
   const storage = await call.storage();
   const card = await findCard(storage, cardId);
@@ -33,11 +35,11 @@ export const cardDocument = documentApi(async (call) => {
   const q = call.query(RedQuery);
   if (card.color === 'red' && q.doc) {
     const content = await redDraft(storage, card, q.doc, q.no ?? null);
-    return {
+    return wordFile({
       fileName: content.fileName,
       asciiName: `${q.doc}-${card.id}.docx`,
       bytes: await renderDocx(content),
-    };
+    });
   }
   if (q.doc)
     throw new ApiError(400, 'not_red', `通报批评和专题报告只随红牌生成（R12），牌 ${cardId} 不是红牌`);
@@ -51,13 +53,13 @@ export const cardDocument = documentApi(async (call) => {
   if (!card.docNo) throw new ApiError(409, 'no_doc_number', `牌 ${cardId} 没有文号，无法生成文书（R14）`);
   const kept = await issuedLetter(storage, card.unit, card.id);
   const content = kept?.content ?? (await rebuiltLetter(storage, card));
-  return {
+  return wordFile({
     fileName: content.fileName,
     asciiName: `${content.kind}-${card.id}.docx`,
     bytes: await renderDocx(content),
     headers: { [LETTER_HEADER]: kept ? 'as-issued' : 'rebuilt' },
-  };
-});
+  });
+};
 
 /** The letter of a card issued before letters were kept, from the state of today. */
 async function rebuiltLetter(storage: Storage, card: CardRecord): Promise<DocumentContent> {
@@ -109,3 +111,9 @@ async function redDraft(
     number,
   });
 }
+
+export default httpFunction('cardDocument', {
+  route: 'cards/{cardId}/document',
+  query: { GET: RedQuery },
+  methods: { GET: cardDocument },
+});

@@ -1,15 +1,16 @@
-// POST /api/tasks/close — 销号 (R3): closed with a date and a note of evidence; the task stays in the
+// 销号 (R3): closed with a date and a note of evidence; the task stays in the
 // ledger and in history, and gets no more reminders (R18) or cards. A decomposed task (R2) closes only
 // when all its items are complete (shared openChildren): closing a parent with open items is refused
 // (409) naming the items, unless the same request closes them too.
 import { CloseTasksRequestSchema } from '../../shared/api.js';
 import { openChildren } from '../../shared/rules/decomposition.js';
 import { ApiError } from '../errors.js';
-import { appendEvents, listTasks, updateTasks } from '../storage/index.js';
-import { api } from './adapter.js';
-import { tasksByIds } from './common.js';
+import { listTasks, updateTasks } from '../storage/index.js';
+import { tasksByIds } from '../services/tasks.js';
+import type { ApiRun } from './adapter.js';
+import { httpFunction } from './route.js';
 
-export const closeTasks = api({}, async (call) => {
+const closeTasks: ApiRun = async (call) => {
   const body = await call.body(CloseTasksRequestSchema);
   const storage = await call.storage();
   const named = await tasksByIds(storage, body.ledgerId, body.taskIds);
@@ -44,8 +45,7 @@ export const closeTasks = api({}, async (call) => {
       ? null
       : { ...t, closed: true, closedOn: body.date, closeNote: body.note, task: { ...t.task, closed: true } },
   );
-  await appendEvents(
-    storage,
+  await call.history(
     written.map((c) => ({
       subject: { ledgerId: body.ledgerId, taskId: c.before.task.id },
       type: 'close',
@@ -53,8 +53,9 @@ export const closeTasks = api({}, async (call) => {
       by: body.by,
       data: { note: body.note },
     })),
-    call.now,
   );
   const closed = written.map((c) => c.before.task.id);
   return { body: { closed, alreadyClosed: [...new Set(body.taskIds)].filter((id) => !closed.includes(id)) } };
-});
+};
+
+export default httpFunction('tasksClose', { route: 'tasks/close', methods: { POST: closeTasks } });

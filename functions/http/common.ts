@@ -1,20 +1,12 @@
-// Pieces several handlers share: the settings and calendar in force, query schemas, unit names.
+// Pieces of a request several handlers read alike: unit names and years in paths, ledger ids,
+// dates and pages in queries.
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
+import { periodRange } from '../../shared/dates.js';
 import { UNIT_NAME_MAX, UnitNameSchema } from '../../shared/api.js';
-import { makeCalendar, type WorkCalendar } from '../../shared/calendar.js';
-import type { Settings } from '../../shared/settings.js';
 import { ApiError } from '../errors.js';
 import { keyTooLong } from '../storage/keys.js';
 import { needsCleaning } from '../../shared/text.js';
-import { loadSettings, listTasks, type Storage, type StoredTask } from '../storage/index.js';
-
-export async function rulesContext(
-  storage: Storage,
-): Promise<{ settings: Settings; calendar: WorkCalendar }> {
-  const settings = await loadSettings(storage);
-  return { settings, calendar: makeCalendar(settings) };
-}
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -46,21 +38,38 @@ export { UnitNameSchema };
 
 export const AsOfQuery = z.object({ asOf: IsoDateSchema.optional() });
 
-export const LedgerQuery = z.object({ ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200) });
+/** A ledger id in a query or a body, as every route that names a ledger reads it. */
+export const LedgerIdSchema = z.string().trim().min(1, '请提供 ledgerId（台账编号）').max(200);
 
-/** The ledger's tasks named by `ids`, in that order; 404 naming every unknown id, before anything is written. */
-export async function tasksByIds(storage: Storage, ledgerId: string, ids: string[]): Promise<StoredTask[]> {
-  const all = await listTasks(storage, ledgerId, { includeRemoved: true });
-  if (all.length === 0) throw new ApiError(404, 'ledger_not_found', `台账 ${ledgerId} 尚未同步或不存在`);
-  const byId = new Map(all.map((t) => [t.task.id, t]));
-  const missing = [...new Set(ids)].filter((id) => !byId.has(id));
-  if (missing.length) {
-    const shown = missing.slice(0, 10).join('、');
-    throw new ApiError(
-      404,
-      'task_not_found',
-      `台账中没有这些督办编号：${shown}${missing.length > 10 ? ` 等 ${missing.length} 项` : ''}`,
-    );
+/**
+ * `limit` and `continuation` of a paged list: at most 1000 a page; the continuation is the one the
+ * previous page answered (an edited one is a 400, ApiCall.page).
+ */
+export const pageQuery = (defaultLimit: number) => ({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'limit 至少为 1')
+    .max(1000, 'limit 最多为 1000')
+    .default(defaultLimit),
+  continuation: z.string().max(4000).optional(),
+});
+
+/** A year in a path (`calendar/{year}`). */
+export function yearParam(raw: string): number {
+  if (!/^\d{4}$/.test(raw) || Number(raw) < 2000 || Number(raw) > 2100) {
+    throw new ApiError(400, 'invalid_year', `年份应为 2000–2100 之间的四位数字：${raw}`);
   }
-  return [...new Set(ids)].map((id) => byId.get(id) as StoredTask);
+  return Number(raw);
 }
+
+/** The round-up's query: GET /roundup answers it as JSON, GET /roundup/document as .docx. */
+export const RoundupQuery = z.object({
+  ledgerId: LedgerIdSchema,
+  period: z
+    .string()
+    .trim()
+    .refine((p) => periodRange(p) !== null, '汇总周期应为 2026-Q1、2026-03、2026-W09 或 2026')
+    .optional(),
+  asOf: IsoDateSchema.optional(),
+});

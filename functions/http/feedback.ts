@@ -1,81 +1,45 @@
-// GET/POST /api/feedback/{token} — a unit's feedback through its signed link (R19). No function key:
-// the HMAC signature is the authorisation. GET gives the phone page (or JSON for a program); POST takes
-// `application/json` or the page's own form with its anti-forgery token, anything else is 415.
+// A unit's feedback through its signed link (R19). No function key: the HMAC signature is the
+// authorisation. GET gives the phone page (or JSON for a program); POST takes `application/json` or the
+// page's own form with its anti-forgery token (feedbackForm.ts), anything else is 415.
 // A unit may correct its answer (the latest counts, every answer stays in the history), up to
 // MAX_POSTS_PER_LINK_PER_DAY posts a day per link (429 beyond). A revoked link (the unit's link
 // generation raised), an expired one, and feedback on a task closed or removed meanwhile get a clear
 // answer and count nothing.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { FeedbackRequestSchema } from '../../shared/api.js';
 import type { Feedback } from '../../shared/model.js';
-import { chinaToday } from '../../shared/dates.js';
-import { cleanDeep } from '../../shared/text.js';
 import { ApiError } from '../errors.js';
 import { signFeedbackToken, verifyFeedbackToken, type FeedbackLink } from '../feedbackLink.js';
-import {
-  appendEvents,
-  encodeKey,
-  joinKey,
-  listFeedback,
-  listReminders,
-  listTasks,
-  recordFeedback,
-  type Storage,
-  type StoredTask,
-} from '../storage/index.js';
+import { listFeedback, listReminders, listTasks, type Storage, type StoredTask } from '../storage/index.js';
 import { countLinkPost, linkGeneration, linkHash } from '../storage/links.js';
-import { api, validate, type ApiCall, type ApiResult } from './adapter.js';
+import { unknownMilestones } from '../../shared/rules/milestones.js';
+import { keepFeedback } from '../services/feedback.js';
+import type { ApiCall, ApiResult, ApiRun } from './adapter.js';
+import { formSecret, formToken, isFormPost, postedAnswers } from './feedbackForm.js';
 import {
-  pageCsp,
+  asPage,
+  htmlResult,
+  newNonce,
   renderFeedbackPage,
   renderResultPage,
   type PageItem,
   type PageLast,
 } from './feedbackPage.js';
-import { unknownMilestones } from '../../shared/rules/milestones.js';
-import { markMilestones } from './tickMilestone.js';
-
-/** The largest form post the unit's page can make (every task of a message, each answer at its longest). */
-const MAX_FORM_BYTES = 512 * 1024;
+import { httpFunction } from './route.js';
 
 /** Posts one link takes in a CST day: enough to correct an answer many times, too few to flood the history. */
 export const MAX_POSTS_PER_LINK_PER_DAY = 20;
-/** How long the page's anti-forgery token stays valid. */
-const FORM_TOKEN_TTL_MS = 24 * 3_600_000;
-const DEFAULT_OFFICE = '县政府督办检查室';
 
-const office = (call: ApiCall) => call.env.DUBAN_OFFICE_NAME || DEFAULT_OFFICE;
-const phone = (call: ApiCall) => call.env.DUBAN_OFFICE_PHONE || null;
-
-function formSecret(call: ApiCall): string {
-  return `form|${call.env.DUBAN_LINK_SECRET ?? ''}`;
-}
-
-/** `<issued ms>.<HMAC(link, issued)>`: only a page this server rendered for this link has it. */
-export function formToken(token: string, issuedMs: number, secret: string): string {
-  const mac = createHmac('sha256', secret)
-    .update(`${linkHash(token)}|${issuedMs}`)
-    .digest('base64url');
-  return `${issuedMs}.${mac}`;
-}
-
-function formTokenValid(given: string, token: string, nowMs: number, secret: string): boolean {
-  const [issued, mac] = given.split('.');
-  const ms = Number(issued);
-  if (!mac || !Number.isSafeInteger(ms) || ms > nowMs + 60_000 || nowMs - ms > FORM_TOKEN_TTL_MS)
-    return false;
-  const expected = Buffer.from(formToken(token, ms, secret));
-  const got = Buffer.from(given);
-  return expected.length === got.length && timingSafeEqual(expected, got);
-}
-
+/** The link's task, once the link is proved, not expired and not revoked. */
 async function linkedTask(
   call: ApiCall,
 ): Promise<{ link: FeedbackLink; task: StoredTask; tasks: StoredTask[]; storage: Storage }> {
-  const link = verifyFeedbackToken(call.param('token'), chinaToday(call.now), call.env);
+  const link = verifyFeedbackToken(call.param('token'), call.today, call.env);
   const storage = await call.storage();
   if ((link.generation ?? 0) < (await linkGeneration(storage, link.unit)))
-    throw new ApiError(410, 'link_revoked', `此反馈链接已被${office(call)}作废，请使用最新提示消息中的链接`);
+    throw new ApiError(
+      410,
+      'link_revoked',
+      `此反馈链接已被${call.config.office.name}作废，请使用最新提示消息中的链接`,
+    );
   const tasks = await listTasks(storage, link.ledgerId, { includeRemoved: true });
   const task = tasks.find((t) => t.task.id === link.taskId);
   if (!task)
@@ -92,48 +56,6 @@ function closedMessage(t: StoredTask): string | null {
 }
 
 const wantsHtml = (call: ApiCall) => (call.req.headers.get('accept') ?? '').includes('text/html');
-
-function html(status: number, text: string, nonce: string): ApiResult {
-  return {
-    status,
-    text,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      // The token is in the URL: never cached, never sent as a referrer, never framed.
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': pageCsp(nonce),
-      'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  };
-}
-
-const HEADINGS: Record<string, string> = {
-  link_expired: '链接已过期',
-  link_revoked: '链接已作废',
-  invalid_link: '链接无效',
-  task_closed: '任务已销号',
-  task_removed: '任务已移除',
-  task_not_found: '任务已移除',
-  too_many_posts: '今日提交次数已满',
-};
-
-/** Errors of a page request as a page: what happened and whom to call. */
-async function asPage(call: ApiCall, run: () => Promise<ApiResult>): Promise<ApiResult> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status >= 500) throw e;
-    const nonce = randomBytes(16).toString('base64');
-    const heading = HEADINGS[e.code] ?? '无法提交';
-    return html(
-      e.status,
-      renderResultPage('error', office(call), phone(call), heading, e.message, nonce),
-      nonce,
-    );
-  }
-}
 
 function lastAnswer(all: Feedback[], link: FeedbackLink): PageLast | null {
   // The latest for this period if the unit already answered it, else its latest for the task.
@@ -155,7 +77,7 @@ async function postsToday(storage: Storage, token: string, day: string): Promise
   return Number(row?.n ?? 0);
 }
 
-export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
+const getFeedbackForm: ApiRun = async (call) => {
   const page = wantsHtml(call);
   const run = async (): Promise<ApiResult> => {
     const { link, task, tasks, storage } = await linkedTask(call);
@@ -174,7 +96,7 @@ export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
     };
     if (!page) return { body: info };
     if (closed) throw new ApiError(409, task.closed ? 'task_closed' : 'task_removed', closed);
-    const today = chinaToday(call.now);
+    const today = call.today;
     const [feedback, reminders, used] = await Promise.all([
       listFeedback(storage, link.ledgerId),
       listReminders(storage, link.ledgerId),
@@ -217,11 +139,11 @@ export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
       },
       last: lastAnswer(feedback, { ...link, taskId: t.task.id, period }),
     });
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     const text = renderFeedbackPage(
       {
-        office: office(call),
-        phone: phone(call),
+        office: call.config.office.name,
+        phone: call.config.office.phone,
         unit: link.unit,
         today,
         items: [
@@ -243,103 +165,23 @@ export const getFeedbackForm = api({ auth: 'link' }, async (call) => {
       },
       nonce,
     );
-    return html(200, text, nonce);
+    return htmlResult(200, text, nonce);
   };
-  return page ? asPage(call, run) : run();
-});
+  return page ? asPage(call.config.office, run) : run();
+};
 
-type FeedbackBody = ReturnType<typeof FeedbackRequestSchema.parse>;
-
-/**
- * What a post answers: JSON exactly (the link's own task), or the page's own form with a valid
- * anti-forgery token (the link's task first, then any other task of the same message the page
- * carried, each proved by its own signed token); any other content type is 415.
- */
-async function postedAnswers(
-  call: ApiCall,
-  link: FeedbackLink,
-): Promise<{ link: FeedbackLink; body: FeedbackBody }[]> {
-  const type = (call.req.headers.get('content-type') ?? '').toLowerCase();
-  const media = type.split(';')[0]!.trim();
-  const params = type
-    .split(';')
-    .slice(1)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const charsetOk = params.every((p) => /^charset="?utf-8"?$/.test(p));
-  if (media === 'application/json' && charsetOk)
-    return [{ link, body: await call.body(FeedbackRequestSchema) }];
-  if (media !== 'application/x-www-form-urlencoded' || !charsetOk)
-    throw new ApiError(
-      415,
-      'unsupported_media_type',
-      '只接受 JSON（Content-Type: application/json）或反馈页面的表单提交',
-    );
-  // The declared length is checked before the body is read, so an oversized post is never kept.
-  const declared = Number(call.req.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_FORM_BYTES)
-    throw new ApiError(413, 'body_too_large', '提交内容过长');
-  const raw = Buffer.from(await call.req.arrayBuffer());
-  if (raw.byteLength > MAX_FORM_BYTES) throw new ApiError(413, 'body_too_large', '提交内容过长');
-  const form = new URLSearchParams(raw.toString('utf8'));
-  const token = call.param('token');
-  if (!formTokenValid(form.get('csrf') ?? '', token, call.now.getTime(), formSecret(call)))
-    throw new ApiError(
-      403,
-      'invalid_form_token',
-      '页面已过期或不是从反馈页面提交的，请重新打开提示消息中的链接后再提交',
-    );
-  const today = chinaToday(call.now);
-  const answers: { link: FeedbackLink; body: FeedbackBody }[] = [];
-  for (let i = 0; i < 50; i++) {
-    const tok = form.get(`tok.${i}`) ?? (i === 0 ? token : null);
-    if (tok === null) break;
-    const text = form.get(`text.${i}`) ?? (i === 0 ? form.get('text') : null) ?? '';
-    // The link's own task must be answered; another task of the message left empty is not answered.
-    if (i > 0 && !text.trim()) continue;
-    let target = link;
-    if (i > 0 || tok !== token) {
-      const other = verifyFeedbackToken(tok, today, call.env);
-      if (
-        other.unit !== link.unit ||
-        other.ledgerId !== link.ledgerId ||
-        (other.generation ?? 0) < (link.generation ?? 0)
-      )
-        throw new ApiError(
-          403,
-          'invalid_form_token',
-          '提交的任务不属于本链接的单位，请重新打开提示消息中的链接',
-        );
-      target = other;
-    }
-    const value = (form.get(`value.${i}`) ?? (i === 0 ? form.get('value') : null) ?? '').trim();
-    const milestones = form.getAll(`m.${i}`).concat(i === 0 ? form.getAll('m') : []);
-    const body = validate(
-      FeedbackRequestSchema,
-      cleanDeep({
-        text,
-        ...(value !== '' ? { value: Number(value) } : {}),
-        ...(milestones.length ? { milestonesDone: milestones } : {}),
-      }),
-    );
-    answers.push({ link: target, body });
-  }
-  return answers;
-}
-
-export const submitFeedback = api({ auth: 'link' }, async (call) => {
-  const type = (call.req.headers.get('content-type') ?? '').toLowerCase();
-  const page = type.startsWith('application/x-www-form-urlencoded');
+const submitFeedback: ApiRun = async (call) => {
+  const page = isFormPost(call);
   const run = async (): Promise<ApiResult> => {
     const { link, task, tasks, storage } = await linkedTask(call);
-    const receivedOn = chinaToday(call.now);
+    const receivedOn = call.today;
     // Every post through a valid link counts, refused or not: the bound is on what a leaked link can do.
     const n = await countLinkPost(storage, call.param('token'), receivedOn);
     if (n > MAX_POSTS_PER_LINK_PER_DAY)
       throw new ApiError(
         429,
         'too_many_posts',
-        `此链接今日已提交 ${MAX_POSTS_PER_LINK_PER_DAY} 次，已达上限，请明天再提交；如需更正请联系${office(call)}`,
+        `此链接今日已提交 ${MAX_POSTS_PER_LINK_PER_DAY} 次，已达上限，请明天再提交；如需更正请联系${call.config.office.name}`,
       );
     const answers = await postedAnswers(call, link);
     const closed = closedMessage(task);
@@ -356,7 +198,6 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
           `该任务没有节点「${unknown.join('」「')}」，请刷新页面后重新勾选`,
         );
     }
-    const at = call.now.toISOString();
     const kept: Feedback[] = [];
     const skipped: string[] = [];
     for (const { link: l, body } of answers) {
@@ -375,36 +216,19 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
         ...(body.value !== undefined ? { value: body.value } : {}),
         ...(body.milestonesDone ? { milestonesDone: body.milestonesDone } : {}),
       };
-      const keptAt = await recordFeedback(storage, l.ledgerId, feedback, at);
-      await recordEvent(storage, l, feedback, keptAt, call.now);
-      // R7: the milestones the unit reports done are done from today, by that unit (in the task's history).
-      if (body.milestonesDone?.length)
-        await markMilestones(
-          storage,
-          l.ledgerId,
-          l.taskId,
-          body.milestonesDone.map((text) => ({
-            text,
-            done: true,
-            on: receivedOn,
-            by: l.unit,
-            source: 'feedback' as const,
-          })),
-          call.now,
-          receivedOn,
-        );
+      await keepFeedback(storage, l, feedback, call.now);
       kept.push(feedback);
     }
     if (page) {
-      const nonce = randomBytes(16).toString('base64');
+      const nonce = newNonce();
       const count = kept.length > 1 ? ` ${kept.length} 项` : '';
       const note = skipped.length ? `（${skipped.join('、')} 已销号或移除，未计入）` : '';
-      return html(
+      return htmlResult(
         201,
         renderResultPage(
           'ok',
-          office(call),
-          phone(call),
+          call.config.office.name,
+          call.config.office.phone,
           '反馈已提交',
           `${link.unit}的${count}反馈已收到（${receivedOn}）${note}。如需更正，可重新打开链接修改后再次提交，以最后一次为准。`,
           nonce,
@@ -414,48 +238,11 @@ export const submitFeedback = api({ auth: 'link' }, async (call) => {
     }
     return { status: 201, body: { feedback: kept[0] } };
   };
-  return page ? asPage(call, run) : run();
-});
+  return page ? asPage(call.config.office, run) : run();
+};
 
-/**
- * The feedback's history event, with an id of the record's own (a retry writes the same row). A
- * record never stands without its event: after three failed writes the record is taken back and the
- * unit is asked to submit again, so both land or neither.
- */
-async function recordEvent(
-  storage: Storage,
-  link: FeedbackLink,
-  feedback: Feedback,
-  keptAt: string,
-  now: Date,
-): Promise<void> {
-  const event = {
-    subject: { ledgerId: link.ledgerId, taskId: link.taskId },
-    type: 'feedback' as const,
-    date: feedback.receivedOn,
-    by: link.unit,
-    data: feedback,
-    at: keptAt,
-    id: `feedback-${feedback.period}-${keptAt}`,
-  };
-  let failure: unknown;
-  for (let i = 0; i < 3; i++) {
-    try {
-      await appendEvents(storage, [event], now);
-      return;
-    } catch (e) {
-      failure = e;
-      await new Promise((r) => setTimeout(r, 200 * (i + 1)));
-    }
-  }
-  await storage
-    .table('Feedback')
-    .deleteEntity(encodeKey(link.ledgerId), joinKey(feedback.taskId, feedback.period, keptAt))
-    .catch(() => undefined);
-  throw new ApiError(
-    503,
-    'history_unavailable',
-    '反馈暂未保存（历史记录写入失败），请稍后再次提交',
-    String(failure),
-  );
-}
+export default httpFunction('feedback', {
+  route: 'feedback/{token}',
+  auth: 'link',
+  methods: { GET: getFeedbackForm, POST: submitFeedback },
+});

@@ -2,9 +2,13 @@
 // message, mostly inside the apps' Chromium WebViews. System fonts, no script, no external resource;
 // one column that never scrolls sideways at 390 px; tap targets of 44 px and more. The form posts
 // to the page's own address with an anti-forgery token (no script needed), and answers with a page.
+import { randomBytes } from 'node:crypto';
 import { cleanText } from '../../shared/text.js';
 import { periodName } from '../../shared/documents/content.js';
 import type { Milestone, Stars, Target } from '../../shared/model.js';
+import type { OfficeConfig } from '../config.js';
+import { ApiError } from '../errors.js';
+import type { ApiResult } from './adapter.js';
 
 export interface PageTask {
   taskNo: string | null;
@@ -173,3 +177,47 @@ export function renderResultPage(
 /** The page's CSP: its one style block by nonce, forms to itself only, nothing else at all. */
 export const pageCsp = (nonce: string) =>
   `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+
+/** A page as the adapter sends it: never cached, never sent as a referrer, never framed (the token is in the URL). */
+export function htmlResult(status: number, text: string, nonce: string): ApiResult {
+  return {
+    status,
+    text,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': pageCsp(nonce),
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  };
+}
+
+export const newNonce = () => randomBytes(16).toString('base64');
+
+const HEADINGS: Record<string, string> = {
+  link_expired: '链接已过期',
+  link_revoked: '链接已作废',
+  invalid_link: '链接无效',
+  task_closed: '任务已销号',
+  task_removed: '任务已移除',
+  task_not_found: '任务已移除',
+  too_many_posts: '今日提交次数已满',
+};
+
+/** Errors of a page request as a page: what happened and whom to call. */
+export async function asPage(office: OfficeConfig, run: () => Promise<ApiResult>): Promise<ApiResult> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status >= 500) throw e;
+    const nonce = newNonce();
+    const heading = HEADINGS[e.code] ?? '无法提交';
+    return htmlResult(
+      e.status,
+      renderResultPage('error', office.name, office.phone, heading, e.message, nonce),
+      nonce,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-// GET /api/candidates?ledgerId=…&asOf=YYYY-MM-DD — yellow (R9) and orange (R10) card candidates, as the
+// Yellow (R9) and orange (R10) card candidates, as the
 // shared rules find them, each with its evidence. The program proposes; a clerk confirms a candidate
 // with POST /cards. Candidates already carded this year are set apart (`carded`, shared splitCarded),
 // so the pane and the ribbon's one-click 亮牌 never propose them again; prompts that never reached
@@ -7,27 +7,27 @@ import { z } from 'zod';
 import type { CandidatesResponse } from '../../shared/api.js';
 import type { CardEvent } from '../../shared/model.js';
 import { IsoDateSchema } from '../../shared/model.js';
-import { chinaToday, yearOf } from '../../shared/dates.js';
+import { yearOf } from '../../shared/dates.js';
 import { splitCarded } from '../../shared/rules/cardDecisions.js';
 import { cardKey } from '../../shared/rules/cards.js';
-import { ApiError } from '../errors.js';
-import { allUnitEvents, getLedger } from '../storage/index.js';
+import { allUnitEvents } from '../storage/index.js';
 import { ledgerCandidates } from '../supervision.js';
-import { api } from './adapter.js';
-import { rulesContext } from './common.js';
 import { runtimeOutbox } from '../runtime/outbox.js';
+import { rulesContext } from '../services/rules.js';
+import type { ApiRun } from './adapter.js';
+import { LedgerIdSchema } from './common.js';
+import { httpFunction } from './route.js';
 
 export const Query = z.object({
-  ledgerId: z.string().trim().min(1, '请提供 ledgerId').max(200),
+  ledgerId: LedgerIdSchema,
   asOf: IsoDateSchema.optional(),
 });
 
-export const getCandidates = api({}, async (call) => {
+const getCandidates: ApiRun = async (call) => {
   const q = call.query(Query);
-  const asOf = q.asOf ?? chinaToday(call.now);
+  const asOf = q.asOf ?? call.today;
   const storage = await call.storage();
-  const ledger = await getLedger(storage, q.ledgerId);
-  if (!ledger) throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
+  const ledger = await call.ledger(q.ledgerId);
   const { settings } = await rulesContext(storage);
   const [{ candidates, undelivered }, events] = await Promise.all([
     ledgerCandidates(storage, q.ledgerId, ledger.year ?? yearOf(asOf), asOf, settings, {
@@ -48,4 +48,10 @@ export const getCandidates = api({}, async (call) => {
     undelivered,
   };
   return { body };
+};
+
+export default httpFunction('candidates', {
+  route: 'candidates',
+  query: { GET: Query },
+  methods: { GET: getCandidates },
 });

@@ -1,28 +1,28 @@
-// GET /api/reminders?on=YYYY-MM-DD[&ledgerId=…] — the reminders due on a date (R15, R18; shared
+// The reminders due on a date (R15, R18; shared
 // remindersDueOn), each with its idempotency key (R17) and whether it is already in the outbox, and
 // the open tasks that cannot be reminded with the reason (`unscheduled`, shared schedulableTasks).
 import { z } from 'zod';
 import { IsoDateSchema } from '../../shared/model.js';
-import { chinaToday } from '../../shared/dates.js';
 import { reminderKey } from '../../shared/rules/schedule.js';
-import { ApiError } from '../errors.js';
+import { ledgerNotFound } from '../errors.js';
 import { listLedgers, listReminders, listTasks } from '../storage/index.js';
 import { dueReminders } from '../supervision.js';
-import { api } from './adapter.js';
-import { rulesContext } from './common.js';
+import { rulesContext } from '../services/rules.js';
+import type { ApiRun } from './adapter.js';
+import { LedgerIdSchema } from './common.js';
+import { httpFunction } from './route.js';
 
 export const Query = z.object({
   on: IsoDateSchema.optional(),
-  ledgerId: z.string().trim().min(1).max(200).optional(),
+  ledgerId: LedgerIdSchema.optional(),
 });
 
-export const getReminders = api({}, async (call) => {
+const getReminders: ApiRun = async (call) => {
   const q = call.query(Query);
-  const on = q.on ?? chinaToday(call.now);
+  const on = q.on ?? call.today;
   const storage = await call.storage();
   const ledgers = (await listLedgers(storage)).filter((l) => !q.ledgerId || l.ledgerId === q.ledgerId);
-  if (q.ledgerId && ledgers.length === 0)
-    throw new ApiError(404, 'ledger_not_found', `台账 ${q.ledgerId} 尚未同步或不存在`);
+  if (q.ledgerId && ledgers.length === 0) throw ledgerNotFound(q.ledgerId);
   const { settings, calendar } = await rulesContext(storage);
   const out = [];
   const unscheduled = [];
@@ -49,4 +49,10 @@ export const getReminders = api({}, async (call) => {
   const workingDay = calendar.isWorkingDay(on);
   // R16: said whenever a working day here was counted Mon–Fri for want of the year's holiday data.
   return { body: { on, workingDay, reminders: out, unscheduled, calendarNotice: calendar.fallbackNotice() } };
+};
+
+export default httpFunction('reminders', {
+  route: 'reminders',
+  query: { GET: Query },
+  methods: { GET: getReminders },
 });

@@ -1,13 +1,14 @@
-// GET /api/units?asOf=YYYY-MM-DD — every unit's card state (R13; shared unitCardStates), with its
+// Every unit's card state (R13; shared unitCardStates), with its
 // cards of the year, interviews in the red window and rectification deadline (R11, R12).
-import { chinaToday } from '../../shared/dates.js';
 import { unitCardStates } from '../../shared/rules/cards.js';
 import { allUnitSnapshots } from '../storage/index.js';
-import { api } from './adapter.js';
-import { AsOfQuery, rulesContext } from './common.js';
+import { rulesContext } from '../services/rules.js';
+import type { ApiRun } from './adapter.js';
+import { AsOfQuery } from './common.js';
+import { httpFunction } from './route.js';
 
-export const getUnitStates = api({}, async (call) => {
-  const asOf = call.query(AsOfQuery).asOf ?? chinaToday(call.now);
+const getUnitStates: ApiRun = async (call) => {
+  const asOf = call.query(AsOfQuery).asOf ?? call.today;
   const storage = await call.storage();
   const [{ settings, calendar }, snapshots] = await Promise.all([
     rulesContext(storage),
@@ -48,4 +49,10 @@ export const getUnitStates = api({}, async (call) => {
       })),
     },
   };
+};
+
+export default httpFunction('units', {
+  route: 'units',
+  query: { GET: AsOfQuery },
+  methods: { GET: getUnitStates },
 });

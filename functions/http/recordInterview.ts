@@ -1,4 +1,4 @@
-// POST /api/interviews — 约谈登记 (R11, R12). Whether this interview issues a red card is decided by
+// 约谈登记 (R11, R12). Whether this interview issues a red card is decided by
 // shared redCardFor; the decision and the write are one transaction on the unit's record, so
 // two clerks recording at once still get exactly one red card, with its four-item checklist.
 import { randomUUID } from 'node:crypto';
@@ -8,21 +8,22 @@ import { redCardFor } from '../../shared/rules/redCard.js';
 import { orangeCardForInterview } from '../../shared/rules/cardDecisions.js';
 import { ApiError } from '../errors.js';
 import {
-  appendEvents,
   cardEntity,
   changeUnit,
   interviewEntity,
   type CardRecord,
-  type NewEvent,
   type UnitChange,
 } from '../storage/index.js';
-import { api } from './adapter.js';
-import { rulesContext, unitName } from './common.js';
-import { cardEvents, requestHash } from './issueCard.js';
+import { cardEvents } from '../services/cards.js';
+import { requestIdentity } from '../services/identity.js';
+import { rulesContext } from '../services/rules.js';
+import type { ApiRun, HistoryEntry } from './adapter.js';
+import { unitName } from './common.js';
+import { httpFunction } from './route.js';
 
 const stripEtag = ({ etag: _etag, ...card }: CardRecord): Omit<CardRecord, 'etag'> => card;
 
-export const recordInterview = api({}, async (call) => {
+const recordInterview: ApiRun = async (call) => {
   const body = await call.body(RecordInterviewRequestSchema);
   const unit = unitName(body.unit);
   const storage = await call.storage();
@@ -35,18 +36,13 @@ export const recordInterview = api({}, async (call) => {
     // From the client's requestId (one per click), or without one from what the interview says: the
     // same interview sent twice (a re-click after a timeout) is one interview and never makes a unit
     // red on its own (R12).
-    id: `${body.date.replace(/-/g, '')}-interview-r${requestHash(
-      unit,
-      body.requestId ??
-        'content:' +
-          JSON.stringify([
-            body.date,
-            body.leader,
-            body.interviewee,
-            body.record ?? null,
-            body.cardId ?? null,
-          ]),
-    )}`,
+    id: requestIdentity(unit, body.date, 'interview', body.requestId, [
+      body.date,
+      body.leader,
+      body.interviewee,
+      body.record ?? null,
+      body.cardId ?? null,
+    ]),
     ...(body.cardId ? { cardId: body.cardId } : {}),
     leader: body.leader,
     interviewee: body.interviewee,
@@ -119,7 +115,7 @@ export const recordInterview = api({}, async (call) => {
   const recorded = result.replayed ?? interview;
   // On a replay the same rows are written again (same ids and instants): nothing doubles, and what a
   // first attempt did not get to write is written now.
-  const events: NewEvent[] = [
+  const events: HistoryEntry[] = [
     {
       subject: { unit },
       type: 'interview',
@@ -131,9 +127,11 @@ export const recordInterview = api({}, async (call) => {
     },
     ...(result.red ? cardEvents(result.red) : []),
   ];
-  await appendEvents(storage, events, call.now);
+  await call.history(events);
   return {
     status: result.replayed ? 200 : 201,
     body: { interview: recorded, red: result.red, ...(result.replayed ? { replayed: true } : {}) },
   };
-});
+};
+
+export default httpFunction('interviews', { route: 'interviews', methods: { POST: recordInterview } });

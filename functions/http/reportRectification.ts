@@ -1,15 +1,16 @@
-// POST /api/rectifications — a unit's rectification report after an orange card (R11); it ends the
+// A unit's rectification report after an orange card (R11); it ends the
 // daily overdue flag for that card.
 import { RectificationRequestSchema } from '../../shared/api.js';
 import type { RectificationEvent } from '../../shared/model.js';
 import { orangeCardForRectification } from '../../shared/rules/cardDecisions.js';
 import { ApiError } from '../errors.js';
-import { appendEvents, cardEntity, changeUnit, rectificationEntity } from '../storage/index.js';
-import { api } from './adapter.js';
+import { cardEntity, changeUnit, rectificationEntity } from '../storage/index.js';
+import { requestIdentity } from '../services/identity.js';
+import type { ApiRun } from './adapter.js';
 import { unitName } from './common.js';
-import { requestHash } from './issueCard.js';
+import { httpFunction } from './route.js';
 
-export const reportRectification = api({}, async (call) => {
+const reportRectification: ApiRun = async (call) => {
   const body = await call.body(RectificationRequestSchema);
   const unit = unitName(body.unit);
   const storage = await call.storage();
@@ -25,10 +26,7 @@ export const reportRectification = api({}, async (call) => {
     at,
     // From the client's requestId, or without one from what the report says: a re-click is a replay,
     // not a second report.
-    id: `${body.date.replace(/-/g, '')}-rect-r${requestHash(
-      unit,
-      body.requestId ?? 'content:' + JSON.stringify([body.cardId ?? null, body.date, body.note]),
-    )}`,
+    id: requestIdentity(unit, body.date, 'rect', body.requestId, [body.cardId ?? null, body.date, body.note]),
   };
   const { result: earlier } = await changeUnit(storage, unit, (snap) => {
     const replay = snap.rectifications.find((r) => (r as { id?: string }).id === rect.id);
@@ -54,22 +52,23 @@ export const reportRectification = api({}, async (call) => {
   });
   const recorded = earlier ?? rect;
   // On a replay the same history row is written again (same id and instant): nothing doubles.
-  await appendEvents(
-    storage,
-    [
-      {
-        subject: { unit },
-        type: 'rectification',
-        date: recorded.date,
-        by: recorded.by ?? body.by,
-        data: recorded,
-        id: rect.id,
-        at: recorded.at ?? at,
-      },
-    ],
-    call.now,
-  );
+  await call.history([
+    {
+      subject: { unit },
+      type: 'rectification',
+      date: recorded.date,
+      by: recorded.by ?? body.by,
+      data: recorded,
+      id: rect.id,
+      at: recorded.at ?? at,
+    },
+  ]);
   return earlier
     ? { status: 200, body: { rectification: recorded, replayed: true } }
     : { status: 201, body: { rectification: rect } };
+};
+
+export default httpFunction('rectifications', {
+  route: 'rectifications',
+  methods: { POST: reportRectification },
 });

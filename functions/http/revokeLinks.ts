@@ -1,30 +1,22 @@
-// POST /api/units/{unit}/links/revoke — the office revokes every feedback link a unit has (a leaked
+// The office revokes every feedback link a unit has (a leaked
 // link): the unit's link generation goes up, links signed before no longer open (410 with whom to
 // call), and the next prompts carry new links. Recorded in the unit's history.
-import { chinaToday } from '../../shared/dates.js';
-import { appendEvents } from '../storage/index.js';
 import { revokeUnitLinks } from '../storage/links.js';
-import { api } from './adapter.js';
+import type { ApiRun } from './adapter.js';
 import { pathParam, unitName } from './common.js';
+import { httpFunction } from './route.js';
 
-export const revokeLinks = api({}, async (call) => {
+const revokeLinks: ApiRun = async (call) => {
   const unit = unitName(pathParam(call.param('unit')));
-  const storage = await call.storage();
   const at = call.now.toISOString();
-  const generation = await revokeUnitLinks(storage, unit, at);
-  await appendEvents(
-    storage,
-    [
-      {
-        subject: { unit },
-        type: 'links-revoked',
-        date: chinaToday(call.now),
-        by: call.clerk ?? null,
-        data: { unit, generation },
-        at,
-      },
-    ],
-    call.now,
-  );
+  const generation = await revokeUnitLinks(await call.storage(), unit, at);
+  await call.history([
+    { subject: { unit }, type: 'links-revoked', by: call.clerk ?? null, data: { unit, generation }, at },
+  ]);
   return { body: { unit, generation, revokedAt: at } };
+};
+
+export default httpFunction('unitLinksRevoke', {
+  route: 'units/{unit}/links/revoke',
+  methods: { POST: revokeLinks },
 });

@@ -1,13 +1,13 @@
-// POST /api/stars — 赋星 (R5): an explicit star or `byKind` for some tasks. Only real changes are
+// 赋星 (R5): an explicit star or `byKind` for some tasks. Only real changes are
 // written (shared starChanges); each is an event with who, when, from and to.
 import { SetStarsRequestSchema } from '../../shared/api.js';
-import { chinaToday } from '../../shared/dates.js';
 import { starChanges } from '../../shared/rules/stars.js';
-import { appendEvents, updateTasks } from '../storage/index.js';
-import { api } from './adapter.js';
-import { tasksByIds } from './common.js';
+import { updateTasks } from '../storage/index.js';
+import { tasksByIds } from '../services/tasks.js';
+import type { ApiRun } from './adapter.js';
+import { httpFunction } from './route.js';
 
-export const setStars = api({}, async (call) => {
+const setStars: ApiRun = async (call) => {
   const body = await call.body(SetStarsRequestSchema);
   const storage = await call.storage();
   await tasksByIds(storage, body.ledgerId, body.taskIds);
@@ -15,7 +15,6 @@ export const setStars = api({}, async (call) => {
     const [change] = starChanges([{ id: t.task.id, stars: t.stars, category: t.task.category }], body.stars);
     return change ? { ...t, stars: change.to, task: { ...t.task, stars: change.to } } : null;
   });
-  const today = chinaToday(call.now);
   const at = call.now.toISOString();
   const changes = written.map((c) => ({
     taskId: c.before.task.id,
@@ -23,16 +22,13 @@ export const setStars = api({}, async (call) => {
     from: c.before.stars,
     to: c.after.stars,
   }));
-  await appendEvents(
-    storage,
+  await call.history(
     changes.map((c) => ({
       subject: { ledgerId: body.ledgerId, taskId: c.taskId },
       type: 'stars',
-      date: today,
       by: body.by,
       data: { from: c.from, to: c.to, target: body.stars },
     })),
-    call.now,
   );
   return {
     body: {
@@ -40,4 +36,6 @@ export const setStars = api({}, async (call) => {
       unchanged: body.taskIds.length - changes.length,
     },
   };
-});
+};
+
+export default httpFunction('stars', { route: 'stars', methods: { POST: setStars } });

@@ -1,13 +1,13 @@
-// POST /api/tasks/target-kind — the clerk says whether a 4★ target accumulates over the year or is a
+// The clerk says whether a 4★ target accumulates over the year or is a
 // level to hold (R6). Only real changes are written; each is a 'target-kind' event with who, from, to.
 import { SetTargetKindRequestSchema } from '../../shared/api.js';
-import { chinaToday } from '../../shared/dates.js';
 import { ApiError } from '../errors.js';
-import { appendEvents, updateTasks } from '../storage/index.js';
-import { api } from './adapter.js';
-import { tasksByIds } from './common.js';
+import { updateTasks } from '../storage/index.js';
+import { tasksByIds } from '../services/tasks.js';
+import type { ApiRun } from './adapter.js';
+import { httpFunction } from './route.js';
 
-export const setTargetKind = api({}, async (call) => {
+const setTargetKind: ApiRun = async (call) => {
   const body = await call.body(SetTargetKindRequestSchema);
   const storage = await call.storage();
   const tasks = await tasksByIds(storage, body.ledgerId, body.taskIds);
@@ -27,23 +27,24 @@ export const setTargetKind = api({}, async (call) => {
       task: { ...t.task, target: body.kind ? { ...target, kind: body.kind } : target },
     };
   });
-  const today = chinaToday(call.now);
   const changes = written.map((c) => ({
     taskId: c.before.task.id,
     row: c.before.task.row,
     from: c.before.task.target?.kind ?? null,
     to: body.kind,
   }));
-  await appendEvents(
-    storage,
+  await call.history(
     changes.map((c) => ({
       subject: { ledgerId: body.ledgerId, taskId: c.taskId },
       type: 'target-kind',
-      date: today,
       by: body.by,
       data: { from: c.from, to: c.to },
     })),
-    call.now,
   );
   return { body: { changes, unchanged: body.taskIds.length - changes.length } };
+};
+
+export default httpFunction('taskTargetKind', {
+  route: 'tasks/target-kind',
+  methods: { POST: setTargetKind },
 });

@@ -1,8 +1,7 @@
-// POST /api/ledger/sync — the add-in sends every task of the ledger with its 督办编号. Tasks are
+// The add-in sends every task of the ledger with its 督办编号. Tasks are
 // upserted; a task no longer in the ledger is marked removed (never deleted, R8/R3 history stays);
 // the ledger's problems (R1, R4) are kept for the yellow-card candidates (R9) and returned.
 import { SyncLedgerRequestSchema } from '../../shared/api.js';
-import { chinaToday } from '../../shared/dates.js';
 import type { Stars } from '../../shared/model.js';
 import { leadUnitsOf } from '../../shared/ledger/leadUnits.js';
 import { applyMilestoneMarks } from '../../shared/rules/milestones.js';
@@ -11,16 +10,15 @@ import { ApiError } from '../errors.js';
 import { MAX_KEY_CHARS, keyLength, keyTooLong, shownKeyPart } from '../storage/keys.js';
 import { MAX_TEXT_BYTES, storedBytes } from '../storage/large.js';
 import {
-  appendEvents,
   listTasks,
   putLedger,
   replaceProblems,
   withTargetKind,
   writeTasks,
-  type NewEvent,
   type StoredTask,
 } from '../storage/index.js';
-import { api } from './adapter.js';
+import type { ApiRun, HistoryEntry } from './adapter.js';
+import { httpFunction } from './route.js';
 
 /** Excel's own limit for one cell: no text read from a ledger is longer, so none is accepted longer. */
 export const MAX_CELL_CHARS = 32_767;
@@ -59,7 +57,7 @@ function overlongText(t: object): [string, number] | null {
 
 type TaskState = Omit<StoredTask, 'etag' | 'ledgerId'>;
 
-export const syncLedger = api({}, async (call) => {
+const sync: ApiRun = async (call) => {
   const body = await call.body(SyncLedgerRequestSchema);
   const seen = new Map<string, number>();
   // Every id becomes part of Table Storage keys (512 characters at most, after escaping): checked here,
@@ -110,7 +108,7 @@ export const syncLedger = api({}, async (call) => {
       );
   }
   const storage = await call.storage();
-  const today = chinaToday(call.now);
+  const today = call.today;
   let added: string[] = [];
   let updated: string[] = [];
   let removed: string[] = [];
@@ -193,7 +191,7 @@ export const syncLedger = api({}, async (call) => {
     by: body.by,
     tasks: body.tasks.length,
   });
-  const events: NewEvent[] = [
+  await call.history([
     {
       subject: { ledgerId: body.ledgerId },
       type: 'ledger-sync',
@@ -213,36 +211,32 @@ export const syncLedger = api({}, async (call) => {
         problems: problems.length,
       },
     },
-    ...removed.map((taskId): NewEvent => ({
+    ...removed.map((taskId): HistoryEntry => ({
       subject: { ledgerId: body.ledgerId, taskId },
       type: 'task-removed',
-      date: today,
       by: body.by,
     })),
     // R5: a star changed in the ledger is recorded like a 赋星, with who synced it and source 'ledger'.
-    ...starChanges.map((c): NewEvent => ({
+    ...starChanges.map((c): HistoryEntry => ({
       subject: { ledgerId: body.ledgerId, taskId: c.taskId },
       type: 'stars',
-      date: today,
       by: body.by,
       data: { from: c.from, to: c.to, source: 'ledger', row: c.row },
     })),
     // R3: a task the ledger's status closed is recorded like a 销号, with source 'ledger'.
-    ...closings.map((c): NewEvent => ({
+    ...closings.map((c): HistoryEntry => ({
       subject: { ledgerId: body.ledgerId, taskId: c.taskId },
       type: 'close',
       date: c.date,
       by: body.by,
       data: { note: c.note, source: 'ledger', row: c.row },
     })),
-    ...restored.map((taskId): NewEvent => ({
+    ...restored.map((taskId): HistoryEntry => ({
       subject: { ledgerId: body.ledgerId, taskId },
       type: 'task-restored',
-      date: today,
       by: body.by,
     })),
-  ];
-  await appendEvents(storage, events, call.now);
+  ]);
   return {
     body: {
       ledgerId: body.ledgerId,
@@ -258,7 +252,13 @@ export const syncLedger = api({}, async (call) => {
       problems,
     },
   };
-});
+};
+
+const ledgerSync = httpFunction('ledgerSync', { route: 'ledger/sync', methods: { POST: sync } });
+export default ledgerSync;
+
+/** The handler as both hosts call it; `duban sync` runs it in-process with the same key check. */
+export const syncLedger = ledgerSync.handler;
 
 function comparable(t: TaskState) {
   return {

@@ -1,13 +1,13 @@
-// POST /api/cards/{cardId}/checklist — tick (or untick) one of the red card's four follow-up actions
+// Tick (or untick) one of the red card's four follow-up actions
 // (R12). With If-Match: the card's ETag as the clerk last read it; a stale one is 412, never a silent
 // overwrite of the other clerk's tick.
 import { TickChecklistRequestSchema } from '../../shared/api.js';
-import { chinaToday } from '../../shared/dates.js';
 import { ApiError, notFound, staleEtag } from '../errors.js';
-import { appendEvents, cardEntity, changeUnit, findCard, type CardRecord } from '../storage/index.js';
-import { api } from './adapter.js';
+import { cardEntity, changeUnit, findCard, type CardRecord } from '../storage/index.js';
+import type { ApiRun } from './adapter.js';
+import { httpFunction } from './route.js';
 
-export const tickChecklist = api({}, async (call) => {
+const tickChecklist: ApiRun = async (call) => {
   const body = await call.body(TickChecklistRequestSchema);
   const cardId = call.param('cardId');
   const storage = await call.storage();
@@ -30,19 +30,19 @@ export const tickChecklist = api({}, async (call) => {
     };
     return { writes: [{ entity: cardEntity(next), etag }], result: next };
   });
-  await appendEvents(
-    storage,
-    [
-      {
-        subject: { unit: found.unit },
-        type: 'checklist',
-        date: chinaToday(call.now),
-        by: body.by,
-        data: { cardId, item: body.item, done: body.done },
-      },
-    ],
-    call.now,
-  );
+  await call.history([
+    {
+      subject: { unit: found.unit },
+      type: 'checklist',
+      by: body.by,
+      data: { cardId, item: body.item, done: body.done },
+    },
+  ]);
   const etag = etags.get(cardEntity(result).rowKey) ?? null;
   return { body: { card: result, etag }, etag };
+};
+
+export default httpFunction('cardChecklist', {
+  route: 'cards/{cardId}/checklist',
+  methods: { POST: tickChecklist },
 });

@@ -1,6 +1,11 @@
-// GET /api/whoami — who the key belongs to, for the pane's 设置 (signed in as …).
-import { api } from './adapter.js';
+// Who the key belongs to, for the pane's 设置 (signed in as …).
+import { httpFunction } from './route.js';
 
-export const whoami = api({}, async (call) => ({
-  body: call.clerk ? { role: 'clerk', clerk: call.clerk } : { role: 'office', clerk: null },
-}));
+export default httpFunction('whoami', {
+  route: 'whoami',
+  methods: {
+    GET: async (call) => ({
+      body: call.clerk ? { role: 'clerk', clerk: call.clerk } : { role: 'office', clerk: null },
+    }),
+  },
+});

@@ -8,6 +8,7 @@ import { chinaToday } from '../../shared/dates.js';
 import { composePrompt, type PromptItem } from './message.js';
 import { checkChannel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
 import { describeError } from './channels/config.js';
+import { deliveryConfig } from '../config.js';
 import {
   isDue,
   newRunId,
@@ -39,17 +40,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
 };
 
 export function deliveryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryPolicy {
-  const positive = (v: string | undefined) => {
-    const n = Number(v);
-    return v !== undefined && v !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-  };
-  const attempts = positive(env.DUBAN_DELIVERY_MAX_ATTEMPTS);
-  const minutes = positive(env.DUBAN_DELIVERY_BACKOFF_MINUTES);
-  return {
-    ...DEFAULT_DELIVERY_POLICY,
-    maxAttempts: attempts ? Math.trunc(attempts) : DEFAULT_DELIVERY_POLICY.maxAttempts,
-    backoffBaseMs: minutes ? minutes * 60_000 : DEFAULT_DELIVERY_POLICY.backoffBaseMs,
-  };
+  return deliveryConfig(env, DEFAULT_DELIVERY_POLICY);
 }
 
 /** Wait before the next attempt after `attempts` failed ones: base, 2×base, 4×base, … capped. */

@@ -9,6 +9,7 @@ import {
   type TableEntityResult,
 } from '@azure/data-tables';
 import { ApiError, storageStatus } from '../errors.js';
+import { storageConfig } from '../config.js';
 import { MAX_KEY_CHARS, decodeKey, shownKeyPart } from './keys.js';
 import { entityProblem, transactionChunks } from './large.js';
 
@@ -34,14 +35,11 @@ export interface StorageOptions {
   prefix?: string;
 }
 
-export const DEFAULT_CONNECTION = 'UseDevelopmentStorage=true';
+export { DEFAULT_CONNECTION } from '../config.js';
 
 /** Connection and prefix from the environment: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite. */
 export function storageOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StorageOptions {
-  return {
-    connectionString: env.DUBAN_STORAGE || env.AzureWebJobsStorage || DEFAULT_CONNECTION,
-    prefix: env.DUBAN_TABLE_PREFIX || 'duban',
-  };
+  return storageConfig(env);
 }
 
 export type Entity = TableEntity<Record<string, unknown>>;

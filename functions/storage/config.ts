@@ -4,7 +4,8 @@
 //   PartitionKey 'ledger',   RowKey <ledgerId> → year, last sync
 import { makeSettings, type HolidayYear, type Settings, type SettingsInput } from '../../shared/settings.js';
 import { ZodError } from 'zod';
-import { ApiError, describeIssues, preconditionRequired, staleEtag, storageStatus } from '../errors.js';
+import { ApiError, preconditionRequired, staleEtag, storageStatus } from '../errors.js';
+import { describeIssues } from '../zodMessages.js';
 import { encodeKey, decodeKey } from './keys.js';
 import { transactionError, type Storage } from './client.js';
 import { joinText, splitText } from './large.js';

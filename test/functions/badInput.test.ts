@@ -277,14 +277,14 @@ describe('unit names with characters Table Storage forbids in keys', () => {
       body: { head: '周局长', channels: [{ kind: 'email', to: 'a@b.cn' }] },
     });
     expect(put.status).toBe(200);
-    const { getUnitContacts } = await import('../../functions/http/getUnitContacts.js');
+    const { default: unitFunction } = await import('../../functions/http/unit.js');
     const req = new azf.HttpRequest({
       method: 'GET',
       url: 'http://localhost/api/units/x',
       headers: { 'x-functions-key': KEY },
       params: { unit: '乡%2F镇#?%5C' },
     });
-    const res = await getUnitContacts(req, new azf.InvocationContext());
+    const res = await unitFunction.handler(req, new azf.InvocationContext());
     expect(res.status).toBe(200);
     expect(JSON.parse(String(res.body))).toMatchObject({ unit: '乡/镇#?\\', head: '周局长' });
   });

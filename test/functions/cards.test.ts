@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, task, type TestApi } from './support/api.js';
 import { encodeKey, issuedDocNumbers, subjectHistory, takeDocNumber } from '../../functions/storage/index.js';
 import { issuedLetter, letterRowKey } from '../../functions/storage/letters.js';
-import { cardId, requestHash } from '../../functions/http/issueCard.js';
+import { cardId } from '../../functions/services/cards.js';
+import { requestHash } from '../../functions/services/identity.js';
 
 let api: TestApi;
 const L = 'cards-ledger';

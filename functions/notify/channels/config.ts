@@ -1,7 +1,7 @@
 // What the channels need from the deployment: the SMTP server for email, a timeout for every call,
 // and where robots and gateways may post (policy.ts).
 import type { ChannelNetwork } from './policy.js';
-import { isLocalTableStorage } from '../../storage/local.js';
+import { channelsConfig, DEFAULT_CHANNEL_TIMEOUT_MS } from '../../config.js';
 
 export interface ChannelsConfig {
   /** `smtp://user:pass@host:port` (or `smtps://`); email channels fail visibly when it is missing. */
@@ -16,38 +16,11 @@ export interface ChannelsConfig {
   network?: ChannelNetwork;
 }
 
-export const DEFAULT_CHANNEL_TIMEOUT_MS = 15_000;
+export { DEFAULT_CHANNEL_TIMEOUT_MS };
 
-const list = (v: string | undefined) =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/**
- * Reads DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_CHANNEL_TIMEOUT_MS, DUBAN_OFFICE_NAME,
- * DUBAN_CHANNEL_HTTP_HOSTS (plain-http hosts, comma-separated) and DUBAN_TEST_LOOPBACK_CHANNELS
- * (test receivers; honoured only when NODE_ENV is `test`), and DUBAN_PLAYGROUND_RECEIVERS (the
- * playground's receivers; honoured only with the playground flag on `playground*` tables).
- */
+/** The channels' configuration from the environment, as functions/config.ts reads and checks it. */
 export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ChannelsConfig {
-  const timeout = Number(env.DUBAN_CHANNEL_TIMEOUT_MS);
-  return {
-    smtpUrl: env.DUBAN_SMTP_URL || undefined,
-    mailFrom: env.DUBAN_MAIL_FROM || undefined,
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CHANNEL_TIMEOUT_MS,
-    office: env.DUBAN_OFFICE_NAME || undefined,
-    network: {
-      httpHosts: list(env.DUBAN_CHANNEL_HTTP_HOSTS),
-      testLoopback: list(env.DUBAN_TEST_LOOPBACK_CHANNELS),
-      playgroundLoopback:
-        env.DUBAN_PLAYGROUND === '1' &&
-        /^playground/.test(env.DUBAN_TABLE_PREFIX ?? '') &&
-        isLocalTableStorage(env.DUBAN_STORAGE || env.AzureWebJobsStorage || 'UseDevelopmentStorage=true')
-          ? list(env.DUBAN_PLAYGROUND_RECEIVERS)
-          : [],
-    },
-  };
+  return channelsConfig(env);
 }
 
 /** A channel call that did not deliver; the message is Chinese and names the channel. */

@@ -11,6 +11,7 @@ import { sendWecom } from './wecom.js';
 import { sendDingtalk } from './dingtalk.js';
 import { sendWebhook } from './webhook.js';
 import { checkChannelUrl, ChannelPolicyError } from './policy.js';
+import { issueLines } from '../../zodMessages.js';
 
 export {
   channelsConfigFromEnv,
@@ -100,7 +101,7 @@ export function checkChannel(raw: unknown, config?: Pick<ChannelsConfig, 'networ
       .digest('hex')
       .slice(0, 16)}`,
     label: `无效渠道${typeof kind === 'string' ? ` ${kind.slice(0, 20)}` : ''}`,
-    error: `渠道配置无效（${parsed.error.issues.map((i) => `${i.path.join('.') || '渠道'}：${i.message}`).join('；')}），请在单位设置中修改`,
+    error: `渠道配置无效（${issueLines(parsed.error, { field: '', whole: '渠道' })}），请在单位设置中修改`,
   };
 }
 

@@ -1,0 +1,107 @@
+// The configuration (functions/config.ts): every variable of the API, the unit's page and the links is
+// checked, and a value that cannot be right is named — never quietly taken for the default.
+import { afterEach, describe, expect, it } from 'vitest';
+import azf from '@azure/functions';
+import {
+  ConfigError,
+  hostConfig,
+  httpConfig,
+  officeConfig,
+  publicUrl,
+  DEFAULT_ALLOWED_ORIGINS,
+} from '../../functions/config.js';
+import { feedbackUrl } from '../../functions/feedbackLink.js';
+import { httpFunction } from '../../functions/http/route.js';
+import { makeRequest } from '../../functions/http/adapter.js';
+import { configureRuntime } from '../../functions/runtime/index.js';
+
+const KEY = 'config-test-function-key-0123';
+
+/** The Chinese text a ConfigError gives the log, or null when `run` does not throw one. */
+function problem(run: () => unknown): string | null {
+  try {
+    run();
+    return null;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems;
+  }
+}
+
+describe('the configuration', () => {
+  afterEach(() =>
+    configureRuntime({ env: { DUBAN_ALLOW_KEY_IN_QUERY: undefined, DUBAN_FUNCTION_KEY: undefined } }),
+  );
+
+  it('R19: a unit’s link starts with DUBAN_PUBLIC_URL (a trailing / dropped); without it, the local host on DUBAN_PORT', () => {
+    expect(feedbackUrl('tok', { DUBAN_PUBLIC_URL: 'https://duban.example.gov.cn/' })).toBe(
+      'https://duban.example.gov.cn/api/feedback/tok',
+    );
+    expect(feedbackUrl('tok', { DUBAN_PORT: '7072' })).toBe('http://localhost:7072/api/feedback/tok');
+    expect(feedbackUrl('tok', { DUBAN_PUBLIC_URL: '' })).toBe('http://localhost:7071/api/feedback/tok');
+  });
+
+  it('R19: a DUBAN_PUBLIC_URL that is no web address makes no link a unit could not open; the message names it, in Chinese', () => {
+    const said = problem(() => publicUrl({ DUBAN_PUBLIC_URL: 'duban.example.gov.cn' }));
+    expect(said).toMatch(/^环境变量有误：DUBAN_PUBLIC_URL：应为网址/);
+    expect(problem(() => hostConfig({ DUBAN_PORT: '70710' }))).toMatch(/DUBAN_PORT：应不大于 65535/);
+  });
+
+  it('R19: the unit’s page names the office and the phone to call; a phone that is no number is named', () => {
+    expect(officeConfig({})).toEqual({ name: '县政府督办检查室', phone: null });
+    expect(
+      officeConfig({ DUBAN_OFFICE_NAME: ' 友谊县督办室 ', DUBAN_OFFICE_PHONE: '0469-5123456 转 801' }),
+    ).toEqual({
+      name: '友谊县督办室',
+      phone: '0469-5123456 转 801',
+    });
+    expect(problem(() => officeConfig({ DUBAN_OFFICE_PHONE: 'call us' }))).toMatch(
+      /^环境变量有误：DUBAN_OFFICE_PHONE：应为电话号码/,
+    );
+  });
+
+  it('R8: the key travels in the query only with DUBAN_ALLOW_KEY_IN_QUERY=true; `yes` is named as wrong, not taken for false', () => {
+    expect(httpConfig({}).allowKeyInQuery).toBe(false);
+    expect(httpConfig({ DUBAN_ALLOW_KEY_IN_QUERY: 'true' }).allowKeyInQuery).toBe(true);
+    expect(problem(() => httpConfig({ DUBAN_ALLOW_KEY_IN_QUERY: 'yes' }))).toMatch(
+      /DUBAN_ALLOW_KEY_IN_QUERY：应为 true 或 false/,
+    );
+    expect(httpConfig({}).allowedOrigins).toEqual(DEFAULT_ALLOWED_ORIGINS);
+    expect(
+      problem(() => httpConfig({ DUBAN_ALLOWED_ORIGINS: 'https://a.example, https://b.example/' })),
+    ).toBe(
+      '环境变量有误：DUBAN_ALLOWED_ORIGINS 中的 https://b.example/ 不是来源：每一项应为 * 或 协议://主机[:端口]（如 https://localhost:3000，末尾不带 /）',
+    );
+  });
+
+  it('R8: under a bad configuration every request is a 500 with the invocation id to quote; the log, not the client, names the variable', async () => {
+    configureRuntime({ env: { DUBAN_FUNCTION_KEY: KEY, DUBAN_ALLOW_KEY_IN_QUERY: 'yes' } });
+    const fn = httpFunction('probe', {
+      route: 'probe',
+      methods: { GET: async () => ({ body: { ok: true } }) },
+    });
+    const logged: string[] = [];
+    const ctx = new azf.InvocationContext({
+      invocationId: 'inv-42',
+      logHandler: (_level, ...args) => void logged.push(args.map(String).join(' ')),
+    });
+    const req = makeRequest({
+      method: 'GET',
+      url: 'http://localhost/api/probe',
+      headers: { 'x-functions-key': KEY },
+    });
+    const res = await fn.handler(req, ctx);
+    expect(res.status).toBe(500);
+    const body = JSON.parse(String(res.body));
+    expect(body.error).toEqual({
+      code: 'bad_config',
+      message: '服务端配置有误，请联系管理员（调用编号 inv-42）',
+    });
+    expect(logged.join('\n')).toMatch(/DUBAN_ALLOW_KEY_IN_QUERY：应为 true 或 false/);
+
+    configureRuntime({ env: { DUBAN_ALLOW_KEY_IN_QUERY: 'false' } });
+    const ok = await fn.handler(req, new azf.InvocationContext());
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(String(ok.body))).toEqual({ ok: true });
+  });
+});
