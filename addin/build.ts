@@ -38,7 +38,8 @@ const zodEnglishOnly: Plugin = {
  * same exports that throw when called, so the pane stays under its 90 KiB gzip budget (the bench's
  * figure) and every schema still parses as on the server.
  */
-const ZOD_JSON_SCHEMA = /[\\/]zod[\\/]v4[\\/](core[\\/](json-schema-processors|to-json-schema|json-schema-generator)|classic[\\/]from-json-schema)\.js$/;
+const ZOD_JSON_SCHEMA =
+  /[\\/]zod[\\/]v4[\\/](core[\\/](json-schema-processors|to-json-schema|json-schema-generator)|classic[\\/]from-json-schema)\.js$/;
 const zodWithoutJsonSchema: Plugin = {
   name: 'zod-without-json-schema',
   setup(b) {

@@ -62,7 +62,9 @@ export async function benchAddin(): Promise<BenchResult[]> {
     // The pane's script is what Office downloads when the clerk opens the pane: its gzip size has a budget.
     const pane = file === 'taskpane.js';
     results.push({
-      name: pane ? `${file} (minified, gzip) against the ${PANE_GZIP_GOAL_KIB} KiB goal` : `${file} (minified)`,
+      name: pane
+        ? `${file} (minified, gzip) against the ${PANE_GZIP_GOAL_KIB} KiB goal`
+        : `${file} (minified)`,
       value: pane ? kib(size.gzip) : kib(size.bytes),
       unit: pane
         ? `KiB gzip (${kib(size.bytes)} KiB minified; ${Math.round((size.gzip / 1024 / PANE_GZIP_GOAL_KIB) * 100)}% of the goal${size.gzip > PANE_GZIP_GOAL_KIB * 1024 ? ', OVER' : ''})`
