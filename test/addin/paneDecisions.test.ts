@@ -7,6 +7,7 @@ import {
   awaitingRectification,
   backendUrlAccepted,
   candidateRows,
+  draftNumber,
   checklistDone,
   dateList,
   firstOf,
@@ -87,6 +88,15 @@ describe('单位亮牌情况 (R11–R14)', () => {
     expect([...checklistDone(card)]).toEqual(['explain']);
     expect(redCardOf(unit('县商务局', [orange('1', '2026-03-01')]))).toBeNull();
     expect(checklistDone(null).size).toBe(0);
+  });
+});
+
+describe('红牌 drafts (R12)', () => {
+  it('R12: the draft’s number is a whole number 1–99999, or left blank for the office to fill in', () => {
+    expect(draftNumber('')).toBeNull();
+    expect(draftNumber(' 4 ')).toBe(4);
+    expect(draftNumber('99999')).toBe(99999);
+    for (const bad of ['0', '04', '100000', '4.5', '-1', '四']) expect(draftNumber(bad)).toBe('invalid');
   });
 });
 

@@ -303,9 +303,9 @@ export class DubanApi {
     return this.download(`/cards/${encodeURIComponent(cardId)}/document`);
   }
 
-  /** A red card's draft 通报批评 (tongbao) or 专题报告 to 县委 (zhuanti), R12. */
-  redCardDocument(cardId: string, doc: 'tongbao' | 'zhuanti') {
-    return this.download(`/cards/${encodeURIComponent(cardId)}/document?doc=${doc}`);
+  /** A red card's draft 通报批评 (tongbao) or 专题报告 to 县委 (zhuanti), R12; `no` prints its number. */
+  redCardDocument(cardId: string, doc: 'tongbao' | 'zhuanti', no?: number | null) {
+    return this.download(`/cards/${encodeURIComponent(cardId)}/document?doc=${doc}${no ? `&no=${no}` : ''}`);
   }
 
   /** The round-up report of a period (R21) as .docx. */

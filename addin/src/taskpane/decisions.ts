@@ -92,3 +92,13 @@ export function historySubject(
 ): { ledgerId: string; taskId: string } | { unit: string } {
   return /^DB-\d{4}-\d+$/i.test(subject) ? { ledgerId, taskId: subject.toUpperCase() } : { unit: subject };
 }
+
+/**
+ * R12: the number typed for a red card's draft (the 县政府办公室's 通报 number, the office's 专题报告
+ * number): empty leaves it blank in the draft (null); anything but a whole number 1–99999 is refused.
+ */
+export function draftNumber(text: string): number | null | 'invalid' {
+  const t = text.trim();
+  if (!t) return null;
+  return /^[1-9]\d{0,4}$/.test(t) ? Number(t) : 'invalid';
+}

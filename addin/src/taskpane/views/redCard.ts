@@ -3,15 +3,23 @@
 import { RED_CHECKLIST } from '../../../../shared/model.js';
 import type { UnitView } from '../../api/client.js';
 import { download, type PaneContext } from '../context.js';
-import { checklistDone, redCardOf } from '../decisions.js';
+import { checklistDone, draftNumber, redCardOf } from '../decisions.js';
 import { h } from '../dom.js';
 
 const RED_DOCUMENTS = { tongbao: '通报批评', zhuanti: '专题报告' } as const;
+const DRAFT_NUMBER_LABEL = '文号（可留空，在草稿中补填）';
 
 /** `changed` re-renders the 亮牌 view with what the backend now holds (a failed tick unticks again). */
 export function redChecklist(ctx: PaneContext, u: UnitView, changed: () => void): HTMLElement {
   const card = redCardOf(u);
   const done = checklistDone(card);
+  const numberBox = h('input', {
+    name: 'red-doc-no',
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    disabled: !card,
+    'aria-label': DRAFT_NUMBER_LABEL,
+  }) as HTMLInputElement;
   return h(
     'div',
     { class: 'card red red-checklist', 'data-unit': u.unit },
@@ -47,7 +55,10 @@ export function redChecklist(ctx: PaneContext, u: UnitView, changed: () => void)
         return h('label', {}, box, h('span', {}, item.text));
       }),
     ),
-    // R12: the 通报批评 and the 专题报告 drafted from the unit's history, for the 县政府办公室 to number.
+    // R12: the 通报批评 and the 专题报告 drafted from the unit's history; the number may be given now or
+    // filled in by hand later (the draft leaves it blank).
+    // Not a <label>: the checklist's items are its labels; the field is named by its aria-label.
+    h('div', { class: 'field' }, h('span', { 'aria-hidden': 'true' }, DRAFT_NUMBER_LABEL), numberBox),
     h(
       'div',
       { class: 'actions red-documents' },
@@ -59,12 +70,16 @@ export function redChecklist(ctx: PaneContext, u: UnitView, changed: () => void)
             type: 'button',
             'data-doc': doc,
             disabled: !card,
-            onclick: () =>
+            onclick: () => {
+              const no = draftNumber(numberBox.value);
               download(ctx, `正在生成${RED_DOCUMENTS[doc]}草稿…`, async () =>
-                card
-                  ? ctx.env.api().redCardDocument(card.id, doc)
-                  : { level: 'error', text: '找不到红牌编号，请刷新“亮牌”页。' },
-              ),
+                !card
+                  ? { level: 'error', text: '找不到红牌编号，请刷新“亮牌”页。' }
+                  : no === 'invalid'
+                    ? { level: 'error', text: '文号应为 1 至 99999 的整数，或留空。' }
+                    : ctx.env.api().redCardDocument(card.id, doc, no),
+              );
+            },
           },
           `下载${RED_DOCUMENTS[doc]}草稿（Word）`,
         ),
