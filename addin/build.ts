@@ -60,6 +60,9 @@ const zodWithoutJsonSchema: Plugin = {
   },
 };
 
+/** The add-in bundle's esbuild plugins (also used by the test that parses with the bundled zod). */
+export const ADDIN_PLUGINS: Plugin[] = [zodEnglishOnly, zodWithoutJsonSchema];
+
 export async function buildAddin(
   opts: { outdir?: string; minify?: boolean; sourcemap?: boolean } = {},
 ): Promise<BuildResult> {
@@ -83,7 +86,7 @@ export async function buildAddin(
     sourcemap: opts.sourcemap ? 'linked' : false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [zodEnglishOnly, zodWithoutJsonSchema],
+    plugins: ADDIN_PLUGINS,
   });
   for (const page of [
     'taskpane.html',
