@@ -2,10 +2,18 @@
 // has no <Runtimes>) the function file and the pane are two pages of the same origin: they share
 // localStorage, and the pane hears every change through the `storage` event. Office documents this
 // as the way for a function file and a task pane to share data.
-import type { Problem } from '../../shared/model.js';
-import type { CardOrder } from './commands/actions.js';
+import type { CardReason, Problem } from '../../shared/model.js';
 
 export type StatusLevel = 'info' | 'success' | 'error' | 'progress';
+
+/** One card to issue (R8–R10), as the pane confirms it and a 重试 sends it again (Status.pendingCards). */
+export interface CardOrder {
+  unit: string;
+  taskIds: string[];
+  reason: CardReason;
+  /** Made once when the clerk confirms (newRequestId); the same on every retry of this order (R14). */
+  requestId: string;
+}
 
 /** What a command reports: the pane shows the latest one at its top. */
 export interface Status {

@@ -105,9 +105,10 @@ describe('R4: 台账体检 on a workbook of several sheets, with a header to map
   it('the adapter asks Excel only for the sheet, never for the file: an .xls or .et workbook reads alike', async () => {
     // Office.js gives the add-in cells, not files; nothing in the adapter names a file format.
     const { readFileSync } = await import('node:fs');
+    const { readdirSync } = await import('node:fs');
     for (const f of [
-      'addin/src/excel/workbook.ts',
-      'addin/src/commands/actions.ts',
+      ...readdirSync('addin/src/excel').map((name) => `addin/src/excel/${name}`),
+      ...readdirSync('addin/src/commands').map((name) => `addin/src/commands/${name}`),
       'addin/src/ledgerView.ts',
     ]) {
       const src = readFileSync(f, 'utf8');

@@ -30,8 +30,19 @@ describe('the round-up period picker (R21: quarterly and monthly)', () => {
       '2026-02',
       '2026-01',
     ]);
-    expect(options.find((o) => o.period === '2026-Q1')?.label).toBe('2026年第1季度');
+    expect(options.find((o) => o.period === '2026-Q1')?.label).toBe('2026年第一季度');
     expect(options.find((o) => o.period === '2026-03')?.label).toBe('2026年3月');
+  });
+
+  it('R21: the picker names a quarter as the prompts, the unit’s page and the round-up report do', () => {
+    const labels = roundupPeriods('2027-01-08', 2026).options.map((o) => o.label);
+    expect(labels.filter((l) => l.includes('季度'))).toEqual([
+      '2026年第四季度',
+      '2026年第三季度',
+      '2026年第二季度',
+      '2026年第一季度',
+    ]);
+    expect(labels.some((l) => /第\d季度/.test(l))).toBe(false);
   });
 
   it('R21: in a month that does not follow a quarter’s end the default is the month just ended', () => {

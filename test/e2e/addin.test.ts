@@ -16,6 +16,7 @@ import { roundupSheetName } from '../../addin/src/excel/workbook.js';
 import { SimWorkbook, type Op } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
 import { clockFrom, startBackend, type Backend } from '../addin/support/backend.js';
+import { paragraphsOf, unzipDocx } from '../functions/documents/docx.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(root, 'test-output', 'screenshots');
@@ -252,6 +253,48 @@ describe('the add-in in Chromium: a clerk’s day', () => {
     await pane.waitForSelector('#units li[data-unit="县工信局"]');
     expect(await pane.locator('#units li[data-unit="县工信局"] .chip').textContent()).toBe('红牌');
     await shot('cards');
+  });
+
+  it('R12: the red checklist’s two drafts download as Word: the 通报批评 in the name of 县政府办公室, number blank; the 专题报告 to 县委 with the number typed', async () => {
+    await pane.click('#tab-cards');
+    const checklist = pane.locator('.red-checklist[data-unit="县工信局"]');
+    await checklist.waitFor();
+    const drafts: { name: string; text: string[] }[] = [];
+    for (const [doc, no] of [
+      ['tongbao', ''],
+      ['zhuanti', '4'],
+    ] as const) {
+      await checklist.locator('input[name=red-doc-no]').fill(no);
+      const [download] = await Promise.all([
+        pane.waitForEvent('download'),
+        checklist.locator(`button[data-doc=${doc}]`).click(),
+      ]);
+      await statusShows(`已下载《${download.suggestedFilename()}》`, 'success');
+      const bytes = readFileSync((await download.path())!);
+      drafts.push({
+        name: download.suggestedFilename(),
+        text: paragraphsOf(unzipDocx(bytes)['word/document.xml']!),
+      });
+    }
+    const [tongbao, zhuanti] = drafts;
+    expect(tongbao!.name).toBe('通报批评（县工信局，草稿）.docx');
+    expect(tongbao!.text.slice(0, 3)).toEqual([
+      '友谊县人民政府办公室',
+      '友政办通〔2026〕　　号',
+      '关于对县工信局予以通报批评的通报',
+    ]);
+    expect(tongbao!.text.join('\n')).toContain('决定对县工信局予以全县通报批评');
+    expect(zhuanti!.name).toBe('专题报告（县工信局，草稿）.docx');
+    expect(zhuanti!.text.slice(1, 4)).toEqual([
+      '友政督专〔2026〕4号',
+      '关于县工信局被亮红牌有关情况的专题报告',
+      '中共友谊县委员会：',
+    ]);
+    expect(zhuanti!.text.join('\n')).toContain('被县政府分管领导约谈2次');
+    // A number that is not one is refused in the pane, before anything is asked of the backend.
+    await checklist.locator('input[name=red-doc-no]').fill('四');
+    await checklist.locator('button[data-doc=zhuanti]').click();
+    await statusShows('文号应为 1 至 99999 的整数', 'error');
   });
 
   it('整改报告 after the orange card is recorded from the pane, and the unit no longer awaits one (R11)', async () => {

@@ -17,7 +17,7 @@ if ((globalThis as { __dubanOldHost?: string }).__dubanOldHost) {
     const root = document.getElementById('app');
     if (!root) return;
     const storage = window.localStorage;
-    const pane = mountPane(root, { env: () => browserEnv(window), storage });
+    const pane = mountPane(root, { env: browserEnv(window), storage });
     void pane.openView(new URLSearchParams(window.location.search).get('view'));
     // The heartbeat tells the ribbon's commands that a pane listens; without it they open a dialog.
     const beat = () => storage.setItem(PANE_ALIVE_KEY, String(Date.now()));

@@ -3,18 +3,17 @@
 // default is the most recent period that has ended, not the one today falls in.
 import { addDays, monthOf, quarterOf, startOfMonth } from '../../../shared/dates.js';
 import { defaultRoundupPeriod } from '../../../shared/rules/periods.js';
+import { periodName } from '../../../shared/documents/content.js';
 
 export interface PeriodOption {
   /** As GET /roundup takes it: 2026-Q1 or 2026-03. */
   period: string;
+  /** 2026年第一季度, 2026年3月 (shared periodName). */
   label: string;
 }
 
-function label(period: string): string {
-  const q = /^(\d{4})-Q(\d)$/.exec(period);
-  if (q) return `${q[1]}年第${q[2]}季度`;
-  return `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月`;
-}
+/** 2026年第一季度, 2026年3月: the wording of the prompts, the unit's page and the documents. */
+const label = periodName;
 
 /** The last day of the month before `d`'s month. */
 function endOfPreviousMonth(d: string): string {
