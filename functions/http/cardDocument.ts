@@ -21,7 +21,10 @@ import { inOneRedWindow } from '../../shared/rules/redCard.js';
 import { ApiError, notFound } from '../errors.js';
 import { findCard, listTasks, unitSnapshot, type CardRecord, type Storage } from '../storage/index.js';
 import { issuedLetter } from '../storage/letters.js';
+import { cardLetterFacts } from '../documents/facts.js';
 import { renderDocx } from '../documents/render.js';
+import type { Outbox } from '../notify/outbox.js';
+import { runtimeOutbox } from '../runtime/outbox.js';
 import { LETTER_HEADER, wordFile } from '../documents/respond.js';
 import { rulesContext } from '../services/rules.js';
 import type { ApiRun } from './adapter.js';
@@ -52,7 +55,7 @@ const cardDocument: ApiRun = async (call) => {
     );
   if (!card.docNo) throw new ApiError(409, 'no_doc_number', `牌 ${cardId} 没有文号，无法生成文书（R14）`);
   const kept = await issuedLetter(storage, card.unit, card.id);
-  const content = kept?.content ?? (await rebuiltLetter(storage, card));
+  const content = kept?.content ?? (await rebuiltLetter(storage, runtimeOutbox(call.env), card));
   return wordFile({
     fileName: content.fileName,
     asciiName: `${content.kind}-${card.id}.docx`,
@@ -62,7 +65,7 @@ const cardDocument: ApiRun = async (call) => {
 };
 
 /** The letter of a card issued before letters were kept, from the state of today. */
-async function rebuiltLetter(storage: Storage, card: CardRecord): Promise<DocumentContent> {
+async function rebuiltLetter(storage: Storage, outbox: Outbox, card: CardRecord): Promise<DocumentContent> {
   const [{ settings, calendar }, stored, unit] = await Promise.all([
     rulesContext(storage),
     // Removed tasks too: a letter cites what the card cited, even after the row left the ledger.
@@ -72,7 +75,26 @@ async function rebuiltLetter(storage: Storage, card: CardRecord): Promise<Docume
   const interviews = unit.interviews
     .filter((i) => i.cardId === card.id || (i.id !== undefined && card.interviewIds.includes(i.id)))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  return cardLetter({ card, tasks: stored.map((t) => letterTask(t.task)), interviews, settings, calendar });
+  const cited = stored.filter((t) => card.taskIds.includes(t.task.id));
+  // The facts as they stood on the card's date, computed as an issued letter's are (R8, R9–R11).
+  const facts = card.ledgerId
+    ? await cardLetterFacts(storage, outbox, {
+        ledgerId: card.ledgerId,
+        unit: card.unit,
+        reason: card.reason,
+        date: card.date,
+        tasks: cited,
+        settings,
+      })
+    : [];
+  return cardLetter({
+    card,
+    tasks: stored.map((t) => letterTask(t.task)),
+    interviews,
+    settings,
+    calendar,
+    facts,
+  });
 }
 
 export const RedQuery = z.looseObject({
