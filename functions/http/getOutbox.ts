@@ -17,13 +17,16 @@ export const Query = z.object({
 const getOutbox: ApiRun = async (call) => {
   const q = call.query(Query);
   const outbox = runtimeOutbox(call.env);
-  const page = await outbox.listOutbox({
-    date: q.date,
-    status: q.status,
-    unit: q.unit,
-    limit: q.limit,
-    continuationToken: q.continuation,
-  });
+  // An edited or foreign continuation is a 400 asking to start again, as for every paged list.
+  const page = await call.page(q.continuation, () =>
+    outbox.listOutbox({
+      date: q.date,
+      status: q.status,
+      unit: q.unit,
+      limit: q.limit,
+      continuationToken: q.continuation,
+    }),
+  );
   return {
     body: {
       items: page.items.map(({ etag: _etag, ...item }) => item),

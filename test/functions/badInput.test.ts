@@ -361,4 +361,10 @@ describe('paging', () => {
     await expectRefused(res, 400);
     expect(res.body.error.message).toContain('翻页标记');
   });
+
+  it('R17: the outbox list refuses a continuation token that is not one of ours with the same 400', async () => {
+    const res = await api.call('GET', '/outbox?continuation=not-a-token');
+    await expectRefused(res, 400);
+    expect(res.body.error.message).toContain('翻页标记');
+  });
 });
