@@ -1,8 +1,9 @@
 // The `duban` command as the office's admin runs it: a real process, the sample ledger, real files.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../../shared/ledger/index.js';
 import { scheduleTasksOf } from '../../../functions/cli/plan.js';
@@ -16,7 +17,9 @@ function duban(...args: string[]): Promise<{ code: number; stdout: string; stder
     execFile(
       process.execPath,
       [join(root, 'bin', 'duban.mjs'), ...args],
-      { cwd: root },
+      // The compiled command, as `npm install` leaves it (test/setup/cli.ts builds it before the run):
+      // refused rather than silently replaced by the TypeScript sources.
+      { cwd: root, env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' } },
       (err, stdout, stderr) => {
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -100,9 +103,38 @@ describe('duban ledger', () => {
     const flag = await duban('ledger', fixture, '--bogus');
     expect(flag.code).toBe(2);
     expect((await duban('nonsense')).code).toBe(2);
-    // Six whole `duban` processes, each starting Node and tsx: on a busy two-core CI machine that is
-    // well over the default 30 s, and the point here is the exit codes, not the time.
-  }, 180_000);
+  });
+});
+
+describe('the compiled command', () => {
+  interface CliBuild {
+    bundleStaleness(dist?: string, base?: string): string | null;
+  }
+  const build = () => import(pathToFileURL(join(root, 'bin', 'build-cli.mjs')).href) as Promise<CliBuild>;
+
+  it('runs compiled JavaScript: `duban --help` answers with DUBAN_REQUIRE_COMPILED (no TypeScript at run time)', async () => {
+    expect((await build()).bundleStaleness()).toBeNull();
+    const { code, stdout, stderr } = await duban('--help');
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('duban — 督办命令行工具');
+  });
+
+  it('never runs a bundle older than one of its sources: it names the source instead', async () => {
+    const { bundleStaleness } = await build();
+    const dir = mkdtempSync(join(tmpdir(), 'duban-bundle-'));
+    writeFileSync(join(dir, 'main.ts'), 'export {};');
+    const built = new Date('2026-03-17T01:00:00Z');
+    utimesSync(join(dir, 'main.ts'), built, built);
+    writeFileSync(join(dir, 'inputs.json'), JSON.stringify({ inputs: { 'main.ts': built.getTime() } }));
+    expect(bundleStaleness(dir, dir)).toBeNull();
+    // Edited after the build (or put back to an older version): either way not what was compiled.
+    for (const edited of [new Date(built.getTime() + 60_000), new Date(built.getTime() - 60_000)]) {
+      utimesSync(join(dir, 'main.ts'), edited, edited);
+      expect(bundleStaleness(dir, dir)).toBe('源文件 main.ts 在编译之后有改动');
+    }
+    expect(bundleStaleness(join(dir, 'none'), dir)).toBe('未编译（dist/cli 不存在）');
+  });
 });
 
 describe('duban plan', () => {
