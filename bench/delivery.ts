@@ -58,7 +58,8 @@ export async function benchDelivery(prompts = 10_000, units = 300): Promise<Benc
     };
     const ms = await time(async () => (summary = await deliverDue(options)));
     const requests = rx.requests.length + smtp.mails.length;
-    if (summary.sent !== prompts) throw new Error(`benchmark delivery incomplete: ${JSON.stringify(summary)}`);
+    if (summary.sent !== prompts)
+      throw new Error(`benchmark delivery incomplete: ${JSON.stringify(summary)}`);
     return [
       {
         name: `delivery of ${prompts} prompts for ${units} units (${summary.messages} unit messages, ${requests} requests: ${smtp.mails.length} mails, ${rx.requests.length} robot/gateway posts)`,

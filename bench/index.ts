@@ -22,7 +22,7 @@ const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> 
   },
   daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
   delivery: {
-    title: 'Delivery at volume to loopback receivers, and the robots\' rate limit (issue 12)',
+    title: "Delivery at volume to loopback receivers, and the robots' rate limit (issue 12)",
     run: () => benchDelivery(),
   },
   documents: { title: 'Documents (.docx) against the JSON they are made from', run: () => benchDocuments() },
