@@ -125,6 +125,9 @@ export function optionalYear(value: unknown): number | undefined {
 
 type Command = (argv: string[], io: Io, context: CommandContext) => Promise<number>;
 
+/** Commands none of whose code uses a zod schema. */
+const WITHOUT_ZOD = new Set(['ledger']);
+
 /** Commands that talk to storage: they load npm start's configuration (and the storage client) first. */
 const STORAGE_COMMANDS = new Set(['sync', 'run-daily', 'deliver']);
 
@@ -157,7 +160,8 @@ export async function main(
   }
   try {
     // The clerk reads zod's own messages (too small, expected number …) in Chinese, as from the API.
-    (await import('../zodMessages.js')).useChineseZodMessages();
+    // Reading a ledger validates nothing with zod: it does not load it (its start is measured).
+    if (!WITHOUT_ZOD.has(name)) (await import('../zodMessages.js')).useChineseZodMessages();
     let env: Env = options.env ?? process.env;
     let clock = options.now ?? (() => new Date());
     if (STORAGE_COMMANDS.has(name)) {
