@@ -1,6 +1,8 @@
 // Runs the benchmarks; `npm run bench -- ledger` runs one group (ledger, daily, documents, addin).
 import { benchAddin } from './addin.js';
+import { benchCli } from './cli.js';
 import { benchDaily } from './daily.js';
+import { benchDelivery } from './delivery.js';
 import { benchDocuments } from './documents.js';
 import { benchLedger } from './ledger.js';
 import { benchLimits } from './limits.js';
@@ -13,7 +15,16 @@ const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> 
       'Ledger files past the limits refused, the largest within them read (issue 9; ratio = peak memory / a bare process)',
     run: () => benchLimits(),
   },
+  cli: {
+    title:
+      'The compiled `duban` command as whole processes (issue 12; ratio = against the baseline above it)',
+    run: () => benchCli(),
+  },
   daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
+  delivery: {
+    title: "Delivery at volume to loopback receivers, and the robots' rate limit (issue 12)",
+    run: () => benchDelivery(),
+  },
   documents: { title: 'Documents (.docx) against the JSON they are made from', run: () => benchDocuments() },
   addin: {
     title: 'Add-in: Excel round trips per command and script size (issue 4)',

@@ -1,7 +1,25 @@
 #!/usr/bin/env node
-// The `duban` command. Runs the TypeScript sources through tsx, so it works right after `npm install`.
-import { register } from 'tsx/esm/api';
+// The `duban` command. Runs the compiled JavaScript in dist/cli/ (built by `npm install`'s `prepare`
+// and by `npm run build`, bin/build-cli.mjs). A bundle whose sources changed since it was built (a
+// developer edited functions/ after the install) is never run: the sources run through tsx instead, so the
+// command always does what the code in the working tree says. DUBAN_REQUIRE_COMPILED=1 turns that
+// fallback into an error (CI checks that the command is compiled right after install).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleStaleness, CLI_DIST } from './build-cli.mjs';
 
-register();
-const { main } = await import('../functions/cli/main.ts');
+const stale = bundleStaleness();
+let main;
+if (stale === null) {
+  ({ main } = await import(pathToFileURL(join(CLI_DIST, 'duban.mjs')).href));
+} else if (process.env.DUBAN_REQUIRE_COMPILED === '1') {
+  process.stderr.write(
+    `duban：编译版本不可用：${stale}；请运行 npm run build:cli（npm install 会自动编译）\n`,
+  );
+  process.exit(2);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../functions/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

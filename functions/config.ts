@@ -221,9 +221,11 @@ export function channelsConfig(env: Env): ChannelsConfig {
 const DeliverySchema = z.object({
   DUBAN_DELIVERY_MAX_ATTEMPTS: optional(z.coerce.number().int('应为整数').min(1, '至少为 1')),
   DUBAN_DELIVERY_BACKOFF_MINUTES: optional(positiveNumber),
+  DUBAN_DELIVERY_CONCURRENCY: optional(z.coerce.number().int('应为整数').min(1, '至少为 1')),
+  DUBAN_ROBOT_RATE_PER_MINUTE: optional(z.coerce.number().int('应为整数').min(1, '至少为 1')),
 });
 
-/** The delivery's attempts and backoff over `defaults`. */
+/** The delivery's attempts, backoff, units in flight and robots' rate over `defaults`. */
 export function deliveryConfig(env: Env, defaults: DeliveryPolicy): DeliveryPolicy {
   const c = read(DeliverySchema, env);
   return {
@@ -233,6 +235,11 @@ export function deliveryConfig(env: Env, defaults: DeliveryPolicy): DeliveryPoli
       c.DUBAN_DELIVERY_BACKOFF_MINUTES !== undefined
         ? c.DUBAN_DELIVERY_BACKOFF_MINUTES * 60_000
         : defaults.backoffBaseMs,
+    concurrency: c.DUBAN_DELIVERY_CONCURRENCY ?? defaults.concurrency,
+    robotRate:
+      c.DUBAN_ROBOT_RATE_PER_MINUTE !== undefined
+        ? { limit: c.DUBAN_ROBOT_RATE_PER_MINUTE, windowMs: 60_000 }
+        : defaults.robotRate,
   };
 }
 

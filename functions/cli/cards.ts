@@ -6,7 +6,8 @@ import { redWindowLabel, unitCardStates } from '../../shared/rules/cards.js';
 import type { Settings } from '../../shared/settings.js';
 import { makeCalendar } from '../../shared/calendar.js';
 import { UsageError } from './errors.js';
-import { loadSettingsFile, parse, requireDate, type Io } from './main.js';
+import { loadSettingsFile } from './settingsFile.js';
+import { parse, requireDate, type Io } from './main.js';
 import { renderTable } from './table.js';
 
 const STATE_LABEL = { none: '无', yellow: '黄牌', orange: '橙牌', red: '红牌' } as const;

@@ -4,7 +4,8 @@ import type { LedgerTask } from '../../shared/model.js';
 import { reminderSchedule, schedulableTasks, type ScheduleTask } from '../../shared/rules/schedule.js';
 import { UsageError } from './errors.js';
 import { loadLedger } from './ledger.js';
-import { loadSettingsFile, optionalYear, parse, requireDate, type Io } from './main.js';
+import { loadSettingsFile } from './settingsFile.js';
+import { optionalYear, parse, requireDate, type Io } from './main.js';
 import { renderTable } from './table.js';
 
 /**

@@ -3,50 +3,42 @@
 // channels, and records per entry and channel what happened. A failed channel is retried with
 // exponential backoff, and only that channel: one that already delivered is not sent to again.
 // After the last attempt the entry is `failed` with the error, visible in the outbox; nothing vanishes.
+// At volume, units are sent to in parallel (bounded), each kind of channel has a bound of its own, and
+// robots keep to their rate: a part the robot cannot take now waits (`retrying` until the robot's
+// next window, no attempt counted) with the reason recorded on the entry.
 import type { Channel } from '../../shared/api.js';
 import { chinaToday } from '../../shared/dates.js';
 import { composePrompt, type PromptItem } from './message.js';
-import { checkChannel, sendThroughChannel, type ChannelsConfig } from './channels/index.js';
+import { checkChannel, type ChannelsConfig } from './channels/index.js';
 import { describeError } from './channels/config.js';
-import { deliveryConfig } from '../config.js';
+import { openChannelSession } from './channels/session.js';
+import { RateLimiter, systemClock, type DeliveryClock } from './rateLimit.js';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  entryOutcome,
+  NO_CHANNEL_ERROR,
+  staleReason,
+  type DeliveryPolicy,
+  type EntryChannelRecord,
+} from './deliveryRules.js';
 import {
   isDue,
   newRunId,
-  type ChannelRecord,
   type Outbox,
   type OutboxItem,
   type OutboxPatch,
   type OutboxStatus,
 } from './outbox.js';
 
-export interface DeliveryPolicy {
-  /** Attempts before an entry is marked failed (DUBAN_DELIVERY_MAX_ATTEMPTS, default 5). */
-  maxAttempts: number;
-  /** Wait after the first failed attempt; doubled after each further one (DUBAN_DELIVERY_BACKOFF_MINUTES, default 5). */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** How long a run holds claimed entries; longer than a unit's sends can take. */
-  leaseMs: number;
-  /** Units sent to at the same time. */
-  concurrency: number;
-}
-
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  maxAttempts: 5,
-  backoffBaseMs: 5 * 60_000,
-  backoffMaxMs: 6 * 3_600_000,
-  leaseMs: 10 * 60_000,
-  concurrency: 4,
-};
-
-export function deliveryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryPolicy {
-  return deliveryConfig(env, DEFAULT_DELIVERY_POLICY);
-}
-
-/** Wait before the next attempt after `attempts` failed ones: base, 2×base, 4×base, … capped. */
-export function backoffDelay(attempts: number, policy: DeliveryPolicy): number {
-  return Math.min(policy.backoffBaseMs * 2 ** Math.max(attempts - 1, 0), policy.backoffMaxMs);
-}
+export {
+  backoffDelay,
+  DEFAULT_DELIVERY_POLICY,
+  deliveryPolicyFromEnv,
+  linkExpiry,
+  NO_CHANNEL_ERROR,
+  staleReason,
+  type DeliveryPolicy,
+} from './deliveryRules.js';
 
 /** What happened to one entry in a run, for the history (events) kept by the backend. */
 export interface DeliveryOutcome {
@@ -78,6 +70,10 @@ export interface DeliverOptions {
   /** Called once per entry after its outcome is stored (e.g. to append a history event). */
   onOutcome?: (outcome: DeliveryOutcome) => Promise<void> | void;
   log?: (line: string) => void;
+  /** Time for the robots' rate limit and the waits for their windows (tests inject a manual one). */
+  clock?: DeliveryClock;
+  /** The robots' windows; by default this run's own (runs are minutes apart; a robot's "too many" answer also waits). */
+  robots?: RateLimiter;
 }
 
 export interface DeliverySummary {
@@ -94,6 +90,11 @@ export interface DeliverySummary {
    * link's expiry had passed (R17), marked `stale` with the reason in the outbox.
    */
   stale: number;
+  /**
+   * Entries whose robot message (or some of its parts) waits for the robot's next window (its rate,
+   * about 20 a minute): `retrying` until then, the reason on the entry; counted in `retrying` too.
+   */
+  deferred: number;
   /** Due entries another run held (claimed first); that run sends them. */
   skipped: number;
   /** Units prompted in this run. */
@@ -118,9 +119,6 @@ async function persistently<T>(what: () => Promise<T>, tries = 4): Promise<T> {
   }
 }
 
-export const NO_CHANNEL_ERROR = (unit: string) =>
-  `单位“${unit}”未配置任何提示渠道（邮件、企业微信、钉钉或短信网关），提示未发出；请在单位设置中添加渠道后重新发送`;
-
 function toPromptItem(e: OutboxItem): PromptItem {
   return {
     taskId: e.taskId,
@@ -132,46 +130,6 @@ function toPromptItem(e: OutboxItem): PromptItem {
     feedbackUrl: e.feedbackUrl,
     ...(e.note ? { note: e.note } : {}),
   };
-}
-
-/**
- * The last CST date the entry's feedback link is accepted, read from the link's payload (signed by
- * functions/feedbackLink.ts; the signature is checked where the link is used, not here). Null when the
- * link is not one of ours or cannot be read: the feedback due date still applies.
- */
-export function linkExpiry(feedbackUrl: string): string | null {
-  const token = /\/feedback\/([^/?#]+)/.exec(feedbackUrl)?.[1];
-  const payload = token?.split('.')[0];
-  if (!payload) return null;
-  try {
-    const e = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { e?: unknown }).e;
-    return typeof e === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e) ? e : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * R17: why a prompt must no longer be sent on `today` (CST), or null. A prompt asking a unit to answer
- * by a date that has passed, or through a link that no longer opens, would only mislead the unit:
- * it is marked stale with this reason instead of being sent, however late the delivery runs.
- */
-export function staleReason(
-  item: Pick<OutboxItem, 'feedbackDue' | 'feedbackUrl'>,
-  today: string,
-): string | null {
-  if (item.feedbackDue < today)
-    return `已过反馈期限（${item.feedbackDue}），提示未发出：单位已无法按期反馈，请核实后另行联系`;
-  const expires = item.feedbackUrl ? linkExpiry(item.feedbackUrl) : null;
-  if (expires !== null && expires < today)
-    return `反馈链接已于 ${expires} 过期，提示未发出：请核实后另行联系`;
-  return null;
-}
-
-/** Failures that another attempt cannot cure: only malformed channels failed (the office must fix them). */
-function onlyInvalid(current: (ChannelRecord | undefined)[]): boolean {
-  const failing = current.filter((r) => r && !r.ok);
-  return failing.length > 0 && failing.every((r) => r!.kind === 'invalid');
 }
 
 async function inBatches<T>(list: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -200,6 +158,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     failed: 0,
     cancelled: 0,
     stale: 0,
+    deferred: 0,
     skipped: 0,
     units: 0,
     errors: [],
@@ -224,16 +183,28 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     else groups.set(k, [item]);
   }
 
-  await inBatches([...groups.values()], policy.concurrency, async (group) => {
-    try {
-      await deliverGroup(group);
-    } catch (e) {
-      const unit = group[0]!.unit;
-      stillOpen.add(group[0]!.sendOn);
-      summary.errors.push(`${unit}（${group[0]!.sendOn}）：${describeError(e)}`);
-      log(`提示投递中断：${unit}（${group[0]!.sendOn}）：${describeError(e)}；租约到期后将重新处理`);
-    }
+  const clock = options.clock ?? systemClock;
+  const session = openChannelSession({
+    config: channelsConfig,
+    concurrency: policy.channelConcurrency,
+    robots: options.robots ?? new RateLimiter(policy.robotRate, clock),
+    clock,
+    waitUntil: clock.now() + policy.rateWaitMs,
   });
+  try {
+    await inBatches([...groups.values()], policy.concurrency, async (group) => {
+      try {
+        await deliverGroup(group);
+      } catch (e) {
+        const unit = group[0]!.unit;
+        stillOpen.add(group[0]!.sendOn);
+        summary.errors.push(`${unit}（${group[0]!.sendOn}）：${describeError(e)}`);
+        log(`提示投递中断：${unit}（${group[0]!.sendOn}）：${describeError(e)}；租约到期后将重新处理`);
+      }
+    });
+  } finally {
+    session.close();
+  }
 
   async function deliverGroup(group: OutboxItem[]): Promise<void> {
     const unit = group[0]!.unit;
@@ -286,7 +257,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     summary.units++;
 
     // Per entry: its channel records so far, updated by this run.
-    const records = new Map<string, Map<string, ChannelRecord>>(
+    const records = new Map<string, Map<string, EntryChannelRecord>>(
       claimed.map((e) => [e.key, new Map(e.channels.map((r) => [r.id, r]))]),
     );
     let channels: Channel[] = [];
@@ -302,24 +273,8 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
     for (const c of checked) {
       const needing = claimed.filter((e) => !records.get(e.key)?.get(c.id)?.ok);
       if (needing.length === 0) continue;
-      let ok = false;
-      let detail: string;
-      if (!c.ok) {
-        detail = c.error;
-      } else {
-        const message = composePrompt(unit, needing.map(toPromptItem), channelsConfig.office);
-        try {
-          detail = await sendThroughChannel(c.channel, message, channelsConfig);
-          ok = true;
-          summary.messages++;
-        } catch (e) {
-          detail = describeError(e);
-        }
-      }
-      if (!ok) log(`提示发送失败：${unit} ${c.label}：${detail}`);
-      for (const e of needing) {
+      const record = (e: OutboxItem, ok: boolean, detail: string, waitUntil?: number) => {
         const recs = records.get(e.key)!;
-        const prev = recs.get(c.id);
         recs.set(c.id, {
           id: c.id,
           kind: c.ok ? c.channel.kind : 'invalid',
@@ -327,8 +282,28 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
           ok,
           at: nowIso,
           detail,
-          attempts: (prev?.attempts ?? 0) + 1,
+          attempts: (recs.get(c.id)?.attempts ?? 0) + 1,
+          ...(waitUntil !== undefined ? { waitUntil: new Date(waitUntil).toISOString() } : {}),
         });
+      };
+      if (!c.ok) {
+        log(`提示发送失败：${unit} ${c.label}：${c.error}`);
+        for (const e of needing) record(e, false, c.error);
+        continue;
+      }
+      const entryOf = new Map<PromptItem, OutboxItem>();
+      const items = needing.map((e) => {
+        const it = toPromptItem(e);
+        entryOf.set(it, e);
+        return it;
+      });
+      const result = await session.send(c.channel, c.id, composePrompt(unit, items, channelsConfig.office));
+      if (result.delivered.length) summary.messages++;
+      for (const it of result.delivered) record(entryOf.get(it)!, true, result.receipt);
+      if (result.pending) {
+        const { error, until } = result.pending;
+        log(`${until === null ? '提示发送失败' : '提示待下次投递'}：${unit} ${c.label}：${error}`);
+        for (const it of result.pending.items) record(entryOf.get(it)!, false, error, until ?? undefined);
       }
     }
 
@@ -336,47 +311,9 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverySumma
       channels.length === 0 && generalError !== null && generalError === NO_CHANNEL_ERROR(unit);
     const updates = claimed.map((item) => {
       const recs = records.get(item.key)!;
-      const attempts = item.attempts + 1;
       const current = checked.map((c) => recs.get(c.id));
-      const allOk = generalError === null && current.every((r) => r?.ok);
-      const errors = generalError
-        ? [generalError]
-        : current.filter((r): r is ChannelRecord => !!r && !r.ok).map((r) => `${r.label}：${r.detail}`);
-      const lastError = errors.length ? errors.join('；') : null;
-      let patch: OutboxPatch;
-      if (allOk) {
-        patch = {
-          status: 'sent',
-          attempts,
-          sentAt: nowIso,
-          lastError: null,
-          nextAttemptAt: null,
-          claimedUntil: null,
-        };
-      } else if (noChannel || onlyInvalid(current) || attempts >= policy.maxAttempts) {
-        const delivered = current.filter((r) => r?.ok).map((r) => r!.label);
-        const suffix = delivered.length ? `（已送达：${delivered.join('、')}）` : '';
-        patch = {
-          status: 'failed',
-          attempts,
-          failedAt: nowIso,
-          lastError:
-            noChannel || onlyInvalid(current)
-              ? `${lastError ?? ''}${suffix}`
-              : `已尝试${attempts}次仍未送达：${lastError ?? ''}${suffix}`,
-          nextAttemptAt: null,
-          claimedUntil: null,
-        };
-      } else {
-        patch = {
-          status: 'retrying',
-          attempts,
-          lastError,
-          nextAttemptAt: new Date(now.getTime() + backoffDelay(attempts, policy)).toISOString(),
-          claimedUntil: null,
-        };
-      }
-      patch.lastAttemptAt = nowIso;
+      const { patch, waiting } = entryOutcome(item, current, { generalError, noChannel, now, policy });
+      if (waiting) summary.deferred++;
       patch.channels = [...recs.values()];
       return { item, patch };
     });

@@ -110,7 +110,8 @@ export function describeSummary(s: DeliverySummary): string {
   const interrupted = s.errors.length ? `，${s.errors.length}个单位中断（租约到期后重新处理）` : '';
   const cancelled = s.cancelled ? `，任务已销号或移除而取消${s.cancelled}项` : '';
   const stale = s.stale ? `，已过反馈期限或链接过期而未发${s.stale}项（标为已过期）` : '';
-  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项，失败${s.failed}项，其他进程处理中${s.skipped}项${cancelled}${stale}${interrupted}`;
+  const waiting = s.deferred ? `（其中${s.deferred}项因机器人每分钟条数上限待下次投递，不计失败）` : '';
+  return `督办提示投递：发出${s.messages}条消息（${s.units}个单位），送达${s.sent}项，待重试${s.retrying}项${waiting}，失败${s.failed}项，其他进程处理中${s.skipped}项${cancelled}${stale}${interrupted}`;
 }
 
 export async function deliveryTimer(timer: Timer, context: InvocationContext): Promise<void> {

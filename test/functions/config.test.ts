@@ -9,7 +9,9 @@ import {
   officeConfig,
   publicUrl,
   DEFAULT_ALLOWED_ORIGINS,
+  deliveryConfig,
 } from '../../functions/config.js';
+import { DEFAULT_DELIVERY_POLICY } from '../../functions/notify/deliveryRules.js';
 import { feedbackUrl } from '../../functions/feedbackLink.js';
 import { httpFunction } from '../../functions/http/route.js';
 import { makeRequest } from '../../functions/http/adapter.js';
@@ -45,6 +47,22 @@ describe('the configuration', () => {
     const said = problem(() => publicUrl({ DUBAN_PUBLIC_URL: 'duban.example.gov.cn' }));
     expect(said).toMatch(/^环境变量有误：DUBAN_PUBLIC_URL：应为网址/);
     expect(problem(() => hostConfig({ DUBAN_PORT: '70710' }))).toMatch(/DUBAN_PORT：应不大于 65535/);
+  });
+
+  it('R17: delivery’s units in flight and a robot’s messages a minute come from the environment; a value that is no whole number ≥ 1 is named', () => {
+    const policy = deliveryConfig(
+      { DUBAN_DELIVERY_CONCURRENCY: '4', DUBAN_ROBOT_RATE_PER_MINUTE: '10' },
+      DEFAULT_DELIVERY_POLICY,
+    );
+    expect(policy.concurrency).toBe(4);
+    expect(policy.robotRate).toEqual({ limit: 10, windowMs: 60_000 });
+    expect(deliveryConfig({}, DEFAULT_DELIVERY_POLICY).robotRate).toEqual(DEFAULT_DELIVERY_POLICY.robotRate);
+    expect(
+      problem(() => deliveryConfig({ DUBAN_ROBOT_RATE_PER_MINUTE: '0' }, DEFAULT_DELIVERY_POLICY)),
+    ).toMatch(/DUBAN_ROBOT_RATE_PER_MINUTE：至少为 1/);
+    expect(
+      problem(() => deliveryConfig({ DUBAN_DELIVERY_CONCURRENCY: '2.5' }, DEFAULT_DELIVERY_POLICY)),
+    ).toMatch(/DUBAN_DELIVERY_CONCURRENCY：应为整数/);
   });
 
   it('R19: the unit’s page names the office and the phone to call; a phone that is no number is named', () => {

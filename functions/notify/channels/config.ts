@@ -25,7 +25,15 @@ export function channelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cha
 
 /** A channel call that did not deliver; the message is Chinese and names the channel. */
 export class ChannelError extends Error {
-  override readonly name = 'ChannelError';
+  override readonly name: string = 'ChannelError';
+}
+
+/**
+ * A robot said it takes no more messages for now (HTTP 429, errcode 45009 or 130101): the message is
+ * not lost, it waits for the robot's next window like one the rate limit held back.
+ */
+export class RobotBusyError extends ChannelError {
+  override readonly name = 'RobotBusyError';
 }
 
 /** Turns fetch/abort/socket errors into one readable line. */

@@ -23,24 +23,37 @@ export function signedDingtalkUrl(url: string, secret: string | undefined, now: 
   return u.toString();
 }
 
+/** The markdown parts a prompt goes out in (one unless it is over DINGTALK_MAX_BYTES). */
+export function dingtalkParts(message: PromptMessage): string[] {
+  return splitMarkdown(message, DINGTALK_MAX_BYTES);
+}
+
+/** Posts one part; resolves when the robot accepted it (errcode 0). */
+export async function sendDingtalkPart(
+  channel: { url: string; secret?: string },
+  title: string,
+  text: string,
+  config: ChannelsConfig,
+): Promise<void> {
+  // Signed per request: the timestamp must be the request's own.
+  const url = signedDingtalkUrl(channel.url, channel.secret, Date.now());
+  const res = await postJson(
+    'dingtalk',
+    url,
+    { msgtype: 'markdown', markdown: { title, text } },
+    config.timeoutMs,
+    '钉钉机器人',
+    config.network,
+  );
+  checkErrcode(res, '钉钉机器人');
+}
+
 export async function sendDingtalk(
   channel: { url: string; secret?: string },
   message: PromptMessage,
   config: ChannelsConfig,
 ): Promise<string> {
-  const parts = splitMarkdown(message, DINGTALK_MAX_BYTES);
-  for (const text of parts) {
-    // Signed per request: the timestamp must be the request's own.
-    const url = signedDingtalkUrl(channel.url, channel.secret, Date.now());
-    const res = await postJson(
-      'dingtalk',
-      url,
-      { msgtype: 'markdown', markdown: { title: message.title, text } },
-      config.timeoutMs,
-      '钉钉机器人',
-      config.network,
-    );
-    checkErrcode(res, '钉钉机器人');
-  }
+  const parts = dingtalkParts(message);
+  for (const text of parts) await sendDingtalkPart(channel, message.title, text, config);
   return parts.length > 1 ? `已分${parts.length}条发送` : '已发送';
 }

@@ -4,30 +4,59 @@ import nodemailer from 'nodemailer';
 import type { PromptMessage } from '../message.js';
 import { ChannelError, type ChannelsConfig } from './config.js';
 
-export async function sendEmail(to: string, message: PromptMessage, config: ChannelsConfig): Promise<string> {
-  if (!config.smtpUrl) throw new ChannelError('未配置邮件服务器（DUBAN_SMTP_URL），无法发送邮件');
+export interface Mailer {
+  send(to: string, message: PromptMessage): Promise<string>;
+  close(): void;
+}
+
+/**
+ * A delivery run's connection to the SMTP server: up to `connections` sessions kept open and reused
+ * for the run's messages (a login per connection, not per message), closed with the run.
+ */
+export function openMailer(config: ChannelsConfig, connections = 1): Mailer {
+  if (!config.smtpUrl)
+    return {
+      send: async () => {
+        throw new ChannelError('未配置邮件服务器（DUBAN_SMTP_URL），无法发送邮件');
+      },
+      close: () => {},
+    };
   const transport = nodemailer.createTransport({
     url: config.smtpUrl,
+    pool: connections > 1,
+    maxConnections: connections,
     connectionTimeout: config.timeoutMs,
     greetingTimeout: config.timeoutMs,
     socketTimeout: config.timeoutMs,
     dnsTimeout: config.timeoutMs,
-  });
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    send: async (to, message) => {
+      try {
+        const info = await transport.sendMail({
+          from: config.mailFrom ?? 'duban@localhost',
+          to,
+          subject: message.title,
+          text: message.text,
+          html: message.html,
+        });
+        const rejected = (info.rejected ?? []).map(String);
+        if (rejected.length > 0) throw new ChannelError(`邮件服务器拒收：${rejected.join('、')}`);
+        return String(info.messageId ?? '已发送');
+      } catch (e) {
+        throw e instanceof ChannelError ? e : new ChannelError(`邮件发送失败：${describeMailError(e)}`);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+export async function sendEmail(to: string, message: PromptMessage, config: ChannelsConfig): Promise<string> {
+  const mailer = openMailer(config);
   try {
-    const info = await transport.sendMail({
-      from: config.mailFrom ?? 'duban@localhost',
-      to,
-      subject: message.title,
-      text: message.text,
-      html: message.html,
-    });
-    const rejected = (info.rejected ?? []).map(String);
-    if (rejected.length > 0) throw new ChannelError(`邮件服务器拒收：${rejected.join('、')}`);
-    return String(info.messageId ?? '已发送');
-  } catch (e) {
-    throw e instanceof ChannelError ? e : new ChannelError(`邮件发送失败：${describeMailError(e)}`);
+    return await mailer.send(to, message);
   } finally {
-    transport.close();
+    mailer.close();
   }
 }
 

@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { ChannelError } from './config.js';
+import { ChannelError, RobotBusyError } from './config.js';
 import { ChannelPolicyError, resolveChannelTarget, type ChannelNetwork } from './policy.js';
 
 export interface JsonResponse {
@@ -132,10 +132,14 @@ const ROBOT_ERRCODES: Record<number, string> = {
   40058: '消息格式不被接受',
 };
 
+/** "Too many messages": WeCom 45009, DingTalk 130101. */
+const BUSY_ERRCODES = new Set([45009, 130101]);
+
 /** The robots answer 200 with `{ errcode, errmsg }`; anything but errcode 0 is a failure. */
 export function checkErrcode(res: JsonResponse, what: string): void {
   if (res.status < 200 || res.status >= 300) {
-    throw new ChannelError(`${what}返回 HTTP ${res.status}：${statusMessage(res.status)}`);
+    const Err = res.status === 429 ? RobotBusyError : ChannelError;
+    throw new Err(`${what}返回 HTTP ${res.status}：${statusMessage(res.status)}`);
   }
   const body = res.body as { errcode?: unknown } | undefined;
   if (!body || typeof body !== 'object' || body.errcode === undefined) {
@@ -144,8 +148,7 @@ export function checkErrcode(res: JsonResponse, what: string): void {
   const code = Number(body.errcode);
   if (code !== 0) {
     const known = Number.isInteger(code) ? ROBOT_ERRCODES[code] : undefined;
-    throw new ChannelError(
-      `${what}拒绝：errcode ${Number.isFinite(code) ? code : '无效'}${known ? ` ${known}` : ''}`,
-    );
+    const Err = BUSY_ERRCODES.has(code) ? RobotBusyError : ChannelError;
+    throw new Err(`${what}拒绝：errcode ${Number.isFinite(code) ? code : '无效'}${known ? ` ${known}` : ''}`);
   }
 }

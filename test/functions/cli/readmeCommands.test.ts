@@ -74,6 +74,8 @@ const output = (sub: string) => runs.find((r) => r.command.startsWith(`npx duban
 
 beforeAll(async () => {
   copy = freshCopy();
+  // What `npm install` does on a clone (its `prepare` script): compile the command.
+  execFileSync(process.execPath, [join(copy, 'bin', 'build-cli.mjs')], { cwd: copy, stdio: 'pipe' });
   azurite = await startAzurite();
   // What the first `npm start` writes: local.settings.json with a new function key and link secret.
   const local = (await import(pathToFileURL(join(copy, 'bin', 'local.mjs')).href)) as {
@@ -87,6 +89,8 @@ beforeAll(async () => {
   Object.assign(env, {
     AzureWebJobsStorage: azurite.connectionString,
     TZ: 'UTC',
+    // The installed bin must run its compiled JavaScript; a missing build fails instead of falling back.
+    DUBAN_REQUIRE_COMPILED: '1',
     // npx finds the package's own bin; nothing is to be fetched from the registry.
     npm_config_offline: 'true',
     npm_config_update_notifier: 'false',

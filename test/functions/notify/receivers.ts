@@ -28,6 +28,8 @@ export async function startSmtp(): Promise<RunningSmtp> {
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    // No reverse DNS lookup of the client: it would send a query off loopback, and wait for it.
+    disableReverseLookup: true,
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === 'duban' && auth.password === 'pa55word')
@@ -67,8 +69,11 @@ export interface ReceivedRequest {
   signatureOk?: boolean;
 }
 
-/** How the receiver answers: like a robot (errcode 0), an HTTP error, a robot error, or never. */
-export type ReceiverMode = 'ok' | 'http500' | 'errcode' | 'hang';
+/**
+ * How the receiver answers: like a robot (errcode 0), an HTTP error, a robot error, a robot saying
+ * "too many messages" (errcode 45009), or never.
+ */
+export type ReceiverMode = 'ok' | 'http500' | 'errcode' | 'busy' | 'hang';
 
 export interface RunningReceiver {
   port: number;
@@ -162,7 +167,9 @@ export async function startReceiver(): Promise<RunningReceiver> {
       const answer =
         receiver.mode === 'errcode'
           ? { errcode: 93000, errmsg: 'invalid webhook url' }
-          : { errcode: 0, errmsg: 'ok' };
+          : receiver.mode === 'busy'
+            ? { errcode: 45009, errmsg: 'api freq out of limit' }
+            : { errcode: 0, errmsg: 'ok' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   }
