@@ -1,10 +1,12 @@
 // Opens the backend's tables (@azure/data-tables) from a connection string and offers the few
 // primitives every repository uses: paged queries, transactions of at most 100 operations per
-// partition, and a count of storage round trips (reported by the benchmark).
+// partition, a bound on the requests in flight, and a count of storage round trips (reported by the
+// benchmark).
 import {
   TableClient,
   odata,
   type TableEntity,
+  type TableTransactionResponse,
   type TransactionAction,
   type TableEntityResult,
 } from '@azure/data-tables';
@@ -24,6 +26,7 @@ export const TABLES = [
   'Reminders',
   'Feedback',
   'Candidates',
+  'Outbox',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -32,16 +35,67 @@ export interface StorageOptions {
   connectionString: string;
   /** Table-name prefix: letters and digits, starting with a letter (tests use a unique one each). */
   prefix?: string;
+  /**
+   * Storage requests in flight at once, over every caller of this storage (`DUBAN_STORAGE_CONCURRENCY`,
+   * default 8; 1 sends one request after another). With one transaction in flight per partition
+   * (`submit`), this keeps a deployment within Table Storage's targets: see functions/storage/README.md.
+   */
+  concurrency?: number;
 }
 
 export const DEFAULT_CONNECTION = 'UseDevelopmentStorage=true';
+/** Requests in flight by default: 8 × 100 entities per transaction stays under 20,000 entities/s per account. */
+export const DEFAULT_CONCURRENCY = 8;
+/** The most requests in flight a setting may ask for (an account's target allows no more, see the README). */
+export const MAX_CONCURRENCY = 32;
 
-/** Connection and prefix from the environment: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite. */
+/** `DUBAN_STORAGE_CONCURRENCY` as a number of requests in flight: a whole number 1–32, in Chinese otherwise. */
+export function concurrencySetting(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_CONCURRENCY;
+  const n = Number(raw.trim());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new Error(
+      `DUBAN_STORAGE_CONCURRENCY 应为 1 到 ${MAX_CONCURRENCY} 之间的整数（同时进行的存储请求数），当前为「${raw}」`,
+    );
+  return n;
+}
+
+/** Connection, prefix and concurrency from the environment: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite. */
 export function storageOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StorageOptions {
   return {
     connectionString: env.DUBAN_STORAGE || env.AzureWebJobsStorage || DEFAULT_CONNECTION,
     prefix: env.DUBAN_TABLE_PREFIX || 'duban',
+    concurrency: concurrencySetting(env.DUBAN_STORAGE_CONCURRENCY),
   };
+}
+
+/** What `submit` does with each transaction's outcome (the outbox checks ETags and conflicts per chunk). */
+export interface SubmitHooks {
+  /** Called with each transaction that went through and its response. */
+  done?: (chunk: TransactionAction[], response: TableTransactionResponse) => void | Promise<void>;
+  /** Handles a refused transaction; what it throws stops the call. Without it the refusal stops the call. */
+  refused?: (chunk: TransactionAction[], error: unknown) => Promise<void>;
+}
+
+/** A counting semaphore: at most `size` holders at once, served in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 export type Entity = TableEntity<Record<string, unknown>>;
@@ -53,14 +107,19 @@ export class Storage {
   readonly prefix: string;
   /** Storage requests sent since the storage was opened (each transaction counts once). */
   roundTrips = 0;
+  /** The same, per table. */
+  private readonly tripsByTable = new Map<TableName, number>();
   private readonly clients = new Map<TableName, TableClient>();
   private ready: Promise<void> | undefined;
+  /** Bounds the requests in flight over every caller (the setting `concurrency`). */
+  private readonly slots: Slots;
 
   constructor(readonly options: StorageOptions) {
     this.prefix = options.prefix ?? 'duban';
     if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(this.prefix)) {
       throw new Error(`DUBAN_TABLE_PREFIX 只能包含字母和数字，并以字母开头: ${this.prefix}`);
     }
+    this.slots = new Slots(concurrencySetting(String(options.concurrency ?? DEFAULT_CONCURRENCY)));
     const insecure = /usedevelopmentstorage=true|protocol=http;|endpoint=http:/i.test(
       options.connectionString,
     );
@@ -73,9 +132,16 @@ export class Storage {
             position: 'perCall',
             policy: {
               name: 'dubanRoundTrips',
-              sendRequest: (req, next) => {
+              // Per call, outside the retry policy: a request holds its slot through its retries.
+              sendRequest: async (req, next) => {
+                await this.slots.acquire();
                 this.roundTrips++;
-                return next(req);
+                this.tripsByTable.set(name, (this.tripsByTable.get(name) ?? 0) + 1);
+                try {
+                  return await next(req);
+                } finally {
+                  this.slots.release();
+                }
               },
             },
           },
@@ -83,6 +149,16 @@ export class Storage {
       });
       this.clients.set(name, client);
     }
+  }
+
+  /** Requests in flight at most (the setting). */
+  get concurrency(): number {
+    return this.slots.size;
+  }
+
+  /** Storage requests sent to one table since the storage was opened. */
+  roundTripsOf(name: TableName): number {
+    return this.tripsByTable.get(name) ?? 0;
   }
 
   table(name: TableName): TableClient {
@@ -104,11 +180,13 @@ export class Storage {
     return this;
   }
 
-  /** Every entity matching an OData filter, following continuation tokens. */
-  async list(name: TableName, filter?: string): Promise<StoredEntity[]> {
+  /** Every entity matching an OData filter, following continuation tokens; `select` names the properties read. */
+  async list(name: TableName, filter?: string, select?: string[]): Promise<StoredEntity[]> {
     const out: StoredEntity[] = [];
     const iter = this.table(name).listEntities<Record<string, unknown>>(
-      filter ? { queryOptions: { filter } } : {},
+      filter || select
+        ? { queryOptions: { ...(filter ? { filter } : {}), ...(select ? { select } : {}) } }
+        : {},
     );
     for await (const e of iter) out.push(stored(e));
     return out;
@@ -149,10 +227,10 @@ export class Storage {
    * transaction (the service's limits are 100 and 4 MiB). Every entity is checked against the
    * service's size limits first: one that would be refused is a Chinese 413 naming the table, and
    * nothing of the call is written. The first failure stops further transactions and is thrown once
-   * the running ones end. Upserts are idempotent, so a retried batch after a failure neither loses nor
-   * doubles rows.
+   * the running ones end (or goes to `hooks.refused`, which may recover). Upserts are idempotent, so a
+   * retried batch after a failure neither loses nor doubles rows.
    */
-  async submit(name: TableName, actions: TransactionAction[]): Promise<void> {
+  async submit(name: TableName, actions: TransactionAction[], hooks: SubmitHooks = {}): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
     for (const a of actions) {
       const pk = String(a[1].partitionKey);
@@ -175,7 +253,9 @@ export class Storage {
       byPartition.set(pk, list);
     }
     const client = this.table(name);
-    // Chunks of one partition go in order; different partitions go side by side (8 at a time).
+    // Chunks of one partition go in order, one transaction in flight per partition (≤ 100 entities a
+    // round trip: a partition's 2,000 entities/s); different partitions go side by side, as many as
+    // the storage's concurrency lets through.
     const partitions = [...byPartition.values()];
     let next = 0;
     let failure: unknown;
@@ -185,14 +265,19 @@ export class Storage {
         for (const chunk of transactionChunks(list)) {
           if (failure !== undefined) break;
           try {
-            await client.submitTransaction(chunk);
+            const response = await client.submitTransaction(chunk).catch(async (e: unknown) => {
+              if (!hooks.refused) throw e;
+              await hooks.refused(chunk, e);
+              return null;
+            });
+            if (response) await hooks.done?.(chunk, response);
           } catch (e) {
             failure ??= e;
           }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(8, partitions.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, partitions.length) }, worker));
     if (failure !== undefined) throw transactionError(failure);
   }
 }

@@ -133,9 +133,7 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   const detail = opts.detail ?? (() => {});
   const startTrips = storage.roundTrips;
   await storage.init();
-  const outbox =
-    opts.outbox ??
-    createOutbox({ connectionString: storage.options.connectionString, tablePrefix: storage.prefix });
+  const outbox = opts.outbox ?? createOutbox({ storage });
   const startOutboxTrips = outbox.roundTrips;
   // Delivery holds today's prompts while this run queues them (one message per unit and day); the
   // lease lapses by itself if the run dies.
@@ -436,7 +434,9 @@ export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   // R16: every working day this run counted (send dates, due dates, deadlines) went through `calendar`.
   result.calendarNotice = calendar.fallbackNotice();
   if (result.calendarNotice) log(`警告：${result.calendarNotice}`);
-  result.roundTrips = storage.roundTrips - startTrips + (outbox.roundTrips - startOutboxTrips);
+  // An outbox on the run's own storage is already counted in the storage's trips.
+  result.roundTrips =
+    storage.roundTrips - startTrips + (outbox.storage === storage ? 0 : outbox.roundTrips - startOutboxTrips);
   await appendEvents(
     storage,
     [
