@@ -129,13 +129,7 @@ export class Outbox {
     }
 
     const days = [...new Set([...fresh.values()].map((e) => e.partitionKey))];
-    const present = await Promise.all(
-      days.map(async (day) => {
-        const rows = await this.storage.list('Outbox', odata`PartitionKey eq ${day}`, ['RowKey']);
-        return rows.map((e) => sameEntity({ partitionKey: day, rowKey: e.rowKey }));
-      }),
-    );
-    const there = new Set(present.flat());
+    const there = options.present ?? (await this.present(days));
     const missing = [...fresh].filter(([id]) => !there.has(id)).map(([, e]) => e);
     existing += fresh.size - missing.length;
     let queued = 0;
@@ -171,6 +165,21 @@ export class Outbox {
     const earliest = [...queuedDays].sort()[0];
     if (earliest !== undefined) await this.lowerWatermark(earliest);
     return { queued, existing };
+  }
+
+  /**
+   * The entries already in these day partitions (one query per day, side by side), as `present` for
+   * `enqueuePrompts`: a caller that queues a day in several calls reads the day once.
+   */
+  async present(days: string[]): Promise<Set<string>> {
+    await this.init();
+    const ids = await Promise.all(
+      [...new Set(days)].map(async (day) => {
+        const rows = await this.storage.list('Outbox', odata`PartitionKey eq ${day}`, ['RowKey']);
+        return rows.map((e) => sameEntity({ partitionKey: day, rowKey: e.rowKey }));
+      }),
+    );
+    return new Set(ids.flat());
   }
 
   async readWatermark(): Promise<Watermark> {

@@ -38,6 +38,11 @@ export interface EnqueueOptions {
   /** Receives the keys of the entries this call created (not those already there). */
   created?: string[];
   now?: Date;
+  /**
+   * The entries already there, as `Outbox.present` read them (for the days of these entries); without
+   * it the call reads them itself. One created meanwhile by another run is found by its conflict.
+   */
+  present?: Set<string>;
   /** Computes the signed feedback link of an entry that has none. */
   feedbackUrl?: (entry: PromptEntry) => string | Promise<string>;
 }
