@@ -162,8 +162,9 @@ export class Outbox {
       },
     );
     // After the inserts, never before: a delivery run that scanned without them cannot raise the mark past them.
+    if (options.queuedDays) queuedDays.forEach((d) => options.queuedDays?.add(d));
     const earliest = [...queuedDays].sort()[0];
-    if (earliest !== undefined) await this.lowerWatermark(earliest);
+    if (earliest !== undefined && !options.queuedDays) await this.lowerWatermark(earliest);
     return { queued, existing };
   }
 

@@ -43,6 +43,11 @@ export interface EnqueueOptions {
    * it the call reads them itself. One created meanwhile by another run is found by its conflict.
    */
   present?: Set<string>;
+  /**
+   * Collects the days this call queued entries on and leaves the watermark to the caller, who lowers
+   * it once after all its calls (`Outbox.lowerWatermark` of the earliest): one read instead of one a call.
+   */
+  queuedDays?: Set<string>;
   /** Computes the signed feedback link of an entry that has none. */
   feedbackUrl?: (entry: PromptEntry) => string | Promise<string>;
 }

@@ -29,6 +29,7 @@ export {
   type DailyRunOptions,
   type DailyRunResult,
 } from './dailyDay.js';
+import { lowerWatermark } from './ledgerDay.js';
 export { LINK_VALID_DAYS_AFTER_DUE } from './ledgerDay.js';
 export { isOutage } from './failures.js';
 
@@ -40,7 +41,15 @@ export { isOutage } from './failures.js';
 export async function runDaily(opts: DailyRunOptions): Promise<DailyRunResult> {
   const day = await startDay(opts);
   const ledgers = await listLedgers(opts.storage);
-  const reports = await eachLimited(ledgers, day.ctx.concurrency, (ledger) => runLedger(day, ledger));
+  // The outbox's watermark is lowered once for every ledger, after their inserts.
+  const queuedDays = new Set<string>();
+  day.ctx.queuedDays = queuedDays;
+  let reports;
+  try {
+    reports = await eachLimited(ledgers, day.ctx.concurrency, (ledger) => runLedger(day, ledger));
+  } finally {
+    await lowerWatermark(day.outbox, queuedDays);
+  }
   for (const report of reports) addLedger(day, report);
   return finishDay(day);
 }

@@ -49,6 +49,11 @@ export interface DayContext {
   generations: Map<string, number>;
   /** Groups of units of one ledger side by side. */
   concurrency: number;
+  /**
+   * Where the days queued on are collected when the caller lowers the outbox's watermark once for
+   * all its ledgers (after their inserts); without it each ledger lowers it itself.
+   */
+  queuedDays?: Set<string>;
   log: (line: string) => void;
   /** A unit's failure: recorded in the office's history at once; the ledger goes on. */
   fail: (ledgerId: string | null, unit: string | null, step: string, e: unknown) => Promise<void>;
@@ -86,6 +91,15 @@ function unitGroups(list: Keyed[]): Keyed[][] {
   }
   if (current.length) groups.push(current);
   return groups;
+}
+
+/**
+ * Once for a ledger (or a run's ledgers), after their inserts — never before: a delivery run that
+ * scanned without them cannot raise the mark past them — and after a failed write too, for what was queued.
+ */
+export async function lowerWatermark(outbox: Outbox, queuedDays: Set<string>): Promise<void> {
+  const earliest = [...queuedDays].sort()[0];
+  if (earliest !== undefined) await outbox.lowerWatermark(earliest);
 }
 
 export async function ledgerDay(
@@ -188,7 +202,12 @@ export async function ledgerDay(
 
   // One group of units: its reminders recorded, their history, the outbox. Each step is idempotent,
   // so a group written again after a failed attempt neither loses nor doubles anything.
-  const writeGroup = async (first: Keyed[], again: Keyed[], present: Set<string>) => {
+  const writeGroup = async (
+    first: Keyed[],
+    again: Keyed[],
+    present: Set<string>,
+    queuedDays: Set<string>,
+  ) => {
     await recordReminders(
       storage,
       ledger.ledgerId,
@@ -198,7 +217,7 @@ export async function ledgerDay(
     const toQueue = [...first, ...again];
     const made: string[] = [];
     try {
-      await outbox.enqueuePrompts(toQueue.map(prompt), { now, created: made, present });
+      await outbox.enqueuePrompts(toQueue.map(prompt), { now, created: made, present, queuedDays });
     } finally {
       for (const k of made) created.add(k);
     }
@@ -225,7 +244,12 @@ export async function ledgerDay(
         again: [...units].flatMap((u) => againOf.get(u) ?? []),
       };
     });
-    await eachLimited(groups, ctx.concurrency, (g) => writeGroup(g.first, g.again, present));
+    const queuedDays = ctx.queuedDays ?? new Set<string>();
+    try {
+      await eachLimited(groups, ctx.concurrency, (g) => writeGroup(g.first, g.again, present, queuedDays));
+    } finally {
+      if (!ctx.queuedDays) await lowerWatermark(outbox, queuedDays);
+    }
     ({ candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
       reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
