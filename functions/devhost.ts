@@ -12,6 +12,7 @@ import { MAX_BODY_BYTES } from '../shared/api.js';
 import { FUNCTIONS, type FunctionEntry, type HttpFunction } from './registry.js';
 import { checkKey, errorBody, makeRequest } from './http/adapter.js';
 import { configureRuntime, runtimeEnv, type Env } from './runtime/index.js';
+import { startQueueTrigger } from './runtime/queue.js';
 
 export interface DevHostOptions {
   /** Port (default env DUBAN_PORT or 7071; 0 = any free port). */
@@ -23,6 +24,8 @@ export interface DevHostOptions {
   now?: () => Date;
   /** Fire the timers on their schedules (default true). */
   timers?: boolean;
+  /** Serve the queue triggers (poll their queues, retry, poison), as `func` does (default false). */
+  queues?: boolean;
   functions?: FunctionEntry[];
   log?: (line: string) => void;
 }
@@ -38,6 +41,8 @@ export interface DevHost {
    * without it running (a laptop asleep at 00:00 UTC); runs every minute by itself. Returns the names.
    */
   catchUpMissed(now?: Date): Promise<string[]>;
+  /** Processes what the queue triggers' queues hold now, until they are empty; the number of messages. */
+  drainQueues(): Promise<number>;
 }
 
 interface CompiledRoute {
@@ -275,6 +280,24 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     watchdog.unref();
   }
 
+  const queueTriggers = options.queues
+    ? await Promise.all(
+        fns.flatMap((q) =>
+          q.kind === 'queue'
+            ? [
+                startQueueTrigger({
+                  env: runtimeEnv(),
+                  queueName: q.queueName,
+                  handler: q.handler,
+                  log,
+                  context: (id) => new azf.InvocationContext({ functionName: q.name, invocationId: id }),
+                }),
+              ]
+            : [],
+        ),
+      )
+    : [];
+
   const wanted = options.port ?? Number(env.DUBAN_PORT ?? process.env.DUBAN_PORT ?? 7071);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -287,7 +310,10 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     port,
     fireTimer: (name) => fire(name),
     catchUpMissed,
+    drainQueues: async () =>
+      (await Promise.all(queueTriggers.map((t) => t.drain()))).reduce((a, b) => a + b, 0),
     close: async () => {
+      await Promise.all(queueTriggers.map((t) => t.stop()));
       if (watchdog) clearInterval(watchdog);
       for (const c of crons) c.stop();
       await new Promise<void>((resolve) => {

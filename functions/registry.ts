@@ -40,6 +40,7 @@ import { AsOfQuery } from './http/common.js';
 import { runtimeEnv } from './runtime/index.js';
 import { dailySupervision } from './timers/dailySupervision.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from './timers/delivery.js';
+import { DAILY_QUEUE, dailyLedger } from './timers/dailyQueue.js';
 
 export interface HttpFunction {
   name: string;
@@ -65,7 +66,15 @@ export interface TimerFunction {
   handler: TimerHandler;
 }
 
-export type FunctionEntry = HttpFunction | TimerFunction;
+/** A queue-triggered function (`app.storageQueue` on the runtime's account, AzureWebJobsStorage). */
+export interface QueueFunction {
+  name: string;
+  kind: 'queue';
+  queueName: string;
+  handler: (payload: unknown, context: InvocationContext) => Promise<void>;
+}
+
+export type FunctionEntry = HttpFunction | TimerFunction | QueueFunction;
 
 /** The function key may always come as `?code=` (Azure's own convention). */
 const ALWAYS_ALLOWED = ['code'];
@@ -175,4 +184,5 @@ export const FUNCTIONS: FunctionEntry[] = [
   ),
   { name: 'dailySupervision', kind: 'timer', schedule: '0 0 0 * * *', handler: dailySupervision },
   { name: 'delivery', kind: 'timer', schedule: DELIVERY_SCHEDULE, handler: deliveryTimer },
+  { name: 'dailyLedger', kind: 'queue', queueName: DAILY_QUEUE, handler: dailyLedger },
 ];

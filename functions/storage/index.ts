@@ -11,3 +11,4 @@ export * from './large.js';
 export * from './links.js';
 export * from './clerks.js';
 export * from './parallel.js';
+export * from './dailyRuns.js';

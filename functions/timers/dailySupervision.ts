@@ -11,7 +11,8 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import { chinaToday } from '../../shared/dates.js';
 import { eachLimited, listLedgers } from '../storage/index.js';
-import { runtimeStorage, now as runtimeNow } from '../runtime/index.js';
+import { runtimeEnv, runtimeStorage, now as runtimeNow } from '../runtime/index.js';
+import { fanOutDaily, fansOut } from './dailyQueue.js';
 import {
   addLedger,
   finishDay,
@@ -60,6 +61,21 @@ export async function dailySupervision(timer: Timer, context: InvocationContext)
   const on = chinaToday(now);
   if (timer.isPastDue) context.warn(`每日督办计时器延迟触发（isPastDue），按 ${on} 运行并补齐漏跑的日子`);
   const storage = await runtimeStorage();
+  // A city's ledgers: one queue message per ledger, each run by the queue-triggered dailyLedger.
+  if (fansOut(runtimeEnv())) {
+    const out = await fanOutDaily({
+      on,
+      storage,
+      now,
+      log: (l) => context.log(l),
+      detail: (l) => context.error(l),
+    });
+    if (out.skipped)
+      context.warn(
+        `每日督办：${out.skipped.from} 至 ${out.skipped.to} 的提示未补发（超过 ${CATCH_UP_DAYS} 天未运行）`,
+      );
+    return;
+  }
   const result = await runDaily({
     on,
     storage,
