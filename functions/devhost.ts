@@ -24,8 +24,11 @@ export interface DevHostOptions {
   now?: () => Date;
   /** Fire the timers on their schedules (default true). */
   timers?: boolean;
-  /** Serve the queue triggers (poll their queues, retry, poison), as `func` does (default false). */
-  queues?: boolean;
+  /**
+   * Serve the queue triggers (poll their queues, retry, poison), as `func` does (default false);
+   * 'drain': only when drainQueues() is called (tests that wait for a queue to be done).
+   */
+  queues?: boolean | 'drain';
   functions?: FunctionEntry[];
   log?: (line: string) => void;
 }
@@ -289,6 +292,7 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
                   env: runtimeEnv(),
                   queueName: q.queueName,
                   handler: q.handler,
+                  poll: options.queues === true,
                   log,
                   context: (id) => new azf.InvocationContext({ functionName: q.name, invocationId: id }),
                 }),
