@@ -97,7 +97,9 @@ export async function startQueueTrigger(o: QueueTriggerOptions & { poll?: boolea
           await o.handler(decodeMessage(m.messageText), o.context(m.messageId));
           await queue.deleteMessage(m.messageId, m.popReceipt);
         } catch (e) {
-          o.log(`队列 ${o.queueName}：消息 ${m.messageId} 第 ${m.dequeueCount} 次处理失败：${(e as Error).message}`);
+          o.log(
+            `队列 ${o.queueName}：消息 ${m.messageId} 第 ${m.dequeueCount} 次处理失败：${(e as Error).message}`,
+          );
           if (m.dequeueCount >= max) return toPoison(m, `已处理 ${m.dequeueCount} 次未成功`);
           await queue.updateMessage(m.messageId, m.popReceipt, undefined, o.retryAfter ?? 0);
         }
