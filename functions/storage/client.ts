@@ -113,6 +113,8 @@ export class Storage {
   private ready: Promise<void> | undefined;
   /** Bounds the requests in flight over every caller (the setting `concurrency`). */
   private readonly slots: Slots;
+  /** One transaction in flight per partition, over every caller (a partition's 2,000 entities/s). */
+  private readonly partitions = new Map<string, { slot: Slots; users: number }>();
 
   constructor(readonly options: StorageOptions) {
     this.prefix = options.prefix ?? 'duban';
@@ -253,9 +255,9 @@ export class Storage {
       byPartition.set(pk, list);
     }
     const client = this.table(name);
-    // Chunks of one partition go in order, one transaction in flight per partition (≤ 100 entities a
-    // round trip: a partition's 2,000 entities/s); different partitions go side by side, as many as
-    // the storage's concurrency lets through.
+    // Chunks of one partition go in order, one transaction in flight per partition over every caller
+    // of this storage (≤ 100 entities a round trip: a partition's 2,000 entities/s); different
+    // partitions go side by side, as many as the storage's concurrency lets through.
     const partitions = [...byPartition.values()];
     let next = 0;
     let failure: unknown;
@@ -264,6 +266,11 @@ export class Storage {
         const list = partitions[next++] as TransactionAction[];
         for (const chunk of transactionChunks(list)) {
           if (failure !== undefined) break;
+          const pk = `${name}\u0000${String(chunk[0]?.[1].partitionKey)}`;
+          const lock = this.partitions.get(pk) ?? { slot: new Slots(1), users: 0 };
+          this.partitions.set(pk, lock);
+          lock.users++;
+          await lock.slot.acquire();
           try {
             const response = await client.submitTransaction(chunk).catch(async (e: unknown) => {
               if (!hooks.refused) throw e;
@@ -273,6 +280,9 @@ export class Storage {
             if (response) await hooks.done?.(chunk, response);
           } catch (e) {
             failure ??= e;
+          } finally {
+            lock.slot.release();
+            if (--lock.users === 0) this.partitions.delete(pk);
           }
         }
       }

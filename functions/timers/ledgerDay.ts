@@ -29,10 +29,11 @@ import { failureText, isOutage } from './failures.js';
 /** How long a unit's feedback link stays valid after the feedback due date (late answers still count, as late). */
 export const LINK_VALID_DAYS_AFTER_DUE = 60;
 /**
- * At most this many reminders in one group of units: one transaction of the Reminders partition and
- * one of the day's outbox partition each, so side-by-side groups cost no more round trips than one pass.
+ * At most this many reminders in one group of units (ten transactions of the Reminders partition and
+ * of the day's outbox partition): a group's last transaction may be short, so fewer, larger groups
+ * cost fewer extra round trips; ten groups still keep the partitions and the history busy at once.
  */
-const GROUP_SIZE = 100;
+const GROUP_SIZE = 1000;
 
 /** What a ledger's part of the run shares with the others. */
 export interface DayContext {
