@@ -1,15 +1,25 @@
-// Issue 3 speed: the daily supervision run for 10,000 tasks across 300 units on a private Azurite —
-// wall time and storage round trips, compared with the floor (one transaction per 100 writes per
+// Issue 3 and 12 speed: the daily supervision run for 10,000 tasks across 300 units on a private Azurite —
+// wall time and storage round trips at concurrency 1 (the baseline) and at the setting, compared with the floor (one transaction per 100 writes per
 // partition, plus the reads). The day is 2026-03-17 (W−10 of Q1), when every 3★ task is reminded:
 // the heaviest kind of morning.
 import { startAzurite } from '../test/support/azurite.js';
-import { openStorage, putLedger, writeTasks, type StoredTask } from '../functions/storage/index.js';
+import {
+  DEFAULT_CONCURRENCY,
+  openStorage,
+  putLedger,
+  writeTasks,
+  type StoredTask,
+} from '../functions/storage/index.js';
 import { createOutbox } from '../functions/notify/outbox.js';
 import { runDaily } from '../functions/timers/dailySupervision.js';
 import type { LedgerTask } from '../shared/model.js';
 import { time, type BenchResult } from './measure.js';
 
-function benchTask(i: number, units: number, deadline = '2026-12-31'): Omit<StoredTask, 'etag' | 'ledgerId'> {
+export function benchTask(
+  i: number,
+  units: number,
+  deadline = '2026-12-31',
+): Omit<StoredTask, 'etag' | 'ledgerId'> {
   const task: LedgerTask & { id: string } = {
     row: i + 4,
     id: `DB${String(i).padStart(5, '0')}`,
@@ -33,37 +43,54 @@ function benchTask(i: number, units: number, deadline = '2026-12-31'): Omit<Stor
   return { task, stars: 3, closed: false, closedOn: null, closeNote: null, removed: false, removedOn: null };
 }
 
+/** A fresh prefix with one ledger of `tasks` tasks over `units` units, opened at `concurrency`. */
+async function seeded(
+  connectionString: string,
+  tag: string,
+  tasks: number,
+  units: number,
+  concurrency: number,
+) {
+  const prefix = `bench${tag}${Date.now().toString(36)}`;
+  const storage = await openStorage({ connectionString, prefix, concurrency });
+  await writeTasks(
+    storage,
+    'bench',
+    Array.from({ length: tasks }, (_, i) => ({ next: benchTask(i, units), etag: null })),
+  );
+  await putLedger(storage, {
+    ledgerId: 'bench',
+    year: 2026,
+    syncedAt: new Date().toISOString(),
+    by: 'bench',
+    tasks,
+  });
+  return storage;
+}
+
 export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResult[]> {
   const azurite = await startAzurite();
   try {
-    const prefix = `bench${Date.now().toString(36)}`;
-    const storage = await openStorage({ connectionString: azurite.connectionString, prefix });
-    await writeTasks(
-      storage,
-      'bench',
-      Array.from({ length: tasks }, (_, i) => ({ next: benchTask(i, units), etag: null })),
-    );
-    await putLedger(storage, {
-      ledgerId: 'bench',
-      year: 2026,
-      syncedAt: new Date().toISOString(),
-      by: 'bench',
-      tasks,
-    });
     const env = {
       DUBAN_LINK_SECRET: 'bench-link-secret-0123456789',
       DUBAN_PUBLIC_URL: 'http://localhost:7071',
     };
-    const outbox = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
-    await outbox.init();
-    let first = { roundTrips: 0, queued: 0 };
-    const firstMs = await time(async () => {
-      first = await runDaily({ on: '2026-03-17', storage, outbox, env });
-    });
-    let second = { roundTrips: 0, queued: 0, existing: 0 };
-    const secondMs = await time(async () => {
-      second = await runDaily({ on: '2026-03-17', storage, outbox, env });
-    });
+    /** The first and second run of the day at a concurrency (1 = one request after another: the baseline). */
+    const day = async (concurrency: number) => {
+      const storage = await seeded(azurite.connectionString, `c${concurrency}`, tasks, units, concurrency);
+      let first = { roundTrips: 0, queued: 0 };
+      const firstMs = await time(async () => {
+        first = await runDaily({ on: '2026-03-17', storage, env, concurrency });
+      });
+      let second = { roundTrips: 0, queued: 0, existing: 0 };
+      const secondMs = await time(async () => {
+        second = await runDaily({ on: '2026-03-17', storage, env, concurrency });
+      });
+      return { first, firstMs, second, secondMs };
+    };
+    const setting = DEFAULT_CONCURRENCY;
+    const seq = await day(1);
+    const par = await day(setting);
     const pages = (n: number) => Math.ceil(n / 1000); // a query returns at most 1,000 entities per page
     const batches = (n: number) => Math.ceil(n / 100);
     const perUnit = Math.ceil(tasks / units);
@@ -74,26 +101,39 @@ export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResu
     return [
       ...big,
       {
-        name: `daily run, ${tasks} tasks / ${units} units, first run (queues ${first.queued})`,
-        value: firstMs,
+        name: `daily run, ${tasks} tasks / ${units} units, first run, concurrency 1 (baseline; queues ${seq.first.queued})`,
+        value: seq.firstMs,
         unit: 'ms',
       },
       {
-        name: 'storage round trips, first run',
-        value: first.roundTrips,
-        unit: 'requests',
-        goal: `floor ≈ ${floor}`,
+        name: `first run, concurrency ${setting} (DUBAN_STORAGE_CONCURRENCY default; queues ${par.first.queued})`,
+        value: par.firstMs,
+        unit: 'ms',
+        ratio: par.firstMs / seq.firstMs,
+        goal: `≤ 4000 ms (${(par.firstMs / 4000).toFixed(2)}× the goal)`,
       },
       {
-        name: `second run of the same day (queues ${second.queued}, finds ${second.existing})`,
-        value: secondMs,
+        name: `storage round trips, first run, concurrency ${setting} / 1`,
+        value: par.first.roundTrips,
+        unit: `requests (concurrency 1: ${seq.first.roundTrips})`,
+        goal: `≤ concurrency 1, floor ≈ ${floor}`,
+      },
+      {
+        name: `second run of the same day, concurrency 1 (queues ${seq.second.queued}, finds ${seq.second.existing})`,
+        value: seq.secondMs,
         unit: 'ms',
       },
       {
-        name: 'storage round trips, second run',
-        value: second.roundTrips,
-        unit: 'requests',
-        goal: `floor ≈ ${floor}`,
+        name: `second run, concurrency ${setting} (queues ${par.second.queued}, finds ${par.second.existing})`,
+        value: par.secondMs,
+        unit: 'ms',
+        ratio: par.secondMs / seq.secondMs,
+        goal: `≤ 500 ms (${(par.secondMs / 500).toFixed(2)}× the goal)`,
+      },
+      {
+        name: `storage round trips, second run, concurrency ${setting} / 1`,
+        value: par.second.roundTrips,
+        unit: `requests (concurrency 1: ${seq.second.roundTrips})`,
       },
     ];
   } finally {

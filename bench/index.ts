@@ -1,5 +1,6 @@
 // Runs the benchmarks; `npm run bench -- ledger` runs one group (ledger, daily, documents, addin).
 import { benchAddin } from './addin.js';
+import { benchCity } from './city.js';
 import { benchCli } from './cli.js';
 import { benchDaily } from './daily.js';
 import { benchDelivery } from './delivery.js';
@@ -25,6 +26,10 @@ const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> 
     title: "Delivery at volume to loopback receivers, and the robots' rate limit (issue 12)",
     run: () => benchDelivery(),
   },
+  city: {
+    title: 'A city on one deployment: 10 ledgers, 100,000 tasks, 3,000 units (issue 12; only when named)',
+    run: () => benchCity(),
+  },
   documents: { title: 'Documents (.docx) against the JSON they are made from', run: () => benchDocuments() },
   addin: {
     title: 'Add-in: Excel round trips per command and script size (issue 4)',
@@ -35,6 +40,8 @@ const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> 
 export async function runBenchmarks(only: string[]): Promise<void> {
   for (const [key, g] of Object.entries(groups)) {
     if (only.length && !only.includes(key)) continue;
+    // Minutes of seeding: run only when asked for (`npm run bench -- city`).
+    if (key === 'city' && !only.includes(key)) continue;
     console.log(formatResults(g.title, await g.run()) + '\n');
   }
 }

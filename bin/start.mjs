@@ -27,8 +27,9 @@ if (local.created)
 for (const [k, v] of Object.entries(local.values))
   if (process.env[k] === undefined) process.env[k] = String(v);
 
-// 1. Azurite: the embedded default for Table Storage. With `func`, the Functions host also keeps its
-//    timer leases in Blob storage and may use Queues (AzureWebJobsStorage), so all three services run.
+// 1. Azurite: the embedded default for Table Storage, and Queue Storage for the morning run fanned out
+//    one message per ledger (DUBAN_DAILY_FANOUT=queue). With `func`, the Functions host also keeps its
+//    timer leases in Blob storage (AzureWebJobsStorage), so all three services run.
 // On Windows `func` and `npm` are .cmd shims, which spawn finds only through a shell (fixed args only).
 const shell = process.platform === 'win32';
 const func = spawnSync('func', ['--version'], { encoding: 'utf8', shell });
@@ -36,12 +37,8 @@ const withFunc = func.status === 0;
 // A second `npm start` (or another program on these ports) is named before anything starts.
 const functionsPort = Number(process.env.DUBAN_PORT ?? 7071);
 const taken = await takenPorts([
-  ...(withFunc
-    ? [
-        { port: 10000, what: 'Azurite Blob' },
-        { port: 10001, what: 'Azurite Queue' },
-      ]
-    : []),
+  ...(withFunc ? [{ port: 10000, what: 'Azurite Blob' }] : []),
+  { port: 10001, what: 'Azurite 队列' },
   { port: 10002, what: 'Azurite 表存储' },
   { port: functionsPort, what: '函数 /api' },
   { port: 3000, what: '加载项 https://localhost:3000' },
@@ -76,6 +73,26 @@ const azurite = spawn(
   { stdio: 'inherit' },
 );
 children.push(azurite);
+// Without `func`, the Queue service runs beside the Table service (the dev host serves the queue trigger).
+if (!withFunc)
+  children.push(
+    spawn(
+      process.execPath,
+      [
+        join(root, 'node_modules/azurite/dist/src/queue/main.js'),
+        '--queueHost',
+        '127.0.0.1',
+        '--queuePort',
+        '10001',
+        '--location',
+        join(root, '.azurite'),
+        '--silent',
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+      ],
+      { stdio: 'inherit' },
+    ),
+  );
 for (let i = 0; i < 100; i++) {
   try {
     await fetch('http://127.0.0.1:10002/devstoreaccount1/Tables');
@@ -85,7 +102,7 @@ for (let i = 0; i < 100; i++) {
   }
 }
 console.log(
-  `Azurite ${withFunc ? 'Blob (10000), Queue (10001) and ' : ''}Table service: http://127.0.0.1:10002 (data in ./.azurite)`,
+  `Azurite ${withFunc ? 'Blob (10000), ' : ''}Queue (10001) and Table service: http://127.0.0.1:10002 (data in ./.azurite)`,
 );
 
 // 2. The functions.
@@ -97,7 +114,7 @@ if (withFunc) {
   children.push(spawn('func', ['start', '--port', '7071'], { stdio: 'inherit', shell }));
 } else {
   const { startDevHost } = await import('../functions/devhost.ts');
-  const host = await startDevHost({ port: functionsPort });
+  const host = await startDevHost({ port: functionsPort, queues: true });
   console.log(`func not installed: the local dev host serves the registered functions on ${host.url}`);
   if (/^(true|1)$/i.test(process.env['AzureWebJobs.delivery.Disabled'] ?? ''))
     console.log('提示投递计时器已关闭（AzureWebJobs.delivery.Disabled）：提示只入队，不发出');

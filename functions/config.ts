@@ -146,6 +146,10 @@ export function functionDisabled(name: string, env: Env): boolean {
 }
 
 export const DEFAULT_CONNECTION = 'UseDevelopmentStorage=true';
+/** Requests in flight by default: 8 × 100 entities per transaction stays under 20,000 entities/s per account. */
+export const DEFAULT_CONCURRENCY = 8;
+/** The most requests in flight a setting may ask for (an account's target allows no more, see functions/storage/README.md). */
+export const MAX_CONCURRENCY = 32;
 
 const StorageSchema = z.object({
   DUBAN_STORAGE: optional(z.string()),
@@ -153,14 +157,22 @@ const StorageSchema = z.object({
   DUBAN_TABLE_PREFIX: optional(
     z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, '只能包含字母和数字，并以字母开头（最多 41 个字符）'),
   ),
+  DUBAN_STORAGE_CONCURRENCY: optional(
+    z.coerce
+      .number()
+      .int('应为整数（同时进行的存储请求数）')
+      .min(1, '至少为 1')
+      .max(MAX_CONCURRENCY, `至多为 ${MAX_CONCURRENCY}`),
+  ),
 });
 
-/** Connection and table prefix: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite; prefix `duban`. */
+/** Connection, table prefix and requests in flight: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite; prefix `duban`. */
 export function storageConfig(env: Env): StorageOptions {
   const c = read(StorageSchema, env);
   return {
     connectionString: c.DUBAN_STORAGE ?? c.AzureWebJobsStorage ?? DEFAULT_CONNECTION,
     prefix: c.DUBAN_TABLE_PREFIX ?? 'duban',
+    concurrency: c.DUBAN_STORAGE_CONCURRENCY ?? DEFAULT_CONCURRENCY,
   };
 }
 

@@ -14,6 +14,7 @@ import { errorBody, makeRequest } from './http/adapter.js';
 import { presentsKey } from './http/auth.js';
 import { functionDisabled, hostConfig, httpConfig } from './config.js';
 import { configureRuntime, runtimeEnv, type Env } from './runtime/index.js';
+import { startQueueTrigger } from './runtime/queue.js';
 
 export interface DevHostOptions {
   /** Port (default env DUBAN_PORT or 7071; 0 = any free port). */
@@ -25,6 +26,11 @@ export interface DevHostOptions {
   now?: () => Date;
   /** Fire the timers on their schedules (default true). */
   timers?: boolean;
+  /**
+   * Serve the queue triggers (poll their queues, retry, poison), as `func` does (default false);
+   * 'drain': only when drainQueues() is called (tests that wait for a queue to be done).
+   */
+  queues?: boolean | 'drain';
   functions?: FunctionEntry[];
   log?: (line: string) => void;
 }
@@ -40,6 +46,8 @@ export interface DevHost {
    * without it running (a laptop asleep at 00:00 UTC); runs every minute by itself. Returns the names.
    */
   catchUpMissed(now?: Date): Promise<string[]>;
+  /** Processes what the queue triggers' queues hold now, until they are empty; the number of messages. */
+  drainQueues(): Promise<number>;
 }
 
 interface CompiledRoute {
@@ -276,6 +284,25 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     watchdog.unref();
   }
 
+  const queueTriggers = options.queues
+    ? await Promise.all(
+        fns.flatMap((q) =>
+          q.kind === 'queue'
+            ? [
+                startQueueTrigger({
+                  env: runtimeEnv(),
+                  queueName: q.queueName,
+                  handler: q.handler,
+                  poll: options.queues === true,
+                  log,
+                  context: (id) => new azf.InvocationContext({ functionName: q.name, invocationId: id }),
+                }),
+              ]
+            : [],
+        ),
+      )
+    : [];
+
   const wanted = options.port ?? hostConfig(runtimeEnv()).port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -288,7 +315,10 @@ export async function startDevHost(options: DevHostOptions = {}): Promise<DevHos
     port,
     fireTimer: (name) => fire(name),
     catchUpMissed,
+    drainQueues: async () =>
+      (await Promise.all(queueTriggers.map((t) => t.drain()))).reduce((a, b) => a + b, 0),
     close: async () => {
+      await Promise.all(queueTriggers.map((t) => t.stop()));
       if (watchdog) clearInterval(watchdog);
       for (const c of crons) c.stop();
       await new Promise<void>((resolve) => {

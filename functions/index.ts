@@ -7,6 +7,13 @@ import { FUNCTIONS } from './registry.js';
 for (const f of FUNCTIONS) {
   if (f.kind === 'http') {
     azf.app.http(f.name, { route: f.route, methods: f.methods, authLevel: 'anonymous', handler: f.handler });
+  } else if (f.kind === 'queue') {
+    // Retried, then moved to `<queue>-poison`, by the runtime (host.json extensions.queues).
+    azf.app.storageQueue(f.name, {
+      queueName: f.queueName,
+      connection: 'AzureWebJobsStorage',
+      handler: f.handler,
+    });
   } else {
     azf.app.timer(f.name, { schedule: f.schedule, handler: f.handler });
   }

@@ -3,7 +3,7 @@
 // http://localhost:7071/api and fires the timers. Each HTTP function is declared in its own file
 // under http/ — name, route, the handler of each method, auth and query parameters, as
 // `httpFunction(name, {...})` (http/route.ts) — and listed here once.
-import type { TimerHandler } from '@azure/functions';
+import type { InvocationContext, TimerHandler } from '@azure/functions';
 import type { HttpFunction } from './http/route.js';
 import ledgerSync from './http/syncLedger.js';
 import tasks from './http/listTasks.js';
@@ -35,6 +35,7 @@ import cardDocument from './http/cardDocument.js';
 import roundupDocument from './http/roundupDocument.js';
 import { dailySupervision } from './timers/dailySupervision.js';
 import { DELIVERY_SCHEDULE, deliveryTimer } from './timers/delivery.js';
+import { DAILY_QUEUE, dailyLedger } from './timers/dailyQueue.js';
 
 export type { HttpFunction } from './http/route.js';
 
@@ -46,7 +47,15 @@ export interface TimerFunction {
   handler: TimerHandler;
 }
 
-export type FunctionEntry = HttpFunction | TimerFunction;
+/** A queue-triggered function (`app.storageQueue` on the runtime's account, AzureWebJobsStorage). */
+export interface QueueFunction {
+  name: string;
+  kind: 'queue';
+  queueName: string;
+  handler: (payload: unknown, context: InvocationContext) => Promise<void>;
+}
+
+export type FunctionEntry = HttpFunction | TimerFunction | QueueFunction;
 
 export const FUNCTIONS: FunctionEntry[] = [
   ledgerSync,
@@ -79,4 +88,5 @@ export const FUNCTIONS: FunctionEntry[] = [
   roundupDocument,
   { name: 'dailySupervision', kind: 'timer', schedule: '0 0 0 * * *', handler: dailySupervision },
   { name: 'delivery', kind: 'timer', schedule: DELIVERY_SCHEDULE, handler: deliveryTimer },
+  { name: 'dailyLedger', kind: 'queue', queueName: DAILY_QUEUE, handler: dailyLedger },
 ];

@@ -134,9 +134,7 @@ export async function ledgerCandidates(
   settings: Settings,
   preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[]; outbox?: Outbox },
 ): Promise<LedgerCandidates> {
-  const outbox =
-    preloaded?.outbox ??
-    createOutbox({ connectionString: storage.options.connectionString, tablePrefix: storage.prefix });
+  const outbox = preloaded?.outbox ?? createOutbox({ storage });
   const [tasks, reminders, feedback, problems] = await Promise.all([
     preloaded?.tasks ?? listTasks(storage, ledgerId, { includeRemoved: true }),
     preloaded?.reminders ?? listReminders(storage, ledgerId),

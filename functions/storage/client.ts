@@ -1,15 +1,17 @@
 // Opens the backend's tables (@azure/data-tables) from a connection string and offers the few
 // primitives every repository uses: paged queries, transactions of at most 100 operations per
-// partition, and a count of storage round trips (reported by the benchmark).
+// partition, a bound on the requests in flight, and a count of storage round trips (reported by the
+// benchmark).
 import {
   TableClient,
   odata,
   type TableEntity,
+  type TableTransactionResponse,
   type TransactionAction,
   type TableEntityResult,
 } from '@azure/data-tables';
 import { ApiError, storageStatus } from '../errors.js';
-import { storageConfig } from '../config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_CONNECTION, MAX_CONCURRENCY, storageConfig } from '../config.js';
 import { MAX_KEY_CHARS, decodeKey, shownKeyPart } from './keys.js';
 import { entityProblem, transactionChunks } from './large.js';
 
@@ -25,6 +27,7 @@ export const TABLES = [
   'Reminders',
   'Feedback',
   'Candidates',
+  'Outbox',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -33,13 +36,48 @@ export interface StorageOptions {
   connectionString: string;
   /** Table-name prefix: letters and digits, starting with a letter (tests use a unique one each). */
   prefix?: string;
+  /**
+   * Storage requests in flight at once, over every caller of this storage (`DUBAN_STORAGE_CONCURRENCY`,
+   * default 8; 1 sends one request after another). With one transaction in flight per partition
+   * (`submit`), this keeps a deployment within Table Storage's targets: see functions/storage/README.md.
+   */
+  concurrency?: number;
 }
 
-export { DEFAULT_CONNECTION } from '../config.js';
+export { DEFAULT_CONNECTION, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 
-/** Connection and prefix from the environment: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite. */
+/** Connection, prefix and concurrency from the environment: `DUBAN_STORAGE`, else `AzureWebJobsStorage`, else Azurite. */
 export function storageOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StorageOptions {
   return storageConfig(env);
+}
+
+/** What `submit` does with each transaction's outcome (the outbox checks ETags and conflicts per chunk). */
+export interface SubmitHooks {
+  /** Called with each transaction that went through and its response. */
+  done?: (chunk: TransactionAction[], response: TableTransactionResponse) => void | Promise<void>;
+  /** Handles a refused transaction; what it throws stops the call. Without it the refusal stops the call. */
+  refused?: (chunk: TransactionAction[], error: unknown) => Promise<void>;
+}
+
+/** A counting semaphore: at most `size` holders at once, served in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 export type Entity = TableEntity<Record<string, unknown>>;
@@ -51,14 +89,25 @@ export class Storage {
   readonly prefix: string;
   /** Storage requests sent since the storage was opened (each transaction counts once). */
   roundTrips = 0;
+  /** The same, per table. */
+  private readonly tripsByTable = new Map<TableName, number>();
   private readonly clients = new Map<TableName, TableClient>();
   private ready: Promise<void> | undefined;
+  /** Bounds the requests in flight over every caller (the setting `concurrency`). */
+  private readonly slots: Slots;
+  /** One transaction in flight per partition, over every caller (a partition's 2,000 entities/s). */
+  private readonly partitions = new Map<string, { slot: Slots; users: number }>();
 
   constructor(readonly options: StorageOptions) {
     this.prefix = options.prefix ?? 'duban';
     if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(this.prefix)) {
       throw new Error(`DUBAN_TABLE_PREFIX 只能包含字母和数字，并以字母开头: ${this.prefix}`);
     }
+    const size = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // The environment's value is checked by the configuration; a caller's own must keep the same bounds.
+    if (!Number.isInteger(size) || size < 1 || size > MAX_CONCURRENCY)
+      throw new RangeError(`同时进行的存储请求数应为 1 到 ${MAX_CONCURRENCY} 之间的整数，当前为 ${size}`);
+    this.slots = new Slots(size);
     const insecure = /usedevelopmentstorage=true|protocol=http;|endpoint=http:/i.test(
       options.connectionString,
     );
@@ -71,9 +120,16 @@ export class Storage {
             position: 'perCall',
             policy: {
               name: 'dubanRoundTrips',
-              sendRequest: (req, next) => {
+              // Per call, outside the retry policy: a request holds its slot through its retries.
+              sendRequest: async (req, next) => {
+                await this.slots.acquire();
                 this.roundTrips++;
-                return next(req);
+                this.tripsByTable.set(name, (this.tripsByTable.get(name) ?? 0) + 1);
+                try {
+                  return await next(req);
+                } finally {
+                  this.slots.release();
+                }
               },
             },
           },
@@ -81,6 +137,16 @@ export class Storage {
       });
       this.clients.set(name, client);
     }
+  }
+
+  /** Requests in flight at most (the setting). */
+  get concurrency(): number {
+    return this.slots.size;
+  }
+
+  /** Storage requests sent to one table since the storage was opened. */
+  roundTripsOf(name: TableName): number {
+    return this.tripsByTable.get(name) ?? 0;
   }
 
   table(name: TableName): TableClient {
@@ -102,11 +168,13 @@ export class Storage {
     return this;
   }
 
-  /** Every entity matching an OData filter, following continuation tokens. */
-  async list(name: TableName, filter?: string): Promise<StoredEntity[]> {
+  /** Every entity matching an OData filter, following continuation tokens; `select` names the properties read. */
+  async list(name: TableName, filter?: string, select?: string[]): Promise<StoredEntity[]> {
     const out: StoredEntity[] = [];
     const iter = this.table(name).listEntities<Record<string, unknown>>(
-      filter ? { queryOptions: { filter } } : {},
+      filter || select
+        ? { queryOptions: { ...(filter ? { filter } : {}), ...(select ? { select } : {}) } }
+        : {},
     );
     for await (const e of iter) out.push(stored(e));
     return out;
@@ -147,10 +215,10 @@ export class Storage {
    * transaction (the service's limits are 100 and 4 MiB). Every entity is checked against the
    * service's size limits first: one that would be refused is a Chinese 413 naming the table, and
    * nothing of the call is written. The first failure stops further transactions and is thrown once
-   * the running ones end. Upserts are idempotent, so a retried batch after a failure neither loses nor
-   * doubles rows.
+   * the running ones end (or goes to `hooks.refused`, which may recover). Upserts are idempotent, so a
+   * retried batch after a failure neither loses nor doubles rows.
    */
-  async submit(name: TableName, actions: TransactionAction[]): Promise<void> {
+  async submit(name: TableName, actions: TransactionAction[], hooks: SubmitHooks = {}): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
     for (const a of actions) {
       const pk = String(a[1].partitionKey);
@@ -173,7 +241,9 @@ export class Storage {
       byPartition.set(pk, list);
     }
     const client = this.table(name);
-    // Chunks of one partition go in order; different partitions go side by side (8 at a time).
+    // Chunks of one partition go in order, one transaction in flight per partition over every caller
+    // of this storage (≤ 100 entities a round trip: a partition's 2,000 entities/s); different
+    // partitions go side by side, as many as the storage's concurrency lets through.
     const partitions = [...byPartition.values()];
     let next = 0;
     let failure: unknown;
@@ -182,15 +252,28 @@ export class Storage {
         const list = partitions[next++] as TransactionAction[];
         for (const chunk of transactionChunks(list)) {
           if (failure !== undefined) break;
+          const pk = `${name}\u0000${String(chunk[0]?.[1].partitionKey)}`;
+          const lock = this.partitions.get(pk) ?? { slot: new Slots(1), users: 0 };
+          this.partitions.set(pk, lock);
+          lock.users++;
+          await lock.slot.acquire();
           try {
-            await client.submitTransaction(chunk);
+            const response = await client.submitTransaction(chunk).catch(async (e: unknown) => {
+              if (!hooks.refused) throw e;
+              await hooks.refused(chunk, e);
+              return null;
+            });
+            if (response) await hooks.done?.(chunk, response);
           } catch (e) {
             failure ??= e;
+          } finally {
+            lock.slot.release();
+            if (--lock.users === 0) this.partitions.delete(pk);
           }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(8, partitions.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, partitions.length) }, worker));
     if (failure !== undefined) throw transactionError(failure);
   }
 }

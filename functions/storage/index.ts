@@ -10,3 +10,5 @@ export * from './records.js';
 export * from './large.js';
 export * from './links.js';
 export * from './clerks.js';
+export * from './parallel.js';
+export * from './dailyRuns.js';

@@ -20,7 +20,9 @@ import { task, uniquePrefix, LINK_SECRET } from './support/api.js';
 
 let azurite: RunningAzurite;
 const location = mkdtempSync(join(tmpdir(), 'duban-fault-'));
-const prefix = uniquePrefix('fault');
+/** One table prefix per concurrency tried, each with the same ledger. */
+const prefixes = new Map([1, 2].map((c) => [c, uniquePrefix(`fault${c}`)]));
+const prefix = prefixes.get(1) as string;
 const L = 'fault-ledger';
 const UNITS = 40;
 const TASKS = 400;
@@ -35,105 +37,124 @@ function savedOnDisk(): string {
     .join('\n');
 }
 
-async function open(): Promise<Storage> {
-  return openStorage({ connectionString: azurite.connectionString, prefix });
+async function open(p = prefix): Promise<Storage> {
+  return openStorage({ connectionString: azurite.connectionString, prefix: p });
 }
 
 beforeAll(async () => {
   azurite = await startAzurite({ location });
-  const storage = await open();
-  // 400 open 3★ tasks across 40 units: on 2026-03-17 (W−10 of Q1) each gets its quarterly reminder.
-  await writeTasks(
-    storage,
-    L,
-    Array.from({ length: TASKS }, (_, i) => ({
-      next: {
-        task: task(`F${String(i).padStart(3, '0')}`, {
-          row: i + 4,
-          leadUnit: `县第${i % UNITS}局`,
-          category: 'routine',
-        }),
-        stars: 3 as const,
-        closed: false,
-        closedOn: null,
-        closeNote: null,
-        removed: false,
-        removedOn: null,
-      },
-      etag: null,
-    })),
-  );
   const syncedAt = new Date().toISOString();
-  await putLedger(storage, {
-    ledgerId: L,
-    year: 2026,
-    syncedAt,
-    by: '测试',
-    tasks: TASKS,
-  });
+  for (const p of prefixes.values()) {
+    const storage = await open(p);
+    // 400 open 3★ tasks across 40 units: on 2026-03-17 (W−10 of Q1) each gets its quarterly reminder.
+    await writeTasks(
+      storage,
+      L,
+      Array.from({ length: TASKS }, (_, i) => ({
+        next: {
+          task: task(`F${String(i).padStart(3, '0')}`, {
+            row: i + 4,
+            leadUnit: `县第${i % UNITS}局`,
+            category: 'routine',
+          }),
+          stars: 3 as const,
+          closed: false,
+          closedOn: null,
+          closeNote: null,
+          removed: false,
+          removedOn: null,
+        },
+        etag: null,
+      })),
+    );
+    await putLedger(storage, {
+      ledgerId: L,
+      year: 2026,
+      syncedAt,
+      by: '测试',
+      tasks: TASKS,
+    });
+  }
   // Azurite keeps its tables in memory and saves them to `location` every 5 s, and on SIGINT (what
   // stop() sends: Azurite saves and exits, so what was committed before the stop is there after the
-  // restart). Let the synced ledger reach the disk first anyway, as it would long before a morning run:
-  // a save is of the whole database, so the one that holds the ledger's last write holds every write.
+  // restart). Let the synced ledgers reach the disk first anyway, as they would long before a morning
+  // run: a save is of the whole database, so the one that holds the last write holds every write.
   await vi.waitFor(() => expect(savedOnDisk()).toContain(syncedAt), { timeout: 30_000, interval: 200 });
-}, 60_000);
+}, 90_000);
 afterAll(async () => {
   await azurite.stop();
 });
 
 describe('Azurite stopped during a daily run', () => {
-  it('R17: the interrupted run fails; after Azurite is back the next run completes with every reminder queued once', async () => {
-    const storage = await open();
-    const outbox = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
-    const run = runDaily({ on: '2026-03-17', storage, outbox, env, now: new Date('2026-03-17T00:00:05Z') });
-    // Stop Azurite in the middle of queueing: the outbox's calls are its table creation, the day's
-    // query, then one transaction per 100 entries in turn. When the second transaction is sent the
-    // first has been committed, so some prompts are queued and others are not (asserted below).
-    const start = outbox.roundTrips;
-    await vi.waitFor(() => expect(outbox.roundTrips).toBeGreaterThanOrEqual(start + 4), {
-      timeout: 30_000,
-      interval: 1,
-    });
-    await azurite.stop();
-    await expect(run).rejects.toThrow();
+  // Concurrency 1: the units' groups (100 reminders each) one after another; 2: two groups at once.
+  it.each([1, 2])(
+    'R17: the interrupted run fails (concurrency %i); after Azurite is back the next run completes with every reminder queued once',
+    async (concurrency) => {
+      const p = prefixes.get(concurrency) as string;
+      const storage = await open(p);
+      const outbox = createOutbox({ connectionString: azurite.connectionString, tablePrefix: p });
+      const watcher = createOutbox({ connectionString: azurite.connectionString, tablePrefix: p });
+      const run = runDaily({
+        on: '2026-03-17',
+        storage,
+        outbox,
+        env,
+        now: new Date('2026-03-17T00:00:05Z'),
+        concurrency,
+      });
+      run.catch(() => {});
+      // Stop Azurite in the middle of queueing: as soon as the first group's prompts are in the
+      // outbox, while later groups (100 prompts each) are still to come. Some prompts are queued
+      // and others are not (asserted below).
+      await vi.waitFor(
+        async () =>
+          expect((await watcher.listOutbox({ date: '2026-03-17', limit: 1 })).items).not.toHaveLength(0),
+        { timeout: 30_000, interval: 10 },
+      );
+      await azurite.stop();
+      await expect(run).rejects.toThrow();
 
-    azurite = await startAzurite({ location, port: azurite.port });
-    const again = await open();
-    const outbox2 = createOutbox({ connectionString: azurite.connectionString, tablePrefix: prefix });
-    const before = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items.length;
-    // Mid-run for real: some prompts were queued before the stop, not all (before > 0).
-    expect(before).toBeGreaterThan(0);
-    expect(before).toBeLessThan(TASKS);
-    const result = await runDaily({
-      on: '2026-03-17',
-      storage: again,
-      outbox: outbox2,
-      env,
-      now: new Date('2026-03-17T00:10:00Z'),
-    });
-    expect(result.due).toBe(TASKS);
-    expect(result.queued + result.existing).toBe(TASKS);
-    expect(result.queued).toBe(TASKS - before);
+      azurite = await startAzurite({ location, port: azurite.port });
+      const again = await open(p);
+      const outbox2 = createOutbox({ connectionString: azurite.connectionString, tablePrefix: p });
+      const before = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items.length;
+      // Mid-run for real: some prompts were queued before the stop, not all (before > 0).
+      expect(before).toBeGreaterThan(0);
+      expect(before).toBeLessThan(TASKS);
+      const result = await runDaily({
+        on: '2026-03-17',
+        storage: again,
+        outbox: outbox2,
+        env,
+        now: new Date('2026-03-17T00:10:00Z'),
+        concurrency,
+      });
+      expect(result.due).toBe(TASKS);
+      expect(result.queued + result.existing).toBe(TASKS);
+      expect(result.queued).toBe(TASKS - before);
 
-    const items = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items;
-    expect(items).toHaveLength(TASKS);
-    expect(new Set(items.map((i) => i.key)).size).toBe(TASKS);
-    expect(await listReminders(again, L)).toHaveLength(TASKS);
-    for (const unit of ['县第0局', '县第39局']) {
-      const reminders = (await subjectHistory(again, { unit })).filter((e) => e.type === 'reminder');
-      expect(reminders, unit).toHaveLength(TASKS / UNITS);
-      expect(new Set(reminders.map((e) => e.data.taskId)).size, unit).toBe(TASKS / UNITS);
-    }
+      const items = (await outbox2.listOutbox({ date: '2026-03-17', limit: 1000 })).items;
+      expect(items).toHaveLength(TASKS);
+      expect(new Set(items.map((i) => i.key)).size).toBe(TASKS);
+      expect(await listReminders(again, L)).toHaveLength(TASKS);
+      for (const unit of ['县第0局', '县第39局']) {
+        const reminders = (await subjectHistory(again, { unit })).filter((e) => e.type === 'reminder');
+        expect(reminders, unit).toHaveLength(TASKS / UNITS);
+        expect(new Set(reminders.map((e) => e.data.taskId)).size, unit).toBe(TASKS / UNITS);
+      }
 
-    const third = await runDaily({
-      on: '2026-03-17',
-      storage: again,
-      outbox: outbox2,
-      env,
-      now: new Date('2026-03-17T00:20:00Z'),
-    });
-    expect(third).toMatchObject({ queued: 0, existing: TASKS });
-  });
+      const third = await runDaily({
+        on: '2026-03-17',
+        storage: again,
+        outbox: outbox2,
+        env,
+        now: new Date('2026-03-17T00:20:00Z'),
+        concurrency,
+      });
+      expect(third).toMatchObject({ queued: 0, existing: TASKS });
+    },
+    120_000,
+  );
 });
 
 describe('the API while storage is down', () => {

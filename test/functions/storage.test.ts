@@ -49,7 +49,21 @@ describe('connection', () => {
     expect(storageOptionsFromEnv({} as NodeJS.ProcessEnv)).toEqual({
       connectionString: 'UseDevelopmentStorage=true',
       prefix: 'duban',
+      concurrency: 8,
     });
+  });
+
+  it('DUBAN_STORAGE_CONCURRENCY bounds the requests in flight: 1–32, refused in Chinese otherwise', () => {
+    expect(storageOptionsFromEnv({ DUBAN_STORAGE_CONCURRENCY: '1' } as NodeJS.ProcessEnv).concurrency).toBe(
+      1,
+    );
+    expect(
+      storageOptionsFromEnv({ DUBAN_STORAGE_CONCURRENCY: ' 16 ' } as NodeJS.ProcessEnv).concurrency,
+    ).toBe(16);
+    for (const bad of ['0', '33', '2.5', 'many'])
+      expect(() => storageOptionsFromEnv({ DUBAN_STORAGE_CONCURRENCY: bad } as NodeJS.ProcessEnv)).toThrow(
+        /DUBAN_STORAGE_CONCURRENCY 应为 1 到 32 之间的整数/,
+      );
   });
 
   it('Azure China is just another connection string: the endpoint follows EndpointSuffix', () => {

@@ -1,4 +1,5 @@
-// Starts a real Azurite Table service on a free loopback port, for tests and benchmarks.
+// Starts a real Azurite Table service (and, when asked, its Queue service) on free loopback ports, for
+// tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +12,9 @@ export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export function azuriteConnectionString(port: number): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
+export function azuriteConnectionString(port: number, queuePort?: number): string {
+  const queue = queuePort ? `QueueEndpoint=http://127.0.0.1:${queuePort}/${AZURITE_ACCOUNT};` : '';
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};${queue}`;
 }
 
 export async function freePort(): Promise<number> {
@@ -30,6 +32,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningAzurite {
   port: number;
+  /** The Queue service's port, when started with `queue: true`. */
+  queuePort?: number;
   location: string;
   connectionString: string;
   stop(): Promise<void>;
@@ -38,7 +42,9 @@ export interface RunningAzurite {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Start azurite-table; `location` keeps data across a stop/start (used by the fault tests). */
-export async function startAzurite(opts: { port?: number; location?: string } = {}): Promise<RunningAzurite> {
+export async function startAzurite(
+  opts: { port?: number; location?: string; queue?: boolean } = {},
+): Promise<RunningAzurite> {
   const port = opts.port ?? (await freePort());
   const location = opts.location ?? mkdtempSync(join(tmpdir(), 'duban-azurite-'));
   // A data folder made here is removed when the process ends — not at stop(), because the fault
@@ -80,17 +86,58 @@ export async function startAzurite(opts: { port?: number; location?: string } = 
     };
     void tick();
   });
+  const queue = opts.queue ? await startQueue(location) : undefined;
+  const stopChild = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      // SIGINT: Azurite saves its data and exits; SIGTERM kills it before the save (data lost).
+      c.kill('SIGINT');
+    });
   return {
     port,
+    queuePort: queue?.port,
     location,
-    connectionString: azuriteConnectionString(port),
+    connectionString: azuriteConnectionString(port, queue?.port),
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        // SIGINT: Azurite saves its data and exits; SIGTERM kills it before the save (data lost).
-        child.kill('SIGINT');
-      });
+      await Promise.all([stopChild(child), ...(queue ? [stopChild(queue.child)] : [])]);
     },
   };
+}
+
+/** Azurite's Queue service beside the Table service (its own free port, the same data folder). */
+async function startQueue(location: string): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', 'queue', 'main.js');
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--queueHost',
+      '127.0.0.1',
+      '--queuePort',
+      String(port),
+      '--location',
+      location,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+      '--disableTelemetry',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += String(d)));
+  child.stderr?.on('data', (d) => (output += String(d)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Azurite Queue exited: ${output}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}?comp=list`);
+      return { port, child };
+    } catch {
+      if (Date.now() > deadline) throw new Error(`Azurite Queue did not start on ${port}: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }

@@ -519,8 +519,8 @@ describe('deliverDue when storage goes away (R17)', () => {
       // 县卫健委 (first in key order) was claimed and sent, then its outcome could not be written;
       // 县教育局 could not even be claimed.
       expect(first.errors).toHaveLength(2);
-      expect(first.errors[0]).toMatch(/^县卫健委（2026-03-17）：.*ECONNREFUSED/);
-      expect(first.errors[1]).toMatch(/^县教育局（2026-03-17）：.*ECONNREFUSED/);
+      expect(first.errors[0]).toMatch(/^县卫健委（2026-03-17）：.*存储服务暂不可用/);
+      expect(first.errors[1]).toMatch(/^县教育局（2026-03-17）：.*存储服务暂不可用/);
       expect(lines.join('\n')).toContain('租约到期后将重新处理');
       expect(at('/sms/wjw')).toHaveLength(1);
       expect(at('/dingtalk/jyj')).toHaveLength(0);
