@@ -2,7 +2,7 @@
 // Table and Queue services: the timer hands out the messages, the dev host's queue trigger runs each
 // ledger as the Functions runtime would, the day ends once with the same rows as one invocation; a
 // message delivered twice changes nothing; a message that keeps failing ends in the poison queue.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import {
@@ -89,6 +89,14 @@ beforeAll(async () => {
   singleStorage = await openStorage({ connectionString: azurite.connectionString, prefix: single });
   await seed(fannedStorage);
   await seed(singleStorage);
+  // The host that drains the queue when a test says so (no polling): the double delivery and the poison queue.
+  host = await startDevHost({
+    port: 0,
+    env: env(),
+    timers: false,
+    queues: 'drain',
+    log: (l) => lines.push(l),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -112,9 +120,10 @@ describe('the morning run, one queue message per ledger (R17, R22)', () => {
     // The dev host polls the queue as the Functions runtime does: the day ends once all three are done.
     const polling = await startDevHost({ port: 0, env: env(), timers: false, queues: true, log: () => {} });
     try {
-      const deadline = Date.now() + 150_000;
-      while ((await lastDailyRun(fannedStorage)) !== ON && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200));
+      await vi.waitFor(async () => expect(await lastDailyRun(fannedStorage)).toBe(ON), {
+        timeout: 150_000,
+        interval: 200,
+      });
     } finally {
       await polling.close();
     }
@@ -135,13 +144,6 @@ describe('the morning run, one queue message per ledger (R17, R22)', () => {
   }, 200_000);
 
   it('R17: the same message delivered twice changes nothing (no prompt, reminder or history row doubled; the day ends once)', async () => {
-    host = await startDevHost({
-      port: 0,
-      env: env(),
-      timers: false,
-      queues: 'drain',
-      log: (l) => lines.push(l),
-    });
     const before = await written(fannedStorage);
     const queue = queues().getQueueClient(DAILY_QUEUE);
     const message = { on: ON, from: ON, ledgerId: LEDGERS[0], at: NOW.toISOString() };

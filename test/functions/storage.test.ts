@@ -62,7 +62,9 @@ describe('connection', () => {
     ).toBe(16);
     for (const bad of ['0', '33', '2.5', 'many'])
       expect(() => storageOptionsFromEnv({ DUBAN_STORAGE_CONCURRENCY: bad } as NodeJS.ProcessEnv)).toThrow(
-        /DUBAN_STORAGE_CONCURRENCY 应为 1 到 32 之间的整数/,
+        expect.objectContaining({
+          problems: expect.stringMatching(/^环境变量有误：DUBAN_STORAGE_CONCURRENCY：/),
+        }),
       );
   });
 
