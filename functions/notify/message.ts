@@ -63,7 +63,7 @@ function escapeHtml(s: string): string {
 }
 
 /** Markdown link targets must not break on parentheses or spaces. */
-function markdownUrl(url: string): string {
+export function markdownUrl(url: string): string {
   return url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
 }
 
@@ -81,6 +81,18 @@ function itemDetail(item: PromptItem): string {
   return `${periodLabel(item.period)} · ${REASON_LABELS[item.reason]}${note} · 请于${monthDay(item.feedbackDue)}前反馈`;
 }
 
+/**
+ * Characters of a task's heading (and detail) in a robot's markdown. A robot caps a message (WeCom:
+ * 4,096 bytes), and an item's three lines travel in one part: a heading this short keeps the item's
+ * feedback link always inside its part, whatever the title's length. Email and text carry the whole title.
+ */
+const MARKDOWN_HEADING_CHARS = 200;
+
+/** One markdown line: a cell's line breaks (Alt+Enter) and runs of spaces become one space, then shortened. */
+function oneLine(s: string, max: number): string {
+  return shorten(s.replace(/\s+/g, ' ').trim(), max);
+}
+
 /** Composes the prompt for one unit from its items (at least one). */
 export function composePrompt(unit: string, input: PromptItem[], office = '县政府督办检查室'): PromptMessage {
   if (input.length === 0) throw new Error('composePrompt: no items');
@@ -95,7 +107,7 @@ export function composePrompt(unit: string, input: PromptItem[], office = '县�
     '',
     ...items.map(
       (it, i) =>
-        `${i + 1}. **${itemHeading(it)}**  \n   ${itemDetail(it)}  \n   [填写反馈](${markdownUrl(it.feedbackUrl)})`,
+        `${i + 1}. **${oneLine(itemHeading(it), MARKDOWN_HEADING_CHARS)}**  \n   ${oneLine(itemDetail(it), MARKDOWN_HEADING_CHARS)}  \n   [填写反馈](${markdownUrl(it.feedbackUrl)})`,
     ),
     '',
     `> ${office}`,

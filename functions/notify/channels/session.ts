@@ -5,7 +5,7 @@
 // otherwise left for the next run — never dropped: the caller learns which items went out and which
 // wait, with the reason and the time the robot takes messages again.
 import type { Channel } from '../../../shared/api.js';
-import type { PromptItem, PromptMessage } from '../message.js';
+import { markdownUrl, type PromptItem, type PromptMessage } from '../message.js';
 import { concurrencyLimit, RateLimiter, type DeliveryClock } from '../rateLimit.js';
 import { describeError, RobotBusyError, type ChannelsConfig } from './config.js';
 import { openMailer } from './email.js';
@@ -39,12 +39,15 @@ export interface ChannelSession {
   close(): void;
 }
 
-/** The items a markdown part lists: its lines "N. **…**" are the message's N-th items. */
+/**
+ * The items a markdown part delivers: those listed in it ("N. **…**") whose feedback link is in it too.
+ * An item reached the unit only with its link: one listed without it is not counted delivered.
+ */
 function itemsOfPart(part: string, message: PromptMessage): PromptItem[] {
   const out: PromptItem[] = [];
   for (const m of part.matchAll(/^(\d+)\. \*\*/gm)) {
     const item = message.items[Number(m[1]) - 1];
-    if (item) out.push(item);
+    if (item && part.includes(`[填写反馈](${markdownUrl(item.feedbackUrl)})`)) out.push(item);
   }
   return out;
 }
@@ -76,7 +79,8 @@ export function openChannelSession(options: {
     const parts = channel.kind === 'wecom' ? wecomParts(message) : dingtalkParts(message);
     const name = `${CHANNEL_NAMES[channel.kind]}机器人`;
     const delivered: PromptItem[] = [];
-    const rest = (from: number) => parts.slice(from).flatMap((p) => itemsOfPart(p, message));
+    // Whatever the accepted parts did not deliver stays pending: nothing is dropped between parts.
+    const rest = () => message.items.filter((item) => !delivered.includes(item));
     const receipt = (sent: number) =>
       parts.length === 1
         ? '已发送'
@@ -88,7 +92,7 @@ export function openChannelSession(options: {
       const of = parts.length > 1 ? `第${i + 1}/${parts.length}条起` : '本条提示';
       if (slot !== true) {
         const error = `${name}每分钟最多${robots.rate.limit}条，已达上限：${of}待下次投递（该机器人 ${beijingTime(slot)} 起可再发送）`;
-        return { delivered, receipt: receipt(i), pending: { items: rest(i), error, until: slot } };
+        return { delivered, receipt: receipt(i), pending: { items: rest(), error, until: slot } };
       }
       try {
         // The wait for the robot's window above holds no slot of the kind: other robots go on.
@@ -101,13 +105,13 @@ export function openChannelSession(options: {
         if (e instanceof RobotBusyError) {
           const until = clock.now() + robots.rate.windowMs;
           const error = `${describeError(e)}：${of}待下次投递（${beijingTime(until)} 起再试）`;
-          return { delivered, receipt: receipt(i), pending: { items: rest(i), error, until } };
+          return { delivered, receipt: receipt(i), pending: { items: rest(), error, until } };
         }
         // The parts already accepted are delivered; only the rest is retried (never sent twice).
         return {
           delivered,
           receipt: receipt(i),
-          pending: { items: rest(i), error: describeError(e), until: null },
+          pending: { items: rest(), error: describeError(e), until: null },
         };
       }
       delivered.push(...itemsOfPart(parts[i]!, message));

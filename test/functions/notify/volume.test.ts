@@ -156,6 +156,47 @@ describe('robots at their rate (R17)', () => {
   });
 });
 
+describe('an item counts as delivered only with its link (R17)', () => {
+  /** Task numbers whose feedback link a robot message carried. */
+  const linksIn = (contents: string[]) =>
+    new Set(contents.flatMap((c) => [...c.matchAll(/feedback\/(\d+)\?/g)].map((m) => Number(m[1]))));
+  const sentWithoutLink = async () => {
+    const links = linksIn(posted());
+    return (await outbox.listOutbox({})).items
+      .filter((i) => i.status === 'sent' && !links.has(Number(i.taskNo)))
+      .map((i) => i.taskNo);
+  };
+
+  it('R17: titles with a line break (Alt+Enter in the cell) keep each item whole in one part; an item waiting for the robot is never recorded sent', async () => {
+    await outbox.enqueuePrompts(
+      Array.from({ length: 30 }, (_, i) =>
+        prompt(i + 1, {
+          taskTitle: `重点工作第${i + 1}项：推进县域财政收入稳定增长\n完成全年目标任务并按月报送进度`,
+        }),
+      ),
+    );
+    const summary = await run(MORNING, {
+      clock: manualClock(MORNING.getTime()),
+      policy: { ...deliveryPolicyFromEnv({}), robotRate: { limit: 1, windowMs: 60_000 }, rateWaitMs: 0 },
+    });
+    expect(summary.deferred).toBeGreaterThan(0);
+    expect(await sentWithoutLink()).toEqual([]);
+    // The heading is one line: the cell's line break is a space in the robot's message.
+    expect(posted()[0]).toContain('推进县域财政收入稳定增长 完成全年目标任务');
+  });
+
+  it('R17: a title of 3,000 characters is shortened in the robot’s message, so its link still goes out with it', async () => {
+    await outbox.enqueuePrompts([
+      prompt(1, { taskTitle: '推进'.repeat(1500) }),
+      prompt(2, { taskTitle: '短标题' }),
+    ]);
+    const summary = await run(MORNING, { clock: manualClock(MORNING.getTime()) });
+    expect(summary.sent).toBe(2);
+    expect(await sentWithoutLink()).toEqual([]);
+    expect(posted().join('\n')).toContain('…**');
+  });
+});
+
 describe('the limits themselves', () => {
   it('R17: a sliding window: the 21st message in a minute waits until the first leaves the window', () => {
     const clock = manualClock(0);
