@@ -11,7 +11,7 @@ import { isOverdue, yellowCandidates } from '../../shared/rules/candidates.js';
 import { judgeLagging, latestReported, milestoneSlips } from '../../shared/rules/progress.js';
 import { effectiveStars } from '../../shared/rules/stars.js';
 import { splitLeadUnits } from '../../shared/ledger/leadUnits.js';
-import { yearOf } from '../../shared/dates.js';
+import { chinaToday, yearOf } from '../../shared/dates.js';
 import type { Outbox } from '../notify/outbox.js';
 import {
   getLedger,
@@ -94,7 +94,9 @@ async function lateReportFacts(
               kind: 'feedback',
               taskId: e.taskId,
               period: e.period,
-              sentOn: e.sendOn,
+              // The day the prompt reached the unit, not the day it was planned: a send that failed
+              // and succeeded days later gave the unit only the later day.
+              sentOn: chinaToday(new Date(e.deliveredAt)),
               channels: [...new Set(e.channels.map(channelInWords))],
               feedbackDue: e.feedbackDue,
               receivedOn: e.receivedOn,

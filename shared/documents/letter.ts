@@ -199,7 +199,7 @@ export function factSentences(card: LetterCard, facts: LetterFact[], tasks: Lett
     switch (f.kind) {
       case 'feedback': {
         const via = f.channels?.length ? `通过${f.channels.join('、')}` : '';
-        return `${ref(f.taskId)}：县政府督办检查室于${chineseDate(f.sentOn)}${via}发出${periodName(f.period)}工作提示，要求于${chineseDate(f.feedbackDue)}前反馈进展，${f.receivedOn ? `你单位${chineseDate(f.receivedOn)}才反馈，已逾期` : `截至${asOf}未反馈`}`;
+        return `${ref(f.taskId)}：县政府督办检查室${periodName(f.period)}工作提示已于${chineseDate(f.sentOn)}${via}送达你单位，要求于${chineseDate(f.feedbackDue)}前反馈进展，${f.receivedOn ? `你单位${chineseDate(f.receivedOn)}才反馈，已逾期` : `截至${asOf}未反馈`}`;
       }
       case 'indicator': {
         const u = f.unit ?? '';

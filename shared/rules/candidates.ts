@@ -150,7 +150,10 @@ export function yellowCandidates(input: {
       firstReceived.get(`${r.taskId}\u0000${r.period}\u0000`),
     );
     if (received !== undefined && received <= r.feedbackDue) continue;
-    const delivered = [...r.delivery!.delivered].sort((a, b) => a.at.localeCompare(b.at));
+    // The channels that reached the unit in time to answer: a later delivery is no reminder.
+    const delivered = [...r.delivery!.delivered]
+      .filter((d) => chinaToday(new Date(d.at)) <= r.feedbackDue)
+      .sort((a, b) => a.at.localeCompare(b.at));
     const channels = [...new Set(delivered.map((d) => d.label))];
     const evidence: LateReportEvidence = {
       kind: 'late-report',
@@ -164,7 +167,7 @@ export function yellowCandidates(input: {
       receivedOn: received ?? null,
     };
     const label = taskLabel(r.taskId, r.taskNo);
-    const sent = `${r.sendOn}经${channels.join('、')}送达提示`;
+    const sent = `${on}经${channels.join('、')}送达提示`;
     const detail =
       received === undefined
         ? `${label}（${r.period}）${sent}，反馈应于${r.feedbackDue}前报送，至今未收到`

@@ -125,7 +125,7 @@ describe('R8: the facts in the letter issued with a card', () => {
     const card = await issue({ unit: A, color: 'yellow', reason: '上报材料不及时', taskIds: ['R2'] });
     const text = await letterText(card.id);
     expect(text).toContain(
-      '经核实：第2项“预算绩效管理改革”：县政府督办检查室于2026年3月17日通过短信发出2026年第一季度工作提示，要求于2026年3月26日前反馈进展，截至2026年3月27日未反馈。',
+      '经核实：第2项“预算绩效管理改革”：县政府督办检查室2026年第一季度工作提示已于2026年3月17日通过短信送达你单位，要求于2026年3月26日前反馈进展，截至2026年3月27日未反馈。',
     );
     // The gateway's address is the office's plumbing, not something the unit knows it by.
     expect(text).not.toMatch(/127\.0\.0\.1|localhost|13900000000/);

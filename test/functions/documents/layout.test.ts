@@ -373,7 +373,7 @@ describe('documents on the page (GB/T 9704), rendered by LibreOffice', () => {
     expect(text).toContain('dbjcs@youyi.gov.cn');
     expect(text).toContain('联系人：王敏，联系电话：0451-5712345');
     expect(text).toContain(
-      '于2026年2月13日通过短信、邮件发出2026年2月工作提示，要求于2026年2月25日前反馈进展，截至2026年3月17日未反馈',
+      '2026年2月工作提示已于2026年2月13日通过短信、邮件送达你单位，要求于2026年2月25日前反馈进展，截至2026年3月17日未反馈',
     );
     expect(text).toContain('你单位2026年3月2日才反馈，已逾期');
   }, 120_000);
