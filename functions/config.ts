@@ -230,6 +230,20 @@ export function channelsConfig(env: Env): ChannelsConfig {
   };
 }
 
+const DailySchema = z.object({
+  DUBAN_DAILY_FANOUT: optional(
+    z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+      z.enum(['queue', 'none'], { message: '应为 queue（每个台账一条队列消息）或 none' }),
+    ),
+  ),
+});
+
+/** The morning run: one invocation (default), or one queue message per ledger (`DUBAN_DAILY_FANOUT=queue`). */
+export function dailyConfig(env: Env): { fanOut: boolean } {
+  return { fanOut: read(DailySchema, env).DUBAN_DAILY_FANOUT === 'queue' };
+}
+
 const DeliverySchema = z.object({
   DUBAN_DELIVERY_MAX_ATTEMPTS: optional(z.coerce.number().int('应为整数').min(1, '至少为 1')),
   DUBAN_DELIVERY_BACKOFF_MINUTES: optional(positiveNumber),

@@ -77,7 +77,7 @@ export class Outbox {
         ? options.storage
         : new Storage({
             connectionString: options.connectionString,
-            prefix: options.tablePrefix ?? process.env.DUBAN_TABLE_PREFIX ?? 'duban',
+            prefix: options.tablePrefix ?? 'duban',
             concurrency: options.concurrency,
           });
   }

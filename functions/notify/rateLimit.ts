@@ -39,9 +39,10 @@ export interface RateLimit {
 export const ROBOT_RATE_LIMIT: RateLimit = { limit: 20, windowMs: 60_000 };
 
 /**
- * A sliding window per key (one robot): at most `limit` sends in any `windowMs`. The log is kept per
- * process, across delivery runs (the timer's runs share a host), so a run five minutes after another
- * sees what that one sent.
+ * A sliding window per key (one robot): at most `limit` sends in any `windowMs`. The log lives as long
+ * as the limiter: a delivery run makes its own, so a run started within a minute of another does not
+ * see what that one sent — the robot's own "too many" answer (errcode 45009/130101, HTTP 429) then
+ * holds the part back for the next window, never dropping it.
  */
 export class RateLimiter {
   private readonly sent = new Map<string, number[]>();

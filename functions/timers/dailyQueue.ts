@@ -18,6 +18,7 @@ import {
   releaseDayEnd,
   type Storage,
 } from '../storage/index.js';
+import { dailyConfig } from '../config.js';
 import { encodeMessage, openQueue } from '../runtime/queue.js';
 import { runtimeEnv, runtimeStorage, type Env } from '../runtime/index.js';
 import {
@@ -35,7 +36,7 @@ export const DAILY_QUEUE = 'duban-daily';
 
 /** Whether the timer fans the run out (`DUBAN_DAILY_FANOUT=queue`) or runs it in its own invocation. */
 export function fansOut(env: Env): boolean {
-  return (env.DUBAN_DAILY_FANOUT ?? '').trim().toLowerCase() === 'queue';
+  return dailyConfig(env).fanOut;
 }
 
 export const LedgerMessageSchema = z.object({
@@ -116,7 +117,8 @@ async function endDayIfDone(storage: Storage, base: DailyRunOptions): Promise<Da
   if (!plan) return null;
   const done = await ledgersDone(storage, base.on);
   if (plan.ledgers.some((id) => !done.has(id))) return null;
-  if (!(await claimDayEnd(storage, base.on, new Date().toISOString()))) return null;
+  // Stamped with the run's clock (the message's instant), as every row of the run is.
+  if (!(await claimDayEnd(storage, base.on, (base.now ?? new Date()).toISOString()))) return null;
   try {
     const day = await startDay(base, { from: plan.from });
     day.result.skipped = plan.skipped;

@@ -9,6 +9,7 @@ import {
   officeConfig,
   publicUrl,
   DEFAULT_ALLOWED_ORIGINS,
+  dailyConfig,
   deliveryConfig,
 } from '../../functions/config.js';
 import { DEFAULT_DELIVERY_POLICY } from '../../functions/notify/deliveryRules.js';
@@ -63,6 +64,15 @@ describe('the configuration', () => {
     expect(
       problem(() => deliveryConfig({ DUBAN_DELIVERY_CONCURRENCY: '2.5' }, DEFAULT_DELIVERY_POLICY)),
     ).toMatch(/DUBAN_DELIVERY_CONCURRENCY：应为整数/);
+  });
+
+  it('R22: DUBAN_DAILY_FANOUT=queue fans the morning run out per ledger; unset or none runs it in one invocation; anything else is named, not taken for none', () => {
+    expect(dailyConfig({ DUBAN_DAILY_FANOUT: ' Queue ' })).toEqual({ fanOut: true });
+    expect(dailyConfig({})).toEqual({ fanOut: false });
+    expect(dailyConfig({ DUBAN_DAILY_FANOUT: 'none' })).toEqual({ fanOut: false });
+    expect(problem(() => dailyConfig({ DUBAN_DAILY_FANOUT: 'true' }))).toMatch(
+      /DUBAN_DAILY_FANOUT：应为 queue/,
+    );
   });
 
   it('R19: the unit’s page names the office and the phone to call; a phone that is no number is named', () => {
