@@ -76,17 +76,20 @@ async function rebuiltLetter(storage: Storage, outbox: Outbox, card: CardRecord)
     .filter((i) => i.cardId === card.id || (i.id !== undefined && card.interviewIds.includes(i.id)))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const cited = stored.filter((t) => card.taskIds.includes(t.task.id));
-  // The facts as they stood on the card's date, computed as an issued letter's are (R8, R9–R11).
-  const facts = card.ledgerId
-    ? await cardLetterFacts(storage, outbox, {
-        ledgerId: card.ledgerId,
-        unit: card.unit,
-        reason: card.reason,
-        date: card.date,
-        tasks: cited,
-        settings,
-      })
-    : [];
+  // Only a late report's facts can be told as they stood on the card's date (its prompts, their
+  // delivery and the feedback are dated); the ledger's problems and the tasks' progress are today's,
+  // and a letter dated before them must not state them (R8).
+  const facts =
+    card.ledgerId && card.reason === '上报材料不及时'
+      ? await cardLetterFacts(storage, outbox, {
+          ledgerId: card.ledgerId,
+          unit: card.unit,
+          reason: card.reason,
+          date: card.date,
+          tasks: cited,
+          settings,
+        })
+      : [];
   return cardLetter({
     card,
     tasks: stored.map((t) => letterTask(t.task)),
