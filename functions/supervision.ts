@@ -30,6 +30,7 @@ import {
   listReminders,
   listTasks,
   type Storage,
+  type StoredProblem,
   type StoredTask,
 } from './storage/index.js';
 
@@ -120,6 +121,20 @@ export async function remindersWithDelivery(
   });
 }
 
+/** A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text). */
+export function problemsByLeadUnit(problems: StoredProblem[]) {
+  return problems.flatMap((p) =>
+    splitLeadUnits(p.unit).map((unit) => ({
+      unit,
+      row: p.row,
+      column: p.column,
+      rule: p.rule,
+      message: p.message,
+      taskId: p.taskId,
+    })),
+  );
+}
+
 export interface LedgerCandidates {
   candidates: Candidate[];
   /** Prompts that never reached their unit: the office's problem (R9), never a candidate. */
@@ -148,17 +163,7 @@ export async function ledgerCandidates(
   const yellow = yellowCandidates({
     reminders: delivered,
     feedback,
-    // A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text).
-    problems: problems.flatMap((p) =>
-      splitLeadUnits(p.unit).map((unit) => ({
-        unit,
-        row: p.row,
-        column: p.column,
-        rule: p.rule,
-        message: p.message,
-        taskId: p.taskId,
-      })),
-    ),
+    problems: problemsByLeadUnit(problems),
     tasks: states,
     asOf,
   });

@@ -10,7 +10,6 @@ import type { LetterFact } from '../../shared/documents/index.js';
 import { isOverdue, yellowCandidates } from '../../shared/rules/candidates.js';
 import { judgeLagging, latestReported, milestoneSlips } from '../../shared/rules/progress.js';
 import { effectiveStars } from '../../shared/rules/stars.js';
-import { splitLeadUnits } from '../../shared/ledger/leadUnits.js';
 import { chinaToday, yearOf } from '../../shared/dates.js';
 import type { Outbox } from '../notify/outbox.js';
 import {
@@ -21,7 +20,7 @@ import {
   type Storage,
   type StoredTask,
 } from '../storage/index.js';
-import { remindersWithDelivery } from '../supervision.js';
+import { problemsByLeadUnit, remindersWithDelivery } from '../supervision.js';
 
 export interface CardFactsInput {
   ledgerId: string;
@@ -122,19 +121,7 @@ async function ledgerProblemFacts(
   const candidates = yellowCandidates({
     reminders: [],
     feedback: [],
-    // A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text).
-    problems: problems
-      .filter((p) => !!p.taskId && ids.has(p.taskId))
-      .flatMap((p) =>
-        splitLeadUnits(p.unit).map((unit) => ({
-          unit,
-          row: p.row,
-          column: p.column,
-          rule: p.rule,
-          message: p.message,
-          taskId: p.taskId,
-        })),
-      ),
+    problems: problemsByLeadUnit(problems.filter((p) => !!p.taskId && ids.has(p.taskId))),
     tasks: cited.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed })),
     asOf: input.date,
   });

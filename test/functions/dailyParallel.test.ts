@@ -12,7 +12,7 @@ import {
   type TableName,
 } from '../../functions/storage/index.js';
 import { runDaily, type DailyRunResult } from '../../functions/timers/dailySupervision.js';
-import { LINK_SECRET, task, uniquePrefix } from './support/api.js';
+import { LINK_SECRET, task, uniquePrefix, openTask } from './support/api.js';
 
 const ON = '2026-03-17';
 const NOW = new Date('2026-03-17T00:00:05Z');
@@ -29,22 +29,13 @@ async function seed(storage: Storage): Promise<void> {
       Array.from({ length: 140 }, (_, i) => {
         const late = i % 9 === 0;
         const deadline = late ? '2026-03-01' : '2026-12-31';
-        return {
-          next: {
-            task: task(`T${l}-${i}`, {
-              row: i + 4,
-              leadUnit: UNITS[(i * 7 + l) % UNITS.length],
-              deadline: { text: deadline, date: deadline, recurrence: null },
-            }),
-            stars: 3,
-            closed: false,
-            closedOn: null,
-            closeNote: null,
-            removed: false,
-            removedOn: null,
-          },
-          etag: null,
-        };
+        return openTask(
+          task(`T${l}-${i}`, {
+            row: i + 4,
+            leadUnit: UNITS[(i * 7 + l) % UNITS.length],
+            deadline: { text: deadline, date: deadline, recurrence: null },
+          }),
+        );
       }),
     );
     await putLedger(storage, { ledgerId, year: 2026, syncedAt: NOW.toISOString(), by: '测试', tasks: 140 });

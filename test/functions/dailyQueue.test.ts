@@ -17,7 +17,7 @@ import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { DAILY_QUEUE, fanOutDaily } from '../../functions/timers/dailyQueue.js';
 import { decodeMessage, encodeMessage, MAX_DEQUEUE_COUNT } from '../../functions/runtime/queue.js';
 import { startDevHost, type DevHost } from '../../functions/devhost.js';
-import { LINK_SECRET, task, uniquePrefix } from './support/api.js';
+import { LINK_SECRET, task, uniquePrefix, openTask } from './support/api.js';
 
 const ON = '2026-03-17';
 const NOW = new Date('2026-03-17T00:00:05Z');
@@ -44,22 +44,13 @@ async function seed(storage: Storage): Promise<void> {
       ledgerId,
       Array.from({ length: 60 }, (_, i) => {
         const deadline = i % 7 === 0 ? '2026-03-01' : '2026-12-31';
-        return {
-          next: {
-            task: task(`Q${l}-${i}`, {
-              row: i + 4,
-              leadUnit: UNITS[(i + l) % UNITS.length],
-              deadline: { text: deadline, date: deadline, recurrence: null },
-            }),
-            stars: 3,
-            closed: false,
-            closedOn: null,
-            closeNote: null,
-            removed: false,
-            removedOn: null,
-          },
-          etag: null,
-        };
+        return openTask(
+          task(`Q${l}-${i}`, {
+            row: i + 4,
+            leadUnit: UNITS[(i + l) % UNITS.length],
+            deadline: { text: deadline, date: deadline, recurrence: null },
+          }),
+        );
       }),
     );
     await putLedger(storage, { ledgerId, year: 2026, syncedAt: NOW.toISOString(), by: '测试', tasks: 60 });

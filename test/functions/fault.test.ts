@@ -16,7 +16,7 @@ import {
 import { createOutbox } from '../../functions/notify/outbox.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { startDevHost } from '../../functions/devhost.js';
-import { task, uniquePrefix, LINK_SECRET } from './support/api.js';
+import { task, uniquePrefix, LINK_SECRET, openTask } from './support/api.js';
 
 let azurite: RunningAzurite;
 const location = mkdtempSync(join(tmpdir(), 'duban-fault-'));
@@ -50,22 +50,15 @@ beforeAll(async () => {
     await writeTasks(
       storage,
       L,
-      Array.from({ length: TASKS }, (_, i) => ({
-        next: {
-          task: task(`F${String(i).padStart(3, '0')}`, {
+      Array.from({ length: TASKS }, (_, i) =>
+        openTask(
+          task(`F${String(i).padStart(3, '0')}`, {
             row: i + 4,
             leadUnit: `县第${i % UNITS}局`,
             category: 'routine',
           }),
-          stars: 3 as const,
-          closed: false,
-          closedOn: null,
-          closeNote: null,
-          removed: false,
-          removedOn: null,
-        },
-        etag: null,
-      })),
+        ),
+      ),
     );
     await putLedger(storage, {
       ledgerId: L,

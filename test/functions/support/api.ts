@@ -129,22 +129,20 @@ export async function snapshot(storage: Storage): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** The write of one open, never-removed task with its stars (3★ unless told), as a sync writes it. */
+export function openTask(
+  t: LedgerTask & { id: string },
+  stars: 3 | 4 | 5 = 3,
+): Parameters<typeof writeTasks>[2][number] {
+  return {
+    next: { task: t, stars, closed: false, closedOn: null, closeNote: null, removed: false, removedOn: null },
+    etag: null,
+  };
+}
+
 /** Ledger `L` with one open 3★ task, Q1, led by 县财政局: its Q1 prompt is due on 17 March 2026 (R15: W−10). */
 export async function seedQuarterlyTask(storage: Storage): Promise<void> {
-  await writeTasks(storage, 'L', [
-    {
-      next: {
-        task: task('Q1', { leadUnit: '县财政局' }),
-        stars: 3,
-        closed: false,
-        closedOn: null,
-        closeNote: null,
-        removed: false,
-        removedOn: null,
-      },
-      etag: null,
-    },
-  ]);
+  await writeTasks(storage, 'L', [openTask(task('Q1', { leadUnit: '县财政局' }))]);
   await putLedger(storage, {
     ledgerId: 'L',
     year: 2026,
