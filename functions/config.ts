@@ -176,6 +176,15 @@ export function storageConfig(env: Env): StorageOptions {
   };
 }
 
+/**
+ * The account of the queues: the runtime's own (`AzureWebJobsStorage`, where `app.storageQueue`
+ * listens), else `DUBAN_STORAGE`, else Azurite.
+ */
+export function queueConfig(env: Env): { connectionString: string } {
+  const c = read(StorageSchema, env);
+  return { connectionString: c.AzureWebJobsStorage ?? c.DUBAN_STORAGE ?? DEFAULT_CONNECTION };
+}
+
 const positiveNumber = z.coerce.number().positive('应为正数');
 const list = (v: string | undefined) =>
   (v ?? '')

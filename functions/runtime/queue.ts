@@ -5,7 +5,7 @@
 // attempts move it to `<queue>-poison` — so that a message no run can process is kept, never lost.
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { InvocationContext } from '@azure/functions';
-import { DEFAULT_CONNECTION } from '../storage/client.js';
+import { queueConfig } from '../config.js';
 import type { Env } from './index.js';
 
 /** The Functions runtime's defaults (host.json `extensions.queues`), kept in the repo's host.json. */
@@ -16,7 +16,7 @@ export const MAX_DEQUEUE_COUNT = 5;
  * listens), else `DUBAN_STORAGE`, else Azurite.
  */
 export function queueConnection(env: Env): string {
-  return env.AzureWebJobsStorage || env.DUBAN_STORAGE || DEFAULT_CONNECTION;
+  return queueConfig(env).connectionString;
 }
 
 /** A queue of the account, created when missing. */
