@@ -51,41 +51,7 @@ export async function startAzurite(
   // tests stop Azurite and start it again on the same data.
   if (opts.location === undefined)
     process.once('exit', () => rmSync(location, { recursive: true, force: true }));
-  const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', 'table', 'main.js');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      bin,
-      '--tableHost',
-      '127.0.0.1',
-      '--tablePort',
-      String(port),
-      '--location',
-      location,
-      '--silent',
-      '--skipApiVersionCheck',
-      '--disableProductStyleUrl',
-      '--disableTelemetry',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += String(d)));
-  child.stderr?.on('data', (d) => (output += String(d)));
-  await new Promise<void>((resolve, reject) => {
-    const deadline = Date.now() + 30_000;
-    const tick = async () => {
-      if (child.exitCode !== null) return reject(new Error(`Azurite exited: ${output}`));
-      try {
-        await fetch(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}/Tables`, { method: 'GET' });
-        return resolve();
-      } catch {
-        if (Date.now() > deadline) return reject(new Error(`Azurite did not start on ${port}: ${output}`));
-        setTimeout(tick, 100);
-      }
-    };
-    void tick();
-  });
+  const child = await startService('table', port, location);
   const queue = opts.queue ? await startQueue(location) : undefined;
   const stopChild = (c: ChildProcess) =>
     new Promise<void>((resolve) => {
@@ -108,14 +74,19 @@ export async function startAzurite(
 /** Azurite's Queue service beside the Table service (its own free port, the same data folder). */
 async function startQueue(location: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', 'queue', 'main.js');
+  return { port, child: await startService('queue', port, location) };
+}
+
+/** One Azurite service on loopback, answered once it answers its listing (a 30 s limit). */
+async function startService(kind: 'table' | 'queue', port: number, location: string): Promise<ChildProcess> {
+  const bin = join(root, 'node_modules', 'azurite', 'dist', 'src', kind, 'main.js');
   const child = spawn(
     process.execPath,
     [
       bin,
-      '--queueHost',
+      `--${kind}Host`,
       '127.0.0.1',
-      '--queuePort',
+      `--${kind}Port`,
       String(port),
       '--location',
       location,
@@ -129,14 +100,19 @@ async function startQueue(location: string): Promise<{ port: number; child: Chil
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
+  const listing =
+    kind === 'table'
+      ? `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}/Tables`
+      : `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}?comp=list`;
+  const name = kind === 'table' ? 'Azurite' : 'Azurite Queue';
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Azurite Queue exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${output}`);
     try {
-      await fetch(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}?comp=list`);
-      return { port, child };
+      await fetch(listing);
+      return child;
     } catch {
-      if (Date.now() > deadline) throw new Error(`Azurite Queue did not start on ${port}: ${output}`);
+      if (Date.now() > deadline) throw new Error(`${name} did not start on ${port}: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
