@@ -48,6 +48,10 @@ const sign = (secret: string, payload: string) =>
   createHmac('sha256', secret).update(payload).digest('base64url');
 
 export function signFeedbackToken(link: FeedbackLink, env: Env): string {
+  return signWith(secretOf(env), link);
+}
+
+function signWith(secret: string, link: FeedbackLink): string {
   const payload = Buffer.from(
     JSON.stringify({
       v: 1,
@@ -59,7 +63,7 @@ export function signFeedbackToken(link: FeedbackLink, env: Env): string {
       ...(link.generation ? { g: link.generation } : {}),
     }),
   ).toString('base64url');
-  return `${payload}.${sign(secretOf(env), payload)}`;
+  return `${payload}.${sign(secret, payload)}`;
 }
 
 /** The link's content if the signature is right and it has not expired on `today`; 401 otherwise. */
@@ -91,4 +95,14 @@ export function verifyFeedbackToken(token: string, today: string, env: Env): Fee
 
 export function feedbackUrl(token: string, env: Env): string {
   return `${publicUrl(env)}/api/feedback/${token}`;
+}
+
+/**
+ * Signs many links with one reading of the secret and the public address (the daily run signs one a
+ * prompt): `link → URL`, the same URL `feedbackUrl(signFeedbackToken(link, env), env)` gives.
+ */
+export function feedbackLinker(env: Env): (link: FeedbackLink) => string {
+  const secret = secretOf(env);
+  const base = publicUrl(env);
+  return (link) => `${base}/api/feedback/${signWith(secret, link)}`;
 }

@@ -1,6 +1,7 @@
 // Gathers what the shared rules need from storage and hands it to them. Nothing here decides a rule:
 // it only translates stored records into the plain inputs of shared/rules/* (docs/architecture.md).
-import type { Reminder } from '../shared/model.js';
+import type { IsoDate, Reminder } from '../shared/model.js';
+import { addDays } from '../shared/dates.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';
 import { splitLeadUnits } from '../shared/ledger/leadUnits.js';
@@ -23,7 +24,7 @@ import {
   type PromptDelivery,
 } from '../shared/rules/candidates.js';
 import { reminderKey } from '../shared/rules/schedule.js';
-import { createOutbox, type Outbox, type OutboxItem } from './notify/outbox.js';
+import { createOutbox, type Outbox, type DeliveryFacts } from './notify/outbox.js';
 import {
   listFeedback,
   listProblems,
@@ -85,7 +86,7 @@ export function remindersBetween(
 }
 
 /** What delivery did with an outbox entry, as R9 reads it: the channels that delivered it, and when. */
-export function promptDelivery(item: OutboxItem): PromptDelivery {
+export function promptDelivery(item: DeliveryFacts): PromptDelivery {
   return {
     status: item.status,
     delivered: item.channels.filter((c) => c.ok).map((c) => ({ label: c.label, at: c.at })),
@@ -102,11 +103,19 @@ export async function remindersWithDelivery(
   outbox: Outbox,
   ledgerId: string,
   reminders: Reminder[],
+  known?: KnownDelivery,
 ): Promise<CandidateReminder[]> {
   if (reminders.length === 0) return [];
   const days = reminders.map((r) => r.sendOn).sort();
-  const entries = await outbox.ledgerEntries(ledgerId, days[0]!, days.at(-1)!);
-  const byKey = new Map(entries.map((e) => [e.key, e]));
+  const entries = (
+    await Promise.all(
+      unreadSpans(days[0]!, days.at(-1)!, known?.days ?? new Set()).map(([from, to]) =>
+        outbox.deliveryOf(ledgerId, from, to),
+      ),
+    )
+  ).flat();
+  const byKey = new Map<string, DeliveryFacts>(known?.facts ?? []);
+  for (const e of entries) byKey.set(e.key, e);
   return reminders.map((r) => {
     const entry = byKey.get(reminderKey(ledgerId, r));
     return {
@@ -119,6 +128,27 @@ export async function remindersWithDelivery(
       delivery: entry ? promptDelivery(entry) : null,
     };
   });
+}
+
+/**
+ * Delivery facts the caller holds already: every entry of `days` (read by `Outbox.daysRead`, plus
+ * what the caller queued on them since), by key. Those days are not read again.
+ */
+export interface KnownDelivery {
+  days: ReadonlySet<string>;
+  facts: ReadonlyMap<string, DeliveryFacts>;
+}
+
+/** The spans of [from, to] outside `known`, as [first, last] day pairs (a day known is not read again). */
+export function unreadSpans(from: string, to: string, known: ReadonlySet<string>): [string, string][] {
+  const spans: [string, string][] = [];
+  let cursor = from;
+  for (const day of [...known].filter((d) => d >= from && d <= to).sort()) {
+    if (cursor < day) spans.push([cursor, addDays(day as IsoDate, -1)]);
+    if (addDays(day as IsoDate, 1) > cursor) cursor = addDays(day as IsoDate, 1);
+  }
+  if (cursor <= to) spans.push([cursor, to]);
+  return spans;
 }
 
 /** A problem of a jointly led task's row is each lead unit's (the stored unit is the cell text). */
@@ -147,7 +177,7 @@ export async function ledgerCandidates(
   year: number,
   asOf: string,
   settings: Settings,
-  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[]; outbox?: Outbox },
+  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[]; outbox?: Outbox; delivery?: KnownDelivery },
 ): Promise<LedgerCandidates> {
   const outbox = preloaded?.outbox ?? createOutbox({ storage });
   const [tasks, reminders, feedback, problems] = await Promise.all([
@@ -158,7 +188,7 @@ export async function ledgerCandidates(
   ]);
   const open = tasks.filter((t) => !t.removed);
   const states = tasks.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed }));
-  const delivered = await remindersWithDelivery(outbox, ledgerId, reminders);
+  const delivered = await remindersWithDelivery(outbox, ledgerId, reminders, preloaded?.delivery);
   const reported = latestReported(feedback, asOf);
   const yellow = yellowCandidates({
     reminders: delivered,

@@ -5,13 +5,19 @@
 // both send the same prompt.
 //
 // Key design (table `<prefix>Outbox`):
-//   PartitionKey = sendOn, the CST date the prompt is due (`2026-03-17`): a day's prompts are one
-//                  partition, so a day's enqueue and a unit's claim are transactions (≤100 each).
+//   PartitionKey = `<sendOn>|<bucket>`: the CST date the prompt is due and one of eight buckets of
+//                  units (`2026-03-17|5`, outboxEntries.ts `outboxPartition`). A day's prompts are
+//                  eight partitions written side by side (one partition takes about 2,000 entities
+//                  a second on Azure); a unit's prompts of a day share one, so its claim and its
+//                  outcome are transactions (≤100 each). Rows queued before buckets have the bare
+//                  day as PartitionKey; every read takes a day as the range [day, day + '}'), which
+//                  holds both, and a prompt's identity is its send date and key, never its bucket.
 //   RowKey       = the idempotency key with each `|`-separated part escaped (storage/keys.ts).
+//   sendOn       = the send date (a row queued before buckets has it only as its PartitionKey).
 //   status       = queued → sending (claimed, until claimedUntil) → sent | retrying (nextAttemptAt) | failed.
 // One more entity, PartitionKey `!meta` RowKey `openFrom`, holds a watermark: no entry sent on an
 // earlier day is still open (queued, retrying, sending). Delivery reads only
-// `PartitionKey ge openFrom and PartitionKey le today and status in (open)`, so a run every five
+// the day partitions from openFrom to today with status in (open), so a run every five
 // minutes touches a day or two of partitions, not the whole history. Enqueueing for an earlier day
 // lowers the watermark (after inserting); a run raises it only with the ETag it read before its
 // scan, so a lowering in between is never overwritten.
@@ -20,11 +26,15 @@
 // prefix, retry policy, transaction chunking, partition grouping and bound on requests in flight.
 import { randomUUID } from 'node:crypto';
 import { odata, type TransactionAction } from '@azure/data-tables';
-import { Storage, type StorageOptions } from '../storage/client.js';
+import { Storage, type StorageOptions, type StoredEntity } from '../storage/client.js';
 import { storageStatus } from '../errors.js';
 import {
   FIRST_DAY,
   META_PARTITION,
+  dayRange,
+  outboxPartition,
+  promptId,
+  rowSendOn,
   OPEN_STATUSES,
   WATERMARK_ROW,
   isDue,
@@ -34,6 +44,8 @@ import {
   promptRow,
   toItem,
   type EnqueueOptions,
+  type DaysRead,
+  type DeliveryFacts,
   type OutboxItem,
   type OutboxPage,
   type OutboxPatch,
@@ -66,6 +78,17 @@ const sameEntity = (a: { partitionKey?: unknown; rowKey?: unknown }) =>
 /** `list` in the order of `order` (work done partition by partition side by side ends in any order). */
 function inOrder<T>(list: T[], order: Map<string, number>, id: (t: T) => string): T[] {
   return list.sort((a, b) => (order.get(id(a)) ?? 0) - (order.get(id(b)) ?? 0));
+}
+
+/** The properties a delivery fact is read from (`DeliveryFacts`), with the keys that name the entry. */
+const FACT_COLUMNS = ['PartitionKey', 'RowKey', 'key', 'sendOn', 'status', 'channels', 'lastError'] as const;
+
+/** Rows as entries, by send date, then row key: the order of days and keys, whichever bucket holds each. */
+function byDayAndKey(rows: StoredEntity[]): OutboxItem[] {
+  return rows
+    .map((row) => ({ id: promptId(rowSendOn(row), row.rowKey), row }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ row }) => toItem(row));
 }
 
 export class Outbox {
@@ -118,7 +141,7 @@ export class Outbox {
     const fresh = new Map<string, OutboxRow>();
     for (const entry of entries) {
       const { key, rowKey } = promptKey(entry);
-      const id = sameEntity({ partitionKey: entry.sendOn, rowKey });
+      const id = promptId(entry.sendOn, rowKey);
       if (fresh.has(id)) {
         existing++;
         continue;
@@ -128,7 +151,7 @@ export class Outbox {
       fresh.set(id, promptRow(entry, key, feedbackUrl, createdAt));
     }
 
-    const days = [...new Set([...fresh.values()].map((e) => e.partitionKey))];
+    const days = [...new Set([...fresh.values()].map((e) => String(e.sendOn)))];
     const there = options.present ?? (await this.present(days));
     const missing = [...fresh].filter(([id]) => !there.has(id)).map(([, e]) => e);
     existing += fresh.size - missing.length;
@@ -136,7 +159,7 @@ export class Outbox {
     const queuedDays = new Set<string>();
     const made = (e: Record<string, unknown>) => {
       queued++;
-      queuedDays.add(String(e.partitionKey));
+      queuedDays.add(String(e.sendOn));
       created.push(String(e.key));
     };
     // At most 100 creates and 3 MiB a transaction: a day of prompts for tasks with titles as long as
@@ -169,18 +192,36 @@ export class Outbox {
   }
 
   /**
-   * The entries already in these day partitions (one query per day, side by side), as `present` for
-   * `enqueuePrompts`: a caller that queues a day in several calls reads the day once.
+   * The entries already there on these days (`promptId`s; one query per day, every bucket, side by
+   * side), as `present` for `enqueuePrompts`: a caller that queues a day in several calls reads the day once.
    */
   async present(days: string[]): Promise<Set<string>> {
+    return (await this.daysRead(days)).ids;
+  }
+
+  /**
+   * These days read once (every bucket, one query a day, side by side): the entries there
+   * (`present`), and what delivery did with each (`deliveryOf`'s facts, by key), so that a caller
+   * who queues on these days and then needs their delivery facts reads them once, not twice.
+   */
+  async daysRead(days: string[]): Promise<DaysRead> {
     await this.init();
-    const ids = await Promise.all(
-      [...new Set(days)].map(async (day) => {
-        const rows = await this.storage.list('Outbox', odata`PartitionKey eq ${day}`, ['RowKey']);
-        return rows.map((e) => sameEntity({ partitionKey: day, rowKey: e.rowKey }));
-      }),
-    );
-    return new Set(ids.flat());
+    const wanted = [...new Set(days)];
+    const rows = (
+      await Promise.all(
+        wanted.map((day) => this.storage.list('Outbox', dayRange(day, day), [...FACT_COLUMNS])),
+      )
+    ).flat();
+    const facts = new Map<string, DeliveryFacts>();
+    for (const row of rows) {
+      const { key, sendOn, status, channels, lastError } = toItem(row);
+      facts.set(key, { key, sendOn, status, channels, lastError });
+    }
+    return {
+      days: new Set(wanted),
+      ids: new Set(rows.map((row) => promptId(rowSendOn(row), row.rowKey))),
+      facts,
+    };
   }
 
   async readWatermark(): Promise<Watermark> {
@@ -225,10 +266,16 @@ export class Outbox {
     }
   }
 
-  async get(sendOn: string, key: string): Promise<OutboxItem | null> {
+  /** The entry of `key` in the partition that holds it (`OutboxItem.partition`). */
+  async get(partition: string, key: string): Promise<OutboxItem | null> {
     await this.init();
-    const e = await this.storage.get('Outbox', sendOn, outboxRowKey(key));
+    const e = await this.storage.get('Outbox', partition, outboxRowKey(key));
     return e ? toItem(e) : null;
+  }
+
+  /** The entry of a prompt on its send date, in its unit's bucket or (queued before buckets) the bare day. */
+  async find(sendOn: string, unit: string, key: string): Promise<OutboxItem | null> {
+    return (await this.get(outboxPartition(sendOn, unit), key)) ?? (await this.get(sendOn, key));
   }
 
   /** A page of the outbox for the HTTP layer, filtered by send date, status and unit. */
@@ -236,7 +283,7 @@ export class Outbox {
     await this.init();
     const filters: string[] = [];
     filters.push(
-      query.date !== undefined ? odata`PartitionKey eq ${query.date}` : odata`PartitionKey ge ${FIRST_DAY}`,
+      query.date !== undefined ? dayRange(query.date, query.date) : odata`PartitionKey ge ${FIRST_DAY}`,
     );
     if (query.status !== undefined) filters.push(odata`status eq ${query.status}`);
     if (query.unit !== undefined) filters.push(odata`unit eq ${query.unit}`);
@@ -246,21 +293,26 @@ export class Outbox {
   }
 
   /**
-   * A ledger's entries sent on a day in [from, to] (a range of day partitions, filtered by ledger):
-   * what became of its recorded reminders, for late reports (R9).
+   * What delivery did with a ledger's entries sent on a day in [from, to] (a range of day partitions,
+   * filtered by ledger): each entry's key, send date, status, channels and last error, for late
+   * reports (R9). Only those properties are read: a morning reads this for every reminder of the year.
    */
-  async ledgerEntries(ledgerId: string, from: string, to: string): Promise<OutboxItem[]> {
+  async deliveryOf(ledgerId: string, from: string, to: string): Promise<DeliveryFacts[]> {
     await this.init();
-    const filter = odata`PartitionKey ge ${from} and PartitionKey le ${to} and ledgerId eq ${ledgerId}`;
-    return (await this.storage.list('Outbox', filter)).map(toItem);
+    const filter = `${dayRange(from, to)} and ${odata`ledgerId eq ${ledgerId}`}`;
+    const rows = await this.storage.list('Outbox', filter, [...FACT_COLUMNS]);
+    return rows.map((row) => {
+      const { key, sendOn, status, channels, lastError } = toItem(row);
+      return { key, sendOn, status, channels, lastError };
+    });
   }
 
   /** Open entries (queued, retrying, sending) sent on a day in [openFrom, today]. */
   async openEntries(today: string, openFrom: string | null): Promise<OutboxItem[]> {
     await this.init();
     const open = OPEN_STATUSES.map((s) => odata`status eq ${s}`).join(' or ');
-    const filter = `${odata`PartitionKey ge ${openFrom ?? FIRST_DAY} and PartitionKey le ${today}`} and (${open})`;
-    return (await this.storage.list('Outbox', filter)).map(toItem);
+    const filter = `${dayRange(openFrom ?? FIRST_DAY, today)} and (${open})`;
+    return byDayAndKey(await this.storage.list('Outbox', filter));
   }
 
   /** Entries a delivery run may take at `now`: sendOn ≤ today (CST), queued, retrying and due, or a lapsed lease. */
@@ -292,7 +344,7 @@ export class Outbox {
             const i = byId.get(sameEntity(e));
             if (!i) continue;
             const etag = res.getResponseForEntity(String(e.rowKey))?.etag;
-            const fresh = etag ? { ...i, etag } : await this.get(i.sendOn, i.key);
+            const fresh = etag ? { ...i, etag } : await this.get(i.partition, i.key);
             if (fresh)
               claimed.push({ ...fresh, status: 'sending', claimedUntil: patch.claimedUntil ?? null });
           }

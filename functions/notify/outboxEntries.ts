@@ -1,7 +1,7 @@
 // The outbox's entries as the rest of the backend sees them, and their rows in the Outbox table
 // (key design in functions/notify/outbox.ts): the types, the row key of an idempotency key (R17),
 // the row a prompt becomes (checked before anything is written) and the patch a status change merges.
-import type { TableEntityResult } from '@azure/data-tables';
+import { odata, type TableEntityResult } from '@azure/data-tables';
 import type { Channel, OutboxStatus } from '../../shared/api.js';
 import {
   IsoDateSchema,
@@ -11,7 +11,7 @@ import {
   type Stars,
 } from '../../shared/model.js';
 import { reminderKey } from '../../shared/rules/schedule.js';
-import { encodeKey, decodeKey, MAX_KEY_CHARS } from '../storage/keys.js';
+import { encodeKey, decodeKey, MAX_KEY_CHARS, unitBucket } from '../storage/keys.js';
 import { assertEntityFits } from '../storage/large.js';
 import { ApiError } from '../errors.js';
 
@@ -69,6 +69,8 @@ export interface ChannelRecord {
 export interface OutboxItem {
   key: string;
   sendOn: string;
+  /** The row's PartitionKey (`outboxPartition`, or the bare day of a row queued before buckets): where a status change goes. */
+  partition: string;
   ledgerId: string;
   taskId: string;
   taskNo: string | null;
@@ -93,6 +95,18 @@ export interface OutboxItem {
   claimedUntil: string | null;
   channels: ChannelRecord[];
   etag: string;
+}
+
+/** What delivery did with an entry: the facts a late report is decided on (R9). */
+export type DeliveryFacts = Pick<OutboxItem, 'key' | 'sendOn' | 'status' | 'channels' | 'lastError'>;
+
+/** Days of the outbox read once (`Outbox.daysRead`): the entries there and their delivery facts. */
+export interface DaysRead {
+  days: Set<string>;
+  /** `promptId`s of the entries there. */
+  ids: Set<string>;
+  /** Each entry's delivery facts, by key. */
+  facts: Map<string, DeliveryFacts>;
 }
 
 export interface OutboxQuery {
@@ -131,6 +145,29 @@ export const META_PARTITION = '!meta';
 export const WATERMARK_ROW = 'openFrom';
 /** Every day partition sorts at or after this. */
 export const FIRST_DAY = '0000-00-00';
+
+/** PartitionKey of a prompt: `<sendOn>|<bucket>` (`2026-03-17|5`; storage/keys.ts `unitBucket`): a unit's prompts of a day share one partition. */
+export function outboxPartition(sendOn: string, unit: string): string {
+  return `${sendOn}|${unitBucket(unit)}`;
+}
+
+/**
+ * The rows sent on a day in [from, to]: every bucket of those days, and rows queued before buckets
+ * existed, whose PartitionKey is the bare day (`2026-03-17` < `2026-03-17|0` < `2026-03-17}`).
+ */
+export function dayRange(from: string, to: string): string {
+  return odata`PartitionKey ge ${from} and PartitionKey lt ${`${to}}`}`;
+}
+
+/** A prompt's identity across layouts: its send date and row key (whatever bucket holds it). */
+export function promptId(sendOn: string, rowKey: string): string {
+  return `${sendOn}\u0000${rowKey}`;
+}
+
+/** The send date of a row: its `sendOn`, or the PartitionKey of a row queued before buckets. */
+export function rowSendOn(e: { partitionKey?: string; sendOn?: unknown }): string {
+  return typeof e.sendOn === 'string' && e.sendOn !== '' ? e.sendOn : (e.partitionKey ?? '');
+}
 
 export interface Watermark {
   /** No entry with an earlier sendOn is open; null: none recorded yet (scan from the beginning). */
@@ -179,7 +216,8 @@ function parseChannels(v: unknown): ChannelRecord[] {
 export function toItem(e: Row): OutboxItem {
   return {
     key: typeof e.key === 'string' ? e.key : keyFromRowKey(e.rowKey ?? ''),
-    sendOn: e.partitionKey ?? '',
+    sendOn: rowSendOn(e),
+    partition: e.partitionKey ?? '',
     ledgerId: String(e.ledgerId ?? ''),
     taskId: String(e.taskId ?? ''),
     taskNo: str(e.taskNo),
@@ -208,14 +246,14 @@ export function toItem(e: Row): OutboxItem {
 
 /** Table Storage has no null: cleared fields are stored as ''. */
 export function patchEntity(
-  item: Pick<OutboxItem, 'sendOn' | 'key'>,
+  item: Pick<OutboxItem, 'partition' | 'key'>,
   patch: OutboxPatch,
 ): Record<string, unknown> & {
   partitionKey: string;
   rowKey: string;
 } {
   const e: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
-    partitionKey: item.sendOn,
+    partitionKey: item.partition,
     rowKey: outboxRowKey(item.key),
     status: patch.status,
   };
@@ -263,9 +301,10 @@ export function promptRow(
 ): OutboxRow {
   if (!feedbackUrl) throw new Error(`提示缺少反馈链接（任务 ${entry.taskId}，单位 ${entry.unit}）`);
   const row = {
-    partitionKey: entry.sendOn,
+    partitionKey: outboxPartition(entry.sendOn, entry.unit),
     rowKey: outboxRowKey(key),
     key,
+    sendOn: entry.sendOn,
     ledgerId: entry.ledgerId,
     taskId: entry.taskId,
     taskNo: entry.taskNo ?? '',

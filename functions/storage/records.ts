@@ -1,12 +1,15 @@
 // Reminders queued and feedback received, per ledger: the facts late reports (R9) and round-ups
 // (R19, R21) are computed from.
-//   Reminders:  PartitionKey <ledgerId>, RowKey <reminderKey> (ledger|task|period|reason, R17) → the Reminder
+//   Reminders:  PartitionKey <ledgerId>|<bucket of the lead unit> (keys.ts `unitBucket`), RowKey
+//               <reminderKey> (ledger|task|period|reason, R17) → the Reminder. Rows recorded before
+//               buckets have <ledgerId> alone; every read takes both (keys.ts `bucketsOf`), and a key
+//               is one reminder whichever partition holds it.
 //   Feedback:   PartitionKey <ledgerId>, RowKey <taskId>|<period>|<UTC instant> → one feedback received
 //   Candidates: PartitionKey <ledgerId>, RowKey <color>|<unit>|<reason> → the candidate, since when
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
-import { encodeKey, joinKey, splitKey } from './keys.js';
+import { UNIT_BUCKETS, bucketsOf, encodeKey, joinKey, splitKey, unitBucket } from './keys.js';
 import type { Storage } from './client.js';
 import { capLists, joinText, splitText, storedBytes, MAX_TEXT_BYTES } from './large.js';
 
@@ -20,9 +23,8 @@ export async function recordReminders(
   ledgerId: string,
   items: { key: string; reminder: Reminder; queuedOn: string }[],
 ) {
-  const pk = encodeKey(ledgerId);
   const entities = items.map(({ key, reminder, queuedOn }) => ({
-    partitionKey: pk,
+    partitionKey: reminderPartition(ledgerId, reminder.leadUnit),
     rowKey: encodeKey(key),
     sendOn: reminder.sendOn,
     queuedOn,
@@ -45,16 +47,27 @@ export async function recordReminders(
   }
 }
 
-export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
-  const rows = await storage.listPartition('Reminders', encodeKey(ledgerId));
-  return rows.map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
+/** The Reminders partition of a ledger's reminders to a unit: `<ledgerId>|<bucket>`. */
+export function reminderPartition(ledgerId: string, unit: string): string {
+  return `${encodeKey(ledgerId)}|${unitBucket(unit)}`;
 }
 
-/** The rows of a partition whose RowKey starts with `prefix` (a range query: RowKey order is code-unit order). */
-function rowKeyPrefix(partitionKey: string, prefix: string): string {
-  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${upper}`;
+/** A ledger's reminders, every bucket (and rows recorded before buckets), in key order. */
+export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
+  const rows = await storage.list('Reminders', bucketsOf(encodeKey(ledgerId)));
+  return rows
+    .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0))
+    .map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
 }
+
+/** RowKeys starting with `prefix` (a range: RowKey order is code-unit order). */
+function rowKeyPrefix(prefix: string): string {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return odata`(RowKey ge ${prefix} and RowKey lt ${upper})`;
+}
+
+/** Tasks asked for in one query of a partition: 20 key ranges keep the filter far below the URL's limit. */
+const TASKS_A_QUERY = 20;
 
 /** The reminders recorded for some tasks of a ledger, read by key range: a card's letter cites a few tasks of thousands. */
 export async function listTaskReminders(
@@ -62,10 +75,25 @@ export async function listTaskReminders(
   ledgerId: string,
   taskIds: readonly string[],
 ): Promise<Reminder[]> {
-  const pk = encodeKey(ledgerId);
+  // A task's reminders are in the bucket of the unit that led it when each was recorded: every bucket
+  // of the ledger (and the partition before buckets) is asked, each by its own exact PartitionKey,
+  // for the tasks' key ranges, 20 tasks a query.
+  const base = encodeKey(ledgerId);
+  const partitions = [base, ...Array.from({ length: UNIT_BUCKETS }, (_, b) => `${base}|${b}`)];
+  const ids = [...new Set(taskIds)];
+  const chunks = Array.from({ length: Math.ceil(ids.length / TASKS_A_QUERY) }, (_, c) =>
+    ids.slice(c * TASKS_A_QUERY, (c + 1) * TASKS_A_QUERY),
+  );
   const rows = await Promise.all(
-    [...new Set(taskIds)].map((id) =>
-      storage.list('Reminders', rowKeyPrefix(pk, encodeKey(`${ledgerId}|${id}|`))),
+    partitions.flatMap((pk) =>
+      chunks.map((chunk) =>
+        storage.list(
+          'Reminders',
+          `${odata`PartitionKey eq ${pk}`} and (${chunk
+            .map((id) => rowKeyPrefix(encodeKey(`${ledgerId}|${id}|`)))
+            .join(' or ')})`,
+        ),
+      ),
     ),
   );
   // A task id that is a prefix of another's (A and A|B) reads both: only the asked ones are kept.
@@ -112,7 +140,9 @@ export async function listTaskFeedback(
 ): Promise<Feedback[]> {
   const pk = encodeKey(ledgerId);
   const rows = await Promise.all(
-    [...new Set(taskIds)].map((id) => storage.list('Feedback', rowKeyPrefix(pk, `${encodeKey(id)}|`))),
+    [...new Set(taskIds)].map((id) =>
+      storage.list('Feedback', `${odata`PartitionKey eq ${pk}`} and ${rowKeyPrefix(`${encodeKey(id)}|`)}`),
+    ),
   );
   return rows.flat().map((r) => JSON.parse(joinText(r, 'json')) as Feedback);
 }

@@ -9,7 +9,7 @@ import type { IsoDate, Reminder } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import { reminderKey, type UnscheduledTask } from '../../shared/rules/schedule.js';
 import type { Outbox, PromptEntry } from '../notify/outbox.js';
-import { feedbackUrl, signFeedbackToken } from '../feedbackLink.js';
+import { feedbackLinker } from '../feedbackLink.js';
 import {
   appendEvents,
   eachLimited,
@@ -19,6 +19,7 @@ import {
   recordReminders,
   refreshCandidates,
   splitKey,
+  unitBucket,
   type NewEvent,
   type Storage,
 } from '../storage/index.js';
@@ -28,13 +29,6 @@ import { failureText, isOutage } from './failures.js';
 
 /** How long a unit's feedback link stays valid after the feedback due date (late answers still count, as late). */
 export const LINK_VALID_DAYS_AFTER_DUE = 60;
-/**
- * At most this many reminders in one group of units (ten transactions of the Reminders partition and
- * of the day's outbox partition): a group's last transaction may be short, so fewer, larger groups
- * cost fewer extra round trips; ten groups still keep the partitions and the history busy at once.
- */
-const GROUP_SIZE = 1000;
-
 /** What a ledger's part of the run shares with the others. */
 export interface DayContext {
   storage: Storage;
@@ -74,24 +68,22 @@ const stableId = (...parts: string[]) =>
 type Keyed = { r: Reminder; key: string };
 
 /**
- * The reminders cut into groups of whole units (a unit's history is one partition), at most
- * GROUP_SIZE reminders a group unless one unit has more; in a stable order (unit, then key).
+ * The reminders cut into groups of whole units, one group a bucket (storage/keys.ts `unitBucket`): a
+ * group writes its own partition of the ledger's Reminders and of the day's Outbox, so the groups go side by side,
+ * and each costs at most one short transaction of a partition more than one big group would.
+ * In a stable order (bucket, unit, then key as listed).
  */
 function unitGroups(list: Keyed[]): Keyed[][] {
-  const byUnit = new Map<string, Keyed[]>();
-  for (const k of list) byUnit.set(k.r.leadUnit, [...(byUnit.get(k.r.leadUnit) ?? []), k]);
-  const groups: Keyed[][] = [];
-  let current: Keyed[] = [];
-  for (const unit of [...byUnit.keys()].sort()) {
-    const mine = byUnit.get(unit) ?? [];
-    if (current.length && current.length + mine.length > GROUP_SIZE) {
-      groups.push(current);
-      current = [];
-    }
-    current.push(...mine);
+  const byBucket = new Map<number, Keyed[]>();
+  for (const k of [...list].sort((a, b) =>
+    a.r.leadUnit < b.r.leadUnit ? -1 : a.r.leadUnit > b.r.leadUnit ? 1 : 0,
+  )) {
+    const b = unitBucket(k.r.leadUnit);
+    const group = byBucket.get(b);
+    if (group) group.push(k);
+    else byBucket.set(b, [k]);
   }
-  if (current.length) groups.push(current);
-  return groups;
+  return [...byBucket.keys()].sort((a, b) => a - b).map((b) => byBucket.get(b) as Keyed[]);
 }
 
 /**
@@ -179,25 +171,20 @@ export async function ledgerDay(
       })),
       now,
     );
+  const link = feedbackLinker(env);
   const prompt = ({ r }: Keyed): PromptEntry => ({
     ...r,
     ledgerId: ledger.ledgerId,
     unit: r.leadUnit,
     taskTitle: titles.get(r.taskId) ?? '',
-    feedbackUrl: feedbackUrl(
-      signFeedbackToken(
-        {
-          ledgerId: ledger.ledgerId,
-          unit: r.leadUnit,
-          taskId: r.taskId,
-          period: r.period,
-          expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
-          generation: generations.get(r.leadUnit) ?? 0,
-        },
-        env,
-      ),
-      env,
-    ),
+    feedbackUrl: link({
+      ledgerId: ledger.ledgerId,
+      unit: r.leadUnit,
+      taskId: r.taskId,
+      period: r.period,
+      expires: addDays(r.feedbackDue, LINK_VALID_DAYS_AFTER_DUE),
+      generation: generations.get(r.leadUnit) ?? 0,
+    }),
     createdAt: nowIso,
   });
 
@@ -234,8 +221,10 @@ export async function ledgerDay(
       unit === undefined ? list : list.filter(({ r }) => r.leadUnit === unit);
     const first = mine(firstSeen);
     const again = mine(recheck);
-    // The day partitions are read once for the whole ledger, not once per group.
-    const present = await outbox.present([...first, ...again].map(({ r }) => r.sendOn));
+    // The day partitions are read once for the whole ledger, not once per group, and that reading
+    // gives the candidates below the delivery facts of those days.
+    const read = await outbox.daysRead([...first, ...again].map(({ r }) => r.sendOn));
+    const present = read.ids;
     const againOf = new Map<string, Keyed[]>();
     for (const k of again) againOf.set(k.r.leadUnit, [...(againOf.get(k.r.leadUnit) ?? []), k]);
     const groups = unitGroups([...first, ...again]).map((g) => {
@@ -251,10 +240,19 @@ export async function ledgerDay(
     } finally {
       if (!ctx.queuedDays) await lowerWatermark(outbox, queuedDays);
     }
+    // What this run queued on the days read is queued and untried: no need to read it back.
+    const facts = new Map(read.facts);
+    for (const { key, r } of [...first, ...again])
+      if (created.has(key) && !facts.has(key))
+        facts.set(key, { key, sendOn: r.sendOn, status: 'queued', channels: [], lastError: null });
     ({ candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
       reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
       outbox,
+      // An entry another run queued meanwhile is not known here: then the days are read again.
+      delivery: [...first, ...again].every(({ key }) => facts.has(key))
+        ? { days: read.days, facts }
+        : undefined,
     }));
     const mineCandidates = unit === undefined ? candidates : candidates.filter((c) => c.unit === unit);
     const news = await refreshCandidates(

@@ -1,0 +1,124 @@
+// A morning's big partitions cut by unit (functions/storage/README.md, "Buckets"): a ledger's
+// Reminders and a day's Outbox each in eight partitions by the lead unit, a unit's rows of a morning
+// in one; and rows written before the cut (PartitionKey = the bare ledger id or day) still count as
+// the reminders and prompts they are (R17: one key, one reminder, one prompt). Against Azurite.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, task, type TestApi } from './support/api.js';
+import { runDaily } from '../../functions/timers/dailySupervision.js';
+import { runtimeOutbox } from '../../functions/runtime/outbox.js';
+import { runtimeEnv } from '../../functions/runtime/index.js';
+import { encodeKey, listReminders, listTaskReminders, unitBucket } from '../../functions/storage/index.js';
+import { unreadSpans } from '../../functions/supervision.js';
+
+let api: TestApi;
+const LEDGER = 'bucket-2026';
+const UNITS = Array.from({ length: 12 }, (_, u) => `县第${u + 1}局`);
+const MORNING = '2026-03-17';
+
+beforeAll(async () => {
+  api = await startApi('bucket');
+  const sync = await api.call('POST', '/ledger/sync', {
+    body: {
+      ledgerId: LEDGER,
+      year: 2026,
+      by: '李文书',
+      tasks: UNITS.flatMap((unit, u) =>
+        [0, 1].map((k) =>
+          task(`B${u * 2 + k + 1}`, {
+            row: 4 + u * 2 + k,
+            leadUnit: unit,
+            leadUnits: [unit],
+            category: 'routine',
+          }),
+        ),
+      ),
+    },
+  });
+  expect(sync.status).toBe(200);
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const rows = (table: 'Reminders' | 'Outbox') => api.storage.list(table, '');
+
+describe('a morning cut into buckets of units', () => {
+  it('R15/R17: each unit’s reminders and prompts of a morning share one partition of its bucket; the morning uses several', async () => {
+    const run = await runDaily({ on: MORNING, storage: api.storage, now: new Date('2026-03-17T00:00:05Z') });
+    expect(run.queued).toBe(24);
+    const reminders = await rows('Reminders');
+    const prompts = (await rows('Outbox')).filter((r) => r.partitionKey !== '!meta');
+    expect(reminders).toHaveLength(24);
+    expect(prompts).toHaveLength(24);
+    for (const unit of UNITS) {
+      const b = unitBucket(unit);
+      const mine = prompts.filter((p) => p.unit === unit);
+      expect(mine.map((p) => p.partitionKey)).toEqual([`${MORNING}|${b}`, `${MORNING}|${b}`]);
+      expect(mine.map((p) => p.sendOn)).toEqual([MORNING, MORNING]);
+      const recorded = reminders.filter((r) => String(r.json).includes(`"leadUnit":"${unit}"`));
+      expect(recorded.map((r) => r.partitionKey)).toEqual([
+        `${encodeKey(LEDGER)}|${b}`,
+        `${encodeKey(LEDGER)}|${b}`,
+      ]);
+    }
+    expect(new Set(prompts.map((p) => p.partitionKey)).size).toBeGreaterThan(3);
+  });
+
+  it('R17: reminders and prompts written before the cut (PartitionKey = the ledger id, the day) are found: nothing is recorded or queued twice', async () => {
+    // The morning as an earlier version kept it: every row moved back to the partition of its ledger or day.
+    for (const table of ['Reminders', 'Outbox'] as const) {
+      for (const row of await rows(table)) {
+        if (row.partitionKey === '!meta') continue;
+        const { etag: _etag, sendOn: _sendOn, ...rest } = row;
+        const legacy = table === 'Reminders' ? encodeKey(LEDGER) : MORNING;
+        await api.storage.table(table).createEntity({ ...rest, partitionKey: legacy });
+        await api.storage.table(table).deleteEntity(row.partitionKey, row.rowKey);
+      }
+    }
+    expect(new Set((await rows('Outbox')).map((r) => r.partitionKey))).toEqual(new Set(['!meta', MORNING]));
+
+    const again = await runDaily({
+      on: MORNING,
+      storage: api.storage,
+      now: new Date('2026-03-17T03:00:00Z'),
+    });
+    expect(again).toMatchObject({ queued: 0, existing: 24 });
+    expect(await rows('Reminders')).toHaveLength(24);
+    expect((await rows('Outbox')).filter((r) => r.partitionKey !== '!meta')).toHaveLength(24);
+    expect(await listReminders(api.storage, LEDGER)).toHaveLength(24);
+    // A letter's facts read the task's reminder from the partition it was written to.
+    expect((await listTaskReminders(api.storage, LEDGER, ['B1'])).map((r) => r.taskId)).toEqual(['B1']);
+
+    // Listed, and delivered state written on its own row (the bare day), as every prompt is.
+    const outbox = runtimeOutbox(runtimeEnv());
+    const listed = (await outbox.listOutbox({ date: MORNING, limit: 1000 })).items;
+    expect(listed).toHaveLength(24);
+    const first = listed.find((i) => i.taskId === 'B1')!;
+    expect(first).toMatchObject({ sendOn: MORNING, partition: MORNING, status: 'queued' });
+    expect(await outbox.settle([{ item: first, patch: { status: 'sent', attempts: 1 } }])).toEqual([]);
+    expect(await outbox.find(MORNING, first.unit, first.key)).toMatchObject({
+      status: 'sent',
+      partition: MORNING,
+    });
+  });
+});
+
+describe('delivery facts read once', () => {
+  it('R9: the days a morning read already are not read again for late reports; every other day of the span is', () => {
+    expect(unreadSpans('2026-01-05', '2026-03-17', new Set(['2026-03-17']))).toEqual([
+      ['2026-01-05', '2026-03-16'],
+    ]);
+    expect(unreadSpans('2026-03-17', '2026-03-17', new Set(['2026-03-17']))).toEqual([]);
+    expect(
+      unreadSpans('2026-03-01', '2026-03-10', new Set(['2026-03-03', '2026-03-04', '2026-03-12'])),
+    ).toEqual([
+      ['2026-03-01', '2026-03-02'],
+      ['2026-03-05', '2026-03-10'],
+    ]);
+    expect(unreadSpans('2026-02-27', '2026-03-02', new Set())).toEqual([['2026-02-27', '2026-03-02']]);
+    expect(unreadSpans('2026-02-27', '2026-03-02', new Set(['2026-02-28']))).toEqual([
+      ['2026-02-27', '2026-02-27'],
+      ['2026-03-01', '2026-03-02'],
+    ]);
+  });
+});
