@@ -50,7 +50,7 @@ async function peakRss(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export async function benchCity(): Promise<BenchResult[]> {
-  const azurite = await startAzurite({ queue: true });
+  const azurite = await startAzurite({ queue: true, inMemory: true });
   try {
     const one = await openStorage({
       connectionString: azurite.connectionString,

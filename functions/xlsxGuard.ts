@@ -365,16 +365,13 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
   if (shared) checkTextLengths(utf8(shared), '共享文本中');
 
   const sheets = new Map<string, SheetFacts>();
-  let changed = false;
   for (const part of sheetParts) {
     const name = names.get(part) ?? part;
     const { merges, xml } = inspectSheet(utf8(files[part]!), name);
     sheets.set(name, { part, merges });
-    if (merges.length) {
-      files[part] = strToU8(xml);
-      changed = true;
-    }
+    if (merges.length) files[part] = strToU8(xml);
   }
-  // Stored, not deflated: exceljs reads it back at once, and compressing would cost more than the read.
-  return { zip: changed ? zipSync(files, { level: 0 }) : bytes, sheets };
+  // The parts inflated here (natively) are handed on stored, not deflated: exceljs reads them back
+  // at once without inflating them a second time in JavaScript, and compressing would cost more than the read.
+  return { zip: zipSync(files, { level: 0 }), sheets };
 }

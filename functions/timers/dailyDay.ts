@@ -134,8 +134,10 @@ export async function startDay(opts: DailyRunOptions, given?: { from: IsoDate })
   const generations = await linkGenerations(storage);
   let from = given?.from ?? on;
   let skipped: DailyRunResult['skipped'] = null;
+  let completedThrough: IsoDate | null = null;
   if (!given) {
     const last = await lastDailyRun(storage);
+    completedThrough = last;
     if (last && last < on) {
       const next = addDays(last, 1);
       const floor = addDays(on, -(CATCH_UP_DAYS - 1));
@@ -194,6 +196,7 @@ export async function startDay(opts: DailyRunOptions, given?: { from: IsoDate })
     calendar,
     settings,
     generations,
+    completedThrough,
     concurrency: opts.concurrency ?? storage.concurrency,
     log,
     fail,

@@ -42,6 +42,11 @@ export interface DayContext {
   settings: Settings;
   /** Each unit's link generation (links of a revoked generation are refused). */
   generations: Map<string, number>;
+  /**
+   * The last day a run completed (every ledger and unit written, no failure), or null when not known
+   * (a ledger's queue message). A completed day has every recorded reminder of its days in the outbox.
+   */
+  completedThrough?: IsoDate | null;
   /** Groups of units of one ledger side by side. */
   concurrency: number;
   /**
@@ -130,8 +135,11 @@ export async function ledgerDay(
     (await listReminders(storage, ledger.ledgerId)).map((r) => [reminderKey(ledger.ledgerId, r), r]),
   );
   const firstSeen = keyed.filter(({ key }) => !recorded.has(key));
+  // A day a run completed has every recorded reminder of its days in the outbox: only the days after
+  // it can hold a reminder recorded and not queued (a run stopped between the two writes).
+  const done = ctx.completedThrough ?? null;
   const recheck = [...recorded]
-    .filter(([, r]) => r.sendOn >= from && r.sendOn <= on)
+    .filter(([, r]) => r.sendOn >= from && r.sendOn <= on && (done === null || r.sendOn > done))
     .map(([key, r]) => ({ r, key }));
   const rechecked = new Set(recheck.map(({ key }) => key));
   const alreadyQueued = keyed.filter(({ key }) => recorded.has(key) && !rechecked.has(key)).length;
