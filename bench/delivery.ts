@@ -27,7 +27,7 @@ async function fill(outbox: Outbox, prompts: number, units: number): Promise<voi
 export async function benchDelivery(prompts = 10_000, units = 300): Promise<BenchResult[]> {
   // The channel policy lets robots post to loopback receivers only in a test process.
   process.env.NODE_ENV = 'test';
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ inMemory: true });
   const smtp = await startSmtp();
   const rx = await startReceiver();
   try {
@@ -106,6 +106,7 @@ async function sharedRobots(
   await outbox.init();
   await fill(outbox, prompts, units);
   const clock = manualClock(MORNING.getTime());
+  rx.clock = clock.now;
   const robots = new RateLimiter(ROBOT_RATE_LIMIT, clock);
   const start = rx.requests.length;
   const arrivals = new Map<string, number[]>();
@@ -127,10 +128,11 @@ async function sharedRobots(
       clock,
       robots,
     });
-    // Each post as it arrived, on the run's clock (the robot's own view of its minute).
+    // Each post as it arrived, on the runs' clock (the robot's own view of its minute): a run that
+    // waits for a robot's next minute moves that clock on, so a run's posts are not all one instant.
     for (const r of rx.requests.slice(before)) {
       const list = arrivals.get(r.path) ?? [];
-      list.push(clock.now());
+      list.push(r.at);
       arrivals.set(r.path, list);
     }
     sent += summary.sent;

@@ -67,6 +67,8 @@ export interface ReceivedRequest {
   body: unknown;
   /** Set by the DingTalk receiver: whether `sign` matched `timestamp` and the secret. */
   signatureOk?: boolean;
+  /** When it arrived, on the receiver's clock (`RunningReceiver.clock`). */
+  at: number;
 }
 
 /**
@@ -82,6 +84,8 @@ export interface RunningReceiver {
   mode: ReceiverMode;
   /** Secrets of DingTalk robots by path: requests to those paths are verified like DingTalk does. */
   dingtalkSecrets: Map<string, string>;
+  /** The clock arrivals are stamped with (`ReceivedRequest.at`): the wall clock, or a test's injected one. */
+  clock: () => number;
   /** Stops listening (connections refused) until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -110,6 +114,7 @@ export async function startReceiver(): Promise<RunningReceiver> {
     requests,
     mode: 'ok',
     dingtalkSecrets: new Map(),
+    clock: () => Date.now(),
     down: async () => {
       const s = server;
       server = undefined;
@@ -146,6 +151,7 @@ export async function startReceiver(): Promise<RunningReceiver> {
         query: url.searchParams,
         headers: req.headers,
         body,
+        at: receiver.clock(),
       };
       const secret = receiver.dingtalkSecrets.get(url.pathname);
       if (secret !== undefined) record.signatureOk = verifyDingtalk(url.searchParams, secret, Date.now());
