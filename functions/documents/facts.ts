@@ -70,7 +70,7 @@ async function lateReportFacts(
 ): Promise<LetterFact[]> {
   const ids = cited.map((t) => t.task.id);
   const [reminders, feedback] = await Promise.all([
-    listTaskReminders(storage, input.ledgerId, ids),
+    listTaskReminders(storage, input.ledgerId, input.unit, ids),
     listTaskFeedback(storage, input.ledgerId, ids),
   ]);
   const mine = reminders.filter((r) => r.leadUnit === input.unit);

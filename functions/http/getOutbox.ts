@@ -29,7 +29,8 @@ const getOutbox: ApiRun = async (call) => {
   );
   return {
     body: {
-      items: page.items.map(({ etag: _etag, ...item }) => item),
+      // The ETag and the row's partition are storage's, not the API's.
+      items: page.items.map(({ etag: _etag, partition: _partition, ...item }) => item),
       continuation: page.continuationToken,
     },
   };

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { odata, type TransactionAction } from '@azure/data-tables';
 import { Storage, type StorageOptions, type StoredEntity } from '../storage/client.js';
 import { storageStatus } from '../errors.js';
+import { encodeKey } from '../storage/keys.js';
 import {
   FIRST_DAY,
   META_PARTITION,
@@ -200,16 +201,23 @@ export class Outbox {
   }
 
   /**
-   * These days read once (every bucket, one query a day, side by side): the entries there
+   * These days read once (every bucket, one query a day, side by side; one ledger's entries when
+   * `ledgerId` is given): the entries there
    * (`present`), and what delivery did with each (`deliveryOf`'s facts, by key), so that a caller
    * who queues on these days and then needs their delivery facts reads them once, not twice.
    */
-  async daysRead(days: string[]): Promise<DaysRead> {
+  async daysRead(days: string[], ledgerId?: string): Promise<DaysRead> {
     await this.init();
     const wanted = [...new Set(days)];
+    // One ledger's entries, when asked: their RowKeys start with the ledger id as the row key spells
+    // it (`outboxRowKey`: each `|`-part escaped) and `|`. A ledger whose id continues that one past a
+    // `|` falls in the range too: more entries, never fewer.
+    const spelled = ledgerId?.split('|').map(encodeKey).join('|');
+    const mine =
+      spelled === undefined ? '' : ` and ${odata`RowKey ge ${`${spelled}|`} and RowKey lt ${`${spelled}}`}`}`;
     const rows = (
       await Promise.all(
-        wanted.map((day) => this.storage.list('Outbox', dayRange(day, day), [...FACT_COLUMNS])),
+        wanted.map((day) => this.storage.list('Outbox', dayRange(day, day) + mine, [...FACT_COLUMNS])),
       )
     ).flat();
     const facts = new Map<string, DeliveryFacts>();

@@ -192,13 +192,21 @@ export class Storage {
     limit: number,
     continuationToken?: string,
   ): Promise<{ items: StoredEntity[]; next: string | null }> {
-    const pages = this.table(name)
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-      .byPage({ maxPageSize: limit, continuationToken });
-    const first = await pages.next();
-    if (first.done) return { items: [], next: null };
-    const page = first.value;
-    return { items: page.map(stored), next: page.continuationToken ?? null };
+    // The service may end a response early — at a partition boundary (a day of the outbox is nine
+    // partitions), after 5 s, at 1,000 entities — even with no entity in it: the page is filled from
+    // the following responses until it holds `limit` entities or the query is done.
+    const items: StoredEntity[] = [];
+    let token = continuationToken;
+    do {
+      const pages = this.table(name)
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: limit - items.length, continuationToken: token });
+      const next = await pages.next();
+      if (next.done) return { items, next: null };
+      items.push(...next.value.map(stored));
+      token = next.value.continuationToken ?? undefined;
+    } while (token && items.length < limit);
+    return { items, next: token ?? null };
   }
 
   async get(name: TableName, partitionKey: string, rowKey: string): Promise<StoredEntity | null> {

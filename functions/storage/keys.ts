@@ -80,10 +80,10 @@ export function unitBucket(unit: string): number {
 const buckets = new Map<string, number>();
 
 /**
- * The rows of a partition `base` and of its buckets `base|0` … `base|7` (a bucket is `|` and a digit;
- * `|` is escaped inside every user part, so nothing else starts with `base|`): a range that also holds
- * rows written before buckets existed, whose PartitionKey is `base` itself.
+ * The rows of the buckets `base|0` … `base|7` of a partition `base` (a bucket is `|` and a digit; `|`
+ * is escaped inside every user part, so nothing else starts with `base|`): one PartitionKey range.
+ * Rows written before buckets, whose PartitionKey is `base` itself, are a second query of their own.
  */
 export function bucketsOf(base: string): string {
-  return odata`(PartitionKey eq ${base} or (PartitionKey ge ${`${base}|`} and PartitionKey lt ${`${base}}`}))`;
+  return odata`PartitionKey ge ${`${base}|`} and PartitionKey lt ${`${base}}`}`;
 }

@@ -9,7 +9,7 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
-import { UNIT_BUCKETS, bucketsOf, encodeKey, joinKey, splitKey, unitBucket } from './keys.js';
+import { bucketsOf, encodeKey, joinKey, splitKey, unitBucket } from './keys.js';
 import type { Storage } from './client.js';
 import { capLists, joinText, splitText, storedBytes, MAX_TEXT_BYTES } from './large.js';
 
@@ -52,10 +52,18 @@ export function reminderPartition(ledgerId: string, unit: string): string {
   return `${encodeKey(ledgerId)}|${unitBucket(unit)}`;
 }
 
-/** A ledger's reminders, every bucket (and rows recorded before buckets), in key order. */
+/**
+ * A ledger's reminders, every bucket and the partition before buckets, in key order: two queries (the
+ * exact partition, and the range of its buckets), each a key lookup or range the service serves as
+ * such; an `or` of the two would be a scan of the table.
+ */
 export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
-  const rows = await storage.list('Reminders', bucketsOf(encodeKey(ledgerId)));
-  return rows
+  const base = encodeKey(ledgerId);
+  const [before, buckets] = await Promise.all([
+    storage.listPartition('Reminders', base),
+    storage.list('Reminders', bucketsOf(base)),
+  ]);
+  return [...before, ...buckets]
     .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0))
     .map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
 }
@@ -63,35 +71,28 @@ export async function listReminders(storage: Storage, ledgerId: string): Promise
 /** RowKeys starting with `prefix` (a range: RowKey order is code-unit order). */
 function rowKeyPrefix(prefix: string): string {
   const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  return odata`(RowKey ge ${prefix} and RowKey lt ${upper})`;
+  return odata`RowKey ge ${prefix} and RowKey lt ${upper}`;
 }
 
-/** Tasks asked for in one query of a partition: 20 key ranges keep the filter far below the URL's limit. */
-const TASKS_A_QUERY = 20;
-
-/** The reminders recorded for some tasks of a ledger, read by key range: a card's letter cites a few tasks of thousands. */
+/**
+ * The reminders recorded for some tasks of a ledger to one unit, read by key range: a card's letter
+ * cites a few tasks of thousands. A reminder to the unit is in the unit's bucket, or in the ledger's
+ * partition from before buckets: one range query a task in each (three comparisons each, far below
+ * the service's fifteen a filter). Reminders to other units in those partitions are left to the caller.
+ */
 export async function listTaskReminders(
   storage: Storage,
   ledgerId: string,
+  unit: string,
   taskIds: readonly string[],
 ): Promise<Reminder[]> {
-  // A task's reminders are in the bucket of the unit that led it when each was recorded: every bucket
-  // of the ledger (and the partition before buckets) is asked, each by its own exact PartitionKey,
-  // for the tasks' key ranges, 20 tasks a query.
-  const base = encodeKey(ledgerId);
-  const partitions = [base, ...Array.from({ length: UNIT_BUCKETS }, (_, b) => `${base}|${b}`)];
-  const ids = [...new Set(taskIds)];
-  const chunks = Array.from({ length: Math.ceil(ids.length / TASKS_A_QUERY) }, (_, c) =>
-    ids.slice(c * TASKS_A_QUERY, (c + 1) * TASKS_A_QUERY),
-  );
+  const partitions = [encodeKey(ledgerId), reminderPartition(ledgerId, unit)];
   const rows = await Promise.all(
     partitions.flatMap((pk) =>
-      chunks.map((chunk) =>
+      [...new Set(taskIds)].map((id) =>
         storage.list(
           'Reminders',
-          `${odata`PartitionKey eq ${pk}`} and (${chunk
-            .map((id) => rowKeyPrefix(encodeKey(`${ledgerId}|${id}|`)))
-            .join(' or ')})`,
+          `${odata`PartitionKey eq ${pk}`} and ${rowKeyPrefix(encodeKey(`${ledgerId}|${id}|`))}`,
         ),
       ),
     ),

@@ -137,7 +137,9 @@ export async function startDay(opts: DailyRunOptions, given?: { from: IsoDate })
   let completedThrough: IsoDate | null = null;
   if (!given) {
     const last = await lastDailyRun(storage);
-    completedThrough = last;
+    // The same day run again after it completed (a second fire): that run covered this day. A run
+    // for an earlier day (a backfill) checks its days again, whatever ran since.
+    if (last === on) completedThrough = last;
     if (last && last < on) {
       const next = addDays(last, 1);
       const floor = addDays(on, -(CATCH_UP_DAYS - 1));

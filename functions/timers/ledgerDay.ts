@@ -43,8 +43,8 @@ export interface DayContext {
   /** Each unit's link generation (links of a revoked generation are refused). */
   generations: Map<string, number>;
   /**
-   * The last day a run completed (every ledger and unit written, no failure), or null when not known
-   * (a ledger's queue message). A completed day has every recorded reminder of its days in the outbox.
+   * The day itself when a run already completed it (every ledger and unit written, no failure), else
+   * null: that run put every recorded reminder of the day in the outbox.
    */
   completedThrough?: IsoDate | null;
   /** Groups of units of one ledger side by side. */
@@ -135,8 +135,8 @@ export async function ledgerDay(
     (await listReminders(storage, ledger.ledgerId)).map((r) => [reminderKey(ledger.ledgerId, r), r]),
   );
   const firstSeen = keyed.filter(({ key }) => !recorded.has(key));
-  // A day a run completed has every recorded reminder of its days in the outbox: only the days after
-  // it can hold a reminder recorded and not queued (a run stopped between the two writes).
+  // A day a run completed has every recorded reminder of it in the outbox; only a stopped run leaves
+  // one recorded and not queued.
   const done = ctx.completedThrough ?? null;
   const recheck = [...recorded]
     .filter(([, r]) => r.sendOn >= from && r.sendOn <= on && (done === null || r.sendOn > done))
@@ -231,7 +231,10 @@ export async function ledgerDay(
     const again = mine(recheck);
     // The day partitions are read once for the whole ledger, not once per group, and that reading
     // gives the candidates below the delivery facts of those days.
-    const read = await outbox.daysRead([...first, ...again].map(({ r }) => r.sendOn));
+    const read = await outbox.daysRead(
+      [...first, ...again].map(({ r }) => r.sendOn),
+      ledger.ledgerId,
+    );
     const present = read.ids;
     const againOf = new Map<string, Keyed[]>();
     for (const k of again) againOf.set(k.r.leadUnit, [...(againOf.get(k.r.leadUnit) ?? []), k]);

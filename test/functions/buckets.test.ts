@@ -7,7 +7,13 @@ import { startApi, task, type TestApi } from './support/api.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { runtimeOutbox } from '../../functions/runtime/outbox.js';
 import { runtimeEnv } from '../../functions/runtime/index.js';
-import { encodeKey, listReminders, listTaskReminders, unitBucket } from '../../functions/storage/index.js';
+import {
+  encodeKey,
+  listReminders,
+  listTaskReminders,
+  lastDailyRun,
+  unitBucket,
+} from '../../functions/storage/index.js';
 import { unreadSpans } from '../../functions/supervision.js';
 
 let api: TestApi;
@@ -76,18 +82,42 @@ describe('a morning cut into buckets of units', () => {
       }
     }
     expect(new Set((await rows('Outbox')).map((r) => r.partitionKey))).toEqual(new Set(['!meta', MORNING]));
+    // A run stopped between recording B2's reminder and queuing it, before buckets.
+    const b2 = (await rows('Outbox')).find((r) => r.taskId === 'B2')!;
+    await api.storage.table('Outbox').deleteEntity(b2.partitionKey, b2.rowKey);
+    // The morning was not completed, so the next run checks every reminder of it against the outbox.
+    await api.storage
+      .table('Config')
+      .upsertEntity(
+        { partitionKey: 'daily', rowKey: 'last', on: '2026-03-16', at: '2026-03-16T00:00:05.000Z' },
+        'Replace',
+      );
+    expect(await lastDailyRun(api.storage)).toBe('2026-03-16');
 
     const again = await runDaily({
       on: MORNING,
       storage: api.storage,
       now: new Date('2026-03-17T03:00:00Z'),
     });
-    expect(again).toMatchObject({ queued: 0, existing: 24 });
+    expect(again).toMatchObject({ queued: 1, existing: 23 });
     expect(await rows('Reminders')).toHaveLength(24);
-    expect((await rows('Outbox')).filter((r) => r.partitionKey !== '!meta')).toHaveLength(24);
+    const prompts = (await rows('Outbox')).filter((r) => r.partitionKey !== '!meta');
+    expect(prompts).toHaveLength(24);
+    // The one queued now goes to its unit's bucket; the others stay where they were.
+    expect(prompts.find((r) => r.taskId === 'B2')!.partitionKey).toBe(`${MORNING}|${unitBucket(UNITS[0]!)}`);
+    expect(prompts.filter((r) => r.partitionKey === MORNING)).toHaveLength(23);
     expect(await listReminders(api.storage, LEDGER)).toHaveLength(24);
-    // A letter's facts read the task's reminder from the partition it was written to.
-    expect((await listTaskReminders(api.storage, LEDGER, ['B1'])).map((r) => r.taskId)).toEqual(['B1']);
+    // A letter's facts read the tasks' reminders to the unit from the partition they were written to.
+    expect(
+      (await listTaskReminders(api.storage, LEDGER, UNITS[0]!, ['B1', 'B2', 'B3']))
+        .filter((r) => r.leadUnit === UNITS[0])
+        .map((r) => r.taskId)
+        .sort(),
+    ).toEqual(['B1', 'B2']);
+    // And a run of the same day once more finds everything.
+    expect(
+      await runDaily({ on: MORNING, storage: api.storage, now: new Date('2026-03-17T04:00:00Z') }),
+    ).toMatchObject({ queued: 0, existing: 24 });
 
     // Listed, and delivered state written on its own row (the bare day), as every prompt is.
     const outbox = runtimeOutbox(runtimeEnv());

@@ -1,11 +1,11 @@
 // The `duban` command's tables: Chinese characters take two terminal columns, so a clerk's columns
-// line up (R5: the ledger as a table). The widths the table counts itself agree with string-width.
+// line up in `duban ledger`'s table of a ledger. The widths the table counts itself agree with string-width.
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { displayWidth, renderTable, truncate } from '../../../functions/cli/table.js';
 
 describe('terminal tables', () => {
-  it('R5: every CJK ideograph, kana, hangul syllable, CJK punctuation and fullwidth form counts as string-width counts it', () => {
+  it('the ledger table of `duban ledger`: every CJK ideograph, kana, hangul syllable, CJK punctuation and fullwidth form counts as string-width counts it', () => {
     const ranges: [number, number][] = [
       [0x4e00, 0x9fff],
       [0x3000, 0x303e],
@@ -27,7 +27,7 @@ describe('terminal tables', () => {
     expect(displayWidth('县财政局（牵头）ABC')).toBe(stringWidth('县财政局（牵头）ABC'));
   });
 
-  it('R5: columns line up under Chinese headers, and a long cell is cut with … at its column width', () => {
+  it('the ledger table of `duban ledger`: columns line up under Chinese headers, and a long cell is cut with … at its column width', () => {
     const out = renderTable(
       ['编号', '牵头单位', '星级'],
       [

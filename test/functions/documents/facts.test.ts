@@ -214,11 +214,11 @@ describe('R9: the letter reads the cited tasks’ records only', () => {
         '2026-03-20T02:00:00.000Z',
       );
     for (const id of ids) {
-      expect((await listTaskReminders(api.storage, ledger, [id])).map((r) => r.taskId)).toEqual([id]);
+      expect((await listTaskReminders(api.storage, ledger, A, [id])).map((r) => r.taskId)).toEqual([id]);
       expect((await listTaskFeedback(api.storage, ledger, [id])).map((f) => f.text)).toEqual([`反馈${id}`]);
     }
-    expect((await listTaskReminders(api.storage, ledger, ['A', '县/1'])).map((r) => r.taskId).sort()).toEqual(
-      ['A', '县/1'].sort(),
-    );
+    expect(
+      (await listTaskReminders(api.storage, ledger, A, ['A', '县/1'])).map((r) => r.taskId).sort(),
+    ).toEqual(['A', '县/1'].sort());
   });
 });
