@@ -156,3 +156,50 @@ describe('transactions', () => {
     expect(names.sort()).toEqual(TABLES.map((t) => prefix + t).sort());
   });
 });
+
+describe('paged lists', () => {
+  it('R17: a page is filled from the next responses when the service ends one early (a day of the outbox is nine partitions)', async () => {
+    const storage = new Storage({
+      connectionString: inject('azuriteConnectionString'),
+      prefix: uniquePrefix('pg'),
+    });
+    // What Azure may answer across partition boundaries: an empty response with a continuation, then short ones.
+    const responses = [
+      { rows: 0, token: 't1' },
+      { rows: 3, token: 't2' },
+      { rows: 2, token: 't3' },
+      { rows: 5, token: undefined },
+    ];
+    const asked: { maxPageSize?: number; continuationToken?: string }[] = [];
+    let n = 0;
+    const fake = {
+      listEntities: () => ({
+        byPage: (settings: { maxPageSize?: number; continuationToken?: string }) => {
+          asked.push(settings);
+          const at = settings.continuationToken ? Number(settings.continuationToken.slice(1)) : 0;
+          const r = responses[at]!;
+          // A response never holds more than it was asked for.
+          expect(r.rows).toBeLessThanOrEqual(settings.maxPageSize ?? 1000);
+          const page = Object.assign(
+            Array.from({ length: r.rows }, () => ({
+              partitionKey: '2026-03-17|1',
+              rowKey: `k${n++}`,
+              etag: 'e',
+            })),
+            { continuationToken: r.token },
+          );
+          return { next: async () => ({ done: false, value: page }) };
+        },
+      }),
+    };
+    (storage as unknown as { table: () => unknown }).table = () => fake;
+    const first = await storage.page('Outbox', '', 5);
+    expect(first.items).toHaveLength(5);
+    expect(first.next).toBe('t3');
+    expect(asked.map((a) => a.maxPageSize)).toEqual([5, 5, 2]);
+    expect(first.items.map((i) => i.rowKey)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    const rest = await storage.page('Outbox', '', 100, first.next ?? undefined);
+    expect(rest).toMatchObject({ next: null });
+    expect(rest.items).toHaveLength(5);
+  });
+});
