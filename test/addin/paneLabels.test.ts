@@ -3,8 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItemView, UndeliveredPrompt } from '../../shared/api.js';
 import type { ReminderView, RoundupView, UnitView } from '../../addin/src/api/client.js';
+import { deliveryName } from '../../addin/src/taskpane/vocabulary.js';
 import {
+  outboxInOrder,
   outboxLine,
+  outboxSummary,
   problemLine,
   problemPlace,
   rankText,
@@ -120,5 +123,33 @@ describe('单位亮牌情况 (R11–R14)', () => {
     } as RoundupView['units'][number];
     expect(rankText(row)).toBe('2');
     expect(rankText({ ...row, rank: null })).toBe('不参与排名');
+  });
+});
+
+describe('送达情况 (R17)', () => {
+  it('R17: the summary counts every status, failures first, and says when the day has more than the pane read', () => {
+    const items = [
+      { status: 'sent' },
+      { status: 'failed' },
+      { status: 'sent' },
+      { status: 'queued' },
+    ] as Pick<OutboxItemView, 'status'>[];
+    expect(outboxSummary(items, false, deliveryName)).toBe('共 4 条：发送失败 1 · 待发送 1 · 已送达 2');
+    expect(outboxSummary(items, true, deliveryName)).toBe(
+      '已列出前 4 条（当天还有更多）：发送失败 1 · 待发送 1 · 已送达 2',
+    );
+  });
+
+  it('R17: entries are listed failures first, then by unit and 序号, whatever order the storage gave them', () => {
+    const o = (unit: string, taskNo: string, status: OutboxItemView['status']) =>
+      ({ unit, taskNo, status, key: `L|${unit}|${taskNo}` }) as OutboxItemView;
+    const listed = outboxInOrder([
+      o('县水利局', '2', 'sent'),
+      o('县财政局', '10', 'sent'),
+      o('县财政局', '9', 'sent'),
+      o('县财政局', '9-1', 'sent'),
+      o('县水利局', '1', 'failed'),
+    ]).map((x) => `${x.unit}${x.taskNo}`);
+    expect(listed).toEqual(['县水利局1', '县财政局9', '县财政局9-1', '县财政局10', '县水利局2']);
   });
 });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { buildAddin, localhostCertificates, serveAddin, type ServedAddin } from '../../addin/build.js';
 import { PROBLEM_FILL } from '../../addin/src/ledgerView.js';
@@ -17,6 +17,9 @@ import { SimWorkbook, type Op } from '../../playground/simulatedExcel.js';
 import { fixtureSheet } from '../addin/support/fixture.js';
 import { clockFrom, startBackend, type Backend } from '../addin/support/backend.js';
 import { paragraphsOf, unzipDocx } from '../functions/documents/docx.js';
+import { openStorage } from '../../functions/storage/index.js';
+import { runDaily } from '../../functions/timers/dailySupervision.js';
+import { OUTBOX_STATUS_NAMES } from '../../shared/api.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(root, 'test-output', 'screenshots');
@@ -393,9 +396,29 @@ describe('the add-in in Chromium: a clerk’s day', () => {
       () => document.querySelector('#tab-reminders')?.getAttribute('aria-selected') === 'true',
     );
     await pane.waitForFunction(() => !document.body.textContent?.includes('正在读取'));
-    // Monday 23 Nov 2026: the 5★ tasks' weekly prompt and the 4★ tasks' W−5 of November (R15).
+    // Monday 23 Nov 2026: the 5★ tasks' weekly prompt and the 4★ tasks' W−5 of November (R15),
+    // queued by that morning's run.
+    const storage = await openStorage({
+      connectionString: inject('azuriteConnectionString'),
+      prefix: backend.prefix,
+    });
+    const morning = await runDaily({
+      on: '2026-11-23',
+      storage,
+      now: new Date('2026-11-23T00:00:05Z'),
+      env: { DUBAN_LINK_SECRET: 'addin-test-link-secret-0123456789abcdef' },
+    });
+    expect(morning.queued).toBeGreaterThan(0);
     await pane.fill('input[name=reminder-day]', '2026-11-23');
     await pane.waitForSelector('#reminders li');
+    // R17: 送达情况 counts the whole day and lists every entry the morning queued.
+    await pane.waitForSelector('#outbox-summary');
+    expect(await pane.locator('#outbox-summary').textContent()).toBe(
+      `共 ${morning.queued} 条：${OUTBOX_STATUS_NAMES.queued} ${morning.queued}`,
+    );
+    expect(await pane.locator('#outbox li').count()).toBe(morning.queued);
+    await pane.locator('#outbox-summary').scrollIntoViewIfNeeded();
+    await pane.screenshot({ path: join(SHOTS, 'pane-reminders-outbox.png') });
     const reminders = await pane.locator('#reminders li').allTextContents();
     expect(reminders.some((r) => r.includes('县教育局') && r.includes('★★★★★ 每周提示'))).toBe(true);
     expect(reminders.some((r) => r.includes('★★★★ 月度提示 2026-11'))).toBe(true);

@@ -33,6 +33,9 @@ export interface BackendConfig {
 export type BackendErrorKind = 'unreachable' | 'unauthorized' | 'rejected' | 'config';
 
 /** A failure the clerk can act on; `message` is Chinese and says what to do. */
+/** The most outbox entries of a day the pane reads (5 pages of 1,000). */
+export const OUTBOX_CAP = 5000;
+
 export class BackendError extends Error {
   constructor(
     readonly kind: BackendErrorKind,
@@ -305,8 +308,27 @@ export class DubanApi {
     );
   }
 
-  async outbox(date: string): Promise<OutboxItem[]> {
-    return (await this.request('GET', `/outbox?date=${date}`, undefined, OutboxResponseSchema)).items;
+  /**
+   * R17: a day's outbox, every page up to `cap` entries (a county's day can hold thousands): `more`
+   * says that the day has entries past the cap, so the pane never presents a part as the whole.
+   */
+  async outbox(date: string, cap = OUTBOX_CAP): Promise<{ items: OutboxItem[]; more: boolean }> {
+    const items: OutboxItem[] = [];
+    let continuation: string | null | undefined = null;
+    do {
+      const q = `date=${date}&limit=${Math.min(1000, cap - items.length)}${
+        continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''
+      }`;
+      const page: z.infer<typeof OutboxResponseSchema> = await this.request(
+        'GET',
+        `/outbox?${q}`,
+        undefined,
+        OutboxResponseSchema,
+      );
+      items.push(...page.items);
+      continuation = page.continuation;
+    } while (continuation && items.length < cap);
+    return { items, more: Boolean(continuation) };
   }
 
   /** A page of the history of a unit or of a task (newest first as stored); `continuation` for the next page. */

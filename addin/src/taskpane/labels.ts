@@ -28,6 +28,46 @@ export function reminderLine(r: ReminderView): string {
   return `${r.leadUnit}：${no}${'★'.repeat(r.stars)} ${why} ${r.period}${note}，${r.feedbackDue} 前反馈`;
 }
 
+/**
+ * 送达情况 (R17): how many of the day's entries are in each status, failures first, and whether the
+ * list stops short of the day (`more`): `共 312 条：发送失败 2 · 已送达 310`.
+ */
+export function outboxSummary(
+  items: Pick<OutboxItemView, 'status'>[],
+  more: boolean,
+  name: (status: OutboxItemView['status']) => string,
+): string {
+  const counts = new Map<OutboxItemView['status'], number>();
+  for (const o of items) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  const order: OutboxItemView['status'][] = [
+    'failed',
+    'retrying',
+    'sending',
+    'queued',
+    'stale',
+    'cancelled',
+    'sent',
+  ];
+  const parts = [...counts]
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
+    .map(([s, n]) => `${name(s)} ${n}`);
+  return `${more ? `已列出前 ${items.length} 条（当天还有更多）` : `共 ${items.length} 条`}：${parts.join(' · ')}`;
+}
+
+/** 送达情况 in the clerk's order: failures first, then by unit and 序号 (whatever partition each came from). */
+export function outboxInOrder<T extends Pick<OutboxItemView, 'status' | 'unit' | 'taskNo' | 'key'>>(
+  items: T[],
+): T[] {
+  const bad = (o: T) => (o.status === 'failed' || o.status === 'retrying' ? 0 : 1);
+  return [...items].sort(
+    (a, b) =>
+      bad(a) - bad(b) ||
+      a.unit.localeCompare(b.unit, 'zh-CN') ||
+      (a.taskNo ?? '').localeCompare(b.taskNo ?? '', 'zh-CN', { numeric: true }) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
 /** 送达情况 (R17): the unit and task of an outbox entry, with the channel's last error when it failed. */
 export function outboxLine(o: OutboxItemView): string {
   return `${o.unit}${o.taskNo ? ` 序号${o.taskNo}` : ''}${o.lastError ? `：${o.lastError}` : ''}`;

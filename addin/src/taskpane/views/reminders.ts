@@ -5,7 +5,7 @@ import { yearOf } from '../../../../shared/dates.js';
 import type { PaneContext } from '../context.js';
 import { dateList, holidayEntryRefusal } from '../decisions.js';
 import { clear, h, value } from '../dom.js';
-import { outboxLine, reminderLine } from '../labels.js';
+import { outboxInOrder, outboxLine, outboxSummary, reminderLine } from '../labels.js';
 import { deliveryName } from '../vocabulary.js';
 import { roundupBox } from './roundup.js';
 
@@ -81,12 +81,19 @@ export function remindersTab(ctx: PaneContext): RemindersTab {
               ),
             ),
       h('h2', {}, '送达情况'),
-      outbox === null || outbox.length === 0
+      outbox === null || outbox.items.length === 0
         ? h('p', { class: 'muted' }, outbox === null ? '未能读取送达情况。' : '当天暂无发出的提示。')
+        : h(
+            'p',
+            { class: 'muted', id: 'outbox-summary' },
+            outboxSummary(outbox.items, outbox.more, deliveryName),
+          ),
+      outbox === null || outbox.items.length === 0
+        ? h('span')
         : h(
             'ul',
             { class: 'list', id: 'outbox' },
-            outbox.map((o) =>
+            outboxInOrder(outbox.items).map((o) =>
               h(
                 'li',
                 {},
