@@ -136,11 +136,11 @@ describe('送达情况 (R17)', () => {
     ] as Pick<OutboxItemView, 'status'>[];
     expect(outboxSummary(items, false, deliveryName)).toBe('共 4 条：发送失败 1 · 待发送 1 · 已送达 2');
     expect(outboxSummary(items, true, deliveryName)).toBe(
-      '已列出前 4 条（当天还有更多）：发送失败 1 · 待发送 1 · 已送达 2',
+      '当天提示较多，已列出 4 条（发送失败、重试中和已过期未发的已全部列出）：发送失败 1 · 待发送 1 · 已送达 2',
     );
   });
 
-  it('R17: entries are listed failures first, then by unit and 序号, whatever order the storage gave them', () => {
+  it('R17: entries are listed failed, retrying and stale first, then by unit and 序号, whatever order the storage gave them', () => {
     const o = (unit: string, taskNo: string, status: OutboxItemView['status']) =>
       ({ unit, taskNo, status, key: `L|${unit}|${taskNo}` }) as OutboxItemView;
     const listed = outboxInOrder([
@@ -149,7 +149,8 @@ describe('送达情况 (R17)', () => {
       o('县财政局', '9', 'sent'),
       o('县财政局', '9-1', 'sent'),
       o('县水利局', '1', 'failed'),
+      o('县商务局', '4', 'stale'),
     ]).map((x) => `${x.unit}${x.taskNo}`);
-    expect(listed).toEqual(['县水利局1', '县财政局9', '县财政局9-1', '县财政局10', '县水利局2']);
+    expect(listed).toEqual(['县商务局4', '县水利局1', '县财政局9', '县财政局9-1', '县财政局10', '县水利局2']);
   });
 });

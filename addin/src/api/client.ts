@@ -32,10 +32,13 @@ export interface BackendConfig {
 
 export type BackendErrorKind = 'unreachable' | 'unauthorized' | 'rejected' | 'config';
 
-/** A failure the clerk can act on; `message` is Chinese and says what to do. */
-/** The most outbox entries of a day the pane reads (5 pages of 1,000). */
+/** The most outbox entries of a day the pane reads (5 pages of 1,000), besides those that went wrong. */
 export const OUTBOX_CAP = 5000;
 
+/** Outbox statuses a clerk must see every entry of, however long the day: never sent, or not yet. */
+export const OUTBOX_PROBLEMS = ['failed', 'retrying', 'stale'] as const;
+
+/** A failure the clerk can act on; `message` is Chinese and says what to do. */
 export class BackendError extends Error {
   constructor(
     readonly kind: BackendErrorKind,
@@ -310,24 +313,47 @@ export class DubanApi {
 
   /**
    * R17: a day's outbox, every page up to `cap` entries (a county's day can hold thousands): `more`
-   * says that the day has entries past the cap, so the pane never presents a part as the whole.
+   * says that the day has entries past the cap, so the pane never presents a part as the whole. On
+   * such a day every entry that failed, is retrying or went stale is read too, whatever the cap.
    */
   async outbox(date: string, cap = OUTBOX_CAP): Promise<{ items: OutboxItem[]; more: boolean }> {
+    const first = await this.outboxPages(date, cap);
+    if (!first.more) return first;
+    const byKey = new Map(first.items.map((i) => [i.key, i]));
+    for (const status of OUTBOX_PROBLEMS)
+      for (const i of (await this.outboxPages(date, cap, status)).items) byKey.set(i.key, i);
+    return { items: [...byKey.values()], more: true };
+  }
+
+  /** Pages of a day's outbox (of one status) until `cap` entries or the end. */
+  private async outboxPages(
+    date: string,
+    cap: number,
+    status?: OutboxItem['status'],
+  ): Promise<{ items: OutboxItem[]; more: boolean }> {
     const items: OutboxItem[] = [];
+    const seen = new Set<string>();
+    const most = Math.max(1, Math.trunc(cap));
     let continuation: string | null | undefined = null;
     do {
-      const q = `date=${date}&limit=${Math.min(1000, cap - items.length)}${
-        continuation ? `&continuation=${encodeURIComponent(continuation)}` : ''
-      }`;
+      const q =
+        `date=${encodeURIComponent(date)}&limit=${Math.min(1000, most - items.length)}` +
+        (status ? `&status=${status}` : '') +
+        (continuation ? `&continuation=${encodeURIComponent(continuation)}` : '');
       const page: z.infer<typeof OutboxResponseSchema> = await this.request(
         'GET',
         `/outbox?${q}`,
         undefined,
         OutboxResponseSchema,
       );
-      items.push(...page.items);
+      for (const i of page.items) if (!seen.has(i.key) && seen.add(i.key)) items.push(i);
+      // A page with nothing in it, or the same continuation again, would never end: stop there.
+      if (page.items.length === 0 || page.continuation === continuation) {
+        continuation = page.items.length === 0 ? null : page.continuation;
+        break;
+      }
       continuation = page.continuation;
-    } while (continuation && items.length < cap);
+    } while (continuation && items.length < most);
     return { items, more: Boolean(continuation) };
   }
 

@@ -30,7 +30,8 @@ export function reminderLine(r: ReminderView): string {
 
 /**
  * 送达情况 (R17): how many of the day's entries are in each status, failures first, and whether the
- * list stops short of the day (`more`): `共 312 条：发送失败 2 · 已送达 310`.
+ * list stops short of the day (`more`: then every failed, retrying and stale entry is still in it):
+ * `共 312 条：发送失败 2 · 已送达 310`.
  */
 export function outboxSummary(
   items: Pick<OutboxItemView, 'status'>[],
@@ -51,14 +52,18 @@ export function outboxSummary(
   const parts = [...counts]
     .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
     .map(([s, n]) => `${name(s)} ${n}`);
-  return `${more ? `已列出前 ${items.length} 条（当天还有更多）` : `共 ${items.length} 条`}：${parts.join(' · ')}`;
+  return `${
+    more
+      ? `当天提示较多，已列出 ${items.length} 条（发送失败、重试中和已过期未发的已全部列出）`
+      : `共 ${items.length} 条`
+  }：${parts.join(' · ')}`;
 }
 
-/** 送达情况 in the clerk's order: failures first, then by unit and 序号 (whatever partition each came from). */
+/** 送达情况 in the clerk's order: failed, retrying and stale first, then by unit and 序号 (whatever partition each came from). */
 export function outboxInOrder<T extends Pick<OutboxItemView, 'status' | 'unit' | 'taskNo' | 'key'>>(
   items: T[],
 ): T[] {
-  const bad = (o: T) => (o.status === 'failed' || o.status === 'retrying' ? 0 : 1);
+  const bad = (o: T) => (o.status === 'failed' || o.status === 'retrying' || o.status === 'stale' ? 0 : 1);
   return [...items].sort(
     (a, b) =>
       bad(a) - bad(b) ||
