@@ -3,16 +3,10 @@
 // history, the same candidates, no more storage round trips; and the same idempotence when the
 // timer fires twice at once.
 import { describe, expect, inject, it } from 'vitest';
-import {
-  openStorage,
-  putLedger,
-  setLastDailyRun,
-  writeTasks,
-  type Storage,
-  type TableName,
-} from '../../functions/storage/index.js';
+import { openStorage, setLastDailyRun, type Storage } from '../../functions/storage/index.js';
 import { runDaily, type DailyRunResult } from '../../functions/timers/dailySupervision.js';
-import { LINK_SECRET, task, uniquePrefix, openTask } from './support/api.js';
+import { LINK_SECRET, uniquePrefix } from './support/api.js';
+import { seedLedgers, writtenRows } from './support/daily.js';
 
 const ON = '2026-03-17';
 const NOW = new Date('2026-03-17T00:00:05Z');
@@ -22,49 +16,20 @@ const UNITS = Array.from({ length: 12 }, (_, i) => `县第${i + 1}单位`);
 
 /** Three ledgers of 140 tasks over 12 units: quarterly 3★ reminders due, some tasks past their deadline. */
 async function seed(storage: Storage): Promise<void> {
-  for (const [l, ledgerId] of LEDGERS.entries()) {
-    await writeTasks(
-      storage,
-      ledgerId,
-      Array.from({ length: 140 }, (_, i) => {
-        const late = i % 9 === 0;
-        const deadline = late ? '2026-03-01' : '2026-12-31';
-        return openTask(
-          task(`T${l}-${i}`, {
-            row: i + 4,
-            leadUnit: UNITS[(i * 7 + l) % UNITS.length],
-            deadline: { text: deadline, date: deadline, recurrence: null },
-          }),
-        );
-      }),
-    );
-    await putLedger(storage, { ledgerId, year: 2026, syncedAt: NOW.toISOString(), by: '测试', tasks: 140 });
-  }
+  await seedLedgers(storage, {
+    ledgers: LEDGERS,
+    tasks: 140,
+    idPrefix: 'T',
+    unitOf: (i, l) => UNITS[(i * 7 + l) % UNITS.length]!,
+    late: (i) => i % 9 === 0,
+    syncedAt: NOW.toISOString(),
+  });
   // The last completed run was a week ago: the run catches up on six days as well.
   await setLastDailyRun(storage, '2026-03-10', '2026-03-10T00:00:05.000Z');
 }
 
-/** What a clerk or a unit would see of the run: every row of the tables the run writes, without ETags. */
-async function written(storage: Storage): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const t of ['Outbox', 'Reminders', 'Events', 'Candidates'] satisfies TableName[]) {
-    const rows = await storage.list(t);
-    out[t] = rows
-      .map(({ etag: _e, timestamp: _t, ...r }) => {
-        // The office's daily-run row has a fresh id; its counts are compared through the result.
-        if (r.type === 'daily-run') return { type: r.type, date: r.date };
-        return r;
-      })
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  }
-  return out;
-}
-
 /** One daily-run row per firing: the rows compared as a set of distinct rows. */
-const dedup = (w: Record<string, unknown[]>) => ({
-  ...w,
-  Events: [...new Set(w.Events!.map((e) => JSON.stringify(e)))],
-});
+const dedup = (w: Record<string, string[]>) => ({ ...w, Events: [...new Set(w.Events)] });
 
 const withoutTrips = ({ roundTrips: _r, ...rest }: DailyRunResult) => rest;
 
@@ -89,7 +54,7 @@ describe('the morning run side by side (R15, R17)', () => {
     expect(a.candidates.orange).toBeGreaterThan(0);
     expect(withoutTrips(b)).toEqual(withoutTrips(a));
     expect(b.roundTrips).toBeLessThanOrEqual(a.roundTrips);
-    const [wa, wb] = [await written(one), await written(eight)];
+    const [wa, wb] = [await writtenRows(one), await writtenRows(eight)];
     expect(wa.Outbox).toHaveLength(a.queued + 1); // the entries and the watermark
     expect(JSON.stringify(wb)).toBe(JSON.stringify(wa));
 
@@ -97,7 +62,7 @@ describe('the morning run side by side (R15, R17)', () => {
     const again = await runDaily({ on: ON, storage: eight, env, now: NOW });
     expect(again.queued).toBe(0);
     expect(again.existing).toBe(a.queued);
-    expect(JSON.stringify(dedup(await written(eight)))).toBe(JSON.stringify(dedup(wa)));
+    expect(JSON.stringify(dedup(await writtenRows(eight)))).toBe(JSON.stringify(dedup(wa)));
   }, 180_000);
 
   it('R17: the timer firing twice at once, side by side, queues each reminder once and writes each history row once', async () => {
@@ -111,10 +76,12 @@ describe('the morning run side by side (R15, R17)', () => {
     expect(x.failures).toEqual([]);
     expect(y.failures).toEqual([]);
     expect(x.queued + y.queued).toBe(a.queued);
-    const wa = await written(one);
-    const wb = await written(eight);
+    const wa = await writtenRows(one);
+    const wb = await writtenRows(eight);
     // Two daily-run rows (one per firing) — everything else exactly as one sequential run wrote it.
-    expect(wb.Events!.filter((e) => (e as { type: string }).type === 'daily-run')).toHaveLength(2);
+    expect(wb.Events!.filter((e) => (JSON.parse(e) as { type?: string }).type === 'daily-run')).toHaveLength(
+      2,
+    );
     expect(JSON.stringify(dedup(wb))).toBe(JSON.stringify(dedup(wa)));
   }, 180_000);
 });

@@ -5,19 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
-import {
-  lastDailyRun,
-  openStorage,
-  putLedger,
-  writeTasks,
-  type Storage,
-  type TableName,
-} from '../../functions/storage/index.js';
+import { lastDailyRun, openStorage, type Storage } from '../../functions/storage/index.js';
 import { runDaily } from '../../functions/timers/dailySupervision.js';
 import { DAILY_QUEUE, fanOutDaily } from '../../functions/timers/dailyQueue.js';
 import { decodeMessage, encodeMessage, MAX_DEQUEUE_COUNT } from '../../functions/runtime/queue.js';
 import { startDevHost, type DevHost } from '../../functions/devhost.js';
-import { LINK_SECRET, task, uniquePrefix, openTask } from './support/api.js';
+import { LINK_SECRET, uniquePrefix } from './support/api.js';
+import { seedLedgers, writtenRows } from './support/daily.js';
 
 const ON = '2026-03-17';
 const NOW = new Date('2026-03-17T00:00:05Z');
@@ -38,35 +32,20 @@ const env = () => ({
 });
 
 async function seed(storage: Storage): Promise<void> {
-  for (const [l, ledgerId] of LEDGERS.entries()) {
-    await writeTasks(
-      storage,
-      ledgerId,
-      Array.from({ length: 60 }, (_, i) => {
-        const deadline = i % 7 === 0 ? '2026-03-01' : '2026-12-31';
-        return openTask(
-          task(`Q${l}-${i}`, {
-            row: i + 4,
-            leadUnit: UNITS[(i + l) % UNITS.length],
-            deadline: { text: deadline, date: deadline, recurrence: null },
-          }),
-        );
-      }),
-    );
-    await putLedger(storage, { ledgerId, year: 2026, syncedAt: NOW.toISOString(), by: '测试', tasks: 60 });
-  }
+  await seedLedgers(storage, {
+    ledgers: LEDGERS,
+    tasks: 60,
+    idPrefix: 'Q',
+    unitOf: (i, l) => UNITS[(i + l) % UNITS.length]!,
+    late: (i) => i % 7 === 0,
+    syncedAt: NOW.toISOString(),
+  });
 }
 
-/** Every row the run writes, without ETags; the office's daily-run rows by type and date only. */
+/** Every row the run writes, the same row once (one daily-run row per firing compares as one). */
 async function written(storage: Storage): Promise<string> {
-  const out: Record<string, string[]> = {};
-  for (const t of ['Outbox', 'Reminders', 'Events', 'Candidates'] satisfies TableName[]) {
-    const rows = (await storage.list(t)).map(({ etag: _e, timestamp: _t, ...r }) =>
-      JSON.stringify(r.type === 'daily-run' ? { type: r.type, date: r.date } : r),
-    );
-    out[t] = [...new Set(rows)].sort();
-  }
-  return JSON.stringify(out);
+  const rows = await writtenRows(storage);
+  return JSON.stringify(Object.fromEntries(Object.entries(rows).map(([t, r]) => [t, [...new Set(r)]])));
 }
 
 const queues = () => QueueServiceClient.fromConnectionString(azurite.connectionString);
