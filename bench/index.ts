@@ -5,6 +5,7 @@ import { benchCli } from './cli.js';
 import { benchDaily } from './daily.js';
 import { benchDelivery } from './delivery.js';
 import { benchDocuments } from './documents.js';
+import { benchLateYear } from './lateYear.js';
 import { benchLedger } from './ledger.js';
 import { benchLimits } from './limits.js';
 import { formatResults, type BenchResult } from './measure.js';
@@ -22,6 +23,10 @@ const groups: Record<string, { title: string; run: () => Promise<BenchResult[]> 
     run: () => benchCli(),
   },
   daily: { title: 'Daily supervision run on Azurite (issue 3)', run: () => benchDaily() },
+  year: {
+    title: 'A morning late in the year: the reminders and delivery facts of the year read again (issue 12)',
+    run: () => benchLateYear(),
+  },
   delivery: {
     title: "Delivery at volume to loopback receivers, and the robots' rate limit (issue 12)",
     run: () => benchDelivery(),

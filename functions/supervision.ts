@@ -1,6 +1,6 @@
 // Gathers what the shared rules need from storage and hands it to them. Nothing here decides a rule:
 // it only translates stored records into the plain inputs of shared/rules/* (docs/architecture.md).
-import type { IsoDate, Reminder } from '../shared/model.js';
+import type { Feedback, IsoDate, Reminder } from '../shared/model.js';
 import { addDays } from '../shared/dates.js';
 import type { Settings } from '../shared/settings.js';
 import type { WorkCalendar } from '../shared/calendar.js';
@@ -107,13 +107,11 @@ export async function remindersWithDelivery(
 ): Promise<CandidateReminder[]> {
   if (reminders.length === 0) return [];
   const days = reminders.map((r) => r.sendOn).sort();
-  const entries = (
-    await Promise.all(
-      unreadSpans(days[0]!, days.at(-1)!, known?.days ?? new Set()).map(([from, to]) =>
-        outbox.deliveryOf(ledgerId, from, to),
-      ),
-    )
-  ).flat();
+  const entries = await deliveryInSpans(
+    outbox,
+    ledgerId,
+    unreadSpans(days[0]!, days.at(-1)!, known?.days ?? new Set()),
+  );
   const byKey = new Map<string, DeliveryFacts>(known?.facts ?? []);
   for (const e of entries) byKey.set(e.key, e);
   return reminders.map((r) => {
@@ -137,6 +135,47 @@ export async function remindersWithDelivery(
 export interface KnownDelivery {
   days: ReadonlySet<string>;
   facts: ReadonlyMap<string, DeliveryFacts>;
+}
+
+/**
+ * The delivery facts of a ledger's reminders sent on days outside `skip` (days the caller reads
+ * itself), read now — e.g. while the caller writes the days in `skip` — as a `KnownDelivery` for
+ * `ledgerCandidates`: every day of the spans read is known, so none is read twice.
+ */
+export async function deliveryOutside(
+  outbox: Outbox,
+  ledgerId: string,
+  reminders: readonly Reminder[],
+  skip: ReadonlySet<string>,
+): Promise<KnownDelivery> {
+  const days = reminders.map((r) => r.sendOn).sort();
+  const spans = days.length ? unreadSpans(days[0]!, days.at(-1)!, skip) : [];
+  const read = await deliveryInSpans(outbox, ledgerId, spans);
+  const known = new Set<string>();
+  for (const [from, to] of spans) for (let d = from; d <= to; d = addDays(d as IsoDate, 1)) known.add(d);
+  return { days: known, facts: new Map(read.map((f) => [f.key, f])) };
+}
+
+/** The longest span one query of delivery facts covers: a year's span is a dozen queries side by side. */
+export const FACT_SPAN_DAYS = 31;
+
+/**
+ * A ledger's delivery facts on the days of `spans`, each span cut into pieces of at most
+ * FACT_SPAN_DAYS days read side by side: late in the year the span holds a prompt for every task and
+ * period of the year, and its pages would otherwise come one after another.
+ */
+export async function deliveryInSpans(
+  outbox: Outbox,
+  ledgerId: string,
+  spans: [string, string][],
+): Promise<DeliveryFacts[]> {
+  const pieces: [string, string][] = [];
+  for (const [from, to] of spans)
+    for (let start = from; start <= to; start = addDays(start as IsoDate, FACT_SPAN_DAYS)) {
+      const end = addDays(start as IsoDate, FACT_SPAN_DAYS - 1);
+      pieces.push([start, end < to ? end : to]);
+    }
+  return (await Promise.all(pieces.map(([from, to]) => outbox.deliveryOf(ledgerId, from, to)))).flat();
 }
 
 /** The spans of [from, to] outside `known`, as [first, last] day pairs (a day known is not read again). */
@@ -177,14 +216,22 @@ export async function ledgerCandidates(
   year: number,
   asOf: string,
   settings: Settings,
-  preloaded?: { tasks?: StoredTask[]; reminders?: Reminder[]; outbox?: Outbox; delivery?: KnownDelivery },
+  preloaded?: {
+    tasks?: StoredTask[];
+    reminders?: Reminder[];
+    outbox?: Outbox;
+    delivery?: KnownDelivery;
+    /** Read by the caller while it did other work (nothing the caller writes changes them). */
+    feedback?: Promise<Feedback[]>;
+    problems?: Promise<StoredProblem[]>;
+  },
 ): Promise<LedgerCandidates> {
   const outbox = preloaded?.outbox ?? createOutbox({ storage });
   const [tasks, reminders, feedback, problems] = await Promise.all([
     preloaded?.tasks ?? listTasks(storage, ledgerId, { includeRemoved: true }),
     preloaded?.reminders ?? listReminders(storage, ledgerId),
-    listFeedback(storage, ledgerId),
-    listProblems(storage, ledgerId),
+    preloaded?.feedback ?? listFeedback(storage, ledgerId),
+    preloaded?.problems ?? listProblems(storage, ledgerId),
   ]);
   const open = tasks.filter((t) => !t.removed);
   const states = tasks.map((t) => ({ id: t.task.id, closed: t.closed, removed: t.removed }));

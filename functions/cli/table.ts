@@ -1,9 +1,9 @@
 // Plain-text tables for the terminal: Chinese characters take two columns, so pad by display width.
-// A 10,000-row ledger has ~100,000 cells: widths are measured once per distinct text (cells repeat:
-// units, stars, dates) and printable ASCII is its own length, so printing stays linear in the cells.
+// A 10,000-row ledger has ~100,000 cells: a cell of printable ASCII and the wide ranges (nearly every
+// cell) is measured in one pass over its code units, and a character outside them once per process,
+// so printing stays linear in the cells.
 import stringWidth from 'string-width';
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** Characters whose width depends on their neighbours (combining marks, joiners, selectors, emoji). */
 const CLUSTERED = /\p{M}|\p{Cf}|[\u{10000}-\u{10ffff}]/u;
 const charWidths = new Map<string, number>();
@@ -21,22 +21,48 @@ function wide(code: number): boolean {
   );
 }
 
-export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length;
-  if (CLUSTERED.test(text)) return stringWidth(text);
-  // Chinese text: the sum of its characters' widths; the common ranges are known, any other
-  // character is measured once per process.
+/** One character's columns: printable ASCII 1, the wide ranges 2, any other as string-width says (once per process). */
+function charWidth(ch: string): number {
+  const code = ch.charCodeAt(0);
+  if (code >= 0x20 && code <= 0x7e) return 1;
+  if (wide(code)) return 2;
+  let cw = charWidths.get(ch);
+  if (cw === undefined) charWidths.set(ch, (cw = stringWidth(ch)));
+  return cw;
+}
+
+/**
+ * The width of a text made only of printable ASCII and the wide ranges (most cells of a ledger),
+ * counted code unit by code unit; -1 for any other text. Neither kind ever joins its neighbours.
+ */
+function plainWidth(text: string): number {
   let w = 0;
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     if (code >= 0x20 && code <= 0x7e) w += 1;
     else if (wide(code)) w += 2;
-    else {
-      let cw = charWidths.get(ch);
-      if (cw === undefined) charWidths.set(ch, (cw = stringWidth(ch)));
-      w += cw;
-    }
+    else return -1;
   }
+  return w;
+}
+
+/** Widths of the other texts seen (stars ★, dashes): few and repeated, each measured once. */
+const otherWidths = new Map<string, number>();
+
+export function displayWidth(text: string): number {
+  const plain = plainWidth(text);
+  if (plain >= 0) return plain;
+  let w = otherWidths.get(text);
+  if (w !== undefined) return w;
+  if (CLUSTERED.test(text)) w = stringWidth(text);
+  else {
+    // The sum of its characters' widths.
+    w = 0;
+    for (const ch of text) w += charWidth(ch);
+  }
+  // A bound on what a long run keeps: the map starts again rather than grow with every text.
+  if (otherWidths.size >= 10_000) otherWidths.clear();
+  otherWidths.set(text, w);
   return w;
 }
 
@@ -44,20 +70,23 @@ export function truncate(text: string, width: number): string {
   return fitted(text, width).text;
 }
 
+const ELLIPSIS = '…';
+
 /** The text cut to `width` columns (with …), and its width: each cell is measured once. */
 function fitted(text: string, width: number): { text: string; width: number } {
   const full = displayWidth(text);
   if (full <= width) return { text, width: full };
   // One pass, each character measured once: the longest prefix that leaves a column for the "…".
+  const measure = CLUSTERED.test(text) ? displayWidth : charWidth;
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const w = displayWidth(ch);
+    const w = measure(ch);
     if (used + w > width - 1) break;
     out += ch;
     used += w;
   }
-  return { text: out + '…', width: used + displayWidth('…') };
+  return { text: out + ELLIPSIS, width: used + charWidth(ELLIPSIS) };
 }
 
 /** Renders rows under headers; `max` caps a column's width (longer cells are cut with …). */
@@ -66,15 +95,36 @@ export function renderTable(
   rows: (string | number | null | undefined)[][],
   max: number[] = [],
 ): string {
-  const cells = rows.map((r) =>
-    r.map((c, i) => fitted(c === null || c === undefined ? '' : String(c), max[i] ?? 40)),
-  );
-  const head = headers.map((h) => ({ text: h, width: displayWidth(h) }));
-  const widths = head.map((h, i) => cells.reduce((m, r) => Math.max(m, r[i]?.width ?? 0), h.width));
-  const line = (r: { text: string; width: number }[]) =>
-    r
-      .map((c, i) => c.text + ' '.repeat(Math.max(0, (widths[i] ?? 0) - c.width)))
-      .join('  ')
-      .trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  // Each cell fitted once, its text and width kept side by side; a column is as wide as its widest
+  // cell (cells past the headers are not padded).
+  const headWidths = headers.map(displayWidth);
+  const widths = [...headWidths];
+  const texts: string[][] = [];
+  const sizes: number[][] = [];
+  for (const r of rows) {
+    const text: string[] = [];
+    const size: number[] = [];
+    for (let i = 0; i < r.length; i++) {
+      const c = r[i];
+      const f = fitted(c === null || c === undefined ? '' : String(c), max[i] ?? 40);
+      text.push(f.text);
+      size.push(f.width);
+      if (i < widths.length && f.width > widths[i]!) widths[i] = f.width;
+    }
+    texts.push(text);
+    sizes.push(size);
+  }
+  const line = (text: string[], size: number[]) => {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      if (i > 0) out += '  ';
+      out += text[i];
+      const gap = (widths[i] ?? 0) - size[i]!;
+      if (gap > 0) out += ' '.repeat(gap);
+    }
+    return out.trimEnd();
+  };
+  const lines = [line(headers, headWidths), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (let r = 0; r < texts.length; r++) lines.push(line(texts[r]!, sizes[r]!));
+  return lines.join('\n');
 }

@@ -4,7 +4,6 @@
 // separator `|`, `%` and `'` become `!XX` (two hex digits of the code point, all below 0x100).
 
 import { createHash } from 'node:crypto';
-import { odata } from '@azure/data-tables';
 
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /[\u0000-\u001f\u007f-\u009f/\\#?%!|']/g;
@@ -78,12 +77,3 @@ export function unitBucket(unit: string): number {
   return b;
 }
 const buckets = new Map<string, number>();
-
-/**
- * The rows of the buckets `base|0` … `base|7` of a partition `base` (a bucket is `|` and a digit; `|`
- * is escaped inside every user part, so nothing else starts with `base|`): one PartitionKey range.
- * Rows written before buckets, whose PartitionKey is `base` itself, are a second query of their own.
- */
-export function bucketsOf(base: string): string {
-  return odata`PartitionKey ge ${`${base}|`} and PartitionKey lt ${`${base}}`}`;
-}

@@ -2,14 +2,14 @@
 // (R19, R21) are computed from.
 //   Reminders:  PartitionKey <ledgerId>|<bucket of the lead unit> (keys.ts `unitBucket`), RowKey
 //               <reminderKey> (ledger|task|period|reason, R17) → the Reminder. Rows recorded before
-//               buckets have <ledgerId> alone; every read takes both (keys.ts `bucketsOf`), and a key
+//               buckets have <ledgerId> alone; every read takes both (`listReminders`), and a key
 //               is one reminder whichever partition holds it.
 //   Feedback:   PartitionKey <ledgerId>, RowKey <taskId>|<period>|<UTC instant> → one feedback received
 //   Candidates: PartitionKey <ledgerId>, RowKey <color>|<unit>|<reason> → the candidate, since when
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { Feedback, Reminder } from '../../shared/model.js';
 import type { Candidate } from '../../shared/rules/candidates.js';
-import { bucketsOf, encodeKey, joinKey, splitKey, unitBucket } from './keys.js';
+import { UNIT_BUCKETS, encodeKey, joinKey, splitKey, unitBucket } from './keys.js';
 import type { Storage } from './client.js';
 import { capLists, joinText, splitText, storedBytes, MAX_TEXT_BYTES } from './large.js';
 
@@ -53,17 +53,20 @@ export function reminderPartition(ledgerId: string, unit: string): string {
 }
 
 /**
- * A ledger's reminders, every bucket and the partition before buckets, in key order: two queries (the
- * exact partition, and the range of its buckets), each a key lookup or range the service serves as
- * such; an `or` of the two would be a scan of the table.
+ * A ledger's reminders, every bucket and the partition before buckets, in key order: one query a
+ * partition, side by side (a ledger late in the year holds a reminder for each task and period of
+ * the year: its pages come in parallel, not one after another). Each is a partition the service
+ * serves as such; an `or` of them would be a scan of the table.
  */
 export async function listReminders(storage: Storage, ledgerId: string): Promise<Reminder[]> {
   const base = encodeKey(ledgerId);
-  const [before, buckets] = await Promise.all([
-    storage.listPartition('Reminders', base),
-    storage.list('Reminders', bucketsOf(base)),
-  ]);
-  return [...before, ...buckets]
+  const parts = await Promise.all(
+    [base, ...Array.from({ length: UNIT_BUCKETS }, (_, b) => `${base}|${b}`)].map((pk) =>
+      storage.listPartition('Reminders', pk),
+    ),
+  );
+  return parts
+    .flat()
     .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0))
     .map((r) => JSON.parse(joinText(r, 'json')) as Reminder);
 }

@@ -14,6 +14,8 @@ import {
   appendEvents,
   eachLimited,
   encodeKey,
+  listFeedback,
+  listProblems,
   listReminders,
   listTasks,
   recordReminders,
@@ -23,7 +25,7 @@ import {
   type NewEvent,
   type Storage,
 } from '../storage/index.js';
-import { ledgerCandidates, remindersBetween } from '../supervision.js';
+import { deliveryOutside, ledgerCandidates, remindersBetween } from '../supervision.js';
 import type { Env } from '../runtime/index.js';
 import { failureText, isOutage } from './failures.js';
 
@@ -106,7 +108,17 @@ export async function ledgerDay(
 ): Promise<LedgerOutcome> {
   const { storage, outbox, env, on, from, now, calendar, settings, generations, log } = ctx;
   const nowIso = now.toISOString();
-  const tasks = await listTasks(storage, ledger.ledgerId);
+  // The reads that do not depend on one another go side by side: the tasks, the reminders recorded,
+  // and the feedback and row problems the candidates need (this run writes none of them).
+  const feedback = listFeedback(storage, ledger.ledgerId);
+  const problems = listProblems(storage, ledger.ledgerId);
+  // A read that fails is reported where it is awaited; these two are awaited by the candidates.
+  feedback.catch(() => {});
+  problems.catch(() => {});
+  const [tasks, recordedList] = await Promise.all([
+    listTasks(storage, ledger.ledgerId),
+    listReminders(storage, ledger.ledgerId),
+  ]);
   const titles = new Map(tasks.map((t) => [t.task.id, t.task.title]));
   const { reminders: due, unscheduled } = remindersBetween(tasks, from, on, calendar, settings);
   const outcome: LedgerOutcome = {
@@ -131,9 +143,7 @@ export async function ledgerDay(
   // it is completed by the next run, which puts every recorded reminder of its own days into the
   // outbox again (create-if-absent: one query per day, nothing doubled) and writes the history row
   // of each entry that was missing.
-  const recorded = new Map(
-    (await listReminders(storage, ledger.ledgerId)).map((r) => [reminderKey(ledger.ledgerId, r), r]),
-  );
+  const recorded = new Map(recordedList.map((r) => [reminderKey(ledger.ledgerId, r), r]));
   const firstSeen = keyed.filter(({ key }) => !recorded.has(key));
   // A day a run completed has every recorded reminder of it in the outbox; only a stopped run leaves
   // one recorded and not queued.
@@ -231,10 +241,12 @@ export async function ledgerDay(
     const again = mine(recheck);
     // The day partitions are read once for the whole ledger, not once per group, and that reading
     // gives the candidates below the delivery facts of those days.
-    const read = await outbox.daysRead(
-      [...first, ...again].map(({ r }) => r.sendOn),
-      ledger.ledgerId,
-    );
+    const writeDays = new Set([...first, ...again].map(({ r }) => r.sendOn));
+    // The delivery facts of the other days the ledger's reminders were sent on are read while this
+    // run writes its own days (nothing it writes is on them).
+    const others = deliveryOutside(outbox, ledger.ledgerId, [...recorded.values()], writeDays);
+    others.catch(() => {});
+    const read = await outbox.daysRead([...writeDays], ledger.ledgerId);
     const present = read.ids;
     const againOf = new Map<string, Keyed[]>();
     for (const k of again) againOf.set(k.r.leadUnit, [...(againOf.get(k.r.leadUnit) ?? []), k]);
@@ -256,13 +268,17 @@ export async function ledgerDay(
     for (const { key, r } of [...first, ...again])
       if (created.has(key) && !facts.has(key))
         facts.set(key, { key, sendOn: r.sendOn, status: 'queued', channels: [], lastError: null });
+    const elsewhere = await others;
+    for (const [key, f] of elsewhere.facts) if (!facts.has(key)) facts.set(key, f);
     ({ candidates } = await ledgerCandidates(storage, ledger.ledgerId, ledger.year, on, settings, {
       tasks,
       reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
       outbox,
+      feedback,
+      problems,
       // An entry another run queued meanwhile is not known here: then the days are read again.
       delivery: [...first, ...again].every(({ key }) => facts.has(key))
-        ? { days: read.days, facts }
+        ? { days: new Set([...read.days, ...elsewhere.days]), facts }
         : undefined,
     }));
     const mineCandidates = unit === undefined ? candidates : candidates.filter((c) => c.unit === unit);

@@ -14,7 +14,9 @@ import {
   lastDailyRun,
   unitBucket,
 } from '../../functions/storage/index.js';
-import { unreadSpans } from '../../functions/supervision.js';
+import { deliveryOutside, unreadSpans } from '../../functions/supervision.js';
+import type { Outbox } from '../../functions/notify/outbox.js';
+import type { Reminder } from '../../shared/model.js';
 
 let api: TestApi;
 const LEDGER = 'bucket-2026';
@@ -150,5 +152,49 @@ describe('delivery facts read once', () => {
       ['2026-02-27', '2026-02-27'],
       ['2026-03-01', '2026-03-02'],
     ]);
+  });
+
+  it('R9: the facts of the days a morning does not write are read while it writes, once, and the late reports read none of those days again', async () => {
+    const asked: [string, string, string][] = [];
+    const fake = {
+      deliveryOf: async (ledgerId: string, from: string, to: string) => {
+        asked.push([ledgerId, from, to]);
+        return [
+          {
+            key: `${ledgerId}|T1|2026-01|monthly`,
+            sendOn: '2026-01-05',
+            status: 'sent',
+            channels: [],
+            lastError: null,
+          },
+        ];
+      },
+    } as unknown as Outbox;
+    const sent = (sendOn: string) => ({ sendOn }) as Reminder;
+    const known = await deliveryOutside(
+      fake,
+      LEDGER,
+      [sent('2026-03-17'), sent('2026-01-05'), sent('2026-02-02')],
+      new Set(['2026-03-17']),
+    );
+    // January 5 to the day before the morning's own day, in pieces of at most a month read side by side.
+    expect(asked).toEqual([
+      [LEDGER, '2026-01-05', '2026-02-04'],
+      [LEDGER, '2026-02-05', '2026-03-07'],
+      [LEDGER, '2026-03-08', '2026-03-16'],
+    ]);
+    expect(known.days.has('2026-01-05') && known.days.has('2026-02-14') && known.days.has('2026-03-16')).toBe(
+      true,
+    );
+    expect(known.days.has('2026-03-17')).toBe(false);
+    expect(known.facts.get(`${LEDGER}|T1|2026-01|monthly`)?.status).toBe('sent');
+    // With the morning's own day read too, nothing of the span is left to read.
+    expect(unreadSpans('2026-01-05', '2026-03-17', new Set([...known.days, '2026-03-17']))).toEqual([]);
+    // A ledger with no reminder but those of the days written reads nothing more.
+    asked.length = 0;
+    expect(
+      (await deliveryOutside(fake, LEDGER, [sent('2026-03-17')], new Set(['2026-03-17']))).days.size,
+    ).toBe(0);
+    expect(asked).toEqual([]);
   });
 });

@@ -43,4 +43,47 @@ describe('terminal tables', () => {
     expect(out[3]).toContain('县发展和…');
     expect(stringWidth(truncate('县发展和改革局（牵头）', 10))).toBeLessThanOrEqual(10);
   });
+
+  it('the ledger table of `duban ledger`: every cell is padded and cut exactly as string-width measures it — Chinese, stars, emoji, combining marks, long titles, numbers and empty cells', () => {
+    // The table measured with string-width alone, character by character where a cell is cut.
+    const reference = (headers: string[], rows: (string | number | null | undefined)[][], max: number[]) => {
+      const fit = (text: string, width: number) => {
+        if (stringWidth(text) <= width) return { text, width: stringWidth(text) };
+        let out = '';
+        let used = 0;
+        for (const ch of text) {
+          if (used + stringWidth(ch) > width - 1) break;
+          out += ch;
+          used += stringWidth(ch);
+        }
+        return { text: out + '…', width: used + 1 };
+      };
+      const cells = rows.map((r) =>
+        r.map((c, i) => fit(c === null || c === undefined ? '' : String(c), max[i] ?? 40)),
+      );
+      const head = headers.map((h) => ({ text: h, width: stringWidth(h) }));
+      const widths = head.map((h, i) => Math.max(h.width, ...cells.map((r) => r[i]?.width ?? 0)));
+      const line = (r: { text: string; width: number }[]) =>
+        r
+          .map((c, i) => c.text + ' '.repeat(Math.max(0, (widths[i] ?? 0) - c.width)))
+          .join('  ')
+          .trimEnd();
+      return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+    };
+    const headers = ['行', '工作任务', '牵头单位', '星级'];
+    const rows: (string | number | null | undefined)[][] = [
+      [4, '推进县城污水管网改造工程建设，完成年度投资目标', '县住房和城乡建设局', '★★★★★'],
+      [5, 'Build 3 new schools in the county by December 2026', 'County Bureau of Education', '3★'],
+      [6, '落实“双减”政策——课后服务全覆盖 😀👍🏽', '县教育局（牵头）', null],
+      [7, 'e\u0301te\u0301 cafe\u0301 naïve résumé — 各种组合字符', undefined, '4★'],
+      [8, '', '한국어 단위 ｶﾀｶﾅ ＡＢＣ', 5],
+      [9, '⭐重点项目⭐', '县发改局', '★', '表头以外的一格'],
+    ];
+    for (const max of [
+      [5, 28, 14, 6],
+      [3, 10, 6, 2],
+      [1, 2, 1, 1],
+    ])
+      expect(renderTable(headers, rows, max)).toBe(reference(headers, rows, max));
+  });
 });
