@@ -101,6 +101,11 @@ function read<S extends z.ZodObject>(schema: S, env: Env): z.output<S> {
   return r.data;
 }
 
+/** The office-wide function key (DUBAN_FUNCTION_KEY), or null when unset. */
+export function functionKey(env: Env): string | null {
+  return read(HttpSchema, env).DUBAN_FUNCTION_KEY || null;
+}
+
 export function httpConfig(env: Env): HttpConfig {
   const c = read(HttpSchema, env);
   const origins = (c.DUBAN_ALLOWED_ORIGINS ?? '')
@@ -174,6 +179,17 @@ export function storageConfig(env: Env): StorageOptions {
     prefix: c.DUBAN_TABLE_PREFIX ?? 'duban',
     concurrency: c.DUBAN_STORAGE_CONCURRENCY ?? DEFAULT_CONCURRENCY,
   };
+}
+
+/** Which setting the storage's connection came from, as `storageConfig` chose it (for people: `duban`'s header line). */
+export function storageSource(env: Env): 'DUBAN_STORAGE' | 'AzureWebJobsStorage' | null {
+  const c = read(StorageSchema, env);
+  return c.DUBAN_STORAGE ? 'DUBAN_STORAGE' : c.AzureWebJobsStorage ? 'AzureWebJobsStorage' : null;
+}
+
+/** Whether this process runs the tests (NODE_ENV `test`): only then are the test-only loopback receivers honoured. */
+export function isTestRun(env: Env = process.env): boolean {
+  return env.NODE_ENV === 'test';
 }
 
 /**

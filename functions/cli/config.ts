@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageSource } from '../config.js';
 import { storageOptionsFromEnv } from '../storage/index.js';
 import { UsageError } from './errors.js';
 
@@ -47,11 +48,7 @@ export function loadCliConfig(base: Env = process.env, file?: string): CliConfig
  */
 export function describeStorage(env: Env): string {
   const { connectionString, prefix } = storageOptionsFromEnv(env as NodeJS.ProcessEnv);
-  const source = env.DUBAN_STORAGE
-    ? 'DUBAN_STORAGE'
-    : env.AzureWebJobsStorage
-      ? 'AzureWebJobsStorage'
-      : '默认';
+  const source = storageSource(env) ?? '默认';
   let where: string;
   if (/^\s*UseDevelopmentStorage=true/i.test(connectionString)) {
     where = '本机 Azurite（UseDevelopmentStorage=true，http://127.0.0.1:10002）';

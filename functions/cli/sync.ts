@@ -14,6 +14,7 @@ import { assignIds, LedgerError, viewLedger } from '../../addin/src/ledgerView.j
 import type { SheetRead } from '../../addin/src/excel/workbook.js';
 import { pickLedgerSheet, readWorkbookSheets } from '../xlsx.js';
 import { loadSettings } from '../storage/index.js';
+import { functionKey } from '../config.js';
 import { configureRuntime, runtimeStorage } from '../runtime/index.js';
 import { syncLedger } from '../http/syncLedger.js';
 import { describeStorage } from './config.js';
@@ -134,7 +135,7 @@ export async function syncCommand(
 
   // The handler of POST /api/ledger/sync, in this process: the same validation and storage writes.
   // Its key check guards the network boundary, which an in-process call does not cross.
-  const key = env.DUBAN_FUNCTION_KEY || randomBytes(24).toString('base64url');
+  const key = functionKey(env) ?? randomBytes(24).toString('base64url');
   configureRuntime({ env: { ...env, DUBAN_FUNCTION_KEY: key } as Record<string, string | undefined> });
   const request = new azf.HttpRequest({
     method: 'POST',

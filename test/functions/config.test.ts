@@ -1,5 +1,7 @@
 // The configuration (functions/config.ts): every variable of the API, the unit's page and the links is
 // checked, and a value that cannot be right is named — never quietly taken for the default.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import azf from '@azure/functions';
 import {
@@ -11,6 +13,9 @@ import {
   DEFAULT_ALLOWED_ORIGINS,
   dailyConfig,
   deliveryConfig,
+  functionKey,
+  isTestRun,
+  storageSource,
 } from '../../functions/config.js';
 import { DEFAULT_DELIVERY_POLICY } from '../../functions/notify/deliveryRules.js';
 import { feedbackUrl } from '../../functions/feedbackLink.js';
@@ -131,5 +136,34 @@ describe('the configuration', () => {
     const ok = await fn.handler(req, new azf.InvocationContext());
     expect(ok.status).toBe(200);
     expect(JSON.parse(String(ok.body))).toEqual({ ok: true });
+  });
+
+  it('R8: every environment variable is read by name in functions/config.ts alone, where zod checks it; the rest of the backend is handed what it needs', () => {
+    const root = join(import.meta.dirname, '..', '..', 'functions');
+    const files = (readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && f !== 'config.ts')
+      .map((f) => join(root, f));
+    // `process.env.X`, `process.env['X']`, `env.DUBAN_X`, `env['AzureWebJobsX']`, `env.NODE_ENV`…
+    const byName =
+      /\bprocess\.env\s*(?:\.|\[)|\benv\s*(?:\.\s*|\[\s*['"`])(?:DUBAN_|AzureWebJobs|NODE_ENV|FUNCTIONS_|WEBSITE_)/;
+    const readers = files
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${relative(root, f)}:${i + 1}` })),
+      )
+      .filter(({ line }) => !/^\s*(\/\/|\*|\/\*)/.test(line) && byName.test(line))
+      .map(({ at, line }) => `${at} ${line.trim()}`);
+    expect(readers).toEqual([]);
+    // What the three that used to read their own variables now ask the configuration.
+    expect(functionKey({ DUBAN_FUNCTION_KEY: '' })).toBeNull();
+    expect(functionKey({ DUBAN_FUNCTION_KEY: KEY })).toBe(KEY);
+    expect(storageSource({})).toBeNull();
+    expect(storageSource({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' })).toBe('AzureWebJobsStorage');
+    expect(storageSource({ DUBAN_STORAGE: 'UseDevelopmentStorage=true', AzureWebJobsStorage: 'x' })).toBe(
+      'DUBAN_STORAGE',
+    );
+    expect(isTestRun({ NODE_ENV: 'production' })).toBe(false);
+    expect(isTestRun({ NODE_ENV: 'test' })).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 // checked address (a DNS answer that changes between check and connect cannot redirect it).
 import { BlockList, isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
+import { isTestRun } from '../../config.js';
 
 /** The official hosts of the robots: a WeCom or DingTalk channel posts nowhere else. */
 export const OFFICIAL_ROBOT_HOSTS = {
@@ -201,7 +202,7 @@ function inList(u: URL, list: string[] | undefined): boolean {
 function testLoopbackAllowed(u: URL, net: ChannelNetwork): boolean {
   if (u.port === '') return false;
   return (
-    (process.env.NODE_ENV === 'test' && inList(u, net.testLoopback)) || inList(u, net.playgroundLoopback)
+    (isTestRun() && inList(u, net.testLoopback)) || inList(u, net.playgroundLoopback)
   );
 }
 
