@@ -102,6 +102,22 @@ export async function lowerWatermark(outbox: Outbox, queuedDays: Set<string>): P
   if (earliest !== undefined) await outbox.lowerWatermark(earliest);
 }
 
+/**
+ * A read started now and awaited later: its failure is reported where it is awaited (never an
+ * unhandled rejection), and once failed it is read again for the next caller (the ledger written
+ * again unit by unit after a failed attempt).
+ */
+export function prefetched<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending = read();
+  pending.catch(() => {});
+  return () => {
+    const current = pending;
+    pending = current.catch(() => read());
+    pending.catch(() => {});
+    return current;
+  };
+}
+
 export async function ledgerDay(
   ctx: DayContext,
   ledger: { ledgerId: string; year: number },
@@ -110,11 +126,8 @@ export async function ledgerDay(
   const nowIso = now.toISOString();
   // The reads that do not depend on one another go side by side: the tasks, the reminders recorded,
   // and the feedback and row problems the candidates need (this run writes none of them).
-  const feedback = listFeedback(storage, ledger.ledgerId);
-  const problems = listProblems(storage, ledger.ledgerId);
-  // A read that fails is reported where it is awaited; these two are awaited by the candidates.
-  feedback.catch(() => {});
-  problems.catch(() => {});
+  const feedback = prefetched(() => listFeedback(storage, ledger.ledgerId));
+  const problems = prefetched(() => listProblems(storage, ledger.ledgerId));
   const [tasks, recordedList] = await Promise.all([
     listTasks(storage, ledger.ledgerId),
     listReminders(storage, ledger.ledgerId),
@@ -274,8 +287,8 @@ export async function ledgerDay(
       tasks,
       reminders: [...recorded.values(), ...firstSeen.map(({ r }) => r)],
       outbox,
-      feedback,
-      problems,
+      feedback: feedback(),
+      problems: problems(),
       // An entry another run queued meanwhile is not known here: then the days are read again.
       delivery: [...first, ...again].every(({ key }) => facts.has(key))
         ? { days: new Set([...read.days, ...elsewhere.days]), facts }

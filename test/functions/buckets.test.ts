@@ -15,6 +15,7 @@ import {
   unitBucket,
 } from '../../functions/storage/index.js';
 import { deliveryOutside, unreadSpans } from '../../functions/supervision.js';
+import { prefetched } from '../../functions/timers/ledgerDay.js';
 import type { Outbox } from '../../functions/notify/outbox.js';
 import type { Reminder } from '../../shared/model.js';
 
@@ -196,5 +197,19 @@ describe('delivery facts read once', () => {
       (await deliveryOutside(fake, LEDGER, [sent('2026-03-17')], new Set(['2026-03-17']))).days.size,
     ).toBe(0);
     expect(asked).toEqual([]);
+  });
+
+  it('R9: the feedback a morning reads ahead for its candidates is read again when that read failed, for the units written one by one after it', async () => {
+    let reads = 0;
+    const feedback = prefetched(async () => {
+      reads++;
+      if (reads === 1) throw new Error('存储暂时不可用');
+      return [`第${reads}次读取`];
+    });
+    await expect(feedback()).rejects.toThrow('存储暂时不可用');
+    await expect(feedback()).resolves.toEqual(['第2次读取']);
+    // Read once more only after a failure: a read that succeeded is handed out as it is.
+    await expect(feedback()).resolves.toEqual(['第2次读取']);
+    expect(reads).toBe(2);
   });
 });
