@@ -43,20 +43,21 @@ export function benchTask(
   return { task, stars: 3, closed: false, closedOn: null, closeNote: null, removed: false, removedOn: null };
 }
 
-/** A fresh prefix with one ledger of `tasks` tasks over `units` units, opened at `concurrency`. */
-async function seeded(
+/** A fresh prefix with one ledger of `tasks` tasks (task i made by `make`) over `units` units, opened at `concurrency`. */
+export async function seeded(
   connectionString: string,
   tag: string,
   tasks: number,
   units: number,
   concurrency: number,
+  make: typeof benchTask = benchTask,
 ) {
   const prefix = `bench${tag}${Date.now().toString(36)}`;
   const storage = await openStorage({ connectionString, prefix, concurrency });
   await writeTasks(
     storage,
     'bench',
-    Array.from({ length: tasks }, (_, i) => ({ next: benchTask(i, units), etag: null })),
+    Array.from({ length: tasks }, (_, i) => ({ next: make(i, units), etag: null })),
   );
   await putLedger(storage, {
     ledgerId: 'bench',
@@ -73,7 +74,7 @@ async function seeded(
  * its disk store re-saves the whole account every 5 s, which Azure does not do), so no run pays for
  * the rows and the garbage of the one before it.
  */
-async function onFreshAzurite<T>(fn: (connectionString: string) => Promise<T>): Promise<T> {
+export async function onFreshAzurite<T>(fn: (connectionString: string) => Promise<T>): Promise<T> {
   const azurite = await startAzurite({ inMemory: true });
   try {
     return await fn(azurite.connectionString);

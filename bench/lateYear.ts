@@ -5,15 +5,12 @@
 // run: the same morning of the same ledger with no reminder behind it. The year behind it (1 January
 // to 29 November) is written straight into Reminders and Outbox, as the mornings before would have
 // left it, without their history rows (the morning reads none of them).
-import { startAzurite } from '../test/support/azurite.js';
 import {
+  DEFAULT_CONCURRENCY,
   listTasks,
   loadSettings,
-  openStorage,
-  putLedger,
   recordReminders,
   setLastDailyRun,
-  writeTasks,
   type Storage,
 } from '../functions/storage/index.js';
 import { createOutbox } from '../functions/notify/outbox.js';
@@ -21,7 +18,7 @@ import { remindersBetween } from '../functions/supervision.js';
 import { runDaily } from '../functions/timers/dailySupervision.js';
 import { makeCalendar } from '../shared/calendar.js';
 import { reminderKey } from '../shared/rules/schedule.js';
-import { benchTask } from './daily.js';
+import { benchTask, onFreshAzurite, seeded } from './daily.js';
 import { time, type BenchResult } from './measure.js';
 
 const MORNING = '2026-11-30';
@@ -33,23 +30,6 @@ function mixedTask(i: number, units: number) {
   const stars = i % 10 === 9 ? 5 : i % 10 >= 6 ? 4 : 3;
   const category = stars === 5 ? 'major' : stars === 4 ? 'indicator' : 'routine';
   return { ...t, stars, task: { ...t.task, stars, suggestedStars: stars, category } } as typeof t;
-}
-
-async function ledger(connectionString: string, tag: string, tasks: number, units: number): Promise<Storage> {
-  const storage = await openStorage({ connectionString, prefix: `year${tag}${Date.now().toString(36)}` });
-  await writeTasks(
-    storage,
-    'bench',
-    Array.from({ length: tasks }, (_, i) => ({ next: mixedTask(i, units), etag: null })),
-  );
-  await putLedger(storage, {
-    ledgerId: 'bench',
-    year: 2026,
-    syncedAt: new Date().toISOString(),
-    by: 'bench',
-    tasks,
-  });
-  return storage;
 }
 
 /** The year up to the eve of the morning: each reminder recorded and queued on its day. */
@@ -86,10 +66,10 @@ export async function benchLateYear(tasks = 2_000, units = 100): Promise<BenchRe
     DUBAN_PUBLIC_URL: 'http://localhost:7071',
   };
   // Each on an Azurite of its own, started fresh (in memory), so neither pays for the other's rows.
-  const morning = async (withYear: boolean) => {
-    const azurite = await startAzurite({ inMemory: true });
-    try {
-      const storage = await ledger(azurite.connectionString, withYear ? 'late' : 'none', tasks, units);
+  const morning = (withYear: boolean) =>
+    onFreshAzurite(async (connectionString) => {
+      const tag = withYear ? 'late' : 'none';
+      const storage = await seeded(connectionString, tag, tasks, units, DEFAULT_CONCURRENCY, mixedTask);
       const behind = withYear ? await yearBehind(storage) : 0;
       let result = { roundTrips: 0, queued: 0, failures: [] as unknown[] };
       const ms = await time(async () => {
@@ -97,10 +77,7 @@ export async function benchLateYear(tasks = 2_000, units = 100): Promise<BenchRe
       });
       if (result.failures.length) throw new Error(`benchmark run failed: ${JSON.stringify(result.failures)}`);
       return { ms, behind, ...result };
-    } finally {
-      await azurite.stop();
-    }
-  };
+    });
   const none = await morning(false);
   const late = await morning(true);
   return [
