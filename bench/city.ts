@@ -8,7 +8,7 @@ import { openStorage, putLedger, writeTasks, type Storage } from '../functions/s
 import { runDaily } from '../functions/timers/dailySupervision.js';
 import { fanOutDaily, runLedgerMessage } from '../functions/timers/dailyQueue.js';
 import { decodeMessage, openQueue } from '../functions/runtime/queue.js';
-import { time, type BenchResult } from './measure.js';
+import { peakRss, time, type BenchResult } from './measure.js';
 import { benchTask } from './daily.js';
 
 const LEDGERS = Number(process.env.DUBAN_BENCH_CITY_LEDGERS ?? 10);
@@ -35,18 +35,6 @@ async function seedCity(storage: Storage): Promise<void> {
       tasks: per,
     });
   }
-}
-
-/** Peak resident memory while `fn` runs (sampled every 50 ms), in MB. */
-async function peakRss(fn: () => Promise<unknown>): Promise<number> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6);
 }
 
 export async function benchCity(): Promise<BenchResult[]> {

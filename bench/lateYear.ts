@@ -19,7 +19,7 @@ import { runDaily } from '../functions/timers/dailySupervision.js';
 import { makeCalendar } from '../shared/calendar.js';
 import { reminderKey } from '../shared/rules/schedule.js';
 import { benchTask, onFreshAzurite, seeded } from './daily.js';
-import { time, type BenchResult } from './measure.js';
+import { peakRss, time, type BenchResult } from './measure.js';
 
 const MORNING = '2026-11-30';
 const EVE = '2026-11-29';
@@ -72,11 +72,14 @@ export async function benchLateYear(tasks = 2_000, units = 100): Promise<BenchRe
       const storage = await seeded(connectionString, tag, tasks, units, DEFAULT_CONCURRENCY, mixedTask);
       const behind = withYear ? await yearBehind(storage) : 0;
       let result = { roundTrips: 0, queued: 0, failures: [] as unknown[] };
-      const ms = await time(async () => {
-        result = await runDaily({ on: MORNING, storage, env });
+      let ms = 0;
+      const rss = await peakRss(async () => {
+        ms = await time(async () => {
+          result = await runDaily({ on: MORNING, storage, env });
+        });
       });
       if (result.failures.length) throw new Error(`benchmark run failed: ${JSON.stringify(result.failures)}`);
-      return { ms, behind, ...result };
+      return { ms, behind, rss, ...result };
     });
   const none = await morning(false);
   const late = await morning(true);
@@ -96,6 +99,11 @@ export async function benchLateYear(tasks = 2_000, units = 100): Promise<BenchRe
       name: 'storage round trips, the morning with the year behind it / with none',
       value: late.roundTrips,
       unit: `requests (none behind it: ${none.roundTrips})`,
+    },
+    {
+      name: 'peak memory of the bench process during the morning with the year behind it / with none',
+      value: late.rss,
+      unit: `MB (none behind it: ${none.rss} MB)`,
     },
   ];
 }

@@ -29,3 +29,15 @@ export function formatResults(title: string, results: BenchResult[]): string {
   }
   return lines.join('\n');
 }
+
+/** Peak resident memory of this process while `fn` runs (sampled every 50 ms), in MB. */
+export async function peakRss(fn: () => Promise<unknown>): Promise<number> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6);
+}

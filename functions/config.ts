@@ -187,6 +187,13 @@ export function storageSource(env: Env): 'DUBAN_STORAGE' | 'AzureWebJobsStorage'
   return c.DUBAN_STORAGE ? 'DUBAN_STORAGE' : c.AzureWebJobsStorage ? 'AzureWebJobsStorage' : null;
 }
 
+const CliSchema = z.object({ DUBAN_SETTINGS_FILE: optional(z.string()) });
+
+/** Where `duban` reads the settings the environment does not set (DUBAN_SETTINGS_FILE), or null for the default. */
+export function settingsFile(env: Env): string | null {
+  return read(CliSchema, env).DUBAN_SETTINGS_FILE ?? null;
+}
+
 /** Whether this process runs the tests (NODE_ENV `test`): only then are the test-only loopback receivers honoured. */
 export function isTestRun(env: Env = process.env): boolean {
   return env.NODE_ENV === 'test';

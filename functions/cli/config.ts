@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { storageSource } from '../config.js';
+import { settingsFile, storageSource } from '../config.js';
 import { storageOptionsFromEnv } from '../storage/index.js';
 import { UsageError } from './errors.js';
 
@@ -25,7 +25,7 @@ export interface CliConfig {
  * An empty value in the file counts as unset (the example leaves DUBAN_STORAGE empty).
  */
 export function loadCliConfig(base: Env = process.env, file?: string): CliConfig {
-  const path = file ?? base.DUBAN_SETTINGS_FILE ?? join(REPO_ROOT, 'local.settings.json');
+  const path = file ?? settingsFile(base) ?? join(REPO_ROOT, 'local.settings.json');
   if (!existsSync(path)) return { env: { ...base }, settingsFile: null };
   let values: Record<string, unknown>;
   try {

@@ -4,15 +4,24 @@
 // so printing stays linear in the cells.
 import stringWidth from 'string-width';
 
-/** Characters whose width depends on their neighbours (combining marks, joiners, selectors, emoji). */
-const CLUSTERED = /\p{M}|\p{Cf}|[\u{10000}-\u{10ffff}]/u;
+/**
+ * Characters whose width depends on their neighbours, measured with the whole text by string-width:
+ * marks, format characters and other grapheme extenders, the few letters that join a cluster
+ * (Malayalam dot reph, Thai and Lao sara am, Hangul vowel and final jamo), controls (and so ANSI
+ * sequences), and everything beyond the BMP (emoji).
+ */
+const CLUSTERED =
+  // eslint-disable-next-line no-control-regex -- controls are matched to be measured, never to be typed.
+  /\p{M}|\p{Cf}|\p{Grapheme_Extend}|[\u0d4e\u0e33\u0eb3\u1160-\u11ff\ud7b0-\ud7ff]|[\u0000-\u001f\u007f-\u009f]|[\u{10000}-\u{10ffff}]/u;
 const charWidths = new Map<string, number>();
 
 /** Two columns: CJK ideographs and punctuation, kana, hangul syllables, fullwidth forms (as string-width says). */
 function wide(code: number): boolean {
   return (
     (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0x3000 && code <= 0x303e) ||
+    // U+302A–302F are combining tone marks: they join the character before them (width 0 there).
+    (code >= 0x3000 && code <= 0x3029) ||
+    (code >= 0x3030 && code <= 0x303e) ||
     (code >= 0x3041 && code <= 0x3096) ||
     (code >= 0x30a0 && code <= 0x30ff) ||
     (code >= 0xac00 && code <= 0xd7a3) ||

@@ -104,17 +104,25 @@ export async function lowerWatermark(outbox: Outbox, queuedDays: Set<string>): P
 
 /**
  * A read started now and awaited later: its failure is reported where it is awaited (never an
- * unhandled rejection), and once failed it is read again for the next caller (the ledger written
- * again unit by unit after a failed attempt).
+ * unhandled rejection), and a read that failed is made again for whoever asks next (the ledger
+ * written again unit by unit after a failed attempt), whether or not the failed one was handed out.
  */
 export function prefetched<T>(read: () => Promise<T>): () => Promise<T> {
-  let pending = read();
-  pending.catch(() => {});
+  let failed = false;
+  const start = () => {
+    const p = read();
+    p.catch(() => {
+      if (pending === p) failed = true;
+    });
+    return p;
+  };
+  let pending = start();
   return () => {
-    const current = pending;
-    pending = current.catch(() => read());
-    pending.catch(() => {});
-    return current;
+    if (failed) {
+      failed = false;
+      pending = start();
+    }
+    return pending;
   };
 }
 
@@ -246,6 +254,14 @@ export async function ledgerDay(
     for (const { key } of toQueue) covered.add(key);
   };
 
+  // The delivery facts of the days the ledger's reminders were sent on other than the days this run
+  // writes (nothing it writes is on them): read once for the ledger, while it writes, and kept for
+  // each unit written one by one after a failed attempt.
+  const ledgerWriteDays = new Set([...firstSeen, ...recheck].map(({ r }) => r.sendOn));
+  const otherDays = prefetched(() =>
+    deliveryOutside(outbox, ledger.ledgerId, [...recorded.values()], ledgerWriteDays),
+  );
+
   // The ledger's writes, for every unit or for one: groups of units side by side, then the candidates.
   const write = async (unit?: string) => {
     const mine = <T extends { r: Reminder }>(list: T[]) =>
@@ -255,10 +271,7 @@ export async function ledgerDay(
     // The day partitions are read once for the whole ledger, not once per group, and that reading
     // gives the candidates below the delivery facts of those days.
     const writeDays = new Set([...first, ...again].map(({ r }) => r.sendOn));
-    // The delivery facts of the other days the ledger's reminders were sent on are read while this
-    // run writes its own days (nothing it writes is on them).
-    const others = deliveryOutside(outbox, ledger.ledgerId, [...recorded.values()], writeDays);
-    others.catch(() => {});
+    const others = otherDays();
     const read = await outbox.daysRead([...writeDays], ledger.ledgerId);
     const present = read.ids;
     const againOf = new Map<string, Keyed[]>();

@@ -199,17 +199,26 @@ describe('delivery facts read once', () => {
     expect(asked).toEqual([]);
   });
 
-  it('R9: the feedback a morning reads ahead for its candidates is read again when that read failed, for the units written one by one after it', async () => {
-    let reads = 0;
-    const feedback = prefetched(async () => {
-      reads++;
-      if (reads === 1) throw new Error('存储暂时不可用');
-      return [`第${reads}次读取`];
-    });
-    await expect(feedback()).rejects.toThrow('存储暂时不可用');
-    await expect(feedback()).resolves.toEqual(['第2次读取']);
-    // Read once more only after a failure: a read that succeeded is handed out as it is.
-    await expect(feedback()).resolves.toEqual(['第2次读取']);
-    expect(reads).toBe(2);
+  it('R9/R10: the feedback a morning reads ahead for its candidates is read again after a failed read, for the units written one by one after it, whether or not the failure was handed out', async () => {
+    const reads: Promise<string[]>[] = [];
+    const reader = (fail: (n: number) => boolean) => () => {
+      const n = reads.length + 1;
+      const p = fail(n) ? Promise.reject(new Error('存储暂时不可用')) : Promise.resolve([`第${n}次读取`]);
+      reads.push(p);
+      return p;
+    };
+    // The failed read handed out: its caller sees the failure, the next caller a fresh read.
+    const handed = prefetched(reader((n) => n === 1));
+    await expect(handed()).rejects.toThrow('存储暂时不可用');
+    await expect(handed()).resolves.toEqual(['第2次读取']);
+    // A read that succeeded is handed out as it is, never read again.
+    await expect(handed()).resolves.toEqual(['第2次读取']);
+    expect(reads).toHaveLength(2);
+    // The failed read never handed out (the whole-ledger attempt failed before its candidates): the
+    // first unit gets a fresh read, not the old failure.
+    reads.length = 0;
+    const unseen = prefetched(reader((n) => n === 1));
+    await reads[0]!.catch(() => {});
+    await expect(unseen()).resolves.toEqual(['第2次读取']);
   });
 });

@@ -15,6 +15,7 @@ import {
   deliveryConfig,
   functionKey,
   isTestRun,
+  settingsFile,
   storageSource,
 } from '../../functions/config.js';
 import { DEFAULT_DELIVERY_POLICY } from '../../functions/notify/deliveryRules.js';
@@ -138,14 +139,14 @@ describe('the configuration', () => {
     expect(JSON.parse(String(ok.body))).toEqual({ ok: true });
   });
 
-  it('R8: every environment variable is read by name in functions/config.ts alone, where zod checks it; the rest of the backend is handed what it needs', () => {
+  it('R17: every environment variable is read by name in functions/config.ts alone, where zod checks it; the rest of the backend is handed what it needs', () => {
     const root = join(import.meta.dirname, '..', '..', 'functions');
     const files = (readdirSync(root, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.ts') && f !== 'config.ts')
       .map((f) => join(root, f));
-    // `process.env.X`, `process.env['X']`, `env.DUBAN_X`, `env['AzureWebJobsX']`, `env.NODE_ENV`…
+    // `process.env.X`, `process.env['X']`, and any object's `.DUBAN_X`, `['AzureWebJobsX']`, `.NODE_ENV`…
     const byName =
-      /\bprocess\.env\s*(?:\.|\[)|\benv\s*(?:\.\s*|\[\s*['"`])(?:DUBAN_|AzureWebJobs|NODE_ENV|FUNCTIONS_|WEBSITE_)/;
+      /\bprocess\.env\s*(?:\.|\[)|(?:\.\s*|\[\s*['"`])(?:DUBAN_|AzureWebJobs|NODE_ENV|FUNCTIONS_|WEBSITE_)/;
     const readers = files
       .flatMap((f) =>
         readFileSync(f, 'utf8')
@@ -165,5 +166,9 @@ describe('the configuration', () => {
     );
     expect(isTestRun({ NODE_ENV: 'production' })).toBe(false);
     expect(isTestRun({ NODE_ENV: 'test' })).toBe(true);
+    expect(settingsFile({})).toBeNull();
+    expect(settingsFile({ DUBAN_SETTINGS_FILE: '/srv/duban/local.settings.json' })).toBe(
+      '/srv/duban/local.settings.json',
+    );
   });
 });

@@ -201,9 +201,7 @@ function inList(u: URL, list: string[] | undefined): boolean {
 
 function testLoopbackAllowed(u: URL, net: ChannelNetwork): boolean {
   if (u.port === '') return false;
-  return (
-    (isTestRun() && inList(u, net.testLoopback)) || inList(u, net.playgroundLoopback)
-  );
+  return (isTestRun() && inList(u, net.testLoopback)) || inList(u, net.playgroundLoopback);
 }
 
 export interface CheckedUrl {
