@@ -317,7 +317,11 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
   it('`duban clerk add 王文书` prints the key once; only its hash is stored', async () => {
     const key = await addClerk('王文书');
     const rows = await api.storage.listPartition('Config', 'clerk');
-    expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
+    // The secret is everything after `dbk_<id>_` (43 characters of base64url, which may hold `_`).
+    const secret = key.slice('dbk_'.length + 12 + 1);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect(JSON.stringify(rows)).not.toContain(key);
     out.length = 0;
     expect(await main(['clerk', 'list'], io)).toBe(0);
     expect(out.join('\n')).toContain('王文书');
@@ -356,7 +360,8 @@ describe('R8: a key per clerk; who did what is taken from the key', () => {
 
   it('a wrong secret, a made-up id, a revoked key and the key in ?code= are 401', async () => {
     const key = await addClerk('钱文书');
-    const [, id, secret] = key.split('_');
+    // `dbk_<id>_<secret>`: the secret is base64url and may itself hold `_`.
+    const [, id, secret] = /^dbk_([0-9a-f]{12})_(.{43})$/.exec(key) ?? [];
     const wrong = `dbk_${id}_${secret!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`;
     const madeUp = `dbk_000000000000_${secret}`;
     for (const k of [wrong, madeUp]) {
