@@ -13,6 +13,7 @@ import { feedbackLinker } from '../feedbackLink.js';
 import {
   appendEvents,
   eachLimited,
+  prefetched,
   encodeKey,
   listFeedback,
   listProblems,
@@ -100,30 +101,6 @@ function unitGroups(list: Keyed[]): Keyed[][] {
 export async function lowerWatermark(outbox: Outbox, queuedDays: Set<string>): Promise<void> {
   const earliest = [...queuedDays].sort()[0];
   if (earliest !== undefined) await outbox.lowerWatermark(earliest);
-}
-
-/**
- * A read started now and awaited later: its failure is reported where it is awaited (never an
- * unhandled rejection), and a read that failed is made again for whoever asks next (the ledger
- * written again unit by unit after a failed attempt), whether or not the failed one was handed out.
- */
-export function prefetched<T>(read: () => Promise<T>): () => Promise<T> {
-  let failed = false;
-  const start = () => {
-    const p = read();
-    p.catch(() => {
-      if (pending === p) failed = true;
-    });
-    return p;
-  };
-  let pending = start();
-  return () => {
-    if (failed) {
-      failed = false;
-      pending = start();
-    }
-    return pending;
-  };
 }
 
 export async function ledgerDay(

@@ -15,7 +15,7 @@ import {
   unitBucket,
 } from '../../functions/storage/index.js';
 import { deliveryOutside, unreadSpans } from '../../functions/supervision.js';
-import { prefetched } from '../../functions/timers/ledgerDay.js';
+import { prefetched } from '../../functions/storage/index.js';
 import type { Outbox } from '../../functions/notify/outbox.js';
 import type { Reminder } from '../../shared/model.js';
 
