@@ -1,9 +1,11 @@
 // The .xlsx side of the ledger reader: a workbook file → each sheet's cell values as Excel's
 // `range.values` gives them (dates as serials, rich text as text, formulas as results), so that
 // shared/ledger reads a file on disk exactly as it reads the open workbook in the add-in.
-import ExcelJS from 'exceljs';
+// The Workbook class alone, not the package's entry point (see exceljsWorkbook.d.ts).
+import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
+import { loadParts } from './xlsxLoad.js';
 import { checkFileSize, guardWorkbook, type MergeArea, WorkbookRefused } from './xlsxGuard.js';
 
 export interface SheetValues {
@@ -79,10 +81,9 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   const size = (await stat(path)).size;
   checkFileSize(size, path);
   const guarded = guardWorkbook(await readFile(path), path);
-  const wb = new ExcelJS.Workbook();
+  const wb = new Workbook();
   try {
-    const zip = Buffer.from(guarded.zip.buffer, guarded.zip.byteOffset, guarded.zip.byteLength);
-    await wb.xlsx.load(zip as unknown as Parameters<typeof wb.xlsx.load>[0]);
+    await loadParts(wb, guarded.parts);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`无法读取工作簿 ${path}（应为 .xlsx 文件）：${why}`);

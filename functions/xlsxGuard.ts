@@ -1,9 +1,9 @@
 // What a workbook file may be before exceljs sees it (R4): the office's ledger, never a file that takes
-// the process's memory or minutes. The zip is opened with fflate, its declared sizes are checked before
-// anything is inflated, and each sheet's XML is measured (rows, columns, cells, merges, text lengths)
-// before exceljs parses it. Merged areas are taken out of the XML handed to exceljs (its merge bookkeeping
+// the process's memory or minutes. The zip's directory is read here, its declared sizes are checked
+// before anything is inflated, each part is inflated natively (never past its declared size), and each
+// sheet's XML is measured (rows, columns, cells, merges, text lengths) before exceljs parses it. The
+// inflated parts are what exceljs reads (xlsxLoad.ts): the zip is never opened a second time. Merged areas are taken out of the XML handed to exceljs (its merge bookkeeping
 // is quadratic in their number) and applied by readWorkbookSheets itself, in time linear in their area.
-import { strToU8, zipSync } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
 
 /** The limits of a ledger file: far above any ledger an office keeps, far below what hurts the process. */
@@ -148,8 +148,11 @@ export interface SheetFacts {
 }
 
 export interface GuardedWorkbook {
-  /** The zip to hand to exceljs: the same parts, sheets without their merged areas, stored uncompressed. */
-  zip: Uint8Array;
+  /**
+   * The parts to hand to exceljs (xlsxLoad.ts), inflated, in the zip's order: the sheets and the shared
+   * strings as text (decoded once, here), each sheet without its merged areas; every other part as bytes.
+   */
+  parts: Map<string, string | Uint8Array>;
   /** Each worksheet's facts, by sheet name. */
   sheets: Map<string, SheetFacts>;
 }
@@ -361,17 +364,20 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
     throw new WorkbookRefused(
       `“${file}”有 ${sheetParts.length} 个工作表，超过上限 ${LEDGER_LIMITS.sheets} 个；请只保留台账工作表另存后再试`,
     );
+  const parts = new Map<string, string | Uint8Array>(Object.entries(files));
   const shared = files['xl/sharedStrings.xml'];
-  if (shared) checkTextLengths(utf8(shared), '共享文本中');
+  if (shared) {
+    const xml = utf8(shared);
+    checkTextLengths(xml, '共享文本中');
+    parts.set('xl/sharedStrings.xml', xml);
+  }
 
   const sheets = new Map<string, SheetFacts>();
   for (const part of sheetParts) {
     const name = names.get(part) ?? part;
     const { merges, xml } = inspectSheet(utf8(files[part]!), name);
     sheets.set(name, { part, merges });
-    if (merges.length) files[part] = strToU8(xml);
+    parts.set(part, xml);
   }
-  // The parts inflated here (natively) are handed on stored, not deflated: exceljs reads them back
-  // at once without inflating them a second time in JavaScript, and compressing would cost more than the read.
-  return { zip: zipSync(files, { level: 0 }), sheets };
+  return { parts, sheets };
 }

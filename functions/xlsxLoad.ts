@@ -1,0 +1,136 @@
+// Hands exceljs a workbook's parts that the guard (xlsxGuard.ts) has already inflated and checked,
+// instead of a zip to open again. `Workbook.xlsx.load` would open the zip with JSZip, which copies the
+// whole file byte by byte, inflates every part a second time in JavaScript (or, for stored parts,
+// copies each one element by element) and decodes it again: a tenth of a 10,000-row ledger's read.
+//
+// This is exceljs 4.4.0's own `XLSX.load` loop (lib/xlsx/xlsx.js), part for part, fed from memory: each
+// part goes to the same exceljs method with the same stream contents (XML as text in 16 KiB pieces,
+// media and themes as bytes), and the model is reconciled and applied as `load` does, so the workbook
+// is the one `load` gives (test/functions/xlsxLoad.test.ts compares the two). exceljs is pinned; a new
+// version must be checked against its `load` before this file is trusted with it.
+import type { Workbook } from 'exceljs';
+import AppXform from 'exceljs/lib/xlsx/xform/core/app-xform.js';
+import CoreXform from 'exceljs/lib/xlsx/xform/core/core-xform.js';
+import StylesXform from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
+import SharedStringsXform from 'exceljs/lib/xlsx/xform/strings/shared-strings-xform.js';
+import { PassThrough } from 'node:stream';
+
+/** A part of the workbook, inflated: text already decoded, or bytes (decoded here when the part is XML). */
+export type WorkbookPart = string | Uint8Array;
+
+/** What the exceljs XLSX object offers `load` (internal to exceljs 4.4.0; not in its typings). */
+interface XlsxInternals {
+  parseRels(s: AsyncIterable<string> | Iterable<string>): Promise<unknown>;
+  parseWorkbook(s: AsyncIterable<string> | Iterable<string>): Promise<Record<string, unknown>>;
+  reconcile(model: Record<string, unknown>, options: unknown): void;
+  [processor: `_process${string}Entry`]: (...args: unknown[]) => Promise<void>;
+}
+
+// exceljs writes XML into its parser in pieces of this many characters.
+const CHUNK = 16 * 1024;
+
+function text(part: WorkbookPart): string {
+  return typeof part === 'string'
+    ? part
+    : Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('utf8');
+}
+
+function* pieces(xml: string): Generator<string> {
+  for (let i = 0; i < xml.length; i += CHUNK) yield xml.substring(i, i + CHUNK);
+}
+
+/** A stream of the part's bytes, ended: what exceljs pipes media and themes from. */
+function byteStream(part: WorkbookPart): PassThrough {
+  const s = new PassThrough();
+  s.end(typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part));
+  return s;
+}
+
+// The parts exceljs reads by pattern (its `load`'s default branch), in its order of tests.
+const BY_PATTERN: [RegExp, string, 'text' | 'bytes'][] = [
+  [/xl\/worksheets\/sheet(\d+)[.]xml/, '_processWorksheetEntry', 'text'],
+  [/xl\/worksheets\/_rels\/sheet(\d+)[.]xml.rels/, '_processWorksheetRelsEntry', 'text'],
+  [/xl\/theme\/([a-zA-Z0-9]+)[.]xml/, '_processThemeEntry', 'bytes'],
+  [/xl\/media\/([a-zA-Z0-9]+[.][a-zA-Z0-9]{3,4})$/, '_processMediaEntry', 'bytes'],
+  [/xl\/drawings\/([a-zA-Z0-9]+)[.]xml/, '_processDrawingEntry', 'text'],
+  [/xl\/(comments\d+)[.]xml/, '_processCommentEntry', 'text'],
+  [/xl\/tables\/(table\d+)[.]xml/, '_processTableEntry', 'text'],
+  [/xl\/drawings\/_rels\/([a-zA-Z0-9]+)[.]xml[.]rels/, '_processDrawingRelsEntry', 'text'],
+  [/xl\/drawings\/(vmlDrawing\d+)[.]vml/, '_processVmlDrawingEntry', 'text'],
+];
+
+/**
+ * Loads `parts` (zip path → content, in the zip's order) into `wb`, as `wb.xlsx.load` loads the zip
+ * they came from. Directories are not parts; a leading "/" of a path is dropped, as exceljs does.
+ */
+export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookPart]>): Promise<Workbook> {
+  const xlsx = wb.xlsx as unknown as XlsxInternals;
+  const model: Record<string, unknown> = {
+    worksheets: [],
+    worksheetHash: {},
+    worksheetRels: [],
+    themes: {},
+    media: [],
+    mediaIndex: {},
+    drawings: {},
+    drawingRels: {},
+    comments: {},
+    tables: {},
+    vmlDrawings: {},
+  };
+  for (const [path, part] of parts) {
+    const name = path.startsWith('/') ? path.slice(1) : path;
+    switch (name) {
+      case '_rels/.rels':
+        model.globalRels = await xlsx.parseRels(pieces(text(part)));
+        continue;
+      case 'xl/workbook.xml': {
+        const workbook = await xlsx.parseWorkbook(pieces(text(part)));
+        model.sheets = workbook.sheets;
+        model.definedNames = workbook.definedNames;
+        model.views = workbook.views;
+        model.properties = workbook.properties;
+        model.calcProperties = workbook.calcProperties;
+        continue;
+      }
+      case 'xl/_rels/workbook.xml.rels':
+        model.workbookRels = await xlsx.parseRels(pieces(text(part)));
+        continue;
+      case 'xl/sharedStrings.xml': {
+        const xform = new SharedStringsXform();
+        await xform.parseStream(pieces(text(part)));
+        model.sharedStrings = xform;
+        continue;
+      }
+      case 'xl/styles.xml': {
+        const xform = new StylesXform();
+        await xform.parseStream(pieces(text(part)));
+        model.styles = xform;
+        continue;
+      }
+      case 'docProps/app.xml': {
+        const app = (await new AppXform().parseStream(pieces(text(part)))) as Record<string, unknown>;
+        model.company = app.company;
+        model.manager = app.manager;
+        continue;
+      }
+      case 'docProps/core.xml':
+        Object.assign(model, await new CoreXform().parseStream(pieces(text(part))));
+        continue;
+    }
+    for (const [pattern, method, kind] of BY_PATTERN) {
+      const match = pattern.exec(name);
+      if (!match) continue;
+      const content = kind === 'bytes' ? byteStream(part) : pieces(text(part));
+      const args: unknown[] =
+        method === '_processWorksheetEntry'
+          ? [content, model, match[1], undefined, name]
+          : [content, model, match[1]];
+      await xlsx[method as `_process${string}Entry`]!(...args);
+      break;
+    }
+  }
+  xlsx.reconcile(model, undefined);
+  (wb as unknown as { model: unknown }).model = model;
+  return wb;
+}
