@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import ExcelJS from 'exceljs';
+// The Workbook class alone, not exceljs's entry point (functions/exceljsInternals.d.ts says why).
+import Workbook from 'exceljs/lib/doc/workbook.js';
 import azf from '@azure/functions';
 import { chinaToday } from '../../shared/dates.js';
 import { assignIds, LedgerError, viewLedger } from '../../addin/src/ledgerView.js';
@@ -120,7 +121,7 @@ export async function syncCommand(
         `副本 ${target} 已存在（其中已有督办编号，可能还有之后的修改）：请同步该副本（duban sync ${target}），` +
           `或用 --out 指定另一个文件，或用 --write 写回原文件`,
       );
-    const wb = new ExcelJS.Workbook();
+    const wb = new Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet(picked.name);
     if (!ws) throw new UsageError(`工作簿中没有工作表“${picked.name}”`);
