@@ -28,3 +28,17 @@ declare module 'exceljs/lib/xlsx/xform/strings/shared-strings-xform.js' {
   const Xform: new () => ExceljsXform;
   export default Xform;
 }
+
+declare module 'exceljs/lib/doc/cell.js' {
+  /** exceljs's cell: given a cell's model, it gives that cell's value as the workbook's cells do. */
+  export default class Cell {
+    constructor(row: { style: object }, column: { style: object }, address: string);
+    set model(model: object);
+    get value(): unknown;
+  }
+}
+
+declare module 'exceljs/lib/doc/enums.js' {
+  const Enums: { ValueType: { readonly Null: 0; readonly Merge: 1 } };
+  export default Enums;
+}

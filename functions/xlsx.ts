@@ -1,11 +1,11 @@
 // The .xlsx side of the ledger reader: a workbook file → each sheet's cell values as Excel's
 // `range.values` gives them (dates as serials, rich text as text, formulas as results), so that
 // shared/ledger reads a file on disk exactly as it reads the open workbook in the add-in.
-// The Workbook class alone, not the package's entry point (see exceljsWorkbook.d.ts).
+// The Workbook class alone, not the package's entry point (see exceljsInternals.d.ts).
 import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
-import { loadParts } from './xlsxLoad.js';
+import { parseParts, sheetRows } from './xlsxLoad.js';
 import { checkFileSize, guardWorkbook, type MergeArea, WorkbookRefused } from './xlsxGuard.js';
 
 export interface SheetValues {
@@ -81,23 +81,23 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   const size = (await stat(path)).size;
   checkFileSize(size, path);
   const guarded = guardWorkbook(await readFile(path), path);
-  const wb = new Workbook();
+  let parsed;
   try {
-    await loadParts(wb, guarded.parts);
+    // The model exceljs would apply to a Workbook, read directly (xlsxLoad.ts sheetRows).
+    parsed = sheetRows(await parseParts(new Workbook(), guarded.parts));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`无法读取工作簿 ${path}（应为 .xlsx 文件）：${why}`);
   }
   const sheets: SheetValues[] = [];
-  for (const ws of wb.worksheets) {
+  for (const ws of parsed) {
     const rows: CellValue[][] = [];
     let lastRow = 0;
     let lastCol = 0;
     const rowCount = ws.rowCount;
     for (let r = 1; r <= rowCount; r++) {
-      const row = ws.findRow(r);
-      // row.values is 1-based and sparse: index c is column c.
-      const raw = row ? (row.values as unknown[]) : [];
+      // Row.values is 1-based and sparse: index c is column c.
+      const raw = ws.rowValues(r);
       const out: CellValue[] = [];
       for (let c = 1; c < raw.length; c++) {
         const v = toCellValue(raw[c]);

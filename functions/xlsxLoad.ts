@@ -1,14 +1,19 @@
-// Hands exceljs a workbook's parts that the guard (xlsxGuard.ts) has already inflated and checked,
-// instead of a zip to open again. `Workbook.xlsx.load` would open the zip with JSZip, which copies the
-// whole file byte by byte, inflates every part a second time in JavaScript (or, for stored parts,
-// copies each one element by element) and decodes it again: a tenth of a 10,000-row ledger's read.
+// Reads a workbook from the parts the guard (xlsxGuard.ts) has already inflated and checked, instead of
+// handing exceljs a zip to open again. `Workbook.xlsx.load` would open the zip with JSZip, which copies
+// the whole file byte by byte, inflates every part a second time in JavaScript (or, for stored parts,
+// copies each one element by element) and decodes it again; then it turns the parsed model into a
+// Worksheet, a Row and a Cell object for every cell. Together that is a quarter of a 10,000-row
+// ledger's read, and the ledger reader needs neither.
 //
-// This is exceljs 4.4.0's own `XLSX.load` loop (lib/xlsx/xlsx.js), part for part, fed from memory: each
-// part goes to the same exceljs method with the same stream contents (XML as text in 16 KiB pieces,
-// media and themes as bytes), and the model is reconciled and applied as `load` does, so the workbook
-// is the one `load` gives (test/functions/xlsxLoad.test.ts compares the two). exceljs is pinned; a new
-// version must be checked against its `load` before this file is trusted with it.
+// `parseParts` is exceljs 4.4.0's own `XLSX.load` loop (lib/xlsx/xlsx.js), part for part, fed from
+// memory: each part goes to the same exceljs method with the same stream contents (XML as text in
+// 16 KiB pieces, media and themes as bytes), and the model is reconciled as `load` does. `sheetRows`
+// then reads the rows from that model as the Worksheet and Row objects would give them, each value made
+// by exceljs's own Cell. test/functions/xlsxLoad.test.ts compares both with `load` on every kind of part.
+// exceljs is pinned; a new version must be checked against its `load` before this file is trusted with it.
 import type { Workbook } from 'exceljs';
+import Cell from 'exceljs/lib/doc/cell.js';
+import Enums from 'exceljs/lib/doc/enums.js';
 import AppXform from 'exceljs/lib/xlsx/xform/core/app-xform.js';
 import CoreXform from 'exceljs/lib/xlsx/xform/core/core-xform.js';
 import StylesXform from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
@@ -60,10 +65,14 @@ const BY_PATTERN: [RegExp, string, 'text' | 'bytes'][] = [
 ];
 
 /**
- * Loads `parts` (zip path → content, in the zip's order) into `wb`, as `wb.xlsx.load` loads the zip
- * they came from. Directories are not parts; a leading "/" of a path is dropped, as exceljs does.
+ * The workbook model exceljs's `load` builds from `parts` (zip path → content, in the zip's order),
+ * reconciled (shared strings, styles, dates, hyperlinks, notes in place), before it is applied to a
+ * Workbook. Directories are not parts; a leading "/" of a path is dropped, as exceljs does.
  */
-export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookPart]>): Promise<Workbook> {
+export async function parseParts(
+  wb: Workbook,
+  parts: Iterable<[string, WorkbookPart]>,
+): Promise<Record<string, unknown>> {
   const xlsx = wb.xlsx as unknown as XlsxInternals;
   const model: Record<string, unknown> = {
     worksheets: [],
@@ -131,6 +140,99 @@ export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookP
     }
   }
   xlsx.reconcile(model, undefined);
-  (wb as unknown as { model: unknown }).model = model;
+  return model;
+}
+
+/** Loads `parts` into `wb`, as `wb.xlsx.load` loads the zip they came from. */
+export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookPart]>): Promise<Workbook> {
+  (wb as unknown as { model: unknown }).model = await parseParts(wb, parts);
   return wb;
+}
+
+/** A worksheet's cells as `Worksheet.findRow(r).values` gives them: `rowValues(r)[c]` is column c's value. */
+export interface SheetRows {
+  name: string;
+  /** `Worksheet.rowCount`: the last row number that has a row. */
+  rowCount: number;
+  rowValues(row: number): unknown[];
+}
+
+interface CellModel {
+  type: number;
+  address?: string;
+}
+interface RowModel {
+  number: number;
+  cells: CellModel[];
+}
+interface SheetModel {
+  id?: number;
+  name: string;
+  rows: RowModel[];
+}
+
+// exceljs's Cell turns a cell's model into its value (`cell.value`); one Cell, given each model in turn,
+// gives every value exactly as the workbook's own cells would, without building them.
+const { ValueType } = Enums;
+const CELL = new Cell({ style: {} }, { style: {} }, 'A1');
+
+function columnOf(address: string): number {
+  let col = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    col = col * 26 + c - 64;
+  }
+  return col;
+}
+
+/**
+ * The worksheets of a parsed model as `Workbook.worksheets` lists them (by their order in the workbook)
+ * with each row's values as `Row.values` gives them — without making the Worksheet, Row and Cell
+ * objects that applying the model to a Workbook makes (a fifth of a large ledger's read).
+ */
+export function sheetRows(model: Record<string, unknown>): SheetRows[] {
+  const defs = (model.sheets ?? []) as { id: number }[];
+  // Workbook.model: worksheets by id (a later one with the same id replaces the earlier), ordered by
+  // their place among the workbook's sheets.
+  const byId: SheetModel[] = [];
+  for (const ws of model.worksheets as SheetModel[]) if (typeof ws.id === 'number') byId[ws.id] = ws;
+  const sheets = byId
+    .slice(1)
+    .filter(Boolean)
+    .map((ws) => ({ ws, order: defs.findIndex((d) => d.id === ws.id) }))
+    .sort((a, b) => a.order - b.order);
+  return sheets.map(({ ws }) => {
+    // Worksheet._parseRows: a row's place is its number (a later row of the same number replaces it).
+    const rows: RowModel[] = [];
+    for (const r of ws.rows) rows[r.number - 1] = r;
+    let rowCount = rows.length;
+    while (rowCount > 0 && rows[rowCount - 1] === undefined) rowCount--;
+    return {
+      name: ws.name,
+      rowCount,
+      rowValues(row: number): unknown[] {
+        const model = rows[row - 1];
+        const values: unknown[] = [];
+        if (!model) return values;
+        // Row.model: a cell's column is its address's; a cell without one follows the previous cell
+        // (the first such cell of a row is column A, as in Excel). A merged cell's model is skipped,
+        // and the last model given a column is its cell's.
+        const byColumn: CellModel[] = [];
+        let col = 0;
+        for (const cell of model.cells) {
+          if (cell.type === ValueType.Merge) continue;
+          col = cell.address ? columnOf(cell.address) : col + 1;
+          byColumn[col] = cell;
+        }
+        for (let c = 1; c < byColumn.length; c++) {
+          const cell = byColumn[c];
+          if (!cell || cell.type === ValueType.Null) continue;
+          CELL.model = cell;
+          values[c] = CELL.value;
+        }
+        return values;
+      },
+    };
+  });
 }

@@ -3,11 +3,12 @@
 // clerk's ledger may hold, and every part exceljs reads (styles, shared strings, hyperlinks, comments,
 // images, tables, document properties).
 import ExcelJS from 'exceljs';
-import { unzipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadParts } from '../../functions/xlsxLoad.js';
+import { loadParts, parseParts, sheetRows } from '../../functions/xlsxLoad.js';
+import { guardWorkbook } from '../../functions/xlsxGuard.js';
 
 // A 1×1 PNG: an image part and its drawing.
 const PNG = Buffer.from(
@@ -36,6 +37,10 @@ async function everyPart(): Promise<Buffer> {
     { formula: 'A2+A3', result: 3 },
   ]);
   ws.getCell('C3').numFmt = 'yyyy"年"m"月"d"日"';
+  ws.getCell('F2').value = true;
+  ws.getCell('F3').value = { error: '#DIV/0!' } as ExcelJS.CellValue;
+  ws.getCell('F4').value = { formula: 'A2-A2', result: 0 };
+  ws.getCell('A8').value = '（第7行空）';
   ws.getCell('E4').value = {
     formula: 'A2*2',
     result: 2,
@@ -74,6 +79,29 @@ async function both(file: Buffer): Promise<[ExcelJS.Workbook, ExcelJS.Workbook]>
   return [byLoad, byParts];
 }
 
+/**
+ * The rows the ledger reader takes (sheetRows, from the guard's parts: merged areas taken out) against
+ * the worksheets of exceljs's own load of those parts, zipped.
+ */
+async function sameRows(parts: Record<string, Uint8Array>): Promise<number> {
+  const guarded = guardWorkbook(zipSync(parts), 'test.xlsx').parts;
+  const bytes = Object.fromEntries(
+    [...guarded].map(([p, c]) => [p, typeof c === 'string' ? strToU8(c) : c] as const),
+  );
+  const wb = await new ExcelJS.Workbook().xlsx.load(Buffer.from(zipSync(bytes)) as unknown as ExcelJS.Buffer);
+  const read = sheetRows(await parseParts(new ExcelJS.Workbook(), guarded));
+  expect(read.map((s) => [s.name, s.rowCount])).toEqual(wb.worksheets.map((w) => [w.name, w.rowCount]));
+  let cells = 0;
+  wb.worksheets.forEach((ws, i) => {
+    for (let r = 1; r <= ws.rowCount; r++) {
+      const values = read[i]!.rowValues(r);
+      expect(values, `${ws.name} 第${r}行`).toStrictEqual(ws.findRow(r)?.values ?? []);
+      cells += values.filter((v) => v !== undefined).length;
+    }
+  });
+  return cells;
+}
+
 describe('a workbook read from its inflated parts (functions/xlsxLoad.ts)', () => {
   it('R4: a workbook with every kind of part reads as exceljs reads the file — values, dates, rich text, formulas, hyperlinks, notes, images, merges, a table, two sheets', async () => {
     const [byLoad, byParts] = await both(await everyPart());
@@ -95,5 +123,39 @@ describe('a workbook read from its inflated parts (functions/xlsxLoad.ts)', () =
     );
     expect(JSON.stringify(byParts.model)).toBe(JSON.stringify(byLoad.model));
     expect(byParts.worksheets[0]!.rowCount).toBeGreaterThan(20);
+  });
+
+  it("R4: the rows the ledger reader takes from the model are the worksheets' rows — every kind of value, an empty row, two sheets", async () => {
+    const parts = unzipSync(new Uint8Array(await everyPart()));
+    expect(await sameRows(parts)).toBeGreaterThan(20);
+  });
+
+  it("R4: the sheets come in the workbook's order, not the order of their parts, and a cell without an address follows the one before it", async () => {
+    const parts = unzipSync(new Uint8Array(await everyPart()));
+    const text = (p: string) => Buffer.from(parts[p]!).toString('utf8');
+    // 说明 listed first in workbook.xml, though its part is sheet2.xml.
+    const book = text('xl/workbook.xml').replace(/(<sheet [^>]*\/>)(<sheet [^>]*\/>)/, '$2$1');
+    expect(book).toMatch(/name="说明"[^]*name="重点工作台账"/);
+    parts['xl/workbook.xml'] = strToU8(book);
+    // Row 2's cells after B2 lose their address (a file written by another program may leave it out).
+    const sheet = text('xl/worksheets/sheet1.xml').replace(/<c r="[C-F]2"/g, '<c');
+    expect(sheet).toMatch(/<c r="B2"[^>]*>(?:(?!<c r=).)*?<c [st]=/);
+    parts['xl/worksheets/sheet1.xml'] = strToU8(sheet);
+    await sameRows(parts);
+    const read = sheetRows(
+      await parseParts(new ExcelJS.Workbook(), guardWorkbook(zipSync(parts), 't.xlsx').parts),
+    );
+    expect(read.map((s) => s.name)).toEqual(['说明', '重点工作台账']);
+    expect(read[1]!.rowValues(2).slice(3, 7)).toEqual([
+      new Date(Date.UTC(2026, 5, 30)),
+      '住建局',
+      { richText: [{ text: '已完成' }, { text: '80%', font: { bold: true } }] },
+      true,
+    ]);
+  });
+
+  it('R4: the office fixture gives the same rows as the worksheets (its merged title and group cells included)', async () => {
+    const fixture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ledger-2026.xlsx'));
+    expect(await sameRows(unzipSync(new Uint8Array(fixture)))).toBeGreaterThan(100);
   });
 });
