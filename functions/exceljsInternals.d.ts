@@ -39,6 +39,6 @@ declare module 'exceljs/lib/doc/cell.js' {
 }
 
 declare module 'exceljs/lib/doc/enums.js' {
-  const Enums: { ValueType: { readonly Null: 0; readonly Merge: 1 } };
+  const Enums: { ValueType: { readonly Null: 0; readonly Merge: 1; readonly Formula: 6 } };
   export default Enums;
 }

@@ -149,7 +149,10 @@ export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookP
   return wb;
 }
 
-/** A worksheet's cells as `Worksheet.findRow(r).values` gives them: `rowValues(r)[c]` is column c's value. */
+/**
+ * A worksheet's cells as `Worksheet.findRow(r).values` gives them (`rowValues(r)[c]` is column c's
+ * value), except that a formula keeps a falsy result (see below).
+ */
 export interface SheetRows {
   name: string;
   /** `Worksheet.rowCount`: the last row number that has a row. */
@@ -160,6 +163,8 @@ export interface SheetRows {
 interface CellModel {
   type: number;
   address?: string;
+  /** A formula's result as the file caches it. */
+  result?: unknown;
 }
 interface RowModel {
   number: number;
@@ -188,7 +193,7 @@ function columnOf(address: string): number {
 
 /**
  * The worksheets of a parsed model as `Workbook.worksheets` lists them (by their order in the workbook)
- * with each row's values as `Row.values` gives them — without making the Worksheet, Row and Cell
+ * with each row's values as `Row.values` gives them (a formula's falsy result kept) — without making the Worksheet, Row and Cell
  * objects that applying the model to a Workbook makes (a fifth of a large ledger's read).
  */
 export function sheetRows(model: Record<string, unknown>): SheetRows[] {
@@ -229,7 +234,13 @@ export function sheetRows(model: Record<string, unknown>): SheetRows[] {
           const cell = byColumn[c];
           if (!cell || cell.type === ValueType.Null) continue;
           CELL.model = cell;
-          values[c] = CELL.value;
+          const value = CELL.value;
+          // A formula's value keeps its result even when that is 0, FALSE or "": exceljs's own copy
+          // leaves a falsy result out, which would read a formula that sums to 0 as an empty cell
+          // where Excel's range.values (the add-in's read) gives 0.
+          if (cell.type === ValueType.Formula && cell.result !== undefined)
+            values[c] = { ...(value as object), result: cell.result };
+          else values[c] = value;
         }
         return values;
       },

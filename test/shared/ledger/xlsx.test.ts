@@ -141,7 +141,7 @@ describe('the sample ledger (test/fixtures/ledger-2026.xlsx)', () => {
 });
 
 describe('functions/xlsx.ts', () => {
-  it('R4: cell values convert to what range.values gives (dates → serials, rich text, formulas, hyperlinks, null → "")', async () => {
+  it('R4: cell values convert to what range.values gives (dates → serials, rich text, formulas — a result of 0 or FALSE too —, hyperlinks, null → "")', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('台账');
     ws.getCell('A1').value = new Date(Date.UTC(2026, 5, 30));
@@ -153,6 +153,9 @@ describe('functions/xlsx.ts', () => {
     ws.getCell('E1').value = true;
     ws.getCell('F1').value = { formula: 'DATE(2026,12,31)', result: new Date(Date.UTC(2026, 11, 31)) };
     ws.getCell('H1').value = 'x';
+    // A formula that comes to 0 or FALSE is 0 or FALSE, as in Excel (not an empty cell).
+    ws.getCell('I1').value = { formula: 'A3-A3', result: 0 };
+    ws.getCell('J1').value = { formula: '1>2', result: false };
     ws.getCell('A3').value = '最后一行';
     ws.getCell('A5').style = { font: { bold: true } }; // formatted but empty: not a used row
     const file = join(dir, 'values.xlsx');
@@ -160,9 +163,9 @@ describe('functions/xlsx.ts', () => {
     const [sheet] = await readWorkbookSheets(file);
     expect(sheet!.name).toBe('台账');
     expect(sheet!.values).toEqual([
-      [46203, '县财政局、县税务局', 3, '县发改局', true, 46387, '', 'x'],
-      ['', '', '', '', '', '', '', ''],
-      ['最后一行', '', '', '', '', '', '', ''],
+      [46203, '县财政局、县税务局', 3, '县发改局', true, 46387, '', 'x', 0, false],
+      ['', '', '', '', '', '', '', '', '', ''],
+      ['最后一行', '', '', '', '', '', '', '', '', ''],
     ]);
   });
 
