@@ -5,8 +5,16 @@
 import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
-import { parseParts, sheetRows } from './xlsxLoad.js';
-import { checkFileSize, guardWorkbook, type MergeArea, WorkbookRefused } from './xlsxGuard.js';
+import { OutsideBounds, parseParts, type SheetRows, sheetRows } from './xlsxLoad.js';
+import {
+  checkFileSize,
+  guardWorkbook,
+  type GuardedWorkbook,
+  LEDGER_LIMITS,
+  type MergeArea,
+  outsideLedger,
+  WorkbookRefused,
+} from './xlsxGuard.js';
 
 export interface SheetValues {
   name: string;
@@ -81,14 +89,25 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   const size = (await stat(path)).size;
   checkFileSize(size, path);
   const guarded = guardWorkbook(await readFile(path), path);
-  let parsed;
+  let model;
   try {
-    // The model exceljs would apply to a Workbook, read directly (xlsxLoad.ts sheetRows).
-    parsed = sheetRows(await parseParts(new Workbook(), guarded.parts));
+    model = await parseParts(new Workbook(), guarded.parts);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`无法读取工作簿 ${path}（应为 .xlsx 文件）：${why}`);
   }
+  try {
+    return sheetValues(sheetRows(model, LEDGER_LIMITS), guarded.sheets);
+  } catch (e) {
+    // The guard reads positions from the XML text; exceljs's parse is what counts (an attribute in
+    // single quotes or with a character reference is the same position to it).
+    if (e instanceof OutsideBounds) throw outsideLedger(e.sheet, e.row, e.column);
+    throw e;
+  }
+}
+
+/** Each sheet's values from its rows (the model exceljs would apply to a Workbook, read directly). */
+function sheetValues(parsed: SheetRows[], facts: GuardedWorkbook['sheets']): SheetValues[] {
   const sheets: SheetValues[] = [];
   for (const ws of parsed) {
     const rows: CellValue[][] = [];
@@ -115,7 +134,7 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
       while (row.length < lastCol) row.push('');
       return row;
     });
-    fillMerges(values, guarded.sheets.get(ws.name)?.merges ?? [], lastCol);
+    fillMerges(values, facts.get(ws.name)?.merges ?? [], lastCol);
     sheets.push({ name: ws.name, values });
   }
   return sheets;

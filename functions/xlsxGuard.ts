@@ -2,8 +2,10 @@
 // the process's memory or minutes. The zip's directory is read here, its declared sizes are checked
 // before anything is inflated, each part is inflated natively (never past its declared size), and each
 // sheet's XML is measured (rows, columns, cells, merges, text lengths) before exceljs parses it. The
-// inflated parts are what exceljs reads (xlsxLoad.ts): the zip is never opened a second time. Merged areas are taken out of the XML handed to exceljs (its merge bookkeeping
-// is quadratic in their number) and applied by readWorkbookSheets itself, in time linear in their area.
+// inflated parts are what exceljs reads (xlsxLoad.ts): the zip is never opened a second time. Merged
+// areas are taken out of the XML handed to exceljs (its merge bookkeeping is quadratic in their number)
+// and applied by readWorkbookSheets itself, in time linear in their area. Positions are read here from
+// the XML's text; the reader checks them again as exceljs parsed them (outsideLedger).
 import { inflateRawSync } from 'node:zlib';
 
 /** The limits of a ledger file: far above any ledger an office keeps, far below what hurts the process. */
@@ -208,6 +210,25 @@ function checkTextLengths(xml: string, where: string): void {
 }
 
 /**
+ * The refusal of a sheet with a row past LEDGER_LIMITS.rows, or a cell (`col` given) outside the range
+ * A1:IV20000. The guard finds them from the XML's row and cell positions; the reader checks the
+ * positions exceljs parsed too (xlsxLoad.ts sheetRows), which no spelling of the XML can get past.
+ */
+export function outsideLedger(sheet: string, row: number, col?: number): WorkbookRefused {
+  const where = `工作表“${sheet}”`;
+  const range = `A1:${columnName(LEDGER_LIMITS.columns)}${LEDGER_LIMITS.rows}`;
+  return col === undefined
+    ? new WorkbookRefused(
+        `${where}有第 ${row} 行（上限 ${LEDGER_LIMITS.rows} 行），超出台账读取上限；` +
+          '请删除台账下方多余的行（选中这些行 → 右键“删除”）后保存，再试',
+      )
+    : new WorkbookRefused(
+        `${where}的单元格 ${columnName(col)}${row} 在台账范围 ${range} 之外，超出台账读取上限；` +
+          '请删除该单元格（或其所在的行、列）后保存，再试',
+      );
+}
+
+/**
  * Measures one sheet's XML against the limits, and gives back its merged areas and the XML without them.
  * Rows and cells without an `r` attribute take the position after the previous one, as in Excel.
  */
@@ -241,10 +262,7 @@ function inspectSheet(xml: string, name: string): { merges: MergeArea[]; xml: st
       row = r ? Number(r[1]) : row + 1;
       col = 0;
       if (row > LEDGER_LIMITS.rows || rowElements > LEDGER_LIMITS.rows)
-        throw over(
-          `有第 ${Math.max(row, rowElements)} 行（上限 ${LEDGER_LIMITS.rows} 行）`,
-          '请删除台账下方多余的行（选中这些行 → 右键“删除”）后保存，再试',
-        );
+        throw outsideLedger(name, Math.max(row, rowElements));
       continue;
     }
     cellElements++;
@@ -253,11 +271,7 @@ function inspectSheet(xml: string, name: string): { merges: MergeArea[]; xml: st
       col = columnNumber(r[1]!);
       row = Number(r[2]);
     } else col++;
-    if (col > LEDGER_LIMITS.columns || row > LEDGER_LIMITS.rows)
-      throw over(
-        `的单元格 ${columnName(col)}${row} 在台账范围 A1:${columnName(LEDGER_LIMITS.columns)}${LEDGER_LIMITS.rows} 之外`,
-        `请删除该单元格（或其所在的行、列）后保存，再试`,
-      );
+    if (col > LEDGER_LIMITS.columns || row > LEDGER_LIMITS.rows) throw outsideLedger(name, row, col);
     if (cellElements > LEDGER_LIMITS.cells) throw over(`有超过 ${LEDGER_LIMITS.cells} 个单元格`, trim);
   }
 

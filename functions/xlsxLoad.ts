@@ -191,12 +191,32 @@ function columnOf(address: string): number {
   return col;
 }
 
+/** The last row and column a reader accepts: past them, `sheetRows` throws OutsideBounds. */
+export interface SheetBounds {
+  rows: number;
+  columns: number;
+}
+
+/** A row (`column` undefined) or a cell of a sheet past the SheetBounds. */
+export class OutsideBounds extends Error {
+  constructor(
+    readonly sheet: string,
+    readonly row: number,
+    readonly column?: number,
+  ) {
+    super(
+      `${sheet}: ${column === undefined ? `row ${row}` : `column ${column} of row ${row}`} is out of bounds`,
+    );
+  }
+}
+
 /**
  * The worksheets of a parsed model as `Workbook.worksheets` lists them (by their order in the workbook)
- * with each row's values as `Row.values` gives them (a formula's falsy result kept) — without making the Worksheet, Row and Cell
- * objects that applying the model to a Workbook makes (a fifth of a large ledger's read).
+ * with each row's values as `Row.values` gives them (a formula's falsy result kept), without making the
+ * Worksheet, Row and Cell objects that applying the model to a Workbook makes (a fifth of a large
+ * ledger's read). A row or a cell past `bounds` throws OutsideBounds.
  */
-export function sheetRows(model: Record<string, unknown>): SheetRows[] {
+export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): SheetRows[] {
   const defs = (model.sheets ?? []) as { id: number }[];
   // Workbook.model: worksheets by id (a later one with the same id replaces the earlier), ordered by
   // their place among the workbook's sheets.
@@ -213,6 +233,9 @@ export function sheetRows(model: Record<string, unknown>): SheetRows[] {
     for (const r of ws.rows) rows[r.number - 1] = r;
     let rowCount = rows.length;
     while (rowCount > 0 && rows[rowCount - 1] === undefined) rowCount--;
+    // Positions as exceljs parsed them (whatever spelling of the XML gave them) are bounded before any
+    // row is laid out: a row past the bounds would make the reader walk every row number up to it.
+    if (rowCount > bounds.rows) throw new OutsideBounds(ws.name, rowCount);
     return {
       name: ws.name,
       rowCount,
@@ -228,6 +251,8 @@ export function sheetRows(model: Record<string, unknown>): SheetRows[] {
         for (const cell of model.cells) {
           if (cell.type === ValueType.Merge) continue;
           col = cell.address ? columnOf(cell.address) : col + 1;
+          // A cell far to the right would make the row's values that long.
+          if (col > bounds.columns) throw new OutsideBounds(ws.name, row, col);
           byColumn[col] = cell;
         }
         for (let c = 1; c < byColumn.length; c++) {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadParts, parseParts, sheetRows } from '../../functions/xlsxLoad.js';
-import { guardWorkbook } from '../../functions/xlsxGuard.js';
+import { guardWorkbook, LEDGER_LIMITS } from '../../functions/xlsxGuard.js';
 
 // A 1×1 PNG: an image part and its drawing.
 const PNG = Buffer.from(
@@ -89,7 +89,7 @@ async function sameRows(parts: Record<string, Uint8Array>): Promise<number> {
     [...guarded].map(([p, c]) => [p, typeof c === 'string' ? strToU8(c) : c] as const),
   );
   const wb = await new ExcelJS.Workbook().xlsx.load(Buffer.from(zipSync(bytes)) as unknown as ExcelJS.Buffer);
-  const read = sheetRows(await parseParts(new ExcelJS.Workbook(), guarded));
+  const read = sheetRows(await parseParts(new ExcelJS.Workbook(), guarded), LEDGER_LIMITS);
   expect(read.map((s) => [s.name, s.rowCount])).toEqual(wb.worksheets.map((w) => [w.name, w.rowCount]));
   let cells = 0;
   wb.worksheets.forEach((ws, i) => {
@@ -158,6 +158,7 @@ describe('a workbook read from its inflated parts (functions/xlsxLoad.ts)', () =
     await sameRows(parts);
     const read = sheetRows(
       await parseParts(new ExcelJS.Workbook(), guardWorkbook(zipSync(parts), 't.xlsx').parts),
+      LEDGER_LIMITS,
     );
     expect(read.map((s) => s.name)).toEqual(['说明', '重点工作台账']);
     expect(read[1]!.rowValues(2).slice(3, 7)).toEqual([
