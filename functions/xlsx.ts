@@ -4,8 +4,8 @@
 // The Workbook class alone, not the package's entry point (see exceljsInternals.d.ts).
 import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
-import { type CellValue, type ColumnMap, headerScore } from '../shared/ledger/index.js';
-import { OutsideBounds, parseParts, type SheetRows, sheetRows } from './xlsxLoad.js';
+import { type CellValue, type ColumnMap, columnLetter, headerScore } from '../shared/ledger/index.js';
+import { OutsideBounds, parseParts, type SheetRows, sheetRows, UnreadableCell } from './xlsxLoad.js';
 import {
   checkFileSize,
   guardWorkbook,
@@ -102,6 +102,11 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
     // The guard reads positions from the XML text; exceljs's parse is what counts (an attribute in
     // single quotes or with a character reference is the same position to it).
     if (e instanceof OutsideBounds) throw outsideLedger(e.sheet, e.row, e.column);
+    if (e instanceof UnreadableCell)
+      throw new WorkbookRefused(
+        `工作表“${e.sheet}”第 ${e.row} 行有一个单元格的位置写作“${e.address}”，无法识别，文件可能已损坏；` +
+          '请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试',
+      );
     throw e;
   }
 }
@@ -120,6 +125,12 @@ function sheetValues(parsed: SheetRows[], facts: GuardedWorkbook['sheets']): She
       const out: CellValue[] = [];
       for (let c = 1; c < raw.length; c++) {
         const v = toCellValue(raw[c]);
+        // The guard measures each text run; a cell of several runs (rich text) is measured whole here.
+        if (typeof v === 'string' && v.length > LEDGER_LIMITS.cellChars)
+          throw new WorkbookRefused(
+            `工作表“${ws.name}”的单元格 ${columnLetter(c - 1)}${r} 含 ${v.length} 个字符，超过单元格上限 ` +
+              `${LEDGER_LIMITS.cellChars} 个字符，不像台账；请检查该工作表后再试`,
+          );
         out.push(v);
         if (!isEmpty(v)) {
           if (c > lastCol) lastCol = c;

@@ -327,6 +327,9 @@ export function checkFileSize(size: number, file: string): void {
     );
 }
 
+/** The parts exceljs's `load` parses as worksheets (lib/xlsx/xlsx.js). */
+const EXCELJS_SHEET = /xl\/worksheets\/sheet(\d+)[.]xml/;
+
 /**
  * Checks a workbook file's bytes against LEDGER_LIMITS and prepares it for exceljs. Throws WorkbookRefused
  * with a Chinese message (what exceeds which limit, and what to do) for an old or encrypted format, a file
@@ -359,10 +362,21 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
         `“${file}”解压后超过 ${mb(LEDGER_LIMITS.unzippedBytes)}，不像台账；请只保留台账工作表另存后再试`,
       );
   }
+  // Each part by the name exceljs reads it by (without a leading "/"): a part that two entries would
+  // both be is refused, so no second copy can reach exceljs unchecked.
   const files: Record<string, Uint8Array> = {};
   try {
-    for (const f of entries) if (!f.name.endsWith('/')) files[f.name] = inflateEntry(bytes, f);
+    for (const f of entries) {
+      if (f.name.endsWith('/')) continue;
+      const name = f.name.startsWith('/') ? f.name.slice(1) : f.name;
+      if (Object.hasOwn(files, name))
+        throw new WorkbookRefused(
+          `无法读取工作簿：“${file}”中的 ${name} 出现了两次，不是完好的 .xlsx 文件；${SAVE_AS_XLSX}`,
+        );
+      files[name] = inflateEntry(bytes, f);
+    }
   } catch (e) {
+    if (e instanceof WorkbookRefused) throw e;
     throw new WorkbookRefused(
       `无法读取工作簿：“${file}”无法解压，不是完好的 .xlsx 文件（${(e as Error).message}）；${SAVE_AS_XLSX}`,
     );
@@ -373,7 +387,11 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
     );
 
   const names = sheetNames(files);
-  const sheetParts = Object.keys(files).filter((p) => /^xl\/worksheets\/[^/]+\.xml$/.test(p));
+  // Every part exceljs would read as a worksheet (its pattern, which matches anywhere in a name) is
+  // inspected, and every worksheet-like part besides.
+  const sheetParts = Object.keys(files).filter(
+    (p) => /^xl\/worksheets\/[^/]+\.xml$/.test(p) || EXCELJS_SHEET.test(p),
+  );
   if (sheetParts.length > LEDGER_LIMITS.sheets)
     throw new WorkbookRefused(
       `“${file}”有 ${sheetParts.length} 个工作表，超过上限 ${LEDGER_LIMITS.sheets} 个；请只保留台账工作表另存后再试`,
@@ -387,8 +405,15 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
   }
 
   const sheets = new Map<string, SheetFacts>();
+  const seen = new Set<string>();
   for (const part of sheetParts) {
     const name = names.get(part) ?? part;
+    // Excel never names two sheets alike (nor alike but for case): each sheet's merges are its own.
+    if (seen.has(name.toLowerCase()))
+      throw new WorkbookRefused(
+        `“${file}”中有两个工作表都名为“${name}”（Excel 不允许同名的工作表），文件可能由其他程序生成；${SAVE_AS_XLSX}`,
+      );
+    seen.add(name.toLowerCase());
     const { merges, xml } = inspectSheet(utf8(files[part]!), name);
     sheets.set(name, { part, merges });
     parts.set(part, xml);

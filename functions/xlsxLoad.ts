@@ -181,13 +181,16 @@ interface SheetModel {
 const { ValueType } = Enums;
 const CELL = new Cell({ style: {} }, { style: {} }, 'A1');
 
+// A cell's position as exceljs's address parser reads it: letters then digits, each maybe after a "$"
+// (Excel writes A1; other programs $A$1 or a1).
+const ADDRESS = /^\$?([A-Za-z]+)\$?\d+$/;
+
+/** The column of a cell's address (1 = A), or 0 when it is not an address. */
 function columnOf(address: string): number {
+  const letters = ADDRESS.exec(address)?.[1];
+  if (!letters) return 0;
   let col = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    col = col * 26 + c - 64;
-  }
+  for (let i = 0; i < letters.length; i++) col = col * 26 + (letters.charCodeAt(i) & 0x5f) - 64;
   return col;
 }
 
@@ -195,6 +198,17 @@ function columnOf(address: string): number {
 export interface SheetBounds {
   rows: number;
   columns: number;
+}
+
+/** A cell whose address is not one (`r="12"`, `r="A-1"`): never read as some other cell, never dropped. */
+export class UnreadableCell extends Error {
+  constructor(
+    readonly sheet: string,
+    readonly row: number,
+    readonly address: string,
+  ) {
+    super(`${sheet}: a cell of row ${row} has the address "${address}"`);
+  }
 }
 
 /** A row (`column` undefined) or a cell of a sheet past the SheetBounds. */
@@ -218,24 +232,30 @@ export class OutsideBounds extends Error {
  */
 export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): SheetRows[] {
   const defs = (model.sheets ?? []) as { id: number }[];
-  // Workbook.model: worksheets by id (a later one with the same id replaces the earlier), ordered by
-  // their place among the workbook's sheets.
-  const byId: SheetModel[] = [];
-  for (const ws of model.worksheets as SheetModel[]) if (typeof ws.id === 'number') byId[ws.id] = ws;
-  const sheets = byId
-    .slice(1)
-    .filter(Boolean)
+  // Workbook.model: worksheets by id (a later one with the same id replaces the earlier; an id that is
+  // not a positive array index is dropped), listed by id and then ordered by their place among the
+  // workbook's sheets. Kept in a map: an id of 4,294,967,294 must not make an array that long.
+  const byId = new Map<number, SheetModel>();
+  for (const ws of model.worksheets as SheetModel[])
+    if (typeof ws.id === 'number' && Number.isInteger(ws.id) && ws.id >= 1 && ws.id < 2 ** 32 - 1)
+      byId.set(ws.id, ws);
+  const sheets = [...byId.values()]
     .map((ws) => ({ ws, order: defs.findIndex((d) => d.id === ws.id) }))
-    .sort((a, b) => a.order - b.order);
+    .sort((a, b) => a.order - b.order || a.ws.id! - b.ws.id!);
   return sheets.map(({ ws }) => {
-    // Worksheet._parseRows: a row's place is its number (a later row of the same number replaces it).
-    const rows: RowModel[] = [];
-    for (const r of ws.rows) rows[r.number - 1] = r;
-    let rowCount = rows.length;
-    while (rowCount > 0 && rows[rowCount - 1] === undefined) rowCount--;
+    // Worksheet._parseRows: a row's place is its number (a later row of the same number replaces it);
+    // a row without a number follows the one before it, as in Excel (and as the guard counts it).
     // Positions as exceljs parsed them (whatever spelling of the XML gave them) are bounded before any
     // row is laid out: a row past the bounds would make the reader walk every row number up to it.
-    if (rowCount > bounds.rows) throw new OutsideBounds(ws.name, rowCount);
+    const rows: RowModel[] = [];
+    let previous = 0;
+    for (const r of ws.rows) {
+      const number = Number.isInteger(r.number) && r.number >= 1 ? r.number : previous + 1;
+      if (number > bounds.rows) throw new OutsideBounds(ws.name, number);
+      rows[number - 1] = r;
+      previous = number;
+    }
+    const rowCount = rows.length;
     return {
       name: ws.name,
       rowCount,
@@ -250,7 +270,10 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
         let col = 0;
         for (const cell of model.cells) {
           if (cell.type === ValueType.Merge) continue;
-          col = cell.address ? columnOf(cell.address) : col + 1;
+          if (cell.address) {
+            col = columnOf(cell.address);
+            if (col === 0) throw new UnreadableCell(ws.name, row, cell.address);
+          } else col++;
           // A cell far to the right would make the row's values that long.
           if (col > bounds.columns) throw new OutsideBounds(ws.name, row, col);
           byColumn[col] = cell;

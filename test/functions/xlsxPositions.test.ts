@@ -1,0 +1,142 @@
+// A ledger file's rows, cells, parts and sheets as exceljs parses them (R4): XML spells a position in
+// more ways than the guard's patterns read (r='60000', r = "60000", a character reference, $A$2, a1, no r
+// at all), a zip may name a part twice or with a leading "/", and a workbook written by another program may
+// repeat a sheet's name or give a sheet any id. Each is read as Excel reads it, or refused in Chinese:
+// never dropped, never read as another cell, never past the limits.
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readWorkbookSheets } from '../../functions/xlsx.js';
+import { SAMPLE_HEADER } from '../support/sampleLayout.js';
+import { minimalXlsx, xmlRow } from '../support/minimalXlsx.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'duban-positions-'));
+let n = 0;
+function file(bytes: Uint8Array): string {
+  const path = join(dir, `p${++n}.xlsx`);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const header = xmlRow(1, [...SAMPLE_HEADER]);
+const ROW_LIMIT =
+  '工作表“台账”有第 60000 行（上限 20000 行），超出台账读取上限；请删除台账下方多余的行（选中这些行 → 右键“删除”）后保存，再试';
+
+/** The same file with one part's text changed, renamed or added. */
+function edit(bytes: Uint8Array, change: (parts: Record<string, Uint8Array>) => void): Uint8Array {
+  const parts = unzipSync(bytes);
+  change(parts);
+  return zipSync(parts);
+}
+const text = (b: Uint8Array | undefined) => Buffer.from(b!).toString('utf8');
+
+describe('R4: a ledger file read as exceljs parses its positions, parts and sheets', () => {
+  it('a row or cell whose position is written another way XML allows (single quotes, spaces, a character reference) is refused past the limits, as written the usual way', async () => {
+    for (const attr of ["r='60000'", 'r = "60000"', 'r=" 60000"', 'r="&#54;0000"']) {
+      const bytes = minimalXlsx([{ name: '台账', rows: header + `<row ${attr}><c><v>1</v></c></row>` }]);
+      await expect(readWorkbookSheets(file(bytes)), attr).rejects.toThrow(ROW_LIMIT);
+    }
+    for (const [attr, cell] of [
+      ["r='ZZ5'", 'ZZ5'],
+      ['r = "ZZ5"', 'ZZ5'],
+      ['r="&#90;Z5"', 'ZZ5'],
+      ["r='ZZZZZZ5'", 'ZZZZZZ5'],
+    ]) {
+      const bytes = minimalXlsx([
+        { name: '台账', rows: header + `<row r="5"><c ${attr}><v>1</v></c></row>` },
+      ]);
+      await expect(readWorkbookSheets(file(bytes)), attr).rejects.toThrow(
+        `工作表“台账”的单元格 ${cell} 在台账范围 A1:IV20000 之外，超出台账读取上限；请删除该单元格（或其所在的行、列）后保存，再试`,
+      );
+    }
+  });
+
+  it('rows and cells without r, and addresses written $A$2 or a2, read as the same ledger as the usual A2', async () => {
+    const rows = [
+      header,
+      xmlRow(2, [1, '老旧小区改造', '住建局']),
+      xmlRow(3, [2, '道路硬化', '交通局']),
+    ].join('');
+    const [usual] = await readWorkbookSheets(file(minimalXlsx([{ name: '台账', rows }])));
+    expect(usual!.values[2]!.slice(0, 3)).toEqual([2, '道路硬化', '交通局']);
+    const spellings = {
+      'no r on rows or cells': rows.replace(/ r="[A-Z]*\d+"/g, ''),
+      $A$2: rows
+        .replace(/ r="([A-Z]+)(\d+)"/g, (_, c: string, r: string) => ` r="$${c}$${r}"`)
+        .replace(/<row r="\$\$?(\d+)"/g, '<row r="$1"'),
+      a2: rows.replace(/<c r="([A-Z]+)(\d+)"/g, (_, c: string, r: string) => `<c r="${c.toLowerCase()}${r}"`),
+    };
+    for (const [what, written] of Object.entries(spellings)) {
+      expect(written, what).not.toBe(rows);
+      const [sheet] = await readWorkbookSheets(file(minimalXlsx([{ name: '台账', rows: written }])));
+      expect(sheet!.values, what).toEqual(usual!.values);
+    }
+  });
+
+  it('a cell whose r is not a position is refused naming its row, never read as another cell', async () => {
+    const bytes = minimalXlsx([{ name: '台账', rows: header + '<row r="2"><c r="12"><v>1</v></c></row>' }]);
+    await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
+      '工作表“台账”第 2 行有一个单元格的位置写作“12”，无法识别，文件可能已损坏；请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试',
+    );
+  });
+
+  it("a sheet with any sheetId reads (an id of 4,294,967,294 included), in the workbook's order", async () => {
+    const bytes = edit(
+      minimalXlsx([
+        { name: '台账', rows: header },
+        { name: '说明', rows: xmlRow(1, ['本表由督查室维护']) },
+      ]),
+      (p) => {
+        p['xl/workbook.xml'] = strToU8(
+          text(p['xl/workbook.xml']).replace('sheetId="1"', 'sheetId="4294967294"'),
+        );
+      },
+    );
+    const sheets = await readWorkbookSheets(file(bytes));
+    expect(sheets.map((s) => s.name)).toEqual(['台账', '说明']);
+    expect(sheets[1]!.values).toEqual([['本表由督查室维护']]);
+  });
+
+  it('a sheet part named with a leading "/" is checked against the limits like any other; a part named twice is refused', async () => {
+    // 1,004,000 formatted empty cells: refused at the usual name, and so at /xl/worksheets/sheet1.xml.
+    const big = minimalXlsx(
+      [{ name: '台账', rows: `<row>${'<c s="1"/>'.repeat(251)}</row>`.repeat(4000) }],
+      1,
+    );
+    const slash = edit(big, (p) => {
+      p['/xl/worksheets/sheet1.xml'] = p['xl/worksheets/sheet1.xml']!;
+      delete p['xl/worksheets/sheet1.xml'];
+    });
+    await expect(readWorkbookSheets(file(slash))).rejects.toThrow(/工作表“台账”有超过 1000000 个单元格/);
+    const twice = edit(minimalXlsx([{ name: '台账', rows: header }]), (p) => {
+      p['/xl/worksheets/sheet1.xml'] = strToU8(
+        text(p['xl/worksheets/sheet1.xml']).replace('</sheetData>', '<row r="9"/></sheetData>'),
+      );
+    });
+    await expect(readWorkbookSheets(file(twice))).rejects.toThrow(
+      /“.*\.xlsx”中的 xl\/worksheets\/sheet1\.xml 出现了两次，不是完好的 \.xlsx 文件/,
+    );
+  });
+
+  it("two sheets named alike (but for case) are refused: each sheet's merged areas are its own", async () => {
+    const bytes = minimalXlsx([
+      { name: 'Sheet', rows: header, merges: ['A2:A4'] },
+      { name: 'SHEET', rows: header },
+    ]);
+    await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
+      /中有两个工作表都名为“SHEET”（Excel 不允许同名的工作表）/,
+    );
+  });
+
+  it('a cell of several rich-text runs longer than Excel allows in all is refused, as one long run is', async () => {
+    const run = `<r><t>${'办'.repeat(20_000)}</t></r>`;
+    const bytes = minimalXlsx([
+      { name: '台账', rows: header + `<row r="2"><c r="B2" t="inlineStr"><is>${run}${run}</is></c></row>` },
+    ]);
+    await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
+      '工作表“台账”的单元格 B2 含 40000 个字符，超过单元格上限 32767 个字符，不像台账；请检查该工作表后再试',
+    );
+  });
+});
