@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleStaleness, CLI_DIST } from './build-cli.mjs';
 
+// A reader that stops early (`duban ledger 台账.xlsx | head`) closes the pipe: the output it did not
+// want is not an error, and no stack trace is printed for it.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+
 const stale = bundleStaleness();
 let main;
 if (stale === null) {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../../shared/ledger/index.js';
 import { scheduleTasksOf } from '../../../functions/cli/plan.js';
 import { HEADER, taskRow } from '../../shared/ledger/sheet.js';
+import { minimalXlsx, xmlRow } from '../../support/minimalXlsx.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'ledger-2026.xlsx');
@@ -86,6 +87,31 @@ describe('duban ledger', () => {
     expect(stdout).toMatch(/21\s+13\s+提升城乡居民医保参保率/);
     expect(stdout).toContain('不规范');
     expect(stdout).toContain('★★★★★');
+  });
+
+  it('R4: a reader that stops early (`duban ledger … | head`) gets what it read, and no error is printed', async () => {
+    // 3,000 tasks: the table is far more than a pipe holds, so the command is still writing when head exits.
+    const rows = [xmlRow(1, HEADER)];
+    for (let i = 1; i <= 3000; i++)
+      rows.push(xmlRow(i + 1, taskRow(String(i), `第${i}项重点任务`) as (string | number)[]));
+    const big = join(mkdtempSync(join(tmpdir(), 'duban-pipe-')), 'big.xlsx');
+    writeFileSync(big, minimalXlsx([{ name: '台账', rows: rows.join('') }]));
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        'bash',
+        [
+          '-c',
+          `set -o pipefail; "$0" bin/duban.mjs ledger "$1" | head -c 200; echo " exit=$?"`,
+          process.execPath,
+          big,
+        ],
+        { cwd: root, env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' } },
+        (_err, stdout, stderr) => resolve({ stdout, stderr }),
+      ),
+    );
+    expect(stdout).toContain('读取工作表“台账”');
+    expect(stdout).toMatch(/ exit=0\n$/);
+    expect(stderr).toBe('');
   });
 
   it('exits 2 with a clear message for a missing file, an unknown sheet and bad arguments', async () => {
