@@ -9,11 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { bundleStaleness, CLI_DIST } from './build-cli.mjs';
 
 // A reader that stops early (`duban ledger 台账.xlsx | head`) closes the pipe: the output it did not
-// want is not an error, and no stack trace is printed for it.
+// want is not an error, and no stack trace is printed for it. The command still runs to its end (a
+// run-daily half done because its log was cut would be worse) and exits with its own code.
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    stream.write = (_chunk, _encoding, done) => {
+      (typeof _encoding === 'function' ? _encoding : done)?.();
+      return true;
+    };
   });
 
 const stale = bundleStaleness();

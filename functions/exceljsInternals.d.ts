@@ -39,6 +39,8 @@ declare module 'exceljs/lib/doc/cell.js' {
 }
 
 declare module 'exceljs/lib/doc/enums.js' {
-  const Enums: { ValueType: { readonly Null: 0; readonly Merge: 1; readonly Formula: 6 } };
+  const Enums: {
+    ValueType: { readonly Null: 0; readonly Merge: 1; readonly String: 3; readonly Formula: 6 };
+  };
   export default Enums;
 }

@@ -5,7 +5,7 @@
 import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { type CellValue, type ColumnMap, columnLetter, headerScore } from '../shared/ledger/index.js';
-import { OutsideBounds, parseParts, type SheetRows, sheetRows, UnreadableCell } from './xlsxLoad.js';
+import { OutsideBounds, parseParts, SheetProblem, type SheetRows, sheetRows } from './xlsxLoad.js';
 import {
   checkFileSize,
   guardWorkbook,
@@ -26,6 +26,8 @@ const MS_PER_DAY = 86_400_000;
 /** Excel serial of 1970-01-01 (1900 system). */
 const UNIX_EPOCH_SERIAL = 25_569;
 
+const richTexts = new WeakMap<object, string>();
+
 /** One exceljs cell value → what Excel's `range.values` gives for it. */
 export function toCellValue(v: unknown): CellValue {
   if (v === null || v === undefined) return '';
@@ -45,8 +47,17 @@ export function toCellValue(v: unknown): CellValue {
     return Number.isNaN(t) ? '' : t / MS_PER_DAY + UNIX_EPOCH_SERIAL;
   }
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o.richText))
-    return (o.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join('');
+  if (Array.isArray(o.richText)) {
+    // Cells that use one shared rich text share its object: joined once, not once a cell (a 30,000-
+    // character text in a million cells would otherwise be a million copies).
+    let text = richTexts.get(o);
+    if (text === undefined)
+      richTexts.set(
+        o,
+        (text = (o.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join('')),
+      );
+    return text;
+  }
   if ('formula' in o || 'sharedFormula' in o) return 'result' in o ? toCellValue(o.result) : '';
   if ('hyperlink' in o || 'text' in o) return toCellValue(o.text);
   if ('error' in o) return String(o.error);
@@ -102,12 +113,31 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
     // The guard reads positions from the XML text; exceljs's parse is what counts (an attribute in
     // single quotes or with a character reference is the same position to it).
     if (e instanceof OutsideBounds) throw outsideLedger(e.sheet, e.row, e.column);
-    if (e instanceof UnreadableCell)
-      throw new WorkbookRefused(
-        `工作表“${e.sheet}”第 ${e.row} 行有一个单元格的位置写作“${e.address}”，无法识别，文件可能已损坏；` +
-          '请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试',
-      );
+    if (e instanceof SheetProblem) throw new WorkbookRefused(sheetProblemMessage(e));
     throw e;
+  }
+}
+
+const RESAVE = '文件可能由其他程序生成或已损坏；请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试';
+
+/** What a sheet holds that Excel never writes, for the clerk (SheetProblem). */
+function sheetProblemMessage(e: SheetProblem): string {
+  const where = `工作表“${e.sheet}”`;
+  switch (e.kind) {
+    case 'address': {
+      const shown = e.detail.length > 20 ? `${e.detail.slice(0, 20)}…` : e.detail;
+      return `${where}第 ${e.row} 行有一个单元格的位置写作“${shown}”，无法识别，${RESAVE}`;
+    }
+    case 'cell':
+      return `${where}的单元格 ${columnLetter(Number(e.detail) - 1)}${e.row} 出现了两次，${RESAVE}`;
+    case 'row':
+      return `${where}的第 ${e.row} 行出现了两次，${RESAVE}`;
+    case 'sharedText':
+      return `${where}第 ${e.row} 行的文字存放在共享文本中，但文件中没有共享文本（xl/sharedStrings.xml），${RESAVE}`;
+    case 'sheetName':
+      return `工作簿中有两个工作表都名为“${e.sheet}”（Excel 不允许同名的工作表），${RESAVE}`;
+    case 'sheetId':
+      return `${where}的编号（sheetId）“${e.detail}”无法识别或与另一工作表相同，${RESAVE}`;
   }
 }
 
@@ -145,7 +175,7 @@ function sheetValues(parsed: SheetRows[], facts: GuardedWorkbook['sheets']): She
       while (row.length < lastCol) row.push('');
       return row;
     });
-    fillMerges(values, facts.get(ws.name)?.merges ?? [], lastCol);
+    fillMerges(values, facts.get(ws.part)?.merges ?? [], lastCol);
     sheets.push({ name: ws.name, values });
   }
   return sheets;

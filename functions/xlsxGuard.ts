@@ -121,6 +121,8 @@ function columnNumber(letters: string): number {
 }
 
 function columnName(n: number): string {
+  // A column past Excel's last (XFD, 16,384) is only ever named to refuse it: its letters are capped.
+  if (!Number.isFinite(n) || n > 16_384) return 'XFD+';
   let s = '';
   for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
   return s;
@@ -155,7 +157,7 @@ export interface GuardedWorkbook {
    * strings as text (decoded once, here), each sheet without its merged areas; every other part as bytes.
    */
   parts: Map<string, string | Uint8Array>;
-  /** Each worksheet's facts, by sheet name. */
+  /** Each worksheet's facts, by its part's zip path (a name may be spelt many ways; a path is one). */
   sheets: Map<string, SheetFacts>;
 }
 
@@ -405,17 +407,10 @@ export function guardWorkbook(bytes: Uint8Array, file: string): GuardedWorkbook 
   }
 
   const sheets = new Map<string, SheetFacts>();
-  const seen = new Set<string>();
   for (const part of sheetParts) {
     const name = names.get(part) ?? part;
-    // Excel never names two sheets alike (nor alike but for case): each sheet's merges are its own.
-    if (seen.has(name.toLowerCase()))
-      throw new WorkbookRefused(
-        `“${file}”中有两个工作表都名为“${name}”（Excel 不允许同名的工作表），文件可能由其他程序生成；${SAVE_AS_XLSX}`,
-      );
-    seen.add(name.toLowerCase());
     const { merges, xml } = inspectSheet(utf8(files[part]!), name);
-    sheets.set(name, { part, merges });
+    sheets.set(part, { part, merges });
     parts.set(part, xml);
   }
   return { parts, sheets };

@@ -139,6 +139,9 @@ export async function parseParts(
       break;
     }
   }
+  // Each worksheet model keeps the part it came from (reconcile drops the map of them): the guard's
+  // facts (its merges) are the part's, whatever name the sheet has.
+  for (const [path, ws] of Object.entries(model.worksheetHash as Record<string, SheetModel>)) ws.part = path;
   xlsx.reconcile(model, undefined);
   return model;
 }
@@ -155,6 +158,8 @@ export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookP
  */
 export interface SheetRows {
   name: string;
+  /** The zip path of the sheet's part. */
+  part: string;
   /** `Worksheet.rowCount`: the last row number that has a row. */
   rowCount: number;
   rowValues(row: number): unknown[];
@@ -163,6 +168,7 @@ export interface SheetRows {
 interface CellModel {
   type: number;
   address?: string;
+  value?: unknown;
   /** A formula's result as the file caches it. */
   result?: unknown;
 }
@@ -172,8 +178,10 @@ interface RowModel {
 }
 interface SheetModel {
   id?: number;
-  name: string;
+  name?: string;
   rows: RowModel[];
+  /** The zip path of its part (set by parseParts). */
+  part?: string;
 }
 
 // exceljs's Cell turns a cell's model into its value (`cell.value`); one Cell, given each model in turn,
@@ -182,8 +190,8 @@ const { ValueType } = Enums;
 const CELL = new Cell({ style: {} }, { style: {} }, 'A1');
 
 // A cell's position as exceljs's address parser reads it: letters then digits, each maybe after a "$"
-// (Excel writes A1; other programs $A$1 or a1).
-const ADDRESS = /^\$?([A-Za-z]+)\$?\d+$/;
+// (Excel writes A1; other programs $A$1 or a1). Three letters at most: Excel's last column is XFD.
+const ADDRESS = /^\$?([A-Za-z]{1,3})\$?\d+$/;
 
 /** The column of a cell's address (1 = A), or 0 when it is not an address. */
 function columnOf(address: string): number {
@@ -200,14 +208,23 @@ export interface SheetBounds {
   columns: number;
 }
 
-/** A cell whose address is not one (`r="12"`, `r="A-1"`): never read as some other cell, never dropped. */
-export class UnreadableCell extends Error {
+/**
+ * What a sheet holds that Excel never writes, and that read as exceljs reads it would lose or misplace a
+ * value: refused, never read as some other cell, never dropped.
+ * - `address`: a cell whose address is not one (`r="12"`, `r="A-1"`, four letters or more);
+ * - `cell` / `row`: a cell or a row at a position another one already has (the later would replace it);
+ * - `sharedText`: a text cell that points into shared strings the file does not have;
+ * - `sheetName`: a second sheet of the same name (but for case);
+ * - `sheetId`: a sheet whose id exceljs cannot list it by (it would be left out).
+ */
+export class SheetProblem extends Error {
   constructor(
+    readonly kind: 'address' | 'cell' | 'row' | 'sharedText' | 'sheetName' | 'sheetId',
     readonly sheet: string,
-    readonly row: number,
-    readonly address: string,
+    readonly row = 0,
+    readonly detail = '',
   ) {
-    super(`${sheet}: a cell of row ${row} has the address "${address}"`);
+    super(`${sheet}: ${kind} problem at row ${row} ${detail}`);
   }
 }
 
@@ -232,13 +249,23 @@ export class OutsideBounds extends Error {
  */
 export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): SheetRows[] {
   const defs = (model.sheets ?? []) as { id: number }[];
-  // Workbook.model: worksheets by id (a later one with the same id replaces the earlier; an id that is
-  // not a positive array index is dropped), listed by id and then ordered by their place among the
-  // workbook's sheets. Kept in a map: an id of 4,294,967,294 must not make an array that long.
+  // Workbook.model: the workbook's worksheets, listed by id and then ordered by their place among the
+  // workbook's sheets.
   const byId = new Map<number, SheetModel>();
-  for (const ws of model.worksheets as SheetModel[])
-    if (typeof ws.id === 'number' && Number.isInteger(ws.id) && ws.id >= 1 && ws.id < 2 ** 32 - 1)
-      byId.set(ws.id, ws);
+  const names = new Set<string>();
+  for (const ws of model.worksheets as SheetModel[]) {
+    // A sheet the workbook lists has a name (reconcile gives it); a part it does not list has none and
+    // is not a sheet, for exceljs as for Excel.
+    if (ws.name === undefined) continue;
+    if (names.has(ws.name.toLowerCase())) throw new SheetProblem('sheetName', ws.name);
+    names.add(ws.name.toLowerCase());
+    // Kept in a map, not an array indexed by id as exceljs does: any id reads (4,294,967,295 included),
+    // and a sheet is never left out for its id; only two sheets sharing one are refused.
+    const id = ws.id;
+    if (typeof id !== 'number' || !Number.isFinite(id) || byId.has(id))
+      throw new SheetProblem('sheetId', ws.name, 0, String(id));
+    byId.set(id, ws);
+  }
   const sheets = [...byId.values()]
     .map((ws) => ({ ws, order: defs.findIndex((d) => d.id === ws.id) }))
     .sort((a, b) => a.order - b.order || a.ws.id! - b.ws.id!);
@@ -249,15 +276,18 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
     // row is laid out: a row past the bounds would make the reader walk every row number up to it.
     const rows: RowModel[] = [];
     let previous = 0;
+    const name = ws.name!;
     for (const r of ws.rows) {
       const number = Number.isInteger(r.number) && r.number >= 1 ? r.number : previous + 1;
-      if (number > bounds.rows) throw new OutsideBounds(ws.name, number);
+      if (number > bounds.rows) throw new OutsideBounds(name, number);
+      if (rows[number - 1] !== undefined) throw new SheetProblem('row', name, number);
       rows[number - 1] = r;
       previous = number;
     }
     const rowCount = rows.length;
     return {
-      name: ws.name,
+      name,
+      part: ws.part ?? '',
       rowCount,
       rowValues(row: number): unknown[] {
         const model = rows[row - 1];
@@ -272,10 +302,14 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
           if (cell.type === ValueType.Merge) continue;
           if (cell.address) {
             col = columnOf(cell.address);
-            if (col === 0) throw new UnreadableCell(ws.name, row, cell.address);
+            if (col === 0) throw new SheetProblem('address', name, row, cell.address);
           } else col++;
           // A cell far to the right would make the row's values that long.
-          if (col > bounds.columns) throw new OutsideBounds(ws.name, row, col);
+          if (col > bounds.columns) throw new OutsideBounds(name, row, col);
+          if (byColumn[col] !== undefined) throw new SheetProblem('cell', name, row, String(col));
+          // A text cell still holding an index: the file has no shared strings to look it up in.
+          if (cell.type === ValueType.String && typeof cell.value === 'number')
+            throw new SheetProblem('sharedText', name, row);
           byColumn[col] = cell;
         }
         for (let c = 1; c < byColumn.length; c++) {

@@ -21,6 +21,7 @@ function file(bytes: Uint8Array): string {
 }
 
 const header = xmlRow(1, [...SAMPLE_HEADER]);
+const RESAVE = '文件可能由其他程序生成或已损坏；请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试';
 const ROW_LIMIT =
   '工作表“台账”有第 60000 行（上限 20000 行），超出台账读取上限；请删除台账下方多余的行（选中这些行 → 右键“删除”）后保存，再试';
 
@@ -42,7 +43,7 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
       ["r='ZZ5'", 'ZZ5'],
       ['r = "ZZ5"', 'ZZ5'],
       ['r="&#90;Z5"', 'ZZ5'],
-      ["r='ZZZZZZ5'", 'ZZZZZZ5'],
+      ["r='XFD5'", 'XFD5'],
     ]) {
       const bytes = minimalXlsx([
         { name: '台账', rows: header + `<row r="5"><c ${attr}><v>1</v></c></row>` },
@@ -75,28 +76,70 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
     }
   });
 
-  it('a cell whose r is not a position is refused naming its row, never read as another cell', async () => {
-    const bytes = minimalXlsx([{ name: '台账', rows: header + '<row r="2"><c r="12"><v>1</v></c></row>' }]);
+  it('a cell whose r is not a position, or is past XFD, is refused naming its row, never read as another cell', async () => {
+    const addresses: [string, string][] = [
+      ['12', '12'],
+      ['A1B2', 'A1B2'],
+      ['ABCD2', 'ABCD2'],
+      ['Z'.repeat(300) + '2', 'Z'.repeat(20) + '…'],
+    ];
+    for (const [r, shown] of addresses) {
+      const bytes = minimalXlsx([
+        { name: '台账', rows: header + `<row r="2"><c r="${r}"><v>1</v></c></row>` },
+      ]);
+      await expect(readWorkbookSheets(file(bytes)), r.slice(0, 8)).rejects.toThrow(
+        `工作表“台账”第 2 行有一个单元格的位置写作“${shown}”，无法识别，${RESAVE}`,
+      );
+    }
+  });
+
+  it('a row or a cell at a position another one already has is refused, never one dropped for the other', async () => {
+    const cases: [string, string][] = [
+      // A row without r is row 2 (after the header); then a row r="2".
+      ['<row><c><v>10</v></c></row><row r="2"><c><v>20</v></c></row>', '工作表“台账”的第 2 行出现了两次'],
+      // r="1e5" is row 1 to exceljs (parseInt): it would replace the header.
+      ['<row r="1e5"><c><v>99</v></c></row>', '工作表“台账”的第 1 行出现了两次'],
+      // B2, A2, then a cell without r: it follows A2, onto B2.
+      [
+        '<row r="2"><c r="B2"><v>1</v></c><c r="A2"><v>2</v></c><c><v>3</v></c></row>',
+        '工作表“台账”的单元格 B2 出现了两次',
+      ],
+    ];
+    for (const [rows, message] of cases) {
+      const bytes = minimalXlsx([{ name: '台账', rows: header + rows }]);
+      await expect(readWorkbookSheets(file(bytes)), rows).rejects.toThrow(`${message}，${RESAVE}`);
+    }
+  });
+
+  it('a text cell pointing into shared strings the file does not have is refused, not read as its index', async () => {
+    const bytes = minimalXlsx([{ name: '台账', rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' }]);
     await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
-      '工作表“台账”第 2 行有一个单元格的位置写作“12”，无法识别，文件可能已损坏；请在 Excel 或 WPS 表格中打开它，另存为 .xlsx 后再试',
+      `工作表“台账”第 1 行的文字存放在共享文本中，但文件中没有共享文本（xl/sharedStrings.xml），${RESAVE}`,
     );
   });
 
-  it("a sheet with any sheetId reads (an id of 4,294,967,294 included), in the workbook's order", async () => {
-    const bytes = edit(
-      minimalXlsx([
-        { name: '台账', rows: header },
-        { name: '说明', rows: xmlRow(1, ['本表由督查室维护']) },
-      ]),
-      (p) => {
-        p['xl/workbook.xml'] = strToU8(
-          text(p['xl/workbook.xml']).replace('sheetId="1"', 'sheetId="4294967294"'),
-        );
-      },
+  it("a sheet with any sheetId reads (4,294,967,294 and 4,294,967,295 included), in the workbook's order; two sheets sharing one are refused", async () => {
+    const two = minimalXlsx([
+      { name: '台账', rows: header },
+      { name: '说明', rows: xmlRow(1, ['本表由督查室维护']) },
+    ]);
+    for (const id of ['4294967294', '4294967295', '0']) {
+      const bytes = edit(two, (p) => {
+        p['xl/workbook.xml'] = strToU8(text(p['xl/workbook.xml']).replace('sheetId="1"', `sheetId="${id}"`));
+      });
+      const sheets = await readWorkbookSheets(file(bytes));
+      expect(
+        sheets.map((s) => s.name),
+        id,
+      ).toEqual(['台账', '说明']);
+      expect(sheets[1]!.values).toEqual([['本表由督查室维护']]);
+    }
+    const shared = edit(two, (p) => {
+      p['xl/workbook.xml'] = strToU8(text(p['xl/workbook.xml']).replace('sheetId="2"', 'sheetId="1"'));
+    });
+    await expect(readWorkbookSheets(file(shared))).rejects.toThrow(
+      `工作表“说明”的编号（sheetId）“1”无法识别或与另一工作表相同，${RESAVE}`,
     );
-    const sheets = await readWorkbookSheets(file(bytes));
-    expect(sheets.map((s) => s.name)).toEqual(['台账', '说明']);
-    expect(sheets[1]!.values).toEqual([['本表由督查室维护']]);
   });
 
   it('a sheet part named with a leading "/" is checked against the limits like any other; a part named twice is refused', async () => {
@@ -120,14 +163,35 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
     );
   });
 
-  it("two sheets named alike (but for case) are refused: each sheet's merged areas are its own", async () => {
-    const bytes = minimalXlsx([
+  it("two sheets named alike (but for case, or spelt with a character reference or single quotes) are refused; each sheet's merged areas are its own", async () => {
+    const alike = minimalXlsx([
       { name: 'Sheet', rows: header, merges: ['A2:A4'] },
       { name: 'SHEET', rows: header },
     ]);
-    await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
-      /中有两个工作表都名为“SHEET”（Excel 不允许同名的工作表）/,
+    await expect(readWorkbookSheets(file(alike))).rejects.toThrow(
+      `工作簿中有两个工作表都名为“SHEET”（Excel 不允许同名的工作表），${RESAVE}`,
     );
+    const two = minimalXlsx([
+      { name: '台账', rows: header + xmlRow(2, ['X']) + xmlRow(3, ['', '', 'z']), merges: ['A2:A3'] },
+      { name: '别表', rows: header + xmlRow(2, ['', 'Y']) + xmlRow(3, ['', '', 'z']), merges: ['B2:B3'] },
+    ]);
+    for (const spelt of ['name="&#21488;账"', "name='台账'"]) {
+      const bytes = edit(two, (p) => {
+        p['xl/workbook.xml'] = strToU8(text(p['xl/workbook.xml']).replace('name="别表"', spelt));
+      });
+      await expect(readWorkbookSheets(file(bytes)), spelt).rejects.toThrow(/有两个工作表都名为“台账”/);
+    }
+    // Named apart, each sheet gets its own merged area, however its name is spelt.
+    const apart = edit(two, (p) => {
+      p['xl/workbook.xml'] = strToU8(text(p['xl/workbook.xml']).replace('name="别表"', "name='别&#34920;'"));
+    });
+    const [first, second] = await readWorkbookSheets(file(apart));
+    expect(second!.name).toBe('别表');
+    expect(first!.values.slice(1).map((r) => r[0])).toEqual(['X', 'X']);
+    expect(second!.values.slice(1).map((r) => [r[0], r[1]])).toEqual([
+      ['', 'Y'],
+      ['', 'Y'],
+    ]);
   });
 
   it('a cell of several rich-text runs longer than Excel allows in all is refused, as one long run is', async () => {
