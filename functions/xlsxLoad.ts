@@ -154,7 +154,8 @@ export async function loadParts(wb: Workbook, parts: Iterable<[string, WorkbookP
 
 /**
  * A worksheet's cells as `Worksheet.findRow(r).values` gives them (`rowValues(r)[c]` is column c's
- * value), except that a formula keeps a falsy result (see below).
+ * value), except that a formula keeps a falsy result (see below), and that what Excel never writes and
+ * exceljs would read by losing a value throws SheetProblem.
  */
 export interface SheetRows {
   name: string;
@@ -270,8 +271,9 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
     .map((ws) => ({ ws, order: defs.findIndex((d) => d.id === ws.id) }))
     .sort((a, b) => a.order - b.order || a.ws.id! - b.ws.id!);
   return sheets.map(({ ws }) => {
-    // Worksheet._parseRows: a row's place is its number (a later row of the same number replaces it);
-    // a row without a number follows the one before it, as in Excel (and as the guard counts it).
+    // Worksheet._parseRows: a row's place is its number; a row without a number follows the one before
+    // it, as in Excel (and as the guard counts it). Two rows at one place are refused: exceljs would
+    // let the later replace the earlier.
     // Positions as exceljs parsed them (whatever spelling of the XML gave them) are bounded before any
     // row is laid out: a row past the bounds would make the reader walk every row number up to it.
     const rows: RowModel[] = [];
@@ -294,8 +296,8 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
         const values: unknown[] = [];
         if (!model) return values;
         // Row.model: a cell's column is its address's; a cell without one follows the previous cell
-        // (the first such cell of a row is column A, as in Excel). A merged cell's model is skipped,
-        // and the last model given a column is its cell's.
+        // (the first such cell of a row is column A, as in Excel). A merged cell's model is skipped;
+        // two cells at one column are refused (exceljs would keep the later).
         const byColumn: CellModel[] = [];
         let col = 0;
         for (const cell of model.cells) {
