@@ -9,12 +9,12 @@ import { runDaily } from '../functions/timers/dailySupervision.js';
 import { fanOutDaily, runLedgerMessage } from '../functions/timers/dailyQueue.js';
 import { decodeMessage, openQueue } from '../functions/runtime/queue.js';
 import { peakRss, time, type BenchResult } from './measure.js';
-import { benchTask } from './daily.js';
+import { BENCH_ENV, benchTask } from './daily.js';
 
 const LEDGERS = Number(process.env.DUBAN_BENCH_CITY_LEDGERS ?? 10);
 const TASKS = Number(process.env.DUBAN_BENCH_CITY_TASKS ?? 100_000);
 const UNITS = 3_000;
-const env = { DUBAN_LINK_SECRET: 'bench-link-secret-0123456789', DUBAN_PUBLIC_URL: 'http://localhost:7071' };
+const env = BENCH_ENV;
 
 async function seedCity(storage: Storage): Promise<void> {
   const per = Math.ceil(TASKS / LEDGERS);

@@ -83,11 +83,14 @@ export async function onFreshAzurite<T>(fn: (connectionString: string) => Promis
   }
 }
 
+/** The settings every storage benchmark runs the morning with: a link secret and the public address. */
+export const BENCH_ENV = {
+  DUBAN_LINK_SECRET: 'bench-link-secret-0123456789',
+  DUBAN_PUBLIC_URL: 'http://localhost:7071',
+};
+
 export async function benchDaily(tasks = 10_000, units = 300): Promise<BenchResult[]> {
-  const env = {
-    DUBAN_LINK_SECRET: 'bench-link-secret-0123456789',
-    DUBAN_PUBLIC_URL: 'http://localhost:7071',
-  };
+  const env = BENCH_ENV;
   /** The first and second run of the day at a concurrency (1 = one request after another: the baseline). */
   const day = (concurrency: number) =>
     onFreshAzurite(async (connectionString) => {

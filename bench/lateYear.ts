@@ -18,7 +18,7 @@ import { remindersBetween } from '../functions/supervision.js';
 import { runDaily } from '../functions/timers/dailySupervision.js';
 import { makeCalendar } from '../shared/calendar.js';
 import { reminderKey } from '../shared/rules/schedule.js';
-import { benchTask, onFreshAzurite, seeded } from './daily.js';
+import { BENCH_ENV, benchTask, onFreshAzurite, seeded } from './daily.js';
 import { peakRss, time, type BenchResult } from './measure.js';
 
 const MORNING = '2026-11-30';
@@ -61,10 +61,7 @@ async function yearBehind(storage: Storage): Promise<number> {
 }
 
 export async function benchLateYear(tasks = 2_000, units = 100): Promise<BenchResult[]> {
-  const env = {
-    DUBAN_LINK_SECRET: 'bench-link-secret-0123456789',
-    DUBAN_PUBLIC_URL: 'http://localhost:7071',
-  };
+  const env = BENCH_ENV;
   // Each on an Azurite of its own, started fresh (in memory), so neither pays for the other's rows.
   const morning = (withYear: boolean) =>
     onFreshAzurite(async (connectionString) => {
