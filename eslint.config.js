@@ -18,6 +18,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // The command's entry and what it checks before loading anything (bin/duban.cjs): CommonJS.
+    files: ['bin/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // plain ES5 scripts the add-in's pages load as they are (no bundler)
     files: ['addin/src/**/*.js'],
     languageOptions: { ecmaVersion: 5, sourceType: 'script', globals: { ...globals.browser } },

@@ -3,35 +3,15 @@
 // so that the command starts without compiling TypeScript on every run. Run by `npm install`/`npm ci`
 // (the `prepare` script) and by `npm run build`. Each sub-command stays its own chunk, loaded only when
 // that command runs; packages stay in node_modules (external). dist/cli/inputs.json lists the sources
-// the bundle was made from, so bin/duban.mjs can tell a bundle older than its sources.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// the bundle was made from, so bin/duban.cjs can tell a bundle older than its sources; dist/cli/help.txt is the help
+// text `duban --help` prints without loading the bundle.
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CLI_DIST, HELP_SOURCE, bundleStaleness, currentHelp } from './staleness.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// dist/cli is two levels below the root, like functions/cli: the command finds local.settings.json
-// relative to its own file (functions/cli/config.ts REPO_ROOT), and that must hold in the bundle too.
-export const CLI_DIST = join(root, 'dist', 'cli');
-
-/**
- * Why the compiled command cannot be used — not built, or one of its sources (or the installed
- * packages) changed since — or null when it is current. Each source's modification time is compared
- * with the one recorded at the build (not with the clock, which `faketime` may pin).
- */
-export function bundleStaleness(dist = CLI_DIST, base = root) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dist, 'inputs.json'), 'utf8'));
-  } catch {
-    return '未编译（dist/cli 不存在）';
-  }
-  for (const [input, built] of Object.entries(manifest.inputs)) {
-    // One stat per source (about 80): a millisecond or two, against the half second tsx would cost.
-    const mtime = statSync(join(base, input), { throwIfNoEntry: false })?.mtimeMs;
-    if (mtime !== built) return `源文件 ${input} 在编译之后有改动`;
-  }
-  return null;
-}
+export { CLI_DIST, HELP_SOURCE, bundleStaleness, currentHelp };
 
 export async function buildCli() {
   let esbuild;
@@ -71,6 +51,12 @@ export async function buildCli() {
       statSync(join(root, p), { throwIfNoEntry: false })?.mtimeMs ?? null,
     ]),
   );
+  // `duban --help` prints this file without loading the bundle (bin/duban.cjs): the text is the
+  // bundle's own HELP, taken from what was just built (a fresh URL each build: never a cached one).
+  const bundle = pathToFileURL(join(CLI_DIST, 'duban.mjs'));
+  bundle.search = `?built=${Date.now()}`;
+  writeFileSync(join(CLI_DIST, 'help.txt'), (await import(bundle.href)).HELP);
+  // Written last: a build cut short leaves no manifest, so the command never runs half a build.
   writeFileSync(join(CLI_DIST, 'inputs.json'), JSON.stringify({ inputs: recorded }));
   return { dir: CLI_DIST, files: readdirSync(CLI_DIST).length, inputs: inputs.length };
 }

@@ -1,6 +1,6 @@
 // The `duban` command as the office's admin runs it: a real process, the sample ledger, real files.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ function duban(...args: string[]): Promise<{ code: number; stdout: string; stder
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'bin', 'duban.mjs'), ...args],
+      [join(root, 'bin', 'duban.cjs'), ...args],
       // The compiled command, as `npm install` leaves it (test/setup/cli.ts builds it before the run):
       // refused rather than silently replaced by the TypeScript sources.
       { cwd: root, env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' } },
@@ -101,7 +101,7 @@ describe('duban ledger', () => {
         'bash',
         [
           '-c',
-          `set -o pipefail; "$0" bin/duban.mjs ledger "$1" | head -c 200; echo " exit=$?"`,
+          `set -o pipefail; "$0" bin/duban.cjs ledger "$1" | head -c 200; echo " exit=$?"`,
           process.execPath,
           big,
         ],
@@ -139,6 +139,8 @@ describe('duban ledger', () => {
 describe('the compiled command', () => {
   interface CliBuild {
     bundleStaleness(dist?: string, base?: string): string | null;
+    currentHelp(dist?: string, base?: string): string | null;
+    HELP_SOURCE: string;
   }
   const build = () => import(pathToFileURL(join(root, 'bin', 'build-cli.mjs')).href) as Promise<CliBuild>;
 
@@ -148,6 +150,32 @@ describe('the compiled command', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toContain('duban — 督办命令行工具');
+  });
+
+  it('prints the help of the code in force without loading the bundle: the same text and exit codes as the command itself', async () => {
+    // The build takes dist/cli/help.txt from the bundle's HELP; main.ts is what prints it otherwise.
+    const { HELP } = await import('../../../functions/cli/main.js');
+    const [help, dash, word, bare, verbose] = await Promise.all([
+      duban('--help'),
+      duban('-h'),
+      duban('help'),
+      duban(),
+      duban('--verbose', '--help'),
+    ]);
+    for (const r of [help, dash, word, verbose]) expect(r).toEqual({ code: 0, stdout: HELP, stderr: '' });
+    // `duban` alone is a usage error that shows the help, as before.
+    expect(bare).toEqual({ code: 2, stdout: HELP, stderr: '' });
+    // A reader that takes only the first line gets it, with no trace of the rest (EPIPE) on stderr.
+    const piped = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        'bash',
+        ['-c', `set -o pipefail; "$0" bin/duban.cjs --help | head -n 1; echo " exit=$?"`, process.execPath],
+        { cwd: root, env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' } },
+        (_err, stdout, stderr) => resolve({ stdout, stderr }),
+      ),
+    );
+    expect(piped.stdout).toBe(`${HELP.split('\n')[0]}\n exit=0\n`);
+    expect(piped.stderr).toBe('');
   });
 
   it('never runs a bundle older than one of its sources: it names the source instead', async () => {
@@ -164,6 +192,27 @@ describe('the compiled command', () => {
       expect(bundleStaleness(dir, dir)).toBe('源文件 main.ts 在编译之后有改动');
     }
     expect(bundleStaleness(join(dir, 'none'), dir)).toBe('未编译（dist/cli 不存在）');
+  });
+
+  it('prints the built help only while its one source is the one built: edited, it is the code that answers', async () => {
+    const { currentHelp, HELP_SOURCE } = await build();
+    // The help is a literal in main.ts with nothing substituted: no other source can change its text.
+    const source = readFileSync(join(root, HELP_SOURCE), 'utf8');
+    const literal = /export const HELP = `([^`]*)`;/.exec(source);
+    expect(literal?.[1]).toContain('duban — 督办命令行工具');
+    expect(literal?.[1]).not.toContain('${');
+    const dir = mkdtempSync(join(tmpdir(), 'duban-help-'));
+    mkdirSync(join(dir, 'functions', 'cli'), { recursive: true });
+    writeFileSync(join(dir, HELP_SOURCE), 'export const HELP = `帮助`;');
+    writeFileSync(join(dir, 'help.txt'), '帮助');
+    const built = new Date('2026-03-17T01:00:00Z');
+    utimesSync(join(dir, HELP_SOURCE), built, built);
+    writeFileSync(join(dir, 'inputs.json'), JSON.stringify({ inputs: { [HELP_SOURCE]: built.getTime() } }));
+    expect(currentHelp(dir, dir)).toBe('帮助');
+    const edited = new Date(built.getTime() + 60_000);
+    utimesSync(join(dir, HELP_SOURCE), edited, edited);
+    expect(currentHelp(dir, dir)).toBeNull();
+    expect(currentHelp(join(dir, 'none'), dir)).toBeNull();
   });
 });
 

@@ -26,7 +26,7 @@ function duban(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'bin', 'duban.mjs'), ...args],
+      [join(root, 'bin', 'duban.cjs'), ...args],
       { cwd: root, env },
       (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),

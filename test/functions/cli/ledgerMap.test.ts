@@ -14,7 +14,7 @@ function duban(...args: string[]): Promise<{ code: number; stdout: string; stder
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'bin', 'duban.mjs'), ...args],
+      [join(root, 'bin', 'duban.cjs'), ...args],
       { cwd: root },
       (err, stdout, stderr) => {
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
