@@ -5,7 +5,14 @@
 import Workbook from 'exceljs/lib/doc/workbook.js';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { type CellValue, type ColumnMap, columnLetter, headerScore } from '../shared/ledger/index.js';
-import { OutsideBounds, parseParts, SheetProblem, type SheetRows, sheetRows } from './xlsxLoad.js';
+import {
+  OutsideBounds,
+  parseParts,
+  PartUnreadable,
+  SheetProblem,
+  type SheetRows,
+  sheetRows,
+} from './xlsxLoad.js';
 import {
   checkFileSize,
   guardWorkbook,
@@ -13,6 +20,7 @@ import {
   LEDGER_LIMITS,
   type MergeArea,
   outsideLedger,
+  SAVE_AS_XLSX,
   WorkbookRefused,
 } from './xlsxGuard.js';
 
@@ -104,8 +112,14 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
   try {
     model = await parseParts(new Workbook(), guarded.parts);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`无法读取工作簿 ${path}（应为 .xlsx 文件）：${why}`);
+    // A part that is not well-formed XML (or parts that do not fit together) is a damaged file: said
+    // in the guard's words, naming the part; exceljs's English account stays as the detail.
+    const part = e instanceof PartUnreadable ? e.part : '';
+    const why = e instanceof PartUnreadable ? e.detail : e instanceof Error ? e.message : String(e);
+    const shown = why.length > 200 ? `${why.slice(0, 200)}…` : why;
+    throw new WorkbookRefused(
+      `无法读取工作簿：“${path}”${part ? `中的 ${part} ` : '的各部分'}无法解析，不是完好的 .xlsx 文件（${shown}）；${SAVE_AS_XLSX}`,
+    );
   }
   try {
     return sheetValues(sheetRows(model, LEDGER_LIMITS), guarded.sheets);
@@ -128,6 +142,8 @@ function sheetProblemMessage(e: SheetProblem): string {
       const shown = e.detail.length > 20 ? `${e.detail.slice(0, 20)}…` : e.detail;
       return `${where}第 ${e.row} 行有一个单元格的位置写作“${shown}”，无法识别，${RESAVE}`;
     }
+    case 'cellRow':
+      return `${where}第 ${e.row} 行中有一个单元格写作“${e.detail}”，位置却在另一行（Excel 不会这样保存），${RESAVE}`;
     case 'cell':
       return `${where}的单元格 ${columnLetter(Number(e.detail) - 1)}${e.row} 出现了两次，${RESAVE}`;
     case 'row':

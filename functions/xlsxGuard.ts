@@ -34,7 +34,7 @@ export class WorkbookRefused extends Error {}
 
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-const SAVE_AS_XLSX =
+export const SAVE_AS_XLSX =
   '请在 Excel 或 WPS 表格中打开它，点“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再用新文件运行';
 
 /** One file in a zip, from its central directory. */

@@ -89,61 +89,97 @@ export async function parseParts(
   };
   for (const [path, part] of parts) {
     const name = path.startsWith('/') ? path.slice(1) : path;
-    switch (name) {
-      case '_rels/.rels':
-        model.globalRels = await xlsx.parseRels(pieces(text(part)));
-        continue;
-      case 'xl/workbook.xml': {
-        const workbook = await xlsx.parseWorkbook(pieces(text(part)));
-        model.sheets = workbook.sheets;
-        model.definedNames = workbook.definedNames;
-        model.views = workbook.views;
-        model.properties = workbook.properties;
-        model.calcProperties = workbook.calcProperties;
-        continue;
-      }
-      case 'xl/_rels/workbook.xml.rels':
-        model.workbookRels = await xlsx.parseRels(pieces(text(part)));
-        continue;
-      case 'xl/sharedStrings.xml': {
-        const xform = new SharedStringsXform();
-        await xform.parseStream(pieces(text(part)));
-        model.sharedStrings = xform;
-        continue;
-      }
-      case 'xl/styles.xml': {
-        const xform = new StylesXform();
-        await xform.parseStream(pieces(text(part)));
-        model.styles = xform;
-        continue;
-      }
-      case 'docProps/app.xml': {
-        const app = (await new AppXform().parseStream(pieces(text(part)))) as Record<string, unknown>;
-        model.company = app.company;
-        model.manager = app.manager;
-        continue;
-      }
-      case 'docProps/core.xml':
-        Object.assign(model, await new CoreXform().parseStream(pieces(text(part))));
-        continue;
-    }
-    for (const [pattern, method, kind] of BY_PATTERN) {
-      const match = pattern.exec(name);
-      if (!match) continue;
-      const content = kind === 'bytes' ? byteStream(part) : pieces(text(part));
-      const args: unknown[] =
-        method === '_processWorksheetEntry'
-          ? [content, model, match[1], undefined, name]
-          : [content, model, match[1]];
-      await xlsx[method as `_process${string}Entry`]!(...args);
-      break;
+    try {
+      await parsePart(xlsx, model, name, part);
+    } catch (e) {
+      throw new PartUnreadable(name, e);
     }
   }
   // Each worksheet model keeps the part it came from (reconcile drops the map of them): the guard's
   // facts (its merges) are the part's, whatever name the sheet has.
   for (const [path, ws] of Object.entries(model.worksheetHash as Record<string, SheetModel>)) ws.part = path;
-  xlsx.reconcile(model, undefined);
+  try {
+    xlsx.reconcile(model, undefined);
+  } catch (e) {
+    // The parts parsed, but refer to one another wrongly (a style or a string that is not there).
+    throw new PartUnreadable('', e);
+  }
   return model;
+}
+
+/**
+ * A part of the workbook exceljs could not parse (`part`; '' when the parts parsed but do not fit
+ * together), with exceljs's own account of why (`detail`, English).
+ */
+export class PartUnreadable extends Error {
+  /** exceljs's own words (the XML parser's, with its line and column). */
+  readonly detail: string;
+  constructor(
+    readonly part: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`${part || 'workbook'}: ${detail}`, { cause });
+    this.detail = detail;
+  }
+}
+
+/** One part into the model, as exceljs's `load` loop body does it. */
+async function parsePart(
+  xlsx: XlsxInternals,
+  model: Record<string, unknown>,
+  name: string,
+  part: WorkbookPart,
+): Promise<void> {
+  switch (name) {
+    case '_rels/.rels':
+      model.globalRels = await xlsx.parseRels(pieces(text(part)));
+      return;
+    case 'xl/workbook.xml': {
+      const workbook = await xlsx.parseWorkbook(pieces(text(part)));
+      model.sheets = workbook.sheets;
+      model.definedNames = workbook.definedNames;
+      model.views = workbook.views;
+      model.properties = workbook.properties;
+      model.calcProperties = workbook.calcProperties;
+      return;
+    }
+    case 'xl/_rels/workbook.xml.rels':
+      model.workbookRels = await xlsx.parseRels(pieces(text(part)));
+      return;
+    case 'xl/sharedStrings.xml': {
+      const xform = new SharedStringsXform();
+      await xform.parseStream(pieces(text(part)));
+      model.sharedStrings = xform;
+      return;
+    }
+    case 'xl/styles.xml': {
+      const xform = new StylesXform();
+      await xform.parseStream(pieces(text(part)));
+      model.styles = xform;
+      return;
+    }
+    case 'docProps/app.xml': {
+      const app = (await new AppXform().parseStream(pieces(text(part)))) as Record<string, unknown>;
+      model.company = app.company;
+      model.manager = app.manager;
+      return;
+    }
+    case 'docProps/core.xml':
+      Object.assign(model, await new CoreXform().parseStream(pieces(text(part))));
+      return;
+  }
+  for (const [pattern, method, kind] of BY_PATTERN) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const content = kind === 'bytes' ? byteStream(part) : pieces(text(part));
+    const args: unknown[] =
+      method === '_processWorksheetEntry'
+        ? [content, model, match[1], undefined, name]
+        : [content, model, match[1]];
+    await xlsx[method as `_process${string}Entry`]!(...args);
+    return;
+  }
 }
 
 /** Loads `parts` into `wb`, as `wb.xlsx.load` loads the zip they came from. */
@@ -192,12 +228,16 @@ const CELL = new Cell({ style: {} }, { style: {} }, 'A1');
 
 // A cell's position as exceljs's address parser reads it: letters then digits, each maybe after a "$"
 // (Excel writes A1; other programs $A$1 or a1). Three letters at most: Excel's last column is XFD.
-const ADDRESS = /^\$?([A-Za-z]{1,3})\$?\d+$/;
+const ADDRESS = /^\$?([A-Za-z]{1,3})\$?(\d+)$/;
 
-/** The column of a cell's address (1 = A), or 0 when it is not an address. */
-function columnOf(address: string): number {
-  const letters = ADDRESS.exec(address)?.[1];
-  if (!letters) return 0;
+/** The column of a cell's address (1 = A) when it is an address in row `row`; 0 when it is not one, -1 when it is another row's. */
+function columnOf(address: string, row: number): number {
+  const parts = ADDRESS.exec(address);
+  if (!parts) return 0;
+  // exceljs places a cell by its address's column and its row's number, ignoring the address's row:
+  // `<row r="2"><c r="B9">` would read as B2. Excel never writes that, so it is refused, not guessed.
+  if (Number(parts[2]) !== row) return -1;
+  const letters = parts[1]!;
   let col = 0;
   for (let i = 0; i < letters.length; i++) col = col * 26 + (letters.charCodeAt(i) & 0x5f) - 64;
   return col;
@@ -213,6 +253,7 @@ export interface SheetBounds {
  * What a sheet holds that Excel never writes, and that read as exceljs reads it would lose or misplace a
  * value: refused, never read as some other cell, never dropped.
  * - `address`: a cell whose address is not one (`r="12"`, `r="A-1"`, four letters or more);
+ * - `cellRow`: a cell whose address is in another row than the row holding it (`<row r="2"><c r="B9">`);
  * - `cell` / `row`: a cell or a row at a position another one already has (the later would replace it);
  * - `sharedText`: a text cell that points into shared strings the file does not have;
  * - `sheetName`: a second sheet of the same name (but for case);
@@ -220,7 +261,7 @@ export interface SheetBounds {
  */
 export class SheetProblem extends Error {
   constructor(
-    readonly kind: 'address' | 'cell' | 'row' | 'sharedText' | 'sheetName' | 'sheetId',
+    readonly kind: 'address' | 'cellRow' | 'cell' | 'row' | 'sharedText' | 'sheetName' | 'sheetId',
     readonly sheet: string,
     readonly row = 0,
     readonly detail = '',
@@ -303,8 +344,9 @@ export function sheetRows(model: Record<string, unknown>, bounds: SheetBounds): 
         for (const cell of model.cells) {
           if (cell.type === ValueType.Merge) continue;
           if (cell.address) {
-            col = columnOf(cell.address);
+            col = columnOf(cell.address, row);
             if (col === 0) throw new SheetProblem('address', name, row, cell.address);
+            if (col === -1) throw new SheetProblem('cellRow', name, row, cell.address);
           } else col++;
           // A cell far to the right would make the row's values that long.
           if (col > bounds.columns) throw new OutsideBounds(name, row, col);

@@ -194,6 +194,49 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
     ]);
   });
 
+  it('a cell whose address names another row than the row holding it is refused naming both, never read into the row', async () => {
+    // exceljs would read <row r="2"><c r="B9"> as B2; LibreOffice as B9. Excel never writes it.
+    const bytes = minimalXlsx([
+      {
+        name: '台账',
+        rows:
+          header + '<row r="2"><c r="A2"><v>1</v></c><c r="B9" t="inlineStr"><is><t>改造</t></is></c></row>',
+      },
+    ]);
+    await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
+      `工作表“台账”第 2 行中有一个单元格写作“B9”，位置却在另一行（Excel 不会这样保存），${RESAVE}`,
+    );
+    // The same row's address in any spelling still reads: $B$2, b2.
+    for (const address of ['$B$2', 'b2']) {
+      const same = minimalXlsx([
+        {
+          name: '台账',
+          rows: header + `<row r="2"><c r="${address}" t="inlineStr"><is><t>改造</t></is></c></row>`,
+        },
+      ]);
+      const [sheet] = await readWorkbookSheets(file(same));
+      expect(sheet!.values[1]![1], address).toBe('改造');
+    }
+  });
+
+  it("a part that is not well-formed XML is refused in Chinese, naming the part, with the parser's place in it", async () => {
+    const good = minimalXlsx([{ name: '台账', rows: header + xmlRow(2, [1, '老旧小区改造', '住建局']) }]);
+    const broken = edit(good, (p) => {
+      const name = Object.keys(p).find((k) => /^xl\/worksheets\/sheet\d+\.xml$/.test(k))!;
+      p[name] = strToU8(text(p[name]).replace('</sheetData>', '</sheetData></row>'));
+    });
+    const path = file(broken);
+    const refused = await readWorkbookSheets(path).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(
+      new RegExp(
+        `^无法读取工作簿：“${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”中的 xl/worksheets/sheet1\\.xml 无法解析，不是完好的 \\.xlsx 文件（\\d+:\\d+: .+）；请在 Excel 或 WPS 表格中打开它`,
+      ),
+    );
+  });
+
   it('a cell of several rich-text runs longer than Excel allows in all is refused, as one long run is', async () => {
     const run = `<r><t>${'办'.repeat(20_000)}</t></r>`;
     const bytes = minimalXlsx([

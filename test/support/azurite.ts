@@ -2,7 +2,7 @@
 // tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,28 @@ export interface RunningAzurite {
   queuePort?: number;
   location: string;
   connectionString: string;
+  /**
+   * CPU time the Table service has used so far, in ms (user + system, from /proc: Linux only, else
+   * null). The benchmarks report what the emulator itself spends on a run beside the run's own time.
+   */
+  cpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times, 100 on every Linux the project runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    // Fields after the command name (which may hold spaces, hence the split on its closing paren):
+    // utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,6 +91,7 @@ export async function startAzurite(
     queuePort: queue?.port,
     location,
     connectionString: azuriteConnectionString(port, queue?.port),
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       await Promise.all([stopChild(child), ...(queue ? [stopChild(queue.child)] : [])]);
     },
