@@ -32,18 +32,33 @@ if (help !== null) {
 }
 
 /**
- * Writes to standard output straight to its descriptor. A reader that stopped early (EPIPE) is not an
- * error; a descriptor the parent made non-blocking (EAGAIN) gets the rest through the stream.
+ * Writes to standard output straight to its descriptor. A reader that stopped early (EPIPE) or an
+ * output closed from the start (EBADF) is not an error; a descriptor the parent made non-blocking
+ * (EAGAIN) gets the rest through the stream. On Windows the stream is used throughout: a console
+ * there takes text through the stream's UTF-16 path, and raw UTF-8 bytes would show the Chinese
+ * garbled in a code page such as 936.
  */
 function writeOut(text) {
+  if (process.platform === 'win32') {
+    streamOut(text);
+    return;
+  }
   const bytes = Buffer.from(text, 'utf8');
   let at = 0;
   try {
     while (at < bytes.length) at += writeSync(1, bytes, at);
   } catch (e) {
-    if (e.code === 'EAGAIN') process.stdout.write(bytes.subarray(at));
-    else if (e.code !== 'EPIPE') throw e;
+    if (e.code === 'EAGAIN') streamOut(bytes.subarray(at));
+    else if (e.code !== 'EPIPE' && e.code !== 'EBADF') throw e;
   }
+}
+
+/** Through the stream, a reader that stopped early (EPIPE) still no error. */
+function streamOut(data) {
+  process.stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  process.stdout.write(data);
 }
 
 async function run() {
