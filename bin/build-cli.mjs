@@ -6,7 +6,7 @@
 // the bundle was made from, so bin/duban.cjs can tell a bundle older than its sources; dist/cli/help.txt is the help
 // text `duban --help` prints without loading the bundle.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_DIST, HELP_SOURCE, bundleStaleness, currentHelp } from './staleness.cjs';
 
@@ -40,8 +40,9 @@ export async function buildCli() {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // Keys with "/" on every system: bin/staleness.cjs looks the help's source up by that name.
   const inputs = Object.keys(result.metafile.inputs)
-    .map((p) => relative(root, join(root, p)))
+    .map((p) => relative(root, join(root, p)).split(sep).join('/'))
     .filter((p) => !p.startsWith('node_modules'))
     .sort();
   // package-lock.json: the packages the bundle imports are the ones installed with it.

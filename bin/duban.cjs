@@ -62,13 +62,6 @@ function streamOut(data) {
 }
 
 async function run() {
-  const stale = bundleStaleness();
-  if (stale !== null && process.env.DUBAN_REQUIRE_COMPILED === '1') {
-    process.stderr.write(
-      `duban：编译版本不可用：${stale}；请运行 npm run build:cli（npm install 会自动编译）\n`,
-    );
-    return 2;
-  }
   // A reader that stops early (`duban ledger 台账.xlsx | head`) closes the pipe: the output it did not
   // want is not an error, and no stack trace is printed for it. The command still runs to its end (a
   // run-daily half done because its log was cut would be worse) and exits with its own code.
@@ -80,6 +73,13 @@ async function run() {
         return true;
       };
     });
+  const stale = bundleStaleness();
+  if (stale !== null && process.env.DUBAN_REQUIRE_COMPILED === '1') {
+    process.stderr.write(
+      `duban：编译版本不可用：${stale}；请运行 npm run build:cli（npm install 会自动编译）\n`,
+    );
+    return 2;
+  }
   let main;
   if (stale === null) {
     ({ main } = await import(pathToFileURL(join(CLI_DIST, 'duban.mjs')).href));

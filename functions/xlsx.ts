@@ -118,7 +118,9 @@ export async function readWorkbookSheets(path: string): Promise<SheetValues[]> {
     const why = e instanceof PartUnreadable ? e.detail : e instanceof Error ? e.message : String(e);
     const shown = why.length > 200 ? `${why.slice(0, 200)}…` : why;
     throw new WorkbookRefused(
-      `无法读取工作簿：“${path}”${part ? `中的 ${part} ` : '的各部分'}无法解析，不是完好的 .xlsx 文件（${shown}）；${SAVE_AS_XLSX}`,
+      part
+        ? `无法读取工作簿：“${path}”中的 ${part} 无法解析，不是完好的 .xlsx 文件（${shown}）；${SAVE_AS_XLSX}`
+        : `无法读取工作簿：“${path}”的各部分之间对不上（引用了文件中没有的文字或样式），不是完好的 .xlsx 文件（${shown}）；${SAVE_AS_XLSX}`,
     );
   }
   try {

@@ -237,6 +237,21 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
     );
   });
 
+  it('parts that parse but do not fit together (a text cell pointing past the shared strings) are refused in Chinese, saying so', async () => {
+    const bytes = edit(
+      minimalXlsx([{ name: '台账', rows: header + '<row r="2"><c r="B2" t="s"><v>5</v></c></row>' }]),
+      (p) => {
+        p['xl/sharedStrings.xml'] = strToU8(
+          '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>一</t></si></sst>',
+        );
+      },
+    );
+    const path = file(bytes);
+    await expect(readWorkbookSheets(path)).rejects.toThrow(
+      `无法读取工作簿：“${path}”的各部分之间对不上（引用了文件中没有的文字或样式），不是完好的 .xlsx 文件（`,
+    );
+  });
+
   it('a cell of several rich-text runs longer than Excel allows in all is refused, as one long run is', async () => {
     const run = `<r><t>${'办'.repeat(20_000)}</t></r>`;
     const bytes = minimalXlsx([
