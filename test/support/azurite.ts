@@ -37,8 +37,10 @@ export interface RunningAzurite {
   location: string;
   connectionString: string;
   /**
-   * CPU time the Table service has used so far, in ms (user + system, from /proc: Linux only, else
-   * null). The benchmarks report what the emulator itself spends on a run beside the run's own time.
+   * CPU time the Table service's JavaScript thread has used so far, in ms (user + system, from /proc:
+   * Linux only, else null). Only that thread: V8's helper threads (garbage collection, compiling) run
+   * beside it, so the process's total can exceed the wall time, while this is a floor under it. The
+   * benchmarks report what the emulator itself spends on a run beside the run's own time.
    */
   cpuMs(): number | null;
   stop(): Promise<void>;
@@ -50,9 +52,9 @@ const CLOCK_TICKS_PER_SECOND = 100;
 function processCpuMs(pid: number | undefined): number | null {
   if (pid === undefined || process.platform !== 'linux') return null;
   try {
-    // Fields after the command name (which may hold spaces, hence the split on its closing paren):
-    // utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // The main thread's own stat (its task id is the process id). Fields after the command name
+    // (which may hold spaces, hence the split on its closing paren): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     const ticks = Number(fields[11]) + Number(fields[12]);
     return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
   } catch {
