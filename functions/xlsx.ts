@@ -139,13 +139,13 @@ const RESAVE = '文件可能由其他程序生成或已损坏；请在 Excel 或
 /** What a sheet holds that Excel never writes, for the clerk (SheetProblem). */
 function sheetProblemMessage(e: SheetProblem): string {
   const where = `工作表“${e.sheet}”`;
+  // An address as the file spells it, cut to 20 characters (a crafted one may be megabytes of digits).
+  const shown = e.detail.length > 20 ? `${e.detail.slice(0, 20)}…` : e.detail;
   switch (e.kind) {
-    case 'address': {
-      const shown = e.detail.length > 20 ? `${e.detail.slice(0, 20)}…` : e.detail;
+    case 'address':
       return `${where}第 ${e.row} 行有一个单元格的位置写作“${shown}”，无法识别，${RESAVE}`;
-    }
     case 'cellRow':
-      return `${where}第 ${e.row} 行中有一个单元格写作“${e.detail}”，位置却在另一行（Excel 不会这样保存），${RESAVE}`;
+      return `${where}第 ${e.row} 行中有一个单元格写作“${shown}”，位置却在另一行（Excel 不会这样保存），${RESAVE}`;
     case 'cell':
       return `${where}的单元格 ${columnLetter(Number(e.detail) - 1)}${e.row} 出现了两次，${RESAVE}`;
     case 'row':

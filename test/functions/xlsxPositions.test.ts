@@ -206,6 +206,13 @@ describe('R4: a ledger file read as exceljs parses its positions, parts and shee
     await expect(readWorkbookSheets(file(bytes))).rejects.toThrow(
       `工作表“台账”第 2 行中有一个单元格写作“B9”，位置却在另一行（Excel 不会这样保存），${RESAVE}`,
     );
+    // A crafted address of thousands of digits is named cut short, not copied whole into the message.
+    const long = minimalXlsx([
+      { name: '台账', rows: header + `<row r="2"><c r="B${'9'.repeat(5000)}"><v>1</v></c></row>` },
+    ]);
+    await expect(readWorkbookSheets(file(long))).rejects.toThrow(
+      `工作表“台账”第 2 行中有一个单元格写作“B${'9'.repeat(19)}…”，位置却在另一行`,
+    );
     // The same row's address in any spelling still reads: $B$2, b2.
     for (const address of ['$B$2', 'b2']) {
       const same = minimalXlsx([
