@@ -6,12 +6,20 @@
 // the bundle was made from, so bin/duban.cjs can tell a bundle older than its sources; dist/cli/help.txt is the help
 // text `duban --help` prints without loading the bundle.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import path, { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_DIST, HELP_SOURCE, bundleStaleness, currentHelp } from './staleness.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export { CLI_DIST, HELP_SOURCE, bundleStaleness, currentHelp };
+
+/**
+ * The key a source is recorded under in inputs.json: its path from the root, with "/" on every system
+ * (bin/staleness.cjs looks the help's source up as `functions/cli/main.ts`, Windows included).
+ */
+export function inputKey(base, source, paths = path) {
+  return paths.relative(base, paths.join(base, source)).split(paths.sep).join('/');
+}
 
 export async function buildCli() {
   let esbuild;
@@ -40,9 +48,8 @@ export async function buildCli() {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  // Keys with "/" on every system: bin/staleness.cjs looks the help's source up by that name.
   const inputs = Object.keys(result.metafile.inputs)
-    .map((p) => relative(root, join(root, p)).split(sep).join('/'))
+    .map((p) => inputKey(root, p))
     .filter((p) => !p.startsWith('node_modules'))
     .sort();
   // package-lock.json: the packages the bundle imports are the ones installed with it.

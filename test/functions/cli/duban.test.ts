@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../../shared/ledger/index.js';
@@ -148,12 +148,16 @@ describe('the compiled command', () => {
   interface CliBuild {
     bundleStaleness(dist?: string, base?: string): string | null;
     currentHelp(dist?: string, base?: string): string | null;
+    inputKey(base: string, source: string, paths?: typeof posix): string;
     HELP_SOURCE: string;
   }
   const build = () => import(pathToFileURL(join(root, 'bin', 'build-cli.mjs')).href) as Promise<CliBuild>;
 
   it('runs compiled JavaScript: `duban --help` answers with DUBAN_REQUIRE_COMPILED (no TypeScript at run time)', async () => {
-    expect((await build()).bundleStaleness()).toBeNull();
+    const { bundleStaleness, currentHelp } = await build();
+    expect(bundleStaleness()).toBeNull();
+    // The build as npm install leaves it answers the help from its own file (the fast path fires).
+    expect(currentHelp()).toContain('duban — 督办命令行工具');
     const { code, stdout, stderr } = await duban('--help');
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -226,6 +230,37 @@ describe('the compiled command', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('records each source under its path with "/", on Windows too, where the help looks its source up so', async () => {
+    const { inputKey, HELP_SOURCE } = await build();
+    expect(inputKey('/repo', 'functions/cli/main.ts', posix)).toBe(HELP_SOURCE);
+    expect(inputKey('C:\\repo', 'functions\\cli\\main.ts', win32)).toBe(HELP_SOURCE);
+    expect(inputKey('C:\\repo', 'functions/cli/main.ts', win32)).toBe(HELP_SOURCE);
+  });
+
+  it('a stale bundle refused under DUBAN_REQUIRE_COMPILED exits 2 even when nobody reads stderr any more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-stale-'));
+    for (const sub of ['bin', join('dist', 'cli'), join('functions', 'cli')])
+      mkdirSync(join(dir, sub), { recursive: true });
+    for (const file of [
+      join('bin', 'duban.cjs'),
+      join('bin', 'staleness.cjs'),
+      join('functions', 'cli', 'main.ts'),
+    ])
+      copyFileSync(join(root, file), join(dir, file));
+    // Recorded at a build before the source's last change: stale.
+    writeFileSync(
+      join(dir, 'dist', 'cli', 'inputs.json'),
+      JSON.stringify({ inputs: { 'functions/cli/main.ts': 1 } }),
+    );
+    const child = spawn(process.execPath, [join(dir, 'bin', 'duban.cjs'), 'ledger', 'x.xlsx'], {
+      env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
   });
 
   it('never runs a bundle older than one of its sources: it names the source instead', async () => {
