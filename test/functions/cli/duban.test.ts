@@ -232,6 +232,30 @@ describe('the compiled command', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
+  it('the entry a checkout npx ran before still links to (bin/duban.mjs) runs the same command', async () => {
+    const old = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [join(root, 'bin', 'duban.mjs'), ...args],
+          { cwd: root, env: { ...process.env, DUBAN_REQUIRE_COMPILED: '1' } },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    const [help, helpNew, none, ledger, ledgerNew] = await Promise.all([
+      old('--help'),
+      duban('--help'),
+      old(),
+      old('ledger', fixture, '--json'),
+      duban('ledger', fixture, '--json'),
+    ]);
+    expect(help).toEqual(helpNew);
+    expect(none.code).toBe(2);
+    expect(ledger).toEqual(ledgerNew);
+    expect(ledger.code).toBe(0);
+  });
+
   it('records each source under its path with "/", on Windows too, where the help looks its source up so', async () => {
     const { inputKey, HELP_SOURCE } = await build();
     expect(inputKey('/repo', 'functions/cli/main.ts', posix)).toBe(HELP_SOURCE);
