@@ -152,6 +152,20 @@ describe('the compiled command', () => {
     HELP_SOURCE: string;
   }
   const build = () => import(pathToFileURL(join(root, 'bin', 'build-cli.mjs')).href) as Promise<CliBuild>;
+  /** A checkout of its own holding the command's entry, the help's source and `files`; no bundle yet. */
+  const entryCopy = (...files: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-entry-'));
+    for (const sub of ['bin', join('dist', 'cli'), join('functions', 'cli')])
+      mkdirSync(join(dir, sub), { recursive: true });
+    for (const file of [
+      join('bin', 'duban.cjs'),
+      join('bin', 'staleness.cjs'),
+      join('functions', 'cli', 'main.ts'),
+      ...files,
+    ])
+      copyFileSync(join(root, file), join(dir, file));
+    return dir;
+  };
 
   it('runs compiled JavaScript: `duban --help` answers with DUBAN_REQUIRE_COMPILED (no TypeScript at run time)', async () => {
     const { bundleStaleness, currentHelp } = await build();
@@ -167,16 +181,7 @@ describe('the compiled command', () => {
   it('prints the help of the code in force without loading the bundle: the same text, stream and exit code as main', async () => {
     const { main } = await import('../../../functions/cli/main.js');
     // A copy of the entry whose bundle throws as soon as it is loaded: the help must come without it.
-    const dir = mkdtempSync(join(tmpdir(), 'duban-entry-'));
-    for (const sub of ['bin', join('dist', 'cli'), join('functions', 'cli')])
-      mkdirSync(join(dir, sub), { recursive: true });
-    for (const file of [
-      join('bin', 'duban.cjs'),
-      join('bin', 'staleness.cjs'),
-      join('functions', 'cli', 'main.ts'),
-      join('dist', 'cli', 'help.txt'),
-    ])
-      copyFileSync(join(root, file), join(dir, file));
+    const dir = entryCopy(join('dist', 'cli', 'help.txt'));
     writeFileSync(join(dir, 'dist', 'cli', 'duban.mjs'), "throw new Error('bundle loaded');\n");
     const source = join(dir, 'functions', 'cli', 'main.ts');
     writeFileSync(
@@ -264,15 +269,7 @@ describe('the compiled command', () => {
   });
 
   it('a stale bundle refused under DUBAN_REQUIRE_COMPILED exits 2 even when nobody reads stderr any more', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'duban-stale-'));
-    for (const sub of ['bin', join('dist', 'cli'), join('functions', 'cli')])
-      mkdirSync(join(dir, sub), { recursive: true });
-    for (const file of [
-      join('bin', 'duban.cjs'),
-      join('bin', 'staleness.cjs'),
-      join('functions', 'cli', 'main.ts'),
-    ])
-      copyFileSync(join(root, file), join(dir, file));
+    const dir = entryCopy();
     // Recorded at a build before the source's last change: stale.
     writeFileSync(
       join(dir, 'dist', 'cli', 'inputs.json'),
