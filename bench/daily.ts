@@ -5,11 +5,10 @@
 import { startAzurite, type RunningAzurite } from '../test/support/azurite.js';
 import {
   DEFAULT_CONCURRENCY,
-  encodeKey,
   listTasks,
   openStorage,
   putLedger,
-  reminderPartition,
+  reminderEntity,
   UNIT_BUCKETS,
   unitBucket,
   writeTasks,
@@ -18,8 +17,24 @@ import {
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { createOutbox } from '../functions/notify/outbox.js';
 import { runDaily } from '../functions/timers/dailySupervision.js';
-import type { LedgerTask } from '../shared/model.js';
+import type { LedgerTask, Reminder } from '../shared/model.js';
+import { reminderKey } from '../shared/rules/schedule.js';
 import { time, type BenchResult } from './measure.js';
+
+/** A 3★ task's Q1 reminder sent on 2026-03-17, as the scheduler makes it (shared/rules/schedule.ts). */
+export function benchReminder(taskId: string, taskNo: Reminder['taskNo'], leadUnit: string): Reminder {
+  return {
+    taskId,
+    taskNo,
+    leadUnit,
+    stars: 3,
+    period: '2026-Q1',
+    reason: 'quarterly',
+    sendOn: '2026-03-17',
+    feedbackDue: '2026-03-26',
+    roundupOn: '2026-04-08',
+  };
+}
 
 export function benchTask(
   i: number,
@@ -265,10 +280,9 @@ export async function benchBigUnit(
 }
 
 /**
- * What Azurite alone costs for the first run's storage work, at best: 10,000 rows built as the run
- * builds its Reminders rows, the smallest of the three it writes per task (keys from
- * storage/records.ts and keys.ts, the reminder's JSON as shared/rules/schedule.ts makes it; the
- * history row and the prompt are larger), created in 100-entity transactions, four in flight, in one
+ * What Azurite alone costs for the first run's storage work, at best: 10,000 Reminders rows built by
+ * the run's own `reminderEntity` (storage/records.ts), the smallest of the three rows it writes per
+ * task (the history row and the prompt are larger), created in 100-entity transactions, four in flight, in one
  * table — in the run's 8 buckets, which keep the round trips within the run's bound, and in 64
  * partitions (less of LokiJS's key check, more round trips) — and the 10,000 read back. The first run
  * creates three such sets (a reminder, its history row and its prompt per task) and reads the
@@ -298,26 +312,10 @@ async function azuriteFloor(connectionString: string, azurite: RunningAzurite): 
       const rows: TransactionAction[] = [];
       for (let i = 0; i < entities; i++) {
         if (partitionOf(i) !== p) continue;
-        rows.push([
-          'create',
-          {
-            partitionKey: partitions === UNIT_BUCKETS ? reminderPartition('bench', unitOf(i)) : `bench|${p}`,
-            rowKey: encodeKey(`bench|${taskOf(i)}|2026-Q1|quarterly`),
-            sendOn: '2026-03-17',
-            queuedOn: '2026-03-17',
-            json: JSON.stringify({
-              taskId: taskOf(i),
-              taskNo: String(i + 1),
-              leadUnit: unitOf(i),
-              stars: 3,
-              period: '2026-Q1',
-              reason: 'quarterly',
-              sendOn: '2026-03-17',
-              feedbackDue: '2026-03-26',
-              roundupOn: '2026-04-08',
-            }),
-          },
-        ]);
+        const reminder = benchReminder(taskOf(i), String(i + 1), unitOf(i));
+        const row = reminderEntity('bench', reminderKey('bench', reminder), reminder, '2026-03-17');
+        // In 64 partitions only the partition differs from the run's row.
+        rows.push(['create', partitions === UNIT_BUCKETS ? row : { ...row, partitionKey: `bench|${p}` }]);
       }
       for (let i = 0; i < rows.length; i += 100) chunks.push(rows.slice(i, i + 100));
     }

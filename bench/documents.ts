@@ -6,6 +6,7 @@ import type { Feedback, Reminder } from '../shared/model.js';
 import { roundupReport, type RoundupTask } from '../shared/rules/roundup.js';
 import { cardLetter, roundupDocument } from '../shared/documents/index.js';
 import { renderDocx } from '../functions/documents/render.js';
+import { benchReminder } from './daily.js';
 import { median, time, type BenchResult } from './measure.js';
 
 export async function benchDocuments(units = 60, taskCount = 800, runs = 5): Promise<BenchResult[]> {
@@ -20,17 +21,7 @@ export async function benchDocuments(units = 60, taskCount = 800, runs = 5): Pro
     deadline: { text: '', date: i % 3 ? '2026-12-31' : '2026-03-31', recurrence: null },
     milestones: [],
   }));
-  const reminders: Reminder[] = tasks.map((t) => ({
-    taskId: t.id,
-    taskNo: t.no,
-    leadUnit: t.leadUnit as string,
-    stars: 3,
-    period: '2026-Q1',
-    reason: 'quarterly',
-    sendOn: '2026-03-17',
-    feedbackDue: '2026-03-26',
-    roundupOn: '2026-04-08',
-  }));
+  const reminders: Reminder[] = tasks.map((t) => benchReminder(t.id, t.no, t.leadUnit as string));
   const feedback: Feedback[] = tasks
     .filter((_, i) => i % 4)
     .map((t, i) => ({

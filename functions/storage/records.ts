@@ -23,13 +23,9 @@ export async function recordReminders(
   ledgerId: string,
   items: { key: string; reminder: Reminder; queuedOn: string }[],
 ) {
-  const entities = items.map(({ key, reminder, queuedOn }) => ({
-    partitionKey: reminderPartition(ledgerId, reminder.leadUnit),
-    rowKey: encodeKey(key),
-    sendOn: reminder.sendOn,
-    queuedOn,
-    ...splitText('json', JSON.stringify(reminder), 'Reminders'),
-  }));
+  const entities = items.map(({ key, reminder, queuedOn }) =>
+    reminderEntity(ledgerId, key, reminder, queuedOn),
+  );
   try {
     await storage.submit(
       'Reminders',
@@ -45,6 +41,17 @@ export async function recordReminders(
       }
     }
   }
+}
+
+/** A reminder's Reminders row, as the daily run records it (its key is the reminder's identity, R17). */
+export function reminderEntity(ledgerId: string, key: string, reminder: Reminder, queuedOn: string) {
+  return {
+    partitionKey: reminderPartition(ledgerId, reminder.leadUnit),
+    rowKey: encodeKey(key),
+    sendOn: reminder.sendOn,
+    queuedOn,
+    ...splitText('json', JSON.stringify(reminder), 'Reminders'),
+  };
 }
 
 /** The Reminders partition of a ledger's reminders to a unit: `<ledgerId>|<bucket>`. */
